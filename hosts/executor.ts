@@ -1,0 +1,123 @@
+// The scheduler-neutral interface every kind of host implements (local, ssh, slurm).
+// Host activities call these methods on the worker that serves the host; nothing here
+// touches the database. Every method is idempotent: activities run at least once.
+import type { RunState } from '../workflows/shared.ts';
+
+export type HostKind = 'local' | 'ssh' | 'slurm';
+
+/** A host as registered in the database (no secrets: key files are paths on the worker's machine). */
+export interface HostSpec {
+  name: string;
+  kind: HostKind;
+  address?: string;
+  port?: number;
+  user?: string;
+  identityFile?: string;
+  knownHostsFile?: string;
+  /** Absolute directory on the host under which every series gets `<workdir>/<seriesId>/`. */
+  workdir: string;
+  /** Runs at once on a runner host (local, ssh); default: the host's number of cores. */
+  slots?: number;
+  /** GPUs of a runner host: slot i gets CUDA_VISIBLE_DEVICES of its own when set. */
+  gpus?: number;
+  partition?: string;
+  /** SLURM: at most this many array tasks running at once per chunk (the `%throttle`). */
+  arrayThrottle?: number;
+}
+
+export interface Resources {
+  partition?: string;
+  /** SLURM time limit, e.g. `01:00:00`. */
+  time?: string;
+  cpus?: number;
+  gpus?: number;
+  /** e.g. `4G`. */
+  memory?: string;
+  account?: string;
+  qos?: string;
+  /** Free-form `#SBATCH` directives, one per entry, without the `#SBATCH` prefix. */
+  extra?: string[];
+}
+
+/** What a host needs to know of a series: the template, never the expanded tuples. */
+export interface SeriesSpec {
+  seriesId: string;
+  ini: string;
+  configFile: string;
+  command: string;
+  setup?: string;
+  /** Globs relative to the run directory; empty or absent: everything the run writes. */
+  collect?: string[];
+  resources: Resources;
+  count: number;
+  maxTuples: number;
+  /** A package (zip or tar) on the worker's machine to unpack into the series directory. */
+  packagePath?: string;
+}
+
+export interface ChunkSpec {
+  chunkIndex: number;
+  offset: number;
+  length: number;
+  /** Reruns: only these indices (ranges, end exclusive); absent means the whole chunk. */
+  ranges?: Array<[start: number, endExclusive: number]>;
+  attempt: number;
+}
+
+export interface SubmitResult {
+  /** Scheduler job id (SLURM array job id) or runner id (pid of the detached runner). */
+  jobId: string;
+  /** True when an existing submission was found instead of submitting again. */
+  reused: boolean;
+}
+
+export interface RunChange {
+  index: number;
+  state: RunState;
+  exitCode?: number | null;
+  /** Scheduler's reason for failures: TIMEOUT, OUT_OF_MEMORY, NODE_FAIL, PREEMPTED, CANCELLED, … */
+  reason?: string;
+  startedAt?: string;
+  endedAt?: string;
+}
+
+export interface PollRequest {
+  chunks: Array<ChunkSpec & { jobId?: string }>;
+  /** Opaque cursor returned by the previous poll; absent on the first. */
+  cursor?: string;
+}
+
+export interface PollResult {
+  cursor: string;
+  /** Runs whose state changed since the cursor (bounded; `truncated` when more remain). */
+  changes: RunChange[];
+  truncated: boolean;
+  /** Jobs the scheduler/runner still knows as alive, by jobId. */
+  aliveJobs: string[];
+}
+
+export interface CollectResult {
+  /** Directory on the worker's machine where the chunk's outputs now are. */
+  storageDir: string;
+  runs: number;
+  bytes: number;
+}
+
+export interface Executor {
+  readonly host: HostSpec;
+  /** Creates `<workdir>/<series>/`, unpacks the package, writes `tuples.tsv`. */
+  stageSeries(series: SeriesSpec): Promise<{ seriesDir: string }>;
+  /** Writes `runs/<dir>/<configFile>` of every tuple of the chunk, as one tar stream. */
+  stageChunk(series: SeriesSpec, chunk: ChunkSpec): Promise<void>;
+  /** Runs the application's setup command once in the series directory. */
+  setup(series: SeriesSpec): Promise<{ exitCode: number; outputTail: string }>;
+  submit(series: SeriesSpec, chunk: ChunkSpec): Promise<SubmitResult>;
+  poll(series: SeriesSpec, request: PollRequest): Promise<PollResult>;
+  /** Brings the chunk's outputs back into `<storageRoot>/<seriesId>/runs/<dir>/`. */
+  collect(series: SeriesSpec, chunk: ChunkSpec, storageRoot: string): Promise<CollectResult>;
+  /** Stops every job and process of the series; records nothing itself. */
+  cancel(series: SeriesSpec, jobIds: string[]): Promise<void>;
+  /** Removes the remote scratch directory of the series. */
+  cleanup(series: SeriesSpec): Promise<void>;
+  close(): Promise<void>;
+}
