@@ -1,0 +1,251 @@
+// Reads the header of a classic NetCDF file (CDF-1, CDF-2 64-bit offset, CDF-5 64-bit data):
+// dimensions, global attributes and variables with their attributes. The data section is
+// never read, so previewing a large file costs only its first kilobytes.
+// Format: https://docs.unidata.ucar.edu/netcdf-c/current/file_format_specifications.html
+
+export type NcType =
+  'byte' | 'char' | 'short' | 'int' | 'float' | 'double' | 'ubyte' | 'ushort' | 'uint' | 'int64' | 'uint64';
+
+export interface NcDimension {
+  name: string;
+  /** For the record (unlimited) dimension: the current number of records. */
+  length: number;
+  unlimited: boolean;
+}
+
+export interface NcAttribute {
+  name: string;
+  type: NcType;
+  /** A string for `char` attributes, else the numbers (bigints print as strings). */
+  value: string | Array<number | string>;
+}
+
+export interface NcVariable {
+  name: string;
+  type: NcType;
+  dimensions: string[];
+  attributes: NcAttribute[];
+}
+
+export interface NcHeader {
+  /** 1 classic, 2 64-bit offset, 5 64-bit data. */
+  version: 1 | 2 | 5;
+  numRecords: number | 'streaming';
+  dimensions: NcDimension[];
+  attributes: NcAttribute[];
+  variables: NcVariable[];
+}
+
+export class NetCdfError extends Error {
+  override name = 'NetCdfError';
+}
+
+const TYPES: Record<number, { type: NcType; size: number }> = {
+  1: { type: 'byte', size: 1 },
+  2: { type: 'char', size: 1 },
+  3: { type: 'short', size: 2 },
+  4: { type: 'int', size: 4 },
+  5: { type: 'float', size: 4 },
+  6: { type: 'double', size: 8 },
+  7: { type: 'ubyte', size: 1 },
+  8: { type: 'ushort', size: 2 },
+  9: { type: 'uint', size: 4 },
+  10: { type: 'int64', size: 8 },
+  11: { type: 'uint64', size: 8 },
+};
+
+const NC_DIMENSION = 0x0a;
+const NC_VARIABLE = 0x0b;
+const NC_ATTRIBUTE = 0x0c;
+/** Attribute values shown at most; a header can hold long arrays. */
+const MAX_VALUES = 64;
+
+/** True when the bytes start like a classic NetCDF file. */
+export function looksLikeNetCdf(bytes: Uint8Array): boolean {
+  return (
+    bytes.length >= 4 &&
+    bytes[0] === 0x43 &&
+    bytes[1] === 0x44 &&
+    bytes[2] === 0x46 &&
+    [1, 2, 5].includes(bytes[3]!)
+  );
+}
+
+/** Parses the header; throws NetCdfError when the bytes are not (or not enough of) a classic NetCDF file. */
+export function parseNetCdfHeader(bytes: Uint8Array): NcHeader {
+  if (!looksLikeNetCdf(bytes)) {
+    throw new NetCdfError('not a classic NetCDF file (HDF5-based NetCDF-4 files are not previewed)');
+  }
+  const version = bytes[3] as 1 | 2 | 5;
+  const reader = new Reader(bytes, version === 5);
+  reader.skip(4);
+  const rawRecords = reader.count();
+  const numRecords = version === 5 ? rawRecords : rawRecords === 0xffffffff ? 'streaming' : rawRecords;
+
+  const dimensions: NcDimension[] = [];
+  for (let i = 0, n = reader.listLength(NC_DIMENSION); i < n; i++) {
+    const name = reader.name();
+    const length = reader.count();
+    const unlimited = length === 0;
+    dimensions.push({
+      name,
+      length: unlimited && typeof numRecords === 'number' ? numRecords : length,
+      unlimited,
+    });
+  }
+  const attributes = readAttributes(reader);
+  const variables: NcVariable[] = [];
+  for (let i = 0, n = reader.listLength(NC_VARIABLE); i < n; i++) {
+    const name = reader.name();
+    const dimIds: number[] = [];
+    for (let d = 0, nd = reader.count(); d < nd; d++) dimIds.push(reader.count());
+    const varAttributes = readAttributes(reader);
+    const type = reader.type();
+    reader.count(); // vsize
+    reader.skip(version === 1 ? 4 : 8); // begin: offset of the data
+    variables.push({
+      name,
+      type: type.type,
+      dimensions: dimIds.map((id) => dimensions[id]?.name ?? `#${id}`),
+      attributes: varAttributes,
+    });
+  }
+  return { version, numRecords, dimensions, attributes, variables };
+}
+
+function readAttributes(reader: Reader): NcAttribute[] {
+  const attributes: NcAttribute[] = [];
+  for (let i = 0, n = reader.listLength(NC_ATTRIBUTE); i < n; i++) {
+    const name = reader.name();
+    const { type, size } = reader.type();
+    const count = reader.count();
+    const start = reader.offset;
+    reader.skip(pad4(count * size));
+    attributes.push({ name, type, value: decodeValues(reader.bytes, start, type, size, count) });
+  }
+  return attributes;
+}
+
+function decodeValues(
+  bytes: Uint8Array,
+  start: number,
+  type: NcType,
+  size: number,
+  count: number,
+): NcAttribute['value'] {
+  if (type === 'char')
+    return new TextDecoder().decode(bytes.subarray(start, start + count)).replace(/\0+$/, '');
+  const view = new DataView(bytes.buffer, bytes.byteOffset + start, count * size);
+  const values: Array<number | string> = [];
+  for (let i = 0; i < Math.min(count, MAX_VALUES); i++) {
+    const at = i * size;
+    switch (type) {
+      case 'byte':
+        values.push(view.getInt8(at));
+        break;
+      case 'ubyte':
+        values.push(view.getUint8(at));
+        break;
+      case 'short':
+        values.push(view.getInt16(at));
+        break;
+      case 'ushort':
+        values.push(view.getUint16(at));
+        break;
+      case 'int':
+        values.push(view.getInt32(at));
+        break;
+      case 'uint':
+        values.push(view.getUint32(at));
+        break;
+      case 'float':
+        values.push(Number(view.getFloat32(at).toPrecision(7)));
+        break;
+      case 'double':
+        values.push(view.getFloat64(at));
+        break;
+      case 'int64':
+        values.push(view.getBigInt64(at).toString());
+        break;
+      case 'uint64':
+        values.push(view.getBigUint64(at).toString());
+        break;
+    }
+  }
+  if (count > MAX_VALUES) values.push(`… ${count - MAX_VALUES} more`);
+  return values;
+}
+
+function pad4(n: number): number {
+  return (n + 3) & ~3;
+}
+
+/** Big-endian cursor; `count()` reads a NON_NEG, 8 bytes wide in CDF-5 and 4 otherwise. */
+class Reader {
+  offset = 0;
+  private readonly view: DataView;
+
+  constructor(
+    readonly bytes: Uint8Array,
+    private readonly wide: boolean,
+  ) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  skip(n: number): void {
+    this.need(n);
+    this.offset += n;
+  }
+
+  count(): number {
+    if (this.wide) {
+      this.need(8);
+      const value = this.view.getBigUint64(this.offset);
+      this.offset += 8;
+      if (value > BigInt(Number.MAX_SAFE_INTEGER))
+        throw new NetCdfError(`count too large at byte ${this.offset - 8}`);
+      return Number(value);
+    }
+    this.need(4);
+    const value = this.view.getUint32(this.offset);
+    this.offset += 4;
+    return value;
+  }
+
+  /** A list header: the tag (or ZERO for an absent list) and its number of elements. */
+  listLength(tag: number): number {
+    this.need(4);
+    const found = this.view.getUint32(this.offset);
+    this.offset += 4;
+    const n = this.count();
+    if (found === 0 && n === 0) return 0;
+    if (found !== tag)
+      throw new NetCdfError(`unexpected tag 0x${found.toString(16)} at byte ${this.offset - 8}`);
+    return n;
+  }
+
+  name(): string {
+    const length = this.count();
+    this.need(pad4(length));
+    const text = new TextDecoder().decode(this.bytes.subarray(this.offset, this.offset + length));
+    this.offset += pad4(length);
+    return text;
+  }
+
+  type(): { type: NcType; size: number } {
+    this.need(4);
+    const code = this.view.getUint32(this.offset);
+    this.offset += 4;
+    const type = TYPES[code];
+    if (!type) throw new NetCdfError(`unknown type ${code} at byte ${this.offset - 4}`);
+    return type;
+  }
+
+  private need(n: number): void {
+    if (this.offset + n > this.bytes.length) {
+      throw new NetCdfError(
+        `header truncated at byte ${this.offset} (the file or the bytes read are too short)`,
+      );
+    }
+  }
+}
