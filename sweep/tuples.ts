@@ -1,0 +1,128 @@
+// Random access to tuples: index → digits by mixed radix (the paper's Algorithm 1, last
+// parameter fastest), digits → directory name, values and rendered config. No enumeration.
+import { SweepError } from './errors.ts';
+import { capLength } from './naming.ts';
+import type { Sweep, SweepPlan } from './parse.ts';
+
+export interface Tuple {
+  /** A number whenever it is a safe integer, a bigint beyond 2^53. */
+  index: number | bigint;
+  /** Directory name of the run: zero-padded index, then `label=value` of each varied parameter. */
+  dir: string;
+  /** Parameter name → value, for the varied parameters. */
+  values: Record<string, string>;
+}
+
+type Index = number | bigint;
+
+export function tupleAt(sweep: Sweep, index: Index): Tuple {
+  const at = checkedIndex(sweep, index);
+  return buildTuple(sweep, at, decode(sweep.plan, at));
+}
+
+/** The template with each varied value replaced by this tuple's; every other byte kept. */
+export function renderTuple(sweep: Sweep, index: Index): string {
+  return renderDigits(sweep.plan, decode(sweep.plan, checkedIndex(sweep, index)));
+}
+
+/** Tuples start ≤ i < endExclusive, one at a time (digits advance like an odometer). */
+export function* tuplesInRange(sweep: Sweep, start: Index, endExclusive: Index): IterableIterator<Tuple> {
+  if (BigInt(endExclusive) < BigInt(start)) {
+    throw new SweepError('index_out_of_range', `the range ${start}…${endExclusive} ends before it starts`);
+  }
+  if (BigInt(endExclusive) === BigInt(start)) return;
+  const first = checkedIndex(sweep, start);
+  if (BigInt(endExclusive) > sweep.count) checkedIndex(sweep, BigInt(endExclusive) - 1n); // throws
+  const digits = decode(sweep.plan, first);
+  if (typeof first === 'number') {
+    const end = Number(endExclusive);
+    for (let i = first; i < end; i++) {
+      yield buildTuple(sweep, i, digits);
+      advance(sweep.plan.radices, digits);
+    }
+  } else {
+    const end = BigInt(endExclusive);
+    for (let i = first; i < end; i++) {
+      yield buildTuple(sweep, toIndex(i), digits);
+      advance(sweep.plan.radices, digits);
+    }
+  }
+}
+
+/** Numbers while the count is a safe integer (fast), bigints beyond. */
+function checkedIndex(sweep: Sweep, index: Index): Index {
+  const valid =
+    typeof index === 'bigint'
+      ? index >= 0n && index < sweep.count
+      : Number.isSafeInteger(index) && index >= 0 && BigInt(index) < sweep.count;
+  if (!valid) {
+    throw new SweepError(
+      'index_out_of_range',
+      `tuple index ${index} is out of range: the sweep has ${sweep.count} tuple${sweep.count === 1n ? '' : 's'} (0 to ${sweep.count - 1n})`,
+    );
+  }
+  return sweep.plan.countNumber === null ? BigInt(index) : Number(index);
+}
+
+function toIndex(i: bigint): Index {
+  return i <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(i) : i;
+}
+
+function decode(plan: SweepPlan, index: Index): number[] {
+  const { radices } = plan;
+  const digits = new Array<number>(radices.length);
+  if (typeof index === 'number') {
+    let rest = index;
+    for (let p = radices.length - 1; p >= 0; p--) {
+      const radix = radices[p]!;
+      const digit = rest % radix;
+      digits[p] = digit;
+      rest = (rest - digit) / radix;
+    }
+  } else {
+    let rest = index;
+    for (let p = radices.length - 1; p >= 0; p--) {
+      const radix = BigInt(radices[p]!);
+      digits[p] = Number(rest % radix);
+      rest /= radix;
+    }
+  }
+  return digits;
+}
+
+function advance(radices: readonly number[], digits: number[]): void {
+  for (let p = digits.length - 1; p >= 0; p--) {
+    if (++digits[p]! < radices[p]!) return;
+    digits[p] = 0;
+  }
+}
+
+function buildTuple(sweep: Sweep, index: Index, digits: readonly number[]): Tuple {
+  const { plan, parameters } = sweep;
+  let dir = String(index).padStart(plan.width, '0');
+  const values: Record<string, string> = {};
+  for (let p = 0; p < digits.length; p++) {
+    const digit = digits[p]!;
+    dir += `_${plan.components[p]![digit]!}`;
+    const parameter = parameters[p]!;
+    const value = parameter.values[digit]!;
+    if (plan.hasProtoName && parameter.name === '__proto__') {
+      Object.defineProperty(values, parameter.name, {
+        value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    } else {
+      values[parameter.name] = value;
+    }
+  }
+  return { index: typeof index === 'bigint' ? toIndex(index) : index, dir: capLength(dir), values };
+}
+
+function renderDigits(plan: SweepPlan, digits: readonly number[]): string {
+  const { segments, texts } = plan;
+  let out = segments[0]!;
+  for (let p = 0; p < digits.length; p++) out += texts[p]![digits[p]!]! + segments[p + 1]!;
+  return out;
+}
