@@ -50,6 +50,8 @@ export interface SeriesWorkflowInput {
   seriesId: string;
   /** Set by a rerun: only these run indices are run again (encoded as ranges to stay small). */
   rerun?: { attempt: number; ranges: Array<[start: number, endExclusive: number]> };
+  /** Set by continue-as-new: staging is done and chunks before this one have finished. */
+  resumeAtChunk?: number;
 }
 
 /** Input of child workflow `series-<id>/chunk-<k>`. */
@@ -62,6 +64,8 @@ export interface ChunkWorkflowInput {
   attempt: number;
   /** For reruns: the run indices of this chunk, as ranges within [offset, offset+length). */
   ranges?: Array<[start: number, endExclusive: number]>;
+  /** Set by continue-as-new: the chunk is submitted and polling goes on from here. */
+  resume?: { jobId: string; cursor?: string; resubmits: number };
 }
 
 export interface SeriesProgress {

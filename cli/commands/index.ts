@@ -1,6 +1,21 @@
 // The list of subcommands; each file owns its options, help text and action.
 import type { Command } from 'commander';
+import { registerExpand } from './expand.ts';
+import { registerRender } from './render.ts';
+import { registerLogin } from './login.ts';
+import { registerLogs } from './logs.ts';
+import { registerSeriesActions } from './series-actions.ts';
+import { registerSubmit } from './submit.ts';
+import { registerUp } from './up.ts';
+import { registerWorker } from './worker.ts';
 
 export function registerCommands(program: Command): void {
-  void program;
+  registerExpand(program);
+  registerRender(program);
+  registerUp(program);
+  registerSubmit(program);
+  registerSeriesActions(program);
+  registerLogs(program);
+  registerLogin(program);
+  registerWorker(program);
 }

@@ -1,0 +1,125 @@
+// Indexing what runs brought back (path, size, sha256, metrics.json) and archiving a series.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Context } from '@temporalio/activity';
+import { and, eq } from 'drizzle-orm';
+import { create as createTar } from 'tar';
+import type { Database } from '../../db/client.ts';
+import { insertFiles, setRunMetrics } from '../../db/runs.ts';
+import { runs, series } from '../../db/schema.ts';
+import type { IndexRange } from '../../workflows/plan.ts';
+import { inRanges } from './runs.ts';
+
+const FILE_BATCH = 2_000;
+
+export async function sha256File(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(file), hash);
+  return hash.digest('hex');
+}
+
+/** Every regular file below `dir`, as paths relative to it with forward slashes. */
+export async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(
+    (e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') return [];
+      throw e;
+    },
+  );
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
+    .sort();
+}
+
+/**
+ * A run's metrics.json must be a flat JSON object; values that are not numbers, strings,
+ * booleans or null are left out, and anything else is ignored (a run's output is untrusted).
+ */
+export function parseMetrics(text: string): Record<string, number | string | boolean | null> | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const flat: Record<string, number | string | boolean | null> = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (v === null || ['number', 'string', 'boolean'].includes(typeof v)) flat[key] = v as never;
+  }
+  return flat;
+}
+
+export async function indexChunkFiles(
+  db: Database,
+  storageDir: string,
+  seriesId: string,
+  ranges: IndexRange[],
+): Promise<{ files: number; bytes: number }> {
+  const chunkRuns = await db
+    .select({ index: runs.index, dir: runs.dir })
+    .from(runs)
+    .where(and(eq(runs.seriesId, seriesId), inRanges(ranges)));
+  const seriesDir = path.join(storageDir, seriesId);
+  let rows: Array<{ runIndex: number; path: string; size: number; sha256: string }> = [];
+  let metrics: Array<{ index: number; metrics: Record<string, unknown> }> = [];
+  let files = 0;
+  let bytes = 0;
+  const flush = async () => {
+    if (rows.length) await insertFiles(db, seriesId, rows);
+    if (metrics.length) await setRunMetrics(db, seriesId, metrics);
+    rows = [];
+    metrics = [];
+    heartbeat(files);
+  };
+  for (const run of chunkRuns) {
+    const runDir = path.join(seriesDir, 'runs', run.dir);
+    for (const rel of await listFiles(runDir)) {
+      const abs = path.join(runDir, rel);
+      const { size } = await stat(abs);
+      rows.push({ runIndex: run.index, path: `runs/${run.dir}/${rel}`, size, sha256: await sha256File(abs) });
+      files++;
+      bytes += size;
+      if (rel === 'metrics.json' && size <= 1_000_000) {
+        const parsed = parseMetrics(await readFile(abs, 'utf8'));
+        if (parsed) metrics.push({ index: run.index, metrics: parsed });
+      }
+    }
+    if (rows.length >= FILE_BATCH) await flush();
+  }
+  await flush();
+  return { files, bytes };
+}
+
+/** Packs the series storage into `<storage>/<id>.tar.gz` (rebuilt on reruns), atomically. */
+export async function archiveSeriesFiles(
+  db: Database,
+  storageDir: string,
+  seriesId: string,
+): Promise<{ path: string; size: number }> {
+  await mkdir(path.join(storageDir, seriesId), { recursive: true });
+  const archive = path.join(storageDir, `${seriesId}.tar.gz`);
+  const partial = `${archive}.partial`;
+  await rm(partial, { force: true });
+  await createTar({ gzip: true, cwd: storageDir, file: partial, portable: true }, [seriesId]);
+  await rename(partial, archive);
+  const { size } = await stat(archive);
+  const sha256 = await sha256File(archive);
+  await db
+    .update(series)
+    .set({ archivePath: archive, archiveSize: size, archiveSha256: sha256, updatedAt: new Date() })
+    .where(eq(series.id, seriesId));
+  return { path: archive, size };
+}
+
+function heartbeat(details: unknown) {
+  try {
+    Context.current().heartbeat(details);
+  } catch {
+    // not inside an activity (direct calls in tests)
+  }
+}

@@ -1,0 +1,59 @@
+// Control activities: every database side effect of a series, on task queue `tuplet-control`.
+import type { Database } from '../../db/client.ts';
+import { applyRunChanges } from '../../db/runs.ts';
+import type { Logger } from '../../log.ts';
+import { archiveSeriesFiles, indexChunkFiles } from './files.ts';
+import {
+  cancelUnfinished,
+  countByState,
+  countUnfinished,
+  createRunRows,
+  failUnfinished,
+  markRunsQueued,
+} from './runs.ts';
+import { loadSeriesPlan, updateSeriesState } from './series.ts';
+import type { ControlActivities } from './types.ts';
+
+export interface ControlDeps {
+  db: Database;
+  storageDir: string;
+  maxTuples: number;
+  logger: Logger;
+}
+
+export function createControlActivities({
+  db,
+  storageDir,
+  maxTuples,
+  logger,
+}: ControlDeps): ControlActivities {
+  return {
+    loadSeries: (seriesId) => loadSeriesPlan(db, seriesId, maxTuples),
+    setSeriesState: (seriesId, state, reason) => updateSeriesState(db, seriesId, state, reason),
+    createRuns: (seriesId) => createRunRows(db, seriesId),
+    markQueued: (seriesId, ranges, jobId) => markRunsQueued(db, seriesId, ranges, jobId),
+    async recordRunChanges(seriesId, attempt, changes, ranges) {
+      if (changes.length > 0) await applyRunChanges(db, seriesId, changes, attempt);
+      return { remaining: await countUnfinished(db, seriesId, ranges) };
+    },
+    async failUnfinishedRuns(seriesId, ranges, reason) {
+      const n = await failUnfinished(db, seriesId, ranges, reason);
+      if (n > 0) logger.warn({ seriesId, runs: n, reason }, 'runs lost by their host were marked failed');
+      return n;
+    },
+    indexChunk: (seriesId, ranges) => indexChunkFiles(db, storageDir, seriesId, ranges),
+    archiveSeries: (seriesId) => archiveSeriesFiles(db, storageDir, seriesId),
+    async finishSeries(seriesId) {
+      const counts = await countByState(db, seriesId);
+      // Runs the scheduler cancelled count as failures; a series is `cancelled` only on request.
+      const state = counts.failed + counts.cancelled > 0 ? 'completed_with_failures' : 'completed';
+      await updateSeriesState(db, seriesId, state);
+      return state;
+    },
+    async recordCancelled(seriesId) {
+      await cancelUnfinished(db, seriesId);
+      await updateSeriesState(db, seriesId, 'cancelled', 'cancelled by request');
+    },
+    countRuns: (seriesId) => countByState(db, seriesId),
+  };
+}

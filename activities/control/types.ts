@@ -1,0 +1,37 @@
+// The control activities' signatures (database side), importable as types by workflows.
+import type { HostSpec, RunChange, SeriesSpec } from '../../hosts/executor.ts';
+import type { IndexRange } from '../../workflows/plan.ts';
+import type { RunState, SeriesState } from '../../workflows/shared.ts';
+
+export interface SeriesPlan {
+  spec: SeriesSpec;
+  host: HostSpec;
+  state: SeriesState;
+  attempt: number;
+  count: number;
+}
+
+export interface ControlActivities {
+  loadSeries(seriesId: string): Promise<SeriesPlan>;
+  setSeriesState(seriesId: string, state: SeriesState, reason?: string): Promise<void>;
+  /** Inserts the run rows of the whole series (idempotent, batched, resumable). */
+  createRuns(seriesId: string): Promise<number>;
+  markQueued(seriesId: string, ranges: IndexRange[], jobId: string): Promise<void>;
+  /** Applies polled changes; answers how many runs of `ranges` are not yet final. */
+  recordRunChanges(
+    seriesId: string,
+    attempt: number,
+    changes: RunChange[],
+    ranges: IndexRange[],
+  ): Promise<{ remaining: number }>;
+  /** Marks the runs of `ranges` still not final as failed with `reason` (runner or job lost). */
+  failUnfinishedRuns(seriesId: string, ranges: IndexRange[], reason: string): Promise<number>;
+  /** Indexes collected files (path, size, sha256) and metrics.json of the chunk's runs. */
+  indexChunk(seriesId: string, ranges: IndexRange[]): Promise<{ files: number; bytes: number }>;
+  archiveSeries(seriesId: string): Promise<{ path: string; size: number }>;
+  /** Sets the final state from the runs' states and answers it. */
+  finishSeries(seriesId: string): Promise<SeriesState>;
+  /** Records every unfinished run and the series as cancelled. */
+  recordCancelled(seriesId: string): Promise<void>;
+  countRuns(seriesId: string): Promise<Record<RunState, number>>;
+}

@@ -1,0 +1,66 @@
+// Host activities: every side effect on a compute host, on task queue `tuplet-host-<name>`.
+// They run on a worker next to the host, with no database access; the executor for each
+// host (and so its pooled SSH connection) is created once and reused.
+import { Context } from '@temporalio/activity';
+import type { Executor, HostSpec } from '../../hosts/executor.ts';
+import type { Logger } from '../../log.ts';
+import type { HostActivities, HostCapabilities } from './types.ts';
+
+export interface HostDeps {
+  /** Where collected outputs go: `<storageDir>/<seriesId>/runs/<dir>/…`. */
+  storageDir: string;
+  createExecutor: (host: HostSpec) => Executor;
+  /** Chunk size, window and poll intervals for a host (SLURM reads its limits). */
+  capabilities: (executor: Executor) => Promise<HostCapabilities>;
+  logger: Logger;
+}
+
+export interface HostActivitiesHandle {
+  activities: HostActivities;
+  /** Closes every executor (SSH connections) when the worker stops. */
+  close(): Promise<void>;
+}
+
+export function createHostActivities(deps: HostDeps): HostActivitiesHandle {
+  const executors = new Map<string, { key: string; executor: Executor }>();
+  const executorFor = (host: HostSpec): Executor => {
+    const key = JSON.stringify(host);
+    const cached = executors.get(host.name);
+    if (cached?.key === key) return cached.executor;
+    if (cached) void cached.executor.close().catch(() => undefined);
+    const executor = deps.createExecutor(host);
+    executors.set(host.name, { key, executor });
+    return executor;
+  };
+
+  const activities: HostActivities = {
+    describeHost: (host) => deps.capabilities(executorFor(host)),
+    stageSeries: (host, series) => withHeartbeat(() => executorFor(host).stageSeries(series)),
+    stageChunk: (host, series, chunk) => withHeartbeat(() => executorFor(host).stageChunk(series, chunk)),
+    setupSeries: (host, series) => withHeartbeat(() => executorFor(host).setup(series)),
+    submitChunk: (host, series, chunk) => executorFor(host).submit(series, chunk),
+    pollChunks: (host, series, request) => executorFor(host).poll(series, request),
+    collectChunk: (host, series, chunk) =>
+      withHeartbeat(() => executorFor(host).collect(series, chunk, deps.storageDir)),
+    cancelSeries: (host, series, jobIds) => executorFor(host).cancel(series, jobIds),
+  };
+
+  return {
+    activities,
+    async close() {
+      await Promise.allSettled([...executors.values()].map(({ executor }) => executor.close()));
+      executors.clear();
+    },
+  };
+}
+
+/** Heartbeats every few seconds while a long host step runs, so a lost worker is noticed. */
+async function withHeartbeat<T>(work: () => Promise<T>): Promise<T> {
+  const context = Context.current();
+  const timer = setInterval(() => context.heartbeat(), 5_000);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}

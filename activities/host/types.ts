@@ -1,0 +1,31 @@
+// The host activities' signatures, importable as types by workflows.
+import type {
+  ChunkSpec,
+  CollectResult,
+  HostSpec,
+  PollRequest,
+  PollResult,
+  SeriesSpec,
+  SubmitResult,
+} from '../../hosts/executor.ts';
+
+export interface HostCapabilities {
+  /** Largest chunk (array) the host takes at once. */
+  chunkSize: number;
+  /** Chunks in flight at once for one series. */
+  window: number;
+  /** Poll interval bounds: start at min, back off to max while nothing changes. */
+  pollMinMs: number;
+  pollMaxMs: number;
+}
+
+export interface HostActivities {
+  describeHost(host: HostSpec): Promise<HostCapabilities>;
+  stageSeries(host: HostSpec, series: SeriesSpec): Promise<{ seriesDir: string }>;
+  stageChunk(host: HostSpec, series: SeriesSpec, chunk: ChunkSpec): Promise<void>;
+  setupSeries(host: HostSpec, series: SeriesSpec): Promise<{ exitCode: number; outputTail: string }>;
+  submitChunk(host: HostSpec, series: SeriesSpec, chunk: ChunkSpec): Promise<SubmitResult>;
+  pollChunks(host: HostSpec, series: SeriesSpec, request: PollRequest): Promise<PollResult>;
+  collectChunk(host: HostSpec, series: SeriesSpec, chunk: ChunkSpec): Promise<CollectResult>;
+  cancelSeries(host: HostSpec, series: SeriesSpec, jobIds: string[]): Promise<void>;
+}

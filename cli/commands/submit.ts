@@ -1,0 +1,105 @@
+// `tuplet submit FILE --app A --host H [--wait]`: launch a series through the HTTP API.
+import { readFile } from 'node:fs/promises';
+import { Option, type Command } from 'commander';
+import { ApiClient } from '../api-client.ts';
+import { CliInputError } from '../errors.ts';
+import { followSeries, summarize } from '../series-view.ts';
+
+interface SubmitOptions {
+  app: string;
+  host: string;
+  description?: string;
+  tag: string[];
+  partition?: string;
+  time?: string;
+  cpus?: number;
+  gpus?: number;
+  memory?: string;
+  account?: string;
+  qos?: string;
+  sbatch: string[];
+  wait?: boolean;
+  json?: boolean;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+const positiveInt = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new CliInputError(`expected a whole number, got "${value}"`);
+  return n;
+};
+
+export function registerSubmit(program: Command): void {
+  program
+    .command('submit')
+    .description('launch a series: every combination of the INI sweep runs as its own job')
+    .argument('<file>', 'the INI template with parameter series (see `tuplet expand`)')
+    .requiredOption('--app <name>', 'application to run (see GET /api/v1/applications)')
+    .requiredOption('--host <name>', 'host to run on: local, an ssh workstation or a slurm cluster')
+    .option('-d, --description <text>', 'what this series is for (searchable)')
+    .option('-t, --tag <tag>', 'a tag (repeatable)', collect, [])
+    .option('--partition <name>', 'SLURM partition')
+    .option('--time <limit>', 'time limit per run, e.g. 01:00:00')
+    .option('--cpus <n>', 'CPUs per run', positiveInt)
+    .option('--gpus <n>', 'GPUs per run', positiveInt)
+    .option('--memory <size>', 'memory per run, e.g. 4G')
+    .option('--account <name>', 'SLURM account')
+    .option('--qos <name>', 'SLURM QOS')
+    .addOption(
+      new Option('--sbatch <directive>', 'extra #SBATCH directive (repeatable)')
+        .argParser(collect)
+        .default([]),
+    )
+    .option('-w, --wait', 'follow the series with a progress bar until it ends')
+    .option('--json', 'print JSON instead of text')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  tuplet submit examples/spiral/sweep.ini --app spiral --host local --wait
+  tuplet submit model.ini --app heart --host cluster --partition gpu --gpus 1 --time 02:00:00 -t paper2
+Exit code: 0 when submitted (with --wait: when every run succeeded), 1 when runs failed, 2 for bad input.`,
+    )
+    .action(async (file: string, options: SubmitOptions) => {
+      const ini = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+        throw new CliInputError(`cannot read ${file}: ${error.code ?? error.message}`);
+      });
+      const resources = Object.fromEntries(
+        Object.entries({
+          partition: options.partition,
+          time: options.time,
+          cpus: options.cpus,
+          gpus: options.gpus,
+          memory: options.memory,
+          account: options.account,
+          qos: options.qos,
+          extra: options.sbatch.length ? options.sbatch : undefined,
+        }).filter(([, v]) => v !== undefined),
+      );
+      const client = await ApiClient.fromEnvironment();
+      const created = await client.request<{ id: string; workflowId: string; count: number }>(
+        'POST',
+        '/api/v1/series',
+        {
+          application: options.app,
+          host: options.host,
+          ini,
+          ...(options.description ? { description: options.description } : {}),
+          ...(options.tag.length ? { tags: options.tag } : {}),
+          ...(Object.keys(resources).length ? { resources } : {}),
+        },
+      );
+      if (!options.wait) {
+        process.stdout.write(
+          options.json
+            ? `${JSON.stringify(created)}\n`
+            : `series ${created.id} submitted: ${created.count} runs (workflow ${created.workflowId})\n`,
+        );
+        return;
+      }
+      if (!options.json) process.stderr.write(`series ${created.id}: ${created.count} runs\n`);
+      const final = await followSeries(client, created.id, !options.json && process.stderr.isTTY === true);
+      process.stdout.write(options.json ? `${JSON.stringify(final)}\n` : `${summarize(final)}\n`);
+      if (final.state !== 'completed') process.exitCode = 1;
+    });
+}

@@ -1,0 +1,53 @@
+// What a first start registers: the admin account, the `local` host and the example application.
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { eq } from 'drizzle-orm';
+import { bootstrapAdmin } from '../db/accounts.ts';
+import type { Database } from '../db/client.ts';
+import { applications, hosts } from '../db/schema.ts';
+
+export const EXAMPLE_APPLICATION = 'spiral';
+const exampleScript = fileURLToPath(new URL('../examples/spiral/spiral.py', import.meta.url));
+
+export interface BootstrapResult {
+  adminCreated: boolean;
+  generatedPassword?: string;
+}
+
+export async function bootstrap(
+  db: Database,
+  options: { dataDir: string; adminToken?: string; adminPassword?: string },
+): Promise<BootstrapResult> {
+  const admin = await bootstrapAdmin(db, { token: options.adminToken, password: options.adminPassword });
+  await db
+    .insert(hosts)
+    .values({
+      name: 'local',
+      kind: 'local',
+      workdir: path.join(options.dataDir, 'work'),
+      slots: os.availableParallelism(),
+      description: 'This machine: runs go through a detached runner with one slot per core.',
+    })
+    .onConflictDoNothing();
+  const command = `python3 ${JSON.stringify(exampleScript)}`;
+  const [existing] = await db.select().from(applications).where(eq(applications.name, EXAMPLE_APPLICATION));
+  if (!existing) {
+    await db.insert(applications).values({
+      name: EXAMPLE_APPLICATION,
+      command,
+      configFile: 'config.ini',
+      collect: [],
+      description:
+        'Spiral waves in a 2-D excitable medium (Barkley model): writes spiral.png and metrics.json. ' +
+        'Try examples/spiral/sweep.ini.',
+    });
+  } else if (existing.command.includes('examples/spiral/spiral.py') && existing.command !== command) {
+    // The checkout moved: keep the example pointing at this one.
+    await db.update(applications).set({ command }).where(eq(applications.name, EXAMPLE_APPLICATION));
+  }
+  return {
+    adminCreated: admin.created,
+    ...(admin.generatedPassword ? { generatedPassword: admin.generatedPassword } : {}),
+  };
+}

@@ -1,0 +1,22 @@
+// The control worker: every workflow, and the database activities, on `tuplet-control`.
+import { NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { createControlActivities, type ControlDeps } from '../activities/control/index.ts';
+import { CONTROL_TASK_QUEUE } from '../workflows/shared.ts';
+
+export interface ControlWorkerOptions extends ControlDeps {
+  connection: NativeConnection;
+  namespace: string;
+  workflowBundle: WorkflowBundle;
+}
+
+export async function createControlWorker(options: ControlWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: CONTROL_TASK_QUEUE,
+    workflowBundle: options.workflowBundle,
+    activities: createControlActivities(options),
+    // Let an in-flight activity finish on Ctrl-C rather than be retried elsewhere.
+    shutdownGraceTime: '5s',
+  });
+}

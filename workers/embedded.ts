@@ -1,0 +1,80 @@
+// The embedded all-in-one worker set: the control worker plus a host worker for every
+// registered host, picking up hosts registered while it runs.
+import type { NativeConnection, Worker } from '@temporalio/worker';
+import type { Database } from '../db/client.ts';
+import { hosts } from '../db/schema.ts';
+import type { Logger } from '../log.ts';
+import { workflowBundle } from './bundle.ts';
+import { createControlWorker } from './control.ts';
+import { startHostWorker, type RunningHostWorker } from './host.ts';
+
+export interface EmbeddedWorkersOptions {
+  connection: NativeConnection;
+  namespace: string;
+  db: Database;
+  storageDir: string;
+  maxTuples: number;
+  logger: Logger;
+  /** How often the hosts table is read for new hosts. */
+  hostScanMs?: number;
+}
+
+export interface EmbeddedWorkers {
+  /** Starts host workers for hosts registered since the last look (also runs on a timer). */
+  refreshHosts(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+export async function startEmbeddedWorkers(options: EmbeddedWorkersOptions): Promise<EmbeddedWorkers> {
+  const { logger } = options;
+  const control: Worker = await createControlWorker({
+    connection: options.connection,
+    namespace: options.namespace,
+    workflowBundle: await workflowBundle(),
+    db: options.db,
+    storageDir: options.storageDir,
+    maxTuples: options.maxTuples,
+    logger,
+  });
+  const controlDone = control.run();
+  const hostWorkers = new Map<string, Promise<RunningHostWorker>>();
+
+  const refreshHosts = async () => {
+    const rows = await options.db.select({ name: hosts.name }).from(hosts);
+    for (const { name } of rows) {
+      if (hostWorkers.has(name)) continue;
+      const starting = startHostWorker({
+        connection: options.connection,
+        namespace: options.namespace,
+        hostName: name,
+        storageDir: options.storageDir,
+        logger,
+      });
+      hostWorkers.set(name, starting);
+      starting.then(
+        () => logger.info({ host: name }, 'host worker started'),
+        (error: unknown) => {
+          hostWorkers.delete(name);
+          logger.error({ host: name, err: error }, 'host worker failed to start');
+        },
+      );
+    }
+  };
+  await refreshHosts();
+  const timer = setInterval(() => {
+    refreshHosts().catch((error: unknown) => logger.warn({ err: error }, 'could not read hosts'));
+  }, options.hostScanMs ?? 5_000);
+
+  return {
+    refreshHosts,
+    async shutdown() {
+      clearInterval(timer);
+      const running = await Promise.allSettled(hostWorkers.values());
+      await Promise.allSettled(
+        running.flatMap((r) => (r.status === 'fulfilled' ? [r.value.shutdown()] : [])),
+      );
+      if (control.getState() === 'RUNNING') control.shutdown();
+      await controlDone;
+    },
+  };
+}

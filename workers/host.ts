@@ -1,0 +1,50 @@
+// A host worker: the activities of one host on `tuplet-host-<name>`. It needs Temporal and
+// the host's key files, never the database.
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createHostActivities } from '../activities/host/index.ts';
+import { createExecutor } from '../hosts/index.ts';
+import type { Logger } from '../log.ts';
+import { hostTaskQueue } from '../workflows/shared.ts';
+import { hostCapabilities } from './capabilities.ts';
+
+export interface HostWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  hostName: string;
+  storageDir: string;
+  logger: Logger;
+}
+
+export interface RunningHostWorker {
+  hostName: string;
+  worker: Worker;
+  /** Settles when the worker has stopped (after shutdown()). */
+  done: Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+export async function startHostWorker(options: HostWorkerOptions): Promise<RunningHostWorker> {
+  const handle = createHostActivities({
+    storageDir: options.storageDir,
+    createExecutor: (host) => createExecutor(host),
+    capabilities: hostCapabilities,
+    logger: options.logger,
+  });
+  const worker = await Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: hostTaskQueue(options.hostName),
+    activities: handle.activities,
+    shutdownGraceTime: '5s',
+  });
+  const done = worker.run().finally(() => handle.close());
+  return {
+    hostName: options.hostName,
+    worker,
+    done,
+    async shutdown() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await done;
+    },
+  };
+}

@@ -1,0 +1,120 @@
+// The embedded stack behind `tuplet up` (and the tests' startStack): Temporal dev server
+// (unless TEMPORAL_ADDRESS), PGlite (unless DATABASE_URL), the workers and the HTTP API.
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { serve, type ServerType } from '@hono/node-server';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { createApp } from '../api/app.ts';
+import type { Config } from '../config.ts';
+import { openDatabase, type DatabaseHandle } from '../db/client.ts';
+import type { Logger } from '../log.ts';
+import { bootstrap, type BootstrapResult } from './bootstrap.ts';
+import { startTemporalDevServer } from './dev-server.ts';
+import { startEmbeddedWorkers, type EmbeddedWorkers } from './embedded.ts';
+
+export interface RunningStack {
+  url: string;
+  temporalAddress: string;
+  temporalUiUrl: string | undefined;
+  database: DatabaseHandle;
+  storageDir: string;
+  bootstrap: BootstrapResult;
+  workers: EmbeddedWorkers;
+  stop(): Promise<void>;
+}
+
+export async function startStack(config: Config, logger: Logger): Promise<RunningStack> {
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const step of stops.reverse()) {
+      await step().catch((error: unknown) =>
+        logger.warn({ err: error }, 'stopping a part of the stack failed'),
+      );
+    }
+  };
+  try {
+    await mkdir(config.dataDir, { recursive: true });
+    const storageDir = path.join(config.dataDir, 'storage');
+    await mkdir(storageDir, { recursive: true });
+
+    let temporalAddress = config.temporal.address;
+    let temporalUiUrl = config.temporal.uiUrl;
+    if (!temporalAddress) {
+      const server = await startTemporalDevServer({
+        dbFile: path.join(config.dataDir, 'temporal.sqlite'),
+        port: 7233,
+        uiPort: 8233,
+        namespace: config.temporal.namespace,
+        log: logger,
+      });
+      stops.push(() => server.stop());
+      temporalAddress = server.address;
+      temporalUiUrl ??= server.uiUrl;
+    }
+
+    const database = await openDatabase({
+      ...(config.databaseUrl
+        ? { url: config.databaseUrl }
+        : { dataDir: path.join(config.dataDir, 'pglite') }),
+    });
+    stops.push(() => database.close());
+    const boot = await bootstrap(database.db, {
+      dataDir: config.dataDir,
+      ...(config.admin.token ? { adminToken: config.admin.token } : {}),
+      ...(config.admin.password ? { adminPassword: config.admin.password } : {}),
+    });
+
+    const workerConnection = await NativeConnection.connect({ address: temporalAddress });
+    stops.push(() => workerConnection.close());
+    const workers = await startEmbeddedWorkers({
+      connection: workerConnection,
+      namespace: config.temporal.namespace,
+      db: database.db,
+      storageDir,
+      maxTuples: config.maxTuples,
+      logger,
+    });
+    stops.push(() => workers.shutdown());
+
+    const clientConnection = await Connection.connect({ address: temporalAddress });
+    stops.push(() => clientConnection.close());
+    const temporal = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+    const app = createApp({
+      db: database.db,
+      temporal,
+      config: { ...config, temporal: { ...config.temporal, address: temporalAddress, uiUrl: temporalUiUrl } },
+      storageDir,
+      logger,
+    });
+    const server = await listen(app.fetch, config.listenHost, config.port);
+    stops.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+
+    return {
+      url: `http://${config.listenHost}:${port}`,
+      temporalAddress,
+      temporalUiUrl,
+      database,
+      storageDir,
+      bootstrap: boot,
+      workers,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+function listen(
+  fetch: Parameters<typeof serve>[0]['fetch'],
+  hostname: string,
+  port: number,
+): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, hostname, port }, () => resolve(server));
+    server.once('error', reject);
+  });
+}

@@ -1,0 +1,3 @@
+// Every workflow the control worker registers.
+export { seriesWorkflow, progressQuery } from './series.ts';
+export { chunkWorkflow } from './chunk.ts';

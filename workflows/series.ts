@@ -1,0 +1,135 @@
+// Workflow `series-<id>`: stage, optional setup, fan out to chunk children in a bounded
+// window, archive, finish. Cancelling it (API, CLI or Temporal UI) stops every job of the
+// series on its host and records the series as cancelled.
+import {
+  ApplicationFailure,
+  CancellationScope,
+  continueAsNew,
+  defineQuery,
+  executeChild,
+  isCancellation,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { control, controlLong, hostActivities } from './activities.ts';
+import { chunkWorkflow, withoutTemplate } from './chunk.ts';
+import { planChunks, type PlannedChunk } from './plan.ts';
+import {
+  chunkWorkflowId,
+  progressQueryName,
+  type SeriesProgress,
+  type SeriesState,
+  type SeriesWorkflowInput,
+} from './shared.ts';
+
+export const progressQuery = defineQuery<SeriesProgress>(progressQueryName);
+
+/** Children per workflow run before continuing as new (each child costs a handful of events). */
+const CHUNKS_PER_HISTORY = 300;
+
+export async function seriesWorkflow(input: SeriesWorkflowInput): Promise<SeriesState> {
+  const { seriesId } = input;
+  const plan = await control.loadSeries(seriesId);
+  const host = hostActivities(plan.host.name);
+  const attempt = input.rerun?.attempt ?? plan.attempt;
+  const progress: SeriesProgress = {
+    state: 'staging',
+    count: plan.count,
+    chunksTotal: 0,
+    chunksDone: input.resumeAtChunk ?? 0,
+    counts: { pending: plan.count, queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 },
+  };
+  setHandler(progressQuery, () => progress);
+  const setState = async (state: SeriesState, reason?: string) => {
+    progress.state = state;
+    await control.setSeriesState(seriesId, state, reason);
+  };
+
+  try {
+    const fresh = !input.rerun && input.resumeAtChunk === undefined;
+    if (fresh) {
+      await setState('staging');
+      await controlLong.createRuns(seriesId);
+      await host.long.stageSeries(plan.host, plan.spec);
+      if (plan.spec.setup) {
+        const setup = await host.long.setupSeries(plan.host, withoutTemplate(plan.spec));
+        if (setup.exitCode !== 0) {
+          await setState('failed', `setup exited with ${setup.exitCode}: ${setup.outputTail}`);
+          return 'failed';
+        }
+      }
+    }
+    await setState('running');
+
+    const caps = await host.quick.describeHost(plan.host);
+    const chunks = planChunks(input.rerun?.ranges ?? [[0, plan.count]], caps.chunkSize, !input.rerun);
+    progress.chunksTotal = chunks.length;
+    const first = input.resumeAtChunk ?? 0;
+    const last = Math.min(chunks.length, first + CHUNKS_PER_HISTORY);
+    await runInWindow(chunks.slice(first, last), caps.window, async (chunk) => {
+      await executeChild(chunkWorkflow, {
+        workflowId: `${chunkWorkflowId(seriesId, chunk.chunkIndex)}${attempt > 1 ? `-attempt-${attempt}` : ''}`,
+        args: [
+          {
+            seriesId,
+            chunkIndex: chunk.chunkIndex,
+            offset: chunk.offset,
+            length: chunk.length,
+            hostName: plan.host.name,
+            attempt,
+            ...(chunk.ranges ? { ranges: chunk.ranges } : {}),
+          },
+        ],
+      });
+      progress.chunksDone++;
+    });
+    if (last < chunks.length) {
+      await continueAsNew<typeof seriesWorkflow>({ ...input, resumeAtChunk: last });
+    }
+
+    await setState('archiving');
+    await controlLong.archiveSeries(seriesId);
+    const final = await control.finishSeries(seriesId);
+    progress.state = final;
+    return final;
+  } catch (error) {
+    if (isCancellation(error)) {
+      await CancellationScope.nonCancellable(async () => {
+        await host.quick.cancelSeries(plan.host, withoutTemplate(plan.spec), []);
+        await control.recordCancelled(seriesId);
+      });
+      progress.state = 'cancelled';
+      throw error;
+    }
+    const reason = error instanceof Error ? describeFailure(error) : String(error);
+    await CancellationScope.nonCancellable(async () => {
+      await host.quick.cancelSeries(plan.host, withoutTemplate(plan.spec), []);
+      await control.setSeriesState(seriesId, 'failed', reason);
+    });
+    progress.state = 'failed';
+    throw ApplicationFailure.nonRetryable(`series ${seriesId} failed: ${reason}`, 'SeriesFailed');
+  }
+}
+
+/** Runs `work` over the chunks with at most `window` of them in flight, in order. */
+async function runInWindow(
+  chunks: PlannedChunk[],
+  window: number,
+  work: (chunk: PlannedChunk) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < chunks.length) {
+      const chunk = chunks[next++]!;
+      await work(chunk);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(window, chunks.length)) }, lane));
+}
+
+/** The innermost cause of a failure is what a researcher needs to read. */
+function describeFailure(error: Error): string {
+  let current: Error = error;
+  while (current.cause instanceof Error) current = current.cause;
+  return current.message || workflowInfo().workflowType;
+}
