@@ -16,7 +16,7 @@ const retry: ActivityOptions['retry'] = {
 /** Quick database steps. */
 export const control = proxyActivities<ControlActivities>({
   taskQueue: CONTROL_TASK_QUEUE,
-  startToCloseTimeout: '1 minute',
+  startToCloseTimeout: '30 seconds',
   retry,
 });
 
@@ -24,7 +24,7 @@ export const control = proxyActivities<ControlActivities>({
 export const controlLong = proxyActivities<ControlActivities>({
   taskQueue: CONTROL_TASK_QUEUE,
   startToCloseTimeout: '2 hours',
-  heartbeatTimeout: '30 seconds',
+  heartbeatTimeout: '15 seconds',
   retry,
 });
 
@@ -34,14 +34,14 @@ export function hostActivities(hostName: string) {
   return {
     quick: proxyActivities<HostActivities>({
       taskQueue,
-      startToCloseTimeout: '2 minutes',
+      startToCloseTimeout: '30 seconds',
       scheduleToCloseTimeout: '1 day',
       retry,
     }),
     long: proxyActivities<HostActivities>({
       taskQueue,
       startToCloseTimeout: '6 hours',
-      heartbeatTimeout: '30 seconds',
+      heartbeatTimeout: '15 seconds',
       retry,
     }),
   };

@@ -1,0 +1,107 @@
+// `npm run bench -- local [N]`: N (1,000) runs of a 50 ms program on the local host with 2 slots,
+// from the POST to the last run recorded, against `xargs -P 2` running the same N commands
+// in the same process. Also reports orchestration CPU per tuple and the stack's peak memory.
+import { execFileSync, spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { eq } from 'drizzle-orm';
+import { hosts } from '../db/schema.ts';
+import { startTemporal } from '../test/support/temporal.ts';
+import { startTestStack, waitForSeries } from '../test/support/stack.ts';
+
+const n = Number(process.argv[2] ?? 1000);
+const program = 'sleep 0.05';
+
+function run(command: string, args: string[], input?: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'ignore', 'inherit'],
+    });
+    if (input !== undefined) child.stdin!.end(input);
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} exited ${code}`))));
+  });
+}
+
+/** CPU seconds and resident memory of a process, from /proc. */
+async function procStats(pid: number): Promise<{ cpu: number; rssMb: number }> {
+  const stat = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+  const ticks = Number(stat[11]) + Number(stat[12]);
+  const rssPages = Number(stat[21]);
+  return { cpu: ticks / 100, rssMb: (rssPages * 4096) / 2 ** 20 };
+}
+
+async function baseline(): Promise<number> {
+  const start = performance.now();
+  const lines = Array.from({ length: n }, () => program).join('\n');
+  await run('xargs', ['-P', '2', '-I{}', 'bash', '-c', '{}'], `${lines}\n`);
+  return (performance.now() - start) / 1000;
+}
+
+const temporal = await startTemporal();
+const stack = await startTestStack({ temporalAddress: temporal.address });
+try {
+  await stack.stack.database.db.update(hosts).set({ slots: 2 }).where(eq(hosts.name, 'local'));
+  await stack.request('POST', '/api/v1/applications', { name: 'bench-sleep', command: program });
+
+  const baselineS = await baseline();
+
+  const temporalPort = temporal.address.split(':').pop()!;
+  const serverPid = Number(
+    execFileSync('pgrep', ['-f', `start-dev.*${temporalPort}`], { encoding: 'utf8' })
+      .trim()
+      .split('\n')[0] ?? 0,
+  );
+  let peakTemporalMb = 0;
+  const cpuBefore = process.cpuUsage();
+  let peakRssMb = process.memoryUsage().rss / 2 ** 20;
+  const sampler = setInterval(() => {
+    peakRssMb = Math.max(peakRssMb, process.memoryUsage().rss / 2 ** 20);
+    if (serverPid)
+      void procStats(serverPid).then(
+        (s) => (peakTemporalMb = Math.max(peakTemporalMb, s.rssMb)),
+        () => undefined,
+      );
+  }, 200);
+  const start = performance.now();
+  const created = await stack.request<{ id: string }>('POST', '/api/v1/series', {
+    application: 'bench-sleep',
+    host: 'local',
+    ini: `i = 0...1...${n - 1}\n`,
+    description: 'bench local',
+  });
+  if (created.status !== 201)
+    throw new Error(`POST /series answered ${created.status}: ${JSON.stringify(created.body)}`);
+  await waitForSeries<{ state: string; counts: Record<string, number> }>(
+    stack,
+    created.body.id,
+    (s) => s.counts.succeeded + s.counts.failed === n || s.state === 'failed',
+    30 * 60_000,
+  );
+  const oursS = (performance.now() - start) / 1000;
+  clearInterval(sampler);
+  const cpu = process.cpuUsage(cpuBefore);
+  const orchestrationCpuS = (cpu.user + cpu.system) / 1e6;
+  const temporalCpuS = serverPid ? (await procStats(serverPid)).cpu : 0;
+
+  process.stdout.write(
+    `local: ${n} runs of "${program}" with 2 slots: ours ${oursS.toFixed(2)} s, xargs -P 2 ${baselineS.toFixed(2)} s\n` +
+      `orchestration CPU (API + workers + PGlite, this process): ${orchestrationCpuS.toFixed(2)} s = ${((orchestrationCpuS / n) * 1000).toFixed(2)} ms per tuple; peak RSS ${peakRssMb.toFixed(0)} MB\n`,
+  );
+  process.stdout.write(
+    `${JSON.stringify({
+      bench: 'local',
+      n,
+      ours_s: +oursS.toFixed(3),
+      baseline: 'xargs -P 2',
+      baseline_s: +baselineS.toFixed(3),
+      ratio: +(oursS / baselineS).toFixed(3),
+      orchestration_cpu_ms_per_tuple: +((orchestrationCpuS / n) * 1000).toFixed(3),
+      peak_rss_mb: Math.round(peakRssMb),
+      peak_temporal_rss_mb: Math.round(peakTemporalMb),
+      temporal_cpu_s_total: +temporalCpuS.toFixed(2),
+    })}\n`,
+  );
+} finally {
+  await stack.stop();
+  await temporal.stop();
+}

@@ -1,0 +1,158 @@
+// The whole embedded stack for end-to-end tests, in this process or as a `tuplet up` child
+// process (for restart and SIGKILL tests). Both use a real Temporal dev server and a real
+// database (PGlite under the data dir, or PostgreSQL when databaseUrl is given).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../../config.ts';
+import { createLogger } from '../../log.ts';
+import { startStack, type RunningStack } from '../../workers/stack.ts';
+import { freePort } from '../../workers/dev-server.ts';
+
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface StackOptions {
+  temporalAddress: string;
+  dataDir?: string;
+  databaseUrl?: string;
+  adminToken?: string;
+}
+
+export interface Api {
+  url: string;
+  token: string;
+  request<T = unknown>(
+    method: string,
+    route: string,
+    body?: unknown,
+    token?: string,
+  ): Promise<{ status: number; body: T }>;
+  fetch(route: string, init?: RequestInit): Promise<Response>;
+}
+
+function apiFor(url: string, token: string): Api {
+  return {
+    url,
+    token,
+    fetch: (route, init) =>
+      fetch(`${url}${route}`, { ...init, headers: { authorization: `Bearer ${token}`, ...init?.headers } }),
+    async request<T>(method: string, route: string, body?: unknown, asToken = token) {
+      const response = await fetch(`${url}${route}`, {
+        method,
+        headers: {
+          ...(asToken ? { authorization: `Bearer ${asToken}` } : {}),
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+      const text = await response.text();
+      return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+    },
+  };
+}
+
+export async function tempDataDir(): Promise<string> {
+  return mkdtemp(path.join(os.tmpdir(), 'tuplet-test-'));
+}
+
+function environment(options: StackOptions, dataDir: string, token: string, port: number): NodeJS.ProcessEnv {
+  return {
+    TUPLET_PORT: String(port),
+    TUPLET_DATA_DIR: dataDir,
+    TEMPORAL_ADDRESS: options.temporalAddress,
+    TUPLET_ADMIN_TOKEN: token,
+    TUPLET_ADMIN_PASSWORD: 'test-password',
+    TUPLET_LOG_LEVEL: 'warn',
+    ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+  };
+}
+
+export interface InProcessStack extends Api {
+  stack: RunningStack;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+export async function startTestStack(options: StackOptions): Promise<InProcessStack> {
+  const dataDir = options.dataDir ?? (await tempDataDir());
+  const token = options.adminToken ?? `tpl_test_${randomBytes(12).toString('hex')}`;
+  const config = loadConfig(environment(options, dataDir, token, 0));
+  const stack = await startStack(config, createLogger('warn', 'test-stack'));
+  return { ...apiFor(stack.url, token), stack, dataDir, stop: () => stack.stop() };
+}
+
+export interface ProcessStack extends Api {
+  child: ChildProcess;
+  dataDir: string;
+  output(): string;
+  /** SIGTERM and wait (a clean Ctrl-C), or SIGKILL for a crash. */
+  stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
+}
+
+/** `bin/tuplet up` as a child process; resolves once it prints that it is up. */
+export async function startStackProcess(
+  options: StackOptions & { dataDir: string; adminToken: string },
+): Promise<ProcessStack> {
+  const port = await freePort();
+  const child = spawn(path.join(repo, 'bin/tuplet'), ['up'], {
+    cwd: repo,
+    env: { ...process.env, ...environment(options, options.dataDir, options.adminToken, port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.setEncoding('utf8').on('data', (s: string) => (output += s));
+  child.stderr!.setEncoding('utf8').on('data', (s: string) => (output += s));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`tuplet up did not start in 120 s:\n${output}`)),
+      120_000,
+    );
+    const check = () => {
+      if (output.includes('Tuplet is up')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`tuplet up exited with ${code}:\n${output}`));
+    });
+  });
+  return {
+    ...apiFor(`http://127.0.0.1:${port}`, options.adminToken),
+    child,
+    dataDir: options.dataDir,
+    output: () => output,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    },
+  };
+}
+
+/** Polls GET /series/:id until `done` holds (or fails after `timeoutMs`). */
+export async function waitForSeries<T extends { state: string }>(
+  api: Api,
+  id: string,
+  done: (series: T) => boolean,
+  timeoutMs = 120_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    const { status, body } = await api.request<T>('GET', `/api/v1/series/${id}`);
+    if (status === 200) {
+      last = body;
+      if (done(body)) return body;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  throw new Error(
+    `series ${id} did not reach the expected state in ${timeoutMs} ms; last: ${JSON.stringify(last)}`,
+  );
+}
