@@ -1,0 +1,39 @@
+// What the HTTP app is built from, and what middleware leaves on the request context.
+import type { Client } from '@temporalio/client';
+import type { Config } from '../config.ts';
+import type { Database } from '../db/client.ts';
+import type { HostSpec } from '../hosts/executor.ts';
+import type { Logger } from '../log.ts';
+
+export interface ApiDeps {
+  db: Database;
+  temporal: Client;
+  config: Config;
+  /** `<dataDir>/storage`: collected outputs under `<seriesId>/`, archives as `<seriesId>.tar.gz`. */
+  storageDir: string;
+  logger: Logger;
+  /** Connection test of a host (SSH, host key, partitions, GPUs); absent: the check answers 501. */
+  checkHost?: (host: HostSpec) => Promise<unknown>;
+}
+
+export type Role = 'admin' | 'member';
+
+/** The signed-in user of a request. */
+export interface AuthUser {
+  id: string;
+  name: string;
+  role: Role;
+}
+
+export interface AuthVariables {
+  user?: AuthUser;
+  /** How the user signed in: API token or browser session cookie. */
+  authMethod?: 'token' | 'session';
+  /** The browser session (cookie sign-in only), for CSRF tokens in forms. */
+  session?: { csrfToken: string };
+}
+
+/** The Hono environment of every API (and web UI) route. */
+export interface AppEnv {
+  Variables: AuthVariables;
+}

@@ -1,0 +1,61 @@
+// One way to make a router: an OpenAPIHono whose validation failures answer like every
+// other error, so the OpenAPI document and the behaviour come from the same route table.
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import type { AppEnv } from './context.ts';
+import { describeZodIssues } from './errors.ts';
+
+export function createRouter(): OpenAPIHono<AppEnv> {
+  return new OpenAPIHono<AppEnv>({
+    defaultHook: (result, c) => {
+      if (!result.success) {
+        return c.json({ error: { code: 'invalid_request', ...describeZodIssues(result.error) } }, 400);
+      }
+    },
+  });
+}
+
+export const ErrorSchema = z
+  .object({
+    error: z
+      .object({
+        code: z.string().openapi({ example: 'invalid_request' }),
+        message: z.string().openapi({ example: 'ini: required' }),
+      })
+      .catchall(z.unknown()),
+  })
+  .openapi('Error');
+
+const errorResponse = (description: string) => ({
+  content: { 'application/json': { schema: ErrorSchema } },
+  description,
+});
+
+/** The error answers a route may give, for the OpenAPI document. */
+export const errors = {
+  400: errorResponse('Invalid input'),
+  401: errorResponse('Not signed in'),
+  403: errorResponse('Not allowed'),
+  404: errorResponse('Not found'),
+  409: errorResponse('Conflicts with the current state'),
+  413: errorResponse('Body too large'),
+  422: errorResponse('Refers to something that does not exist'),
+  501: errorResponse('Not available in this deployment'),
+  503: errorResponse('A backing service (Temporal, the database) does not answer'),
+} as const;
+
+export const pick = <K extends keyof typeof errors>(...codes: K[]) =>
+  Object.fromEntries(codes.map((k) => [k, errors[k]])) as Pick<typeof errors, K>;
+
+export const jsonBody = <T extends z.ZodType>(schema: T, description?: string) => ({
+  content: { 'application/json': { schema } },
+  required: true,
+  ...(description ? { description } : {}),
+});
+
+export const jsonResponse = <T extends z.ZodType>(schema: T, description: string) => ({
+  content: { 'application/json': { schema } },
+  description,
+});
+
+/** Security requirement shared by every signed-in route. */
+export const signedIn: Array<Record<string, string[]>> = [{ bearer: [] }, { session: [] }];

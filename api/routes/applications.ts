@@ -1,0 +1,177 @@
+// /api/v1/applications: the programs series run. Any signed-in researcher may register and
+// edit them (they already choose what runs); a series keeps a snapshot, so later edits never
+// change a series that exists.
+import { createRoute, z } from '@hono/zod-openapi';
+import { eq } from 'drizzle-orm';
+import { applications } from '../../db/schema.ts';
+import { requireUser } from '../auth.ts';
+import type { ApiDeps } from '../context.ts';
+import { conflict, notFound } from '../errors.ts';
+import { createRouter, jsonBody, jsonResponse, pick, signedIn } from '../openapi.ts';
+import { hasControlCharacters, nameSchema, NameParam } from '../schemas.ts';
+
+/** A glob relative to the run directory: no absolute paths, no `..`. */
+const globSchema = z
+  .string()
+  .min(1)
+  .max(256)
+  .refine(
+    (s) => !s.startsWith('/') && !s.split('/').includes('..') && !hasControlCharacters(s),
+    'a glob relative to the run directory, without `..`',
+  );
+
+const fields = {
+  command: z.string().min(1).max(10_000).openapi({ example: 'python3 spiral.py config.ini' }),
+  configFile: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'a file name in the run directory (no slashes)')
+    .openapi({ example: 'config.ini' }),
+  setup: z.string().min(1).max(10_000).openapi({ example: 'python3 -m venv .venv' }),
+  collect: z.array(globSchema).max(64),
+  description: z.string().max(10_000),
+};
+
+const ApplicationSchema = z
+  .object({
+    name: z.string(),
+    command: z.string(),
+    configFile: z.string(),
+    setup: z.string().nullable(),
+    collect: z.array(z.string()).nullable(),
+    description: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('Application');
+
+const NewApplicationSchema = z
+  .object({
+    name: nameSchema.openapi({ example: 'spiral' }),
+    command: fields.command,
+    configFile: fields.configFile.optional(),
+    setup: fields.setup.optional(),
+    collect: fields.collect.optional(),
+    description: fields.description.optional(),
+  })
+  .strict()
+  .openapi('NewApplication');
+
+const ApplicationPatchSchema = z
+  .object({
+    command: fields.command.optional(),
+    configFile: fields.configFile.optional(),
+    setup: fields.setup.nullable().optional(),
+    collect: fields.collect.nullable().optional(),
+    description: fields.description.optional(),
+  })
+  .strict()
+  .openapi('ApplicationPatch');
+
+type ApplicationRow = typeof applications.$inferSelect;
+
+function applicationJson(row: ApplicationRow): z.infer<typeof ApplicationSchema> {
+  const { createdAt, updatedAt, ...rest } = row;
+  return { ...rest, createdAt: createdAt.toISOString(), updatedAt: updatedAt.toISOString() };
+}
+
+export function applicationRoutes(deps: ApiDeps) {
+  const { db } = deps;
+  const app = createRouter();
+  app.use('*', requireUser);
+
+  async function getApplication(name: string): Promise<ApplicationRow> {
+    const [row] = await db.select().from(applications).where(eq(applications.name, name)).limit(1);
+    if (!row) throw notFound(`application '${name}'`);
+    return row;
+  }
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/',
+      tags: ['applications'],
+      summary: 'Registered applications',
+      security: signedIn,
+      responses: {
+        200: jsonResponse(z.object({ applications: z.array(ApplicationSchema) }), 'The applications'),
+        ...pick(401),
+      },
+    }),
+    async (c) => {
+      const rows = await db.select().from(applications).orderBy(applications.name);
+      return c.json({ applications: rows.map(applicationJson) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/{name}',
+      tags: ['applications'],
+      summary: 'One application',
+      security: signedIn,
+      request: { params: NameParam },
+      responses: { 200: jsonResponse(ApplicationSchema, 'The application'), ...pick(401, 404) },
+    }),
+    async (c) => c.json(applicationJson(await getApplication(c.req.valid('param').name)), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/',
+      tags: ['applications'],
+      summary: 'Register an application',
+      security: signedIn,
+      request: { body: jsonBody(NewApplicationSchema) },
+      responses: { 201: jsonResponse(ApplicationSchema, 'The new application'), ...pick(400, 401, 409) },
+    }),
+    async (c) => {
+      const body = c.req.valid('json');
+      const [row] = await db.insert(applications).values(body).onConflictDoNothing().returning();
+      if (!row) throw conflict(`application '${body.name}' already exists`);
+      deps.logger.info({ application: row.name }, 'application registered');
+      return c.json(applicationJson(row), 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'patch',
+      path: '/{name}',
+      tags: ['applications'],
+      summary: 'Change an application; existing series keep their snapshot',
+      security: signedIn,
+      request: { params: NameParam, body: jsonBody(ApplicationPatchSchema) },
+      responses: { 200: jsonResponse(ApplicationSchema, 'The changed application'), ...pick(400, 401, 404) },
+    }),
+    async (c) => {
+      const current = await getApplication(c.req.valid('param').name);
+      const [row] = await db
+        .update(applications)
+        .set({ ...c.req.valid('json'), updatedAt: new Date() })
+        .where(eq(applications.name, current.name))
+        .returning();
+      return c.json(applicationJson(row!), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/{name}',
+      tags: ['applications'],
+      summary: 'Remove an application; existing series keep their snapshot',
+      security: signedIn,
+      request: { params: NameParam },
+      responses: { 204: { description: 'Removed' }, ...pick(401, 404) },
+    }),
+    async (c) => {
+      const current = await getApplication(c.req.valid('param').name);
+      await db.delete(applications).where(eq(applications.name, current.name));
+      return c.body(null, 204);
+    },
+  );
+
+  return app;
+}

@@ -1,0 +1,274 @@
+// /api/v1/hosts: where series run. Everyone signed in may list them; only admins register,
+// change or remove one (a host names key files on a worker's machine).
+import { createRoute, z } from '@hono/zod-openapi';
+import { and, eq, notInArray } from 'drizzle-orm';
+import { hosts, series } from '../../db/schema.ts';
+import type { HostSpec } from '../../hosts/executor.ts';
+import { FINAL_SERIES_STATES } from '../../workflows/shared.ts';
+import { requireAdmin, requireUser } from '../auth.ts';
+import type { ApiDeps } from '../context.ts';
+import { ApiError, badRequest, conflict, notFound } from '../errors.ts';
+import { createRouter, ErrorSchema, jsonBody, jsonResponse, pick, signedIn } from '../openapi.ts';
+import { hasControlCharacters, nameSchema, NameParam } from '../schemas.ts';
+
+const noControl = (s: string) => !hasControlCharacters(s);
+const absolutePath = z
+  .string()
+  .max(1024)
+  .refine(
+    (s) => s.startsWith('/') && noControl(s) && !s.split('/').includes('..'),
+    'an absolute path without `..`',
+  );
+/** Key files may also be given relative to the worker's home directory. */
+const workerPath = z
+  .string()
+  .max(1024)
+  .refine(
+    (s) => (s.startsWith('/') || s.startsWith('~/')) && noControl(s) && !s.split('/').includes('..'),
+    'an absolute path (or one starting with `~/`) on the machine of the worker that serves the host',
+  );
+
+const hostFields = {
+  kind: z.enum(['local', 'ssh', 'slurm']),
+  address: z
+    .string()
+    .regex(/^[A-Za-z0-9.:[\]-]{1,253}$/, 'a host name or IP address')
+    .openapi({ example: 'cluster.example.org' }),
+  port: z.number().int().min(1).max(65535),
+  user: z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,31}$/, 'a login name'),
+  identityFile: workerPath,
+  knownHostsFile: workerPath,
+  workdir: absolutePath.openapi({ example: '/scratch/tuplet' }),
+  slots: z.number().int().min(1).max(4096),
+  gpus: z.number().int().min(0).max(64),
+  partition: z.string().regex(/^[A-Za-z0-9_.,-]{1,64}$/, 'a partition name'),
+  arrayThrottle: z.number().int().min(1).max(100_000),
+  description: z.string().max(2000),
+};
+
+const HostSchema = z
+  .object({
+    name: z.string(),
+    kind: hostFields.kind,
+    address: z.string().nullable(),
+    port: z.number().int().nullable(),
+    user: z.string().nullable(),
+    identityFile: z.string().nullable(),
+    knownHostsFile: z.string().nullable(),
+    workdir: z.string(),
+    slots: z.number().int().nullable(),
+    gpus: z.number().int().nullable(),
+    partition: z.string().nullable(),
+    arrayThrottle: z.number().int().nullable(),
+    description: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('Host');
+
+const NewHostSchema = z
+  .object({
+    name: nameSchema.openapi({ example: 'cluster' }),
+    kind: hostFields.kind,
+    address: hostFields.address.optional(),
+    port: hostFields.port.optional(),
+    user: hostFields.user.optional(),
+    identityFile: hostFields.identityFile.optional(),
+    knownHostsFile: hostFields.knownHostsFile.optional(),
+    workdir: hostFields.workdir,
+    slots: hostFields.slots.optional(),
+    gpus: hostFields.gpus.optional(),
+    partition: hostFields.partition.optional(),
+    arrayThrottle: hostFields.arrayThrottle.optional(),
+    description: hostFields.description.optional(),
+  })
+  .strict()
+  .openapi('NewHost');
+
+/** Every field but the name may change; `null` clears an optional one. */
+const HostPatchSchema = z
+  .object({
+    kind: hostFields.kind.optional(),
+    address: hostFields.address.nullable().optional(),
+    port: hostFields.port.nullable().optional(),
+    user: hostFields.user.nullable().optional(),
+    identityFile: hostFields.identityFile.nullable().optional(),
+    knownHostsFile: hostFields.knownHostsFile.nullable().optional(),
+    workdir: hostFields.workdir.optional(),
+    slots: hostFields.slots.nullable().optional(),
+    gpus: hostFields.gpus.nullable().optional(),
+    partition: hostFields.partition.nullable().optional(),
+    arrayThrottle: hostFields.arrayThrottle.nullable().optional(),
+    description: hostFields.description.optional(),
+  })
+  .strict()
+  .openapi('HostPatch');
+
+type HostRow = typeof hosts.$inferSelect;
+
+function hostJson(row: HostRow): z.infer<typeof HostSchema> {
+  const { createdAt, updatedAt, ...rest } = row;
+  return { ...rest, createdAt: createdAt.toISOString(), updatedAt: updatedAt.toISOString() };
+}
+
+/** The host as executors see it: absent rather than null. */
+export function hostSpecOf(row: HostRow): HostSpec {
+  const spec: HostSpec = { name: row.name, kind: row.kind, workdir: row.workdir };
+  if (row.address !== null) spec.address = row.address;
+  if (row.port !== null) spec.port = row.port;
+  if (row.user !== null) spec.user = row.user;
+  if (row.identityFile !== null) spec.identityFile = row.identityFile;
+  if (row.knownHostsFile !== null) spec.knownHostsFile = row.knownHostsFile;
+  if (row.slots !== null) spec.slots = row.slots;
+  if (row.gpus !== null) spec.gpus = row.gpus;
+  if (row.partition !== null) spec.partition = row.partition;
+  if (row.arrayThrottle !== null) spec.arrayThrottle = row.arrayThrottle;
+  return spec;
+}
+
+/** Rules across fields, checked on the host as it will be stored. */
+function assertConsistent(host: { kind: string; address?: string | null }): void {
+  if (host.kind === 'ssh' && !host.address)
+    throw badRequest('address: an ssh host needs an address', { field: 'address' });
+}
+
+export function hostRoutes(deps: ApiDeps) {
+  const { db } = deps;
+  const app = createRouter();
+  app.use('*', requireUser);
+
+  async function getHost(name: string): Promise<HostRow> {
+    const [row] = await db.select().from(hosts).where(eq(hosts.name, name)).limit(1);
+    if (!row) throw notFound(`host '${name}'`);
+    return row;
+  }
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/',
+      tags: ['hosts'],
+      summary: 'Registered hosts',
+      security: signedIn,
+      responses: { 200: jsonResponse(z.object({ hosts: z.array(HostSchema) }), 'The hosts'), ...pick(401) },
+    }),
+    async (c) => {
+      const rows = await db.select().from(hosts).orderBy(hosts.name);
+      return c.json({ hosts: rows.map(hostJson) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/{name}',
+      tags: ['hosts'],
+      summary: 'One host',
+      security: signedIn,
+      request: { params: NameParam },
+      responses: { 200: jsonResponse(HostSchema, 'The host'), ...pick(401, 404) },
+    }),
+    async (c) => c.json(hostJson(await getHost(c.req.valid('param').name)), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/',
+      tags: ['hosts'],
+      summary: 'Register a host (admin)',
+      security: signedIn,
+      middleware: [requireAdmin] as const,
+      request: { body: jsonBody(NewHostSchema) },
+      responses: { 201: jsonResponse(HostSchema, 'The new host'), ...pick(400, 401, 403, 409) },
+    }),
+    async (c) => {
+      const body = c.req.valid('json');
+      assertConsistent(body);
+      const [row] = await db.insert(hosts).values(body).onConflictDoNothing().returning();
+      if (!row) throw conflict(`host '${body.name}' already exists`);
+      deps.logger.info({ host: row.name, kind: row.kind }, 'host registered');
+      return c.json(hostJson(row), 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'patch',
+      path: '/{name}',
+      tags: ['hosts'],
+      summary: 'Change a host (admin); series already running keep what they started with',
+      security: signedIn,
+      middleware: [requireAdmin] as const,
+      request: { params: NameParam, body: jsonBody(HostPatchSchema) },
+      responses: { 200: jsonResponse(HostSchema, 'The changed host'), ...pick(400, 401, 403, 404) },
+    }),
+    async (c) => {
+      const current = await getHost(c.req.valid('param').name);
+      const patch = c.req.valid('json');
+      assertConsistent({ ...current, ...patch });
+      const [row] = await db
+        .update(hosts)
+        .set({ ...patch, updatedAt: new Date() })
+        .where(eq(hosts.name, current.name))
+        .returning();
+      return c.json(hostJson(row!), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/{name}',
+      tags: ['hosts'],
+      summary: 'Remove a host no unfinished series uses (admin)',
+      security: signedIn,
+      middleware: [requireAdmin] as const,
+      request: { params: NameParam },
+      responses: { 204: { description: 'Removed' }, ...pick(401, 403, 404, 409) },
+    }),
+    async (c) => {
+      const host = await getHost(c.req.valid('param').name);
+      const [busy] = await db
+        .select({ id: series.id })
+        .from(series)
+        .where(and(eq(series.host, host.name), notInArray(series.state, [...FINAL_SERIES_STATES])))
+        .limit(1);
+      if (busy)
+        throw conflict(`host '${host.name}' is used by unfinished series ${busy.id}`, { series: busy.id });
+      await db.delete(hosts).where(eq(hosts.name, host.name));
+      return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/{name}/check',
+      tags: ['hosts'],
+      summary: 'Connection test: SSH, host key, SLURM partitions, free GPUs',
+      security: signedIn,
+      request: { params: NameParam },
+      responses: {
+        200: jsonResponse(z.object({ host: z.string(), result: z.unknown() }), 'What the check found'),
+        502: jsonResponse(ErrorSchema, 'The check could not reach or use the host'),
+        ...pick(401, 404, 501),
+      },
+    }),
+    async (c) => {
+      const host = await getHost(c.req.valid('param').name);
+      if (!deps.checkHost)
+        throw new ApiError(501, 'not_implemented', 'host checks are not available in this deployment');
+      let result: unknown;
+      try {
+        result = await deps.checkHost(hostSpecOf(host));
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        throw new ApiError(502, 'check_failed', `host '${host.name}': ${message}`);
+      }
+      return c.json({ host: host.name, result }, 200);
+    },
+  );
+
+  return app;
+}

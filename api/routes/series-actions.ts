@@ -1,0 +1,198 @@
+// /api/v1/series/:id/{cancel,rerun,clone}: steering a series through its workflow.
+import { createRoute, z } from '@hono/zod-openapi';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { eq } from 'drizzle-orm';
+import { resetRunsForRerun } from '../../db/runs.ts';
+import { series } from '../../db/schema.ts';
+import { FINAL_SERIES_STATES, type RunState } from '../../workflows/shared.ts';
+import { canModifySeries, currentUser, requireUser } from '../auth.ts';
+import type { ApiDeps, AuthUser } from '../context.ts';
+import { ApiError, conflict, forbidden } from '../errors.ts';
+import { createRouter, jsonBody, jsonResponse, pick, signedIn } from '../openapi.ts';
+import {
+  DescriptionSchema,
+  IdParam,
+  IniSchema,
+  ResourcesSchema,
+  RunStateSchema,
+  TagsSchema,
+} from '../schemas.ts';
+import { createSeries } from '../series/create.ts';
+import { getSeries, type SeriesWithOwner } from '../series/query.ts';
+import { startSeriesWorkflow } from '../series/workflow.ts';
+import { CreatedSchema } from './series.ts';
+
+const RerunBody = z
+  .object({
+    states: z
+      .array(RunStateSchema)
+      .min(1)
+      .default(['failed'])
+      .openapi({ description: 'Runs in these states run again', example: ['failed', 'cancelled'] }),
+  })
+  .openapi('Rerun');
+
+const CloneBody = z
+  .object({
+    application: z.string().min(1).optional(),
+    host: z.string().min(1).optional(),
+    ini: IniSchema.optional(),
+    description: DescriptionSchema.optional(),
+    tags: TagsSchema.optional(),
+    resources: ResourcesSchema.optional(),
+  })
+  .openapi('CloneOverrides');
+
+function assertMayModify(user: AuthUser, row: SeriesWithOwner, action: string): void {
+  if (!canModifySeries(user, row))
+    throw forbidden(`only the owner of the series or an admin may ${action} it`);
+}
+
+const isFinal = (row: SeriesWithOwner) => FINAL_SERIES_STATES.includes(row.state);
+
+export function seriesActionRoutes(deps: ApiDeps) {
+  const { db, temporal, logger } = deps;
+  const app = createRouter();
+  app.use('*', requireUser);
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/{id}/cancel',
+      tags: ['series'],
+      summary: 'Cancel a series: its workflow stops every job and records cancelled runs (owner or admin)',
+      security: signedIn,
+      request: { params: IdParam },
+      responses: {
+        202: jsonResponse(z.object({ id: z.string(), state: z.string() }), 'Cancellation requested'),
+        ...pick(401, 403, 404, 409, 503),
+      },
+    }),
+    async (c) => {
+      const user = currentUser(c);
+      const row = await getSeries(db, c.req.valid('param').id);
+      assertMayModify(user, row, 'cancel');
+      if (isFinal(row)) throw conflict(`series is already ${row.state}`, { state: row.state });
+      try {
+        await temporal.withDeadline(Date.now() + 10_000, () =>
+          temporal.workflow.getHandle(row.workflowId).cancel(),
+        );
+      } catch (error) {
+        if (error instanceof WorkflowNotFoundError) {
+          throw conflict('the series workflow is not running', { state: row.state });
+        }
+        logger.error({ err: error, seriesId: row.id }, 'cancelling the series workflow failed');
+        throw new ApiError(
+          503,
+          'temporal_unavailable',
+          'could not reach Temporal to cancel the series; try again',
+        );
+      }
+      logger.info({ seriesId: row.id, by: user.name }, 'series cancel requested');
+      return c.json({ id: row.id, state: row.state }, 202);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/{id}/rerun',
+      tags: ['series'],
+      summary: 'Run the failed (or other chosen) runs of a finished series again, as a new attempt',
+      security: signedIn,
+      request: { params: IdParam, body: { ...jsonBody(RerunBody), required: false } },
+      responses: {
+        202: jsonResponse(
+          z.object({
+            id: z.string(),
+            workflowId: z.string(),
+            attempt: z.number().int(),
+            runs: z.number().int(),
+          }),
+          'The runs are reset and the workflow started again',
+        ),
+        ...pick(400, 401, 403, 404, 409, 503),
+      },
+    }),
+    async (c) => {
+      const user = currentUser(c);
+      const row = await getSeries(db, c.req.valid('param').id);
+      assertMayModify(user, row, 'rerun');
+      if (!isFinal(row))
+        throw conflict(`series is ${row.state}: only a finished series can be rerun`, { state: row.state });
+      const states: RunState[] = c.req.valid('json').states ?? ['failed'];
+      const attempt = row.attempt + 1;
+
+      // One transaction: if Temporal refuses the start, the runs and the series are as before.
+      // Workers writing these rows wait on their locks until the commit.
+      const result = await db.transaction(async (tx) => {
+        const ranges = await resetRunsForRerun(tx, row.id, states, attempt);
+        const runs = ranges.reduce((sum, [start, end]) => sum + (end - start), 0);
+        if (runs === 0) return { ranges, runs };
+        await tx
+          .update(series)
+          .set({ attempt, state: 'running', reason: null, finishedAt: null, updatedAt: new Date() })
+          .where(eq(series.id, row.id));
+        try {
+          await startSeriesWorkflow(
+            temporal,
+            {
+              id: row.id,
+              workflowId: row.workflowId,
+              ownerName: row.ownerName,
+              host: row.host,
+              application: row.application,
+              count: row.count,
+              description: row.description,
+            },
+            { attempt, ranges },
+          );
+        } catch (error) {
+          logger.error({ err: error, seriesId: row.id }, 'restarting the series workflow failed');
+          throw new ApiError(
+            503,
+            'temporal_unavailable',
+            'could not start the series workflow; nothing was changed, try again',
+          );
+        }
+        return { ranges, runs };
+      });
+      if (result.runs === 0) {
+        throw conflict(`no runs in state ${states.join(' or ')} to run again`, { states });
+      }
+      logger.info({ seriesId: row.id, attempt, runs: result.runs, by: user.name }, 'series rerun');
+      return c.json({ id: row.id, workflowId: row.workflowId, attempt, runs: result.runs }, 202);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/{id}/clone',
+      tags: ['series'],
+      summary: 'A new series from this one, with overrides; it records this one as its parent',
+      security: signedIn,
+      request: { params: IdParam, body: { ...jsonBody(CloneBody), required: false } },
+      responses: {
+        201: jsonResponse(CreatedSchema.extend({ parentId: z.string() }), 'The new series'),
+        ...pick(400, 401, 404, 413, 422, 503),
+      },
+    }),
+    async (c) => {
+      const source = await getSeries(db, c.req.valid('param').id);
+      const overrides = c.req.valid('json');
+      const created = await createSeries(deps, currentUser(c), {
+        application: overrides.application ?? source.application,
+        host: overrides.host ?? source.host,
+        ini: overrides.ini ?? source.ini,
+        description: overrides.description ?? source.description,
+        tags: overrides.tags ?? source.tags,
+        resources: overrides.resources ?? source.resources,
+        parentId: source.id,
+      });
+      return c.json({ ...created, parentId: source.id }, 201);
+    },
+  );
+
+  return app;
+}

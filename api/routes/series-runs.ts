@@ -1,0 +1,218 @@
+// /api/v1/series/:id/runs, run files and the series archive.
+import { createRoute, z } from '@hono/zod-openapi';
+import { and, asc, count, eq } from 'drizzle-orm';
+import path from 'node:path';
+import { files, runs } from '../../db/schema.ts';
+import { requireUser } from '../auth.ts';
+import type { ApiDeps } from '../context.ts';
+import { ApiError, badRequest, notFound } from '../errors.ts';
+import { createRouter, jsonResponse, pick, signedIn } from '../openapi.ts';
+import { IdParam, limitParam, RunStateSchema } from '../schemas.ts';
+import { contentTypeOf, fileResponse, resolveStoredFile, safeRelativePath } from '../series/files.ts';
+import { getSeries } from '../series/query.ts';
+
+const RunSchema = z
+  .object({
+    index: z.number().int(),
+    dir: z.string(),
+    params: z.record(z.string(), z.string()),
+    state: RunStateSchema,
+    exitCode: z.number().int().nullable(),
+    reason: z.string().nullable(),
+    attempt: z.number().int(),
+    startedAt: z.string().nullable(),
+    endedAt: z.string().nullable(),
+    metrics: z.record(z.string(), z.unknown()).nullable(),
+  })
+  .openapi('Run');
+
+const FileSchema = z
+  .object({
+    path: z
+      .string()
+      .openapi({ description: 'Relative to the run directory; append it to this URL to download' }),
+    size: z.number().int(),
+    sha256: z.string(),
+  })
+  .openapi('File');
+
+const RunParams = IdParam.extend({
+  index: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .openapi({ param: { name: 'index', in: 'path' }, example: 0 }),
+});
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export function seriesRunRoutes(deps: ApiDeps) {
+  const { db, storageDir } = deps;
+  const app = createRouter();
+  app.use('*', requireUser);
+
+  async function findRun(seriesId: string, index: number) {
+    await getSeries(db, seriesId);
+    const [run] = await db
+      .select({ dir: runs.dir })
+      .from(runs)
+      .where(and(eq(runs.seriesId, seriesId), eq(runs.index, index)))
+      .limit(1);
+    if (!run) throw notFound(`run ${index} of series '${seriesId}'`);
+    return run;
+  }
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/{id}/runs',
+      tags: ['runs'],
+      summary: 'Runs of a series in index order, optionally only those in one state',
+      security: signedIn,
+      request: {
+        params: IdParam,
+        query: z.object({
+          state: RunStateSchema.optional(),
+          limit: limitParam(1000, 100),
+          offset: z.coerce.number().int().min(0).default(0),
+        }),
+      },
+      responses: {
+        200: jsonResponse(z.object({ runs: z.array(RunSchema), total: z.number().int() }), 'A page of runs'),
+        ...pick(400, 401, 404),
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const { state, limit, offset } = c.req.valid('query');
+      await getSeries(db, id);
+      const where = state ? and(eq(runs.seriesId, id), eq(runs.state, state)) : eq(runs.seriesId, id);
+      const [rows, [total]] = await Promise.all([
+        db.select().from(runs).where(where).orderBy(asc(runs.index)).limit(limit).offset(offset),
+        db.select({ n: count() }).from(runs).where(where),
+      ]);
+      return c.json(
+        {
+          runs: rows.map((r) => ({
+            index: r.index,
+            dir: r.dir,
+            params: r.params,
+            state: r.state,
+            exitCode: r.exitCode,
+            reason: r.reason,
+            attempt: r.attempt,
+            startedAt: iso(r.startedAt),
+            endedAt: iso(r.endedAt),
+            metrics: r.metrics ?? null,
+          })),
+          total: Number(total?.n ?? 0),
+        },
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/{id}/runs/{index}/files',
+      tags: ['runs'],
+      summary: 'Collected files of one run',
+      security: signedIn,
+      request: { params: RunParams },
+      responses: {
+        200: jsonResponse(z.object({ files: z.array(FileSchema) }), 'The listing'),
+        ...pick(401, 404),
+      },
+    }),
+    async (c) => {
+      const { id, index } = c.req.valid('param');
+      const run = await findRun(id, index);
+      const prefix = `runs/${run.dir}/`;
+      const rows = await db
+        .select({ path: files.path, size: files.size, sha256: files.sha256 })
+        .from(files)
+        .where(and(eq(files.seriesId, id), eq(files.runIndex, index)))
+        .orderBy(asc(files.path));
+      return c.json(
+        {
+          files: rows.map((f) => ({
+            path: f.path.startsWith(prefix) ? f.path.slice(prefix.length) : f.path,
+            size: f.size,
+            sha256: f.sha256,
+          })),
+        },
+        200,
+      );
+    },
+  );
+
+  // The file path is the rest of the URL, so this route is declared by hand for the document.
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/{id}/runs/{index}/files/{path}',
+    tags: ['runs'],
+    summary: 'Content of one file of a run (`path` may contain slashes; `..` and absolute paths are refused)',
+    security: signedIn,
+    request: {
+      params: RunParams.extend({
+        path: z.string().openapi({ param: { name: 'path', in: 'path' }, example: 'metrics.json' }),
+      }),
+    },
+    responses: {
+      200: {
+        description: 'The file, with its content type',
+        content: { 'application/octet-stream': { schema: z.string() } },
+      },
+      ...pick(400, 401, 404),
+    },
+  });
+  app.get('/:id/runs/:index{[0-9]+}/files/*', async (c) => {
+    const id = c.req.param('id');
+    const index = Number(c.req.param('index'));
+    // Decode segment by segment from the raw URL: `%2e%2e` or `%2f` must not slip past the checks.
+    const raw = new URL(c.req.url).pathname;
+    const marker = `/runs/${c.req.param('index')}/files/`;
+    const rest = raw.slice(raw.indexOf(marker) + marker.length);
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(rest);
+    } catch {
+      throw badRequest('path: malformed percent-encoding');
+    }
+    const segments = safeRelativePath(decoded);
+    const run = await findRun(id, index);
+    const seriesDir = path.join(storageDir, id);
+    const { file, size } = await resolveStoredFile(
+      seriesDir,
+      path.join(seriesDir, 'runs', run.dir),
+      segments,
+    );
+    return fileResponse(file, size, contentTypeOf(file));
+  });
+
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/{id}/archive',
+    tags: ['series'],
+    summary: 'The archive of a finished series (tar.gz)',
+    security: signedIn,
+    request: { params: IdParam },
+    responses: {
+      200: { description: 'The archive', content: { 'application/gzip': { schema: z.string() } } },
+      ...pick(401, 404),
+    },
+  });
+  app.get('/:id/archive', async (c) => {
+    const row = await getSeries(db, c.req.param('id'));
+    const name = `${row.id}.tar.gz`;
+    const { file, size } = await resolveStoredFile(storageDir, storageDir, [name]).catch((error: unknown) => {
+      throw error instanceof ApiError && error.status === 404
+        ? notFound(`archive of series '${row.id}' (it is ${row.state})`)
+        : error;
+    });
+    return fileResponse(file, size, 'application/gzip', name);
+  });
+
+  return app;
+}

@@ -1,0 +1,53 @@
+// POST /api/v1/sweeps/preview: what a sweep expands to, without creating anything.
+import { createRoute, z } from '@hono/zod-openapi';
+import { parseSweep, previewOf } from '../../sweep/index.ts';
+import { requireUser } from '../auth.ts';
+import type { ApiDeps } from '../context.ts';
+import { createRouter, jsonBody, jsonResponse, pick, signedIn } from '../openapi.ts';
+import { IniSchema } from '../schemas.ts';
+
+const PreviewSchema = z
+  .object({
+    count: z.union([z.number().int(), z.string()]).openapi({ description: 'A string when beyond 2^53' }),
+    parameters: z.array(
+      z.object({ section: z.string().nullable(), key: z.string(), values: z.array(z.string()) }),
+    ),
+    tuples: z.array(
+      z.object({ index: z.number().int(), dir: z.string(), values: z.record(z.string(), z.string()) }),
+    ),
+  })
+  .openapi('SweepPreview');
+
+export function sweepRoutes(deps: ApiDeps) {
+  const app = createRouter();
+  app.use('*', requireUser);
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/preview',
+      tags: ['sweeps'],
+      summary: 'Count, varied parameters and the first tuples of an INI sweep',
+      security: signedIn,
+      request: {
+        body: jsonBody(
+          z.object({
+            ini: IniSchema.openapi({ example: '[model]\nsize = 64 128\nsteps = 100...100...300\n' }),
+            limit: z.number().int().min(0).max(1000).default(20),
+          }),
+        ),
+      },
+      responses: {
+        200: jsonResponse(PreviewSchema, 'The preview'),
+        ...pick(400, 401, 413),
+      },
+    }),
+    (c) => {
+      const { ini, limit } = c.req.valid('json');
+      const sweep = parseSweep(ini, { maxTuples: deps.config.maxTuples });
+      return c.json(previewOf(sweep, limit), 200);
+    },
+  );
+
+  return app;
+}

@@ -1,0 +1,162 @@
+// /api/v1/users: accounts, managed by admins. `GET /users/me` answers anyone signed in.
+import { createRoute, z } from '@hono/zod-openapi';
+import { eq } from 'drizzle-orm';
+import { createUser, hashPassword } from '../../db/accounts.ts';
+import { series, users } from '../../db/schema.ts';
+import { currentUser, requireAdmin, requireUser } from '../auth.ts';
+import type { ApiDeps } from '../context.ts';
+import { conflict, notFound } from '../errors.ts';
+import { createRouter, jsonBody, jsonResponse, pick, signedIn } from '../openapi.ts';
+import { nameSchema, NameParam } from '../schemas.ts';
+import { UserSchema } from './session.ts';
+
+const UserRowSchema = UserSchema.extend({ createdAt: z.string(), hasPassword: z.boolean() }).openapi(
+  'UserAccount',
+);
+const RoleSchema = z.enum(['admin', 'member']);
+const PasswordSchema = z.string().min(8, 'password: at least 8 characters').max(1024);
+
+type UserRow = typeof users.$inferSelect;
+
+function userJson(row: UserRow): z.infer<typeof UserRowSchema> {
+  return {
+    id: row.id,
+    name: row.name,
+    role: row.role,
+    createdAt: row.createdAt.toISOString(),
+    hasPassword: row.passwordHash !== null,
+  };
+}
+
+export function userRoutes(deps: ApiDeps) {
+  const { db } = deps;
+  const app = createRouter();
+  app.use('*', requireUser);
+
+  async function getUser(name: string): Promise<UserRow> {
+    const [row] = await db.select().from(users).where(eq(users.name, name)).limit(1);
+    if (!row) throw notFound(`user '${name}'`);
+    return row;
+  }
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/me',
+      tags: ['users'],
+      summary: 'The signed-in user',
+      security: signedIn,
+      responses: { 200: jsonResponse(UserSchema, 'Me'), ...pick(401) },
+    }),
+    (c) => c.json(currentUser(c), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/',
+      tags: ['users'],
+      summary: 'All accounts (admin)',
+      security: signedIn,
+      middleware: [requireAdmin] as const,
+      responses: {
+        200: jsonResponse(z.object({ users: z.array(UserRowSchema) }), 'The accounts'),
+        ...pick(401, 403),
+      },
+    }),
+    async (c) => {
+      const rows = await db.select().from(users).orderBy(users.name);
+      return c.json({ users: rows.map(userJson) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/',
+      tags: ['users'],
+      summary: 'Create an account (admin); without a password it signs in by API token only',
+      security: signedIn,
+      middleware: [requireAdmin] as const,
+      request: {
+        body: jsonBody(
+          z
+            .object({
+              name: nameSchema,
+              password: PasswordSchema.optional(),
+              role: RoleSchema.default('member'),
+            })
+            .openapi('NewUser'),
+        ),
+      },
+      responses: { 201: jsonResponse(UserRowSchema, 'The new account'), ...pick(400, 401, 403, 409) },
+    }),
+    async (c) => {
+      const body = c.req.valid('json');
+      const [existing] = await db
+        .select({ id: users.id })
+        .from(users)
+        .where(eq(users.name, body.name))
+        .limit(1);
+      if (existing) throw conflict(`user '${body.name}' already exists`);
+      const created = await createUser(db, body);
+      deps.logger.info({ user: body.name, role: body.role, by: currentUser(c).name }, 'user created');
+      return c.json(userJson(await getUser(created.name)), 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'patch',
+      path: '/{name}',
+      tags: ['users'],
+      summary: 'Change the role or password of an account (admin)',
+      security: signedIn,
+      middleware: [requireAdmin] as const,
+      request: {
+        params: NameParam,
+        body: jsonBody(
+          z.object({ role: RoleSchema.optional(), password: PasswordSchema.nullable().optional() }).strict(),
+        ),
+      },
+      responses: { 200: jsonResponse(UserRowSchema, 'The changed account'), ...pick(400, 401, 403, 404) },
+    }),
+    async (c) => {
+      const user = await getUser(c.req.valid('param').name);
+      const { role, password } = c.req.valid('json');
+      const changes: Partial<Pick<UserRow, 'role' | 'passwordHash'>> = {};
+      if (role) changes.role = role;
+      if (password !== undefined)
+        changes.passwordHash = password === null ? null : await hashPassword(password);
+      if (Object.keys(changes).length > 0) await db.update(users).set(changes).where(eq(users.id, user.id));
+      return c.json(userJson(await getUser(user.name)), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/{name}',
+      tags: ['users'],
+      summary: 'Delete an account that owns no series (admin); its tokens and sessions go with it',
+      security: signedIn,
+      middleware: [requireAdmin] as const,
+      request: { params: NameParam },
+      responses: { 204: { description: 'Deleted' }, ...pick(401, 403, 404, 409) },
+    }),
+    async (c) => {
+      const user = await getUser(c.req.valid('param').name);
+      if (user.id === currentUser(c).id) throw conflict('you cannot delete your own account');
+      const [owned] = await db
+        .select({ id: series.id })
+        .from(series)
+        .where(eq(series.ownerId, user.id))
+        .limit(1);
+      if (owned) throw conflict(`user '${user.name}' owns series (e.g. ${owned.id}); delete those first`);
+      await db.delete(users).where(eq(users.id, user.id));
+      return c.body(null, 204);
+    },
+  );
+
+  return app;
+}

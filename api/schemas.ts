@@ -1,0 +1,98 @@
+// Input schemas shared by several routes. Values that end up in a job script or a path are
+// validated tightly here, so nothing reaching a host can inject directives or escape a directory.
+import { z } from '@hono/zod-openapi';
+import { RUN_STATES, SERIES_STATES } from '../workflows/shared.ts';
+
+/** True when the text holds a control character (newline, NUL, escape, DEL, …). */
+export function hasControlCharacters(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
+
+/** No control characters: a newline in a directive would start a new script line. */
+const singleLine = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((s) => !hasControlCharacters(s), 'must be one line without control characters');
+
+/** Names used in task queues, directories and URLs. */
+export const nameSchema = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/,
+    'letters, digits, `.`, `_` and `-`, at most 63, not starting with `.`, `_` or `-`',
+  );
+
+const slurmWord = (what: string) =>
+  z.string().regex(/^[A-Za-z0-9_.,+-]{1,64}$/, `${what}: letters, digits and . _ , + - only`);
+
+function validTime(s: string): boolean {
+  const m = /^(?:(\d{1,3})-)?(\d{1,2}):(\d{2}):(\d{2})$/.exec(s);
+  if (!m) return false;
+  const [, , h, min, sec] = m;
+  return Number(min) < 60 && Number(sec) < 60 && (m[1] === undefined || Number(h) < 24);
+}
+
+export const ResourcesSchema = z
+  .object({
+    partition: slurmWord('partition').optional(),
+    time: z
+      .string()
+      .refine(validTime, 'time: `HH:MM:SS` or `D-HH:MM:SS`')
+      .optional()
+      .openapi({ example: '01:00:00' }),
+    cpus: z.number().int().min(1).max(4096).optional(),
+    gpus: z.number().int().min(0).max(64).optional(),
+    memory: z
+      .string()
+      .regex(/^[1-9][0-9]{0,8}[KMGT]?$/, 'memory: a number with an optional unit K, M, G or T, e.g. `4G`')
+      .optional()
+      .openapi({ example: '4G' }),
+    account: slurmWord('account').optional(),
+    qos: slurmWord('qos').optional(),
+    extra: z
+      .array(
+        singleLine(200)
+          .regex(/^--?[A-Za-z]/, 'an extra directive is an sbatch option such as `--constraint=v100`')
+          .refine((s) => !/#\s*SBATCH/i.test(s), 'an extra directive must not contain `#SBATCH`'),
+      )
+      .max(32)
+      .optional()
+      .openapi({ example: ['--constraint=v100'] }),
+  })
+  .strict()
+  .openapi('Resources');
+
+export const TagsSchema = z.array(singleLine(64).min(1)).max(32);
+export const DescriptionSchema = z.string().max(10_000);
+export const IniSchema = z
+  .string()
+  .min(1, 'ini: the INI template is empty')
+  .max(512 * 1024);
+
+export const RunStateSchema = z.enum(RUN_STATES);
+export const SeriesStateSchema = z.enum(SERIES_STATES);
+
+export const IdParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: 'id', in: 'path' }, example: '01JD3Q4K8Z' }),
+});
+
+export const NameParam = z.object({
+  name: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: 'name', in: 'path' }, example: 'local' }),
+});
+
+/** `?limit=&offset=` as numbers from the query string. */
+export const limitParam = (max: number, fallback: number) =>
+  z.coerce.number().int().min(1).max(max).default(fallback);

@@ -1,0 +1,93 @@
+// The one path by which a series comes to exist (POST /series and POST /series/:id/clone):
+// validate everything, store the series, start its workflow — or leave nothing behind.
+import { eq } from 'drizzle-orm';
+import type { ApplicationSnapshot } from '../../db/schema.ts';
+import { applications, hosts, series } from '../../db/schema.ts';
+import { newId } from '../../db/ids.ts';
+import type { Resources } from '../../hosts/executor.ts';
+import { parseSweep } from '../../sweep/index.ts';
+import { seriesWorkflowId } from '../../workflows/shared.ts';
+import type { ApiDeps, AuthUser } from '../context.ts';
+import { ApiError } from '../errors.ts';
+import { startSeriesWorkflow } from './workflow.ts';
+
+export interface NewSeries {
+  application: string;
+  host: string;
+  ini: string;
+  description?: string | undefined;
+  tags?: string[] | undefined;
+  resources?: Resources | undefined;
+  parentId?: string | undefined;
+}
+
+export interface CreatedSeries {
+  id: string;
+  workflowId: string;
+  count: number;
+}
+
+const unknownReference = (field: 'application' | 'host', name: string) =>
+  new ApiError(422, `unknown_${field}`, `${field} '${name}' does not exist`, { field });
+
+export async function createSeries(deps: ApiDeps, owner: AuthUser, input: NewSeries): Promise<CreatedSeries> {
+  const { db, config, temporal, logger } = deps;
+  // Throws SweepError (400 with the line) before anything is stored.
+  const sweep = parseSweep(input.ini, { maxTuples: config.maxTuples });
+  const count = Number(sweep.count);
+
+  const [app] = await db.select().from(applications).where(eq(applications.name, input.application)).limit(1);
+  if (!app) throw unknownReference('application', input.application);
+  const [host] = await db.select({ name: hosts.name }).from(hosts).where(eq(hosts.name, input.host)).limit(1);
+  if (!host) throw unknownReference('host', input.host);
+
+  const snapshot: ApplicationSnapshot = { name: app.name, command: app.command, configFile: app.configFile };
+  if (app.setup) snapshot.setup = app.setup;
+  if (app.collect && app.collect.length > 0) snapshot.collect = app.collect;
+
+  const id = newId();
+  const workflowId = seriesWorkflowId(id);
+  const description = input.description ?? '';
+  await db.insert(series).values({
+    id,
+    ownerId: owner.id,
+    application: app.name,
+    applicationSnapshot: snapshot,
+    host: host.name,
+    ini: input.ini,
+    resources: input.resources ?? {},
+    description,
+    tags: input.tags ?? [],
+    count,
+    state: 'staging',
+    workflowId,
+    parentId: input.parentId ?? null,
+  });
+
+  // The row is committed before the workflow starts, so its first activity finds it; if the
+  // start fails, the row goes again: nothing half-made stays in the database.
+  try {
+    await startSeriesWorkflow(temporal, {
+      id,
+      workflowId,
+      ownerName: owner.name,
+      host: host.name,
+      application: app.name,
+      count,
+      description,
+    });
+  } catch (error) {
+    await db.delete(series).where(eq(series.id, id));
+    logger.error({ err: error, seriesId: id }, 'starting the series workflow failed');
+    throw new ApiError(
+      503,
+      'temporal_unavailable',
+      'could not start the series workflow; nothing was created, try again',
+    );
+  }
+  logger.info(
+    { seriesId: id, owner: owner.name, count, host: host.name, application: app.name },
+    'series created',
+  );
+  return { id, workflowId, count };
+}

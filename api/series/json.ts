@@ -1,0 +1,93 @@
+// The JSON shape of a series in answers, and its schema for the OpenAPI document.
+import { z } from '@hono/zod-openapi';
+import type { Config } from '../../config.ts';
+import { RUN_STATES } from '../../workflows/shared.ts';
+import { ResourcesSchema, SeriesStateSchema } from '../schemas.ts';
+import { progressOf, type RunCounts, type SeriesWithOwner } from './query.ts';
+import { temporalUiLink } from './workflow.ts';
+
+export const CountsSchema = z.object(
+  Object.fromEntries(RUN_STATES.map((s) => [s, z.number().int()])) as Record<
+    (typeof RUN_STATES)[number],
+    z.ZodNumber
+  >,
+);
+
+export const SeriesSummarySchema = z
+  .object({
+    id: z.string(),
+    state: SeriesStateSchema,
+    count: z.number().int(),
+    counts: CountsSchema,
+    progress: z.object({ done: z.number().int(), total: z.number().int(), fraction: z.number() }),
+    owner: z.string(),
+    application: z.string(),
+    host: z.string(),
+    description: z.string(),
+    tags: z.array(z.string()),
+    resources: ResourcesSchema,
+    parentId: z.string().nullable(),
+    attempt: z.number().int(),
+    reason: z.string().nullable(),
+    workflowId: z.string(),
+    temporalUrl: z.string().nullable().openapi({ description: 'The workflow in the Temporal Web UI' }),
+    archive: z.object({ size: z.number().int(), sha256: z.string().nullable() }).nullable(),
+    createdAt: z.string(),
+    startedAt: z.string().nullable(),
+    finishedAt: z.string().nullable(),
+  })
+  .openapi('SeriesSummary');
+
+export const SeriesSchema = SeriesSummarySchema.extend({
+  ini: z.string(),
+  applicationSnapshot: z.object({
+    name: z.string(),
+    command: z.string(),
+    configFile: z.string(),
+    setup: z.string().optional(),
+    collect: z.array(z.string()).optional(),
+  }),
+}).openapi('Series');
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export function seriesSummaryJson(
+  row: SeriesWithOwner,
+  counts: RunCounts,
+  config: Config,
+): z.infer<typeof SeriesSummarySchema> {
+  return {
+    id: row.id,
+    state: row.state,
+    count: row.count,
+    counts,
+    progress: progressOf(row.count, counts),
+    owner: row.ownerName,
+    application: row.application,
+    host: row.host,
+    description: row.description,
+    tags: row.tags,
+    resources: row.resources,
+    parentId: row.parentId,
+    attempt: row.attempt,
+    reason: row.reason,
+    workflowId: row.workflowId,
+    temporalUrl: temporalUiLink(config.temporal.uiUrl, config.temporal.namespace, row.workflowId),
+    archive: row.archiveSize === null ? null : { size: row.archiveSize, sha256: row.archiveSha256 },
+    createdAt: row.createdAt.toISOString(),
+    startedAt: iso(row.startedAt),
+    finishedAt: iso(row.finishedAt),
+  };
+}
+
+export function seriesJson(
+  row: SeriesWithOwner,
+  counts: RunCounts,
+  config: Config,
+): z.infer<typeof SeriesSchema> {
+  return {
+    ...seriesSummaryJson(row, counts, config),
+    ini: row.ini,
+    applicationSnapshot: row.applicationSnapshot,
+  };
+}
