@@ -1,0 +1,143 @@
+// The web UI: server-rendered pages reading the database directly, small local scripts
+// calling the JSON API for actions and live data. Mounted at `/` by the API app.
+import { readFile } from 'node:fs/promises';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { HTTPException } from 'hono/http-exception';
+import { loadUser, SESSION_COOKIE } from '../api/auth.ts';
+import { authenticatePassword, createSession, deleteSession } from '../db/accounts.ts';
+import type { AuthUser, WebDeps, WebEnv } from './context.ts';
+import { MessagePage } from './layout.tsx';
+import { applicationsPage, hostsPage, tokensPage, usersPage } from './routes/admin.tsx';
+import { homePage } from './routes/home.tsx';
+import { newSeriesPage } from './routes/new-series.tsx';
+import { runPage, seriesPage } from './routes/series.tsx';
+import { webApiRoutes } from './routes/web-api.ts';
+import { LoginPage } from './pages/login.tsx';
+import { staticRoutes } from './static.ts';
+
+export type { WebDeps } from './context.ts';
+
+/** A page handler: runs only for a signed-in user (others are sent to the sign-in page). */
+export type PageHandler = (c: Context<WebEnv>, user: AuthUser, csrf: string) => Promise<Response> | Response;
+
+export function page(handler: PageHandler) {
+  return (c: Context<WebEnv>) => {
+    const user = c.get('user');
+    if (!user) {
+      const next = c.req.path + (new URL(c.req.url).search || '');
+      return c.redirect(`/login?next=${encodeURIComponent(next)}`, 303);
+    }
+    return handler(c, user, c.get('session')?.csrfToken ?? '');
+  };
+}
+
+/** Only a local path may follow a sign-in (no open redirect to another site). */
+function safeNext(next: unknown): string {
+  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\')
+    ? next
+    : '/';
+}
+
+export function createWebApp(deps: WebDeps): Hono<WebEnv> {
+  const { db } = deps;
+  const app = new Hono<WebEnv>();
+  const user: MiddlewareHandler<WebEnv> = loadUser(db);
+  // Middleware only on the web UI's own paths: this app is mounted at `/` beside the API.
+  for (const p of [
+    '/',
+    '/login',
+    '/logout',
+    '/series/*',
+    '/applications',
+    '/hosts',
+    '/users',
+    '/tokens',
+    '/web-api/*',
+  ]) {
+    app.use(p, user);
+  }
+
+  app.route('/static', staticRoutes());
+
+  app.get('/login', (c) => {
+    if (c.get('user')) return c.redirect(safeNext(c.req.query('next')), 303);
+    return c.html(<LoginPage next={safeNext(c.req.query('next'))} />);
+  });
+
+  app.post('/login', async (c) => {
+    const form = await c.req.parseBody();
+    const name = typeof form.name === 'string' ? form.name.trim() : '';
+    const password = typeof form.password === 'string' ? form.password : '';
+    const next = safeNext(form.next);
+    const found = name && password ? await authenticatePassword(db, name, password) : undefined;
+    if (!found) {
+      return c.html(<LoginPage next={next} name={name} error="Wrong name or password." />, 401);
+    }
+    const session = await createSession(db, found.id);
+    setCookie(c, SESSION_COOKIE, session.token, {
+      httpOnly: true,
+      sameSite: 'Lax',
+      path: '/',
+      secure: new URL(c.req.url).protocol === 'https:',
+      expires: session.expiresAt,
+    });
+    return c.redirect(next, 303);
+  });
+
+  // Reaching here with a cookie means loadUser accepted the form's CSRF token.
+  app.post('/logout', async (c) => {
+    const cookie = getCookie(c, SESSION_COOKIE);
+    if (cookie && c.get('user')) await deleteSession(db, cookie);
+    deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    return c.redirect('/login', 303);
+  });
+
+  app.get('/', page(homePage(deps)));
+  app.get('/series/new', page(newSeriesPage(deps)));
+  app.get('/series/:id', page(seriesPage(deps)));
+  app.get('/series/:id/runs/:index', page(runPage(deps)));
+  app.get('/applications', page(applicationsPage(deps)));
+  app.get('/hosts', page(hostsPage(deps)));
+  app.get('/users', page(usersPage(deps)));
+  app.get('/tokens', page(tokensPage(deps)));
+  app.route('/web-api', webApiRoutes(deps));
+
+  app.onError((error, c) => {
+    const status = error instanceof HTTPException ? error.status : 500;
+    if (c.req.path.startsWith('/web-api/')) {
+      return c.json(
+        {
+          error: {
+            code: status === 500 ? 'internal' : 'error',
+            message: status === 500 ? 'internal error' : error.message,
+          },
+        },
+        status,
+      );
+    }
+    if (status === 500) console.error(error);
+    return c.html(
+      <MessagePage
+        title={status === 403 ? 'Not allowed' : status === 404 ? 'Not found' : 'Something went wrong'}
+        message={
+          status === 500 ? 'The server could not show this page. Try again in a moment.' : error.message
+        }
+        user={c.get('user')}
+        csrf={c.get('session')?.csrfToken}
+      />,
+      status,
+    );
+  });
+
+  return app;
+}
+
+/** The example sweep a newcomer can launch at once (the embedded stack's `spiral` application). */
+export async function exampleIni(): Promise<string> {
+  try {
+    return await readFile(new URL('../examples/spiral/sweep.ini', import.meta.url), 'utf8');
+  } catch {
+    return '; An example sweep: every combination of the listed values is one run.\n[model]\nalpha = 0.1 0.2 0.5\nbeta = 1...1...4\nsteps = 100\n';
+  }
+}

@@ -1,0 +1,21 @@
+// What the web UI is built from: the same database, configuration and storage the API gets.
+import type { Config } from '../config.ts';
+import type { Database } from '../db/client.ts';
+import type { RunState, SeriesState } from '../workflows/shared.ts';
+
+export interface WebDeps {
+  db: Database;
+  config: Config;
+  /** `<dataDir>/storage`: collected outputs under `<seriesId>/runs/<dir>/`. */
+  storageDir: string;
+}
+
+export type { AppEnv as WebEnv, AuthUser } from '../api/context.ts';
+
+export type RunCounts = Record<RunState, number>;
+
+export interface Progress {
+  state: SeriesState;
+  count: number;
+  counts: RunCounts;
+}

@@ -1,0 +1,126 @@
+// Hosts: everyone sees them and may check one; admins add and edit them.
+import type { hosts } from '../../db/schema.ts';
+import type { AuthUser } from '../context.ts';
+import { Layout } from '../layout.tsx';
+
+type Host = typeof hosts.$inferSelect;
+
+export function HostsPage(props: { user: AuthUser; csrf: string; hosts: Host[] }) {
+  const admin = props.user.role === 'admin';
+  return (
+    <Layout title="Hosts" user={props.user} csrf={props.csrf} active="hosts" scripts={['hosts.js']}>
+      <h1>Hosts</h1>
+      <p class="muted">
+        Where series run: the local machine, a workstation over SSH, or a SLURM cluster. Key files are paths
+        on the machine of the worker that serves the host; no key is stored here.
+      </p>
+      {props.hosts.length === 0 ? <p class="card">No host registered yet.</p> : null}
+      {props.hosts.map((h) => (
+        <section class="card" data-host={h.name}>
+          <h2 style="margin-top:0" class="wrap">
+            {h.name} <span class="tag">{h.kind}</span>
+          </h2>
+          {h.description ? <p>{h.description}</p> : null}
+          <dl class="facts">
+            {h.address ? (
+              <>
+                <dt>Address</dt>
+                <dd>
+                  <code>{`${h.user ? `${h.user}@` : ''}${h.address}${h.port ? `:${h.port}` : ''}`}</code>
+                </dd>
+              </>
+            ) : null}
+            <dt>Work directory</dt>
+            <dd>
+              <code>{h.workdir}</code>
+            </dd>
+            {h.slots ? (
+              <>
+                <dt>Slots</dt>
+                <dd>{h.slots}</dd>
+              </>
+            ) : null}
+            {h.gpus ? (
+              <>
+                <dt>GPUs</dt>
+                <dd>{h.gpus}</dd>
+              </>
+            ) : null}
+            {h.partition ? (
+              <>
+                <dt>Partition</dt>
+                <dd>{h.partition}</dd>
+              </>
+            ) : null}
+          </dl>
+          <div class="actions">
+            <button class="secondary" data-check={h.name}>
+              Check
+            </button>
+          </div>
+          <pre data-check-result={h.name} hidden></pre>
+          {admin ? (
+            <details>
+              <summary>Edit</summary>
+              <HostForm host={h} />
+            </details>
+          ) : null}
+        </section>
+      ))}
+      {admin ? (
+        <section class="card">
+          <h2 style="margin-top:0">Add a host</h2>
+          <HostForm />
+        </section>
+      ) : null}
+    </Layout>
+  );
+}
+
+function HostForm(props: { host?: Host }) {
+  const h = props.host;
+  const id = (f: string) => `${h ? `host-${h.name}` : 'new-host'}-${f}`;
+  const field = (
+    name: string,
+    label: string,
+    value: string | number | null | undefined,
+    extra: Record<string, string> = {},
+  ) => (
+    <div>
+      <label for={id(name)}>{label}</label>
+      <input id={id(name)} name={name} value={value ?? ''} {...extra} />
+    </div>
+  );
+  return (
+    <form
+      data-api={h ? `PATCH /api/v1/hosts/${encodeURIComponent(h.name)}` : 'POST /api/v1/hosts'}
+      data-then="reload"
+      class="grid3"
+    >
+      {h ? null : field('name', 'Name', '', { required: '' })}
+      {h ? null : (
+        <div>
+          <label for={id('kind')}>Kind</label>
+          <select id={id('kind')} name="kind">
+            <option value="local">local</option>
+            <option value="ssh">ssh</option>
+            <option value="slurm">slurm</option>
+          </select>
+        </div>
+      )}
+      {field('address', 'Address', h?.address)}
+      {field('port', 'Port', h?.port, { type: 'number', 'data-type': 'int' })}
+      {field('user', 'User', h?.user)}
+      {field('identityFile', 'Identity file (path)', h?.identityFile)}
+      {field('knownHostsFile', 'Known hosts file (path)', h?.knownHostsFile)}
+      {field('workdir', 'Work directory', h?.workdir, { required: '' })}
+      {field('slots', 'Slots', h?.slots, { type: 'number', 'data-type': 'int' })}
+      {field('gpus', 'GPUs', h?.gpus, { type: 'number', 'data-type': 'int' })}
+      {field('partition', 'Partition', h?.partition)}
+      {field('description', 'Description', h?.description)}
+      <div>
+        <button type="submit">{h ? 'Save' : 'Add'}</button>
+      </div>
+    </form>
+  );
+}

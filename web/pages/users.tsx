@@ -1,0 +1,68 @@
+// Users (admins only): who may sign in, with which role.
+import type { AuthUser } from '../context.ts';
+import { formatTime } from '../format.ts';
+import { Layout } from '../layout.tsx';
+
+export interface UserRow {
+  id: string;
+  name: string;
+  role: 'admin' | 'member';
+  createdAt: Date;
+}
+
+export function UsersPage(props: { user: AuthUser; csrf: string; users: UserRow[] }) {
+  return (
+    <Layout title="Users" user={props.user} csrf={props.csrf} active="users">
+      <h1>Users</h1>
+      <div class="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Role</th>
+              <th>Created</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.users.map((u) => (
+              <tr>
+                <td>{u.name}</td>
+                <td>{u.role}</td>
+                <td class="small muted">{formatTime(u.createdAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <section class="card" style="margin-top:1rem">
+        <h2 style="margin-top:0">Add a user</h2>
+        <form data-api="POST /api/v1/users" data-then="reload" class="grid3">
+          <div>
+            <label for="new-user-name">Name</label>
+            <input id="new-user-name" name="name" required autocomplete="off" />
+          </div>
+          <div>
+            <label for="new-user-password">Password</label>
+            <input
+              id="new-user-password"
+              name="password"
+              type="password"
+              autocomplete="new-password"
+              minlength={8}
+            />
+          </div>
+          <div>
+            <label for="new-user-role">Role</label>
+            <select id="new-user-role" name="role">
+              <option value="member">member</option>
+              <option value="admin">admin</option>
+            </select>
+          </div>
+          <div>
+            <button type="submit">Add</button>
+          </div>
+        </form>
+      </section>
+    </Layout>
+  );
+}

@@ -1,0 +1,53 @@
+// GET /applications, /hosts (everyone), /users (admins), /tokens (one's own).
+import type { Context } from 'hono';
+import { asc, desc, eq } from 'drizzle-orm';
+import { HTTPException } from 'hono/http-exception';
+import { apiTokens, applications, hosts, users } from '../../db/schema.ts';
+import type { AuthUser, WebDeps, WebEnv } from '../context.ts';
+import { ApplicationsPage } from '../pages/applications.tsx';
+import { HostsPage } from '../pages/hosts.tsx';
+import { TokensPage } from '../pages/tokens.tsx';
+import { UsersPage } from '../pages/users.tsx';
+
+export function applicationsPage({ db }: WebDeps) {
+  return async (c: Context<WebEnv>, user: AuthUser, csrf: string) => {
+    const rows = await db.select().from(applications).orderBy(asc(applications.name));
+    return c.html(<ApplicationsPage user={user} csrf={csrf} applications={rows} />);
+  };
+}
+
+export function hostsPage({ db }: WebDeps) {
+  return async (c: Context<WebEnv>, user: AuthUser, csrf: string) => {
+    const rows = await db.select().from(hosts).orderBy(asc(hosts.name));
+    return c.html(<HostsPage user={user} csrf={csrf} hosts={rows} />);
+  };
+}
+
+export function usersPage({ db }: WebDeps) {
+  return async (c: Context<WebEnv>, user: AuthUser, csrf: string) => {
+    if (user.role !== 'admin') throw new HTTPException(403, { message: 'Only an admin may manage users.' });
+    const rows = await db
+      .select({ id: users.id, name: users.name, role: users.role, createdAt: users.createdAt })
+      .from(users)
+      .orderBy(asc(users.name));
+    return c.html(<UsersPage user={user} csrf={csrf} users={rows} />);
+  };
+}
+
+export function tokensPage({ db }: WebDeps) {
+  return async (c: Context<WebEnv>, user: AuthUser, csrf: string) => {
+    const rows = await db
+      .select({
+        id: apiTokens.id,
+        name: apiTokens.name,
+        prefix: apiTokens.prefix,
+        createdAt: apiTokens.createdAt,
+        lastUsedAt: apiTokens.lastUsedAt,
+        expiresAt: apiTokens.expiresAt,
+      })
+      .from(apiTokens)
+      .where(eq(apiTokens.userId, user.id))
+      .orderBy(desc(apiTokens.createdAt));
+    return c.html(<TokensPage user={user} csrf={csrf} tokens={rows} />);
+  };
+}

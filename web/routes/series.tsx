@@ -1,0 +1,126 @@
+// GET /series/:id and GET /series/:id/runs/:index.
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { canModifySeries } from '../../api/auth.ts';
+import type { Config } from '../../config.ts';
+import { renderTuple } from '../../sweep/index.ts';
+import { RUN_STATES, type RunState } from '../../workflows/shared.ts';
+import type { AuthUser, WebDeps, WebEnv } from '../context.ts';
+import { getRun, metricNames, runFiles, runsPage } from '../data/runs.ts';
+import { countsOf, getSeries, type SeriesRow } from '../data/series.ts';
+import { readSlice, seriesFilePath } from '../data/storage.ts';
+import { sweepOfSeries } from '../data/sweeps.ts';
+import { emptyCounts } from '../format.ts';
+import { RunPage, type RunFileView } from '../pages/run.tsx';
+import { SeriesPage } from '../pages/series.tsx';
+import { loadPreview } from '../previews/file.tsx';
+
+export const RUNS_PAGE_SIZE = 50;
+const OUTPUT_TAIL_BYTES = 16 * 1024;
+const PREVIEWED_FILES = 12;
+
+export async function seriesOr404(deps: WebDeps, id: string): Promise<SeriesRow> {
+  const row = await getSeries(deps.db, id);
+  if (!row) throw new HTTPException(404, { message: `There is no series ${id}.` });
+  return row;
+}
+
+/** The series' workflow in the Temporal UI (the embedded dev server's UI unless configured). */
+export function temporalUrl(config: Config, workflowId: string): string | undefined {
+  const ui = config.temporal.uiUrl ?? (config.temporal.address ? undefined : 'http://localhost:8233');
+  if (!ui) return undefined;
+  return `${ui.replace(/\/$/, '')}/namespaces/${encodeURIComponent(config.temporal.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+}
+
+function intParam(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  return Number.isInteger(n) && n >= 0 && n <= 2 ** 31 - 1 ? n : undefined;
+}
+
+export function seriesPage(deps: WebDeps) {
+  const { db, config } = deps;
+  return async (c: Context<WebEnv>, user: AuthUser, csrf: string) => {
+    const row = await seriesOr404(deps, c.req.param('id')!);
+    const stateParam = c.req.query('state');
+    const stateFilter = (RUN_STATES as readonly string[]).includes(stateParam ?? '')
+      ? (stateParam as RunState)
+      : undefined;
+    const before = intParam(c.req.query('before'));
+    const from = intParam(c.req.query('from'));
+    const sweep = sweepOfSeries(row.id, row.ini, Math.max(config.maxTuples, row.count));
+    const [counts, metrics, page] = await Promise.all([
+      countsOf(db, [row.id]),
+      metricNames(db, row.id),
+      runsPage(db, row.id, { state: stateFilter, before, from, limit: RUNS_PAGE_SIZE }),
+    ]);
+    return c.html(
+      <SeriesPage
+        user={user}
+        csrf={csrf}
+        series={row}
+        counts={counts.get(row.id) ?? emptyCounts()}
+        parameters={sweep.parameters.map((p) => ({ name: p.name, values: [...p.values] }))}
+        metrics={metrics}
+        page={page}
+        stateFilter={stateFilter}
+        canModify={canModifySeries(user, row)}
+        temporalUrl={temporalUrl(config, row.workflowId)}
+      />,
+    );
+  };
+}
+
+export function fileUrl(seriesId: string, path: string): string {
+  return `/web-api/series/${encodeURIComponent(seriesId)}/files/${path.split('/').map(encodeURIComponent).join('/')}`;
+}
+
+async function tail(deps: WebDeps, row: SeriesRow, relative: string) {
+  const file = seriesFilePath(deps.storageDir, row.id, relative);
+  const slice = file ? await readSlice(file, OUTPUT_TAIL_BYTES, true) : undefined;
+  if (!slice) return undefined;
+  let text = slice.bytes.toString('utf8');
+  if (slice.partial) text = text.slice(text.indexOf('\n') + 1); // start at a whole line
+  return { text, partial: slice.partial };
+}
+
+export function runPage(deps: WebDeps) {
+  const { db, config } = deps;
+  return async (c: Context<WebEnv>, user: AuthUser, csrf: string) => {
+    const row = await seriesOr404(deps, c.req.param('id')!);
+    const index = intParam(c.req.param('index'));
+    const run = index === undefined ? undefined : await getRun(db, row.id, index);
+    if (!run)
+      throw new HTTPException(404, { message: `Series ${row.id} has no run ${c.req.param('index')}.` });
+    const sweep = sweepOfSeries(row.id, row.ini, Math.max(config.maxTuples, row.count));
+    const runDir = `runs/${run.dir}/`;
+    const [fileRows, stdout, stderr] = await Promise.all([
+      runFiles(db, row.id, run.index),
+      tail(deps, row, `${runDir}.tuplet/stdout`),
+      tail(deps, row, `${runDir}.tuplet/stderr`),
+    ]);
+    const visible = fileRows.filter((f) => !f.path.startsWith(`${runDir}.tuplet/`));
+    const files: RunFileView[] = await Promise.all(
+      visible.map(async (f, i) => ({
+        ...f,
+        name: f.path.startsWith(runDir) ? f.path.slice(runDir.length) : f.path,
+        url: fileUrl(row.id, f.path),
+        ...(i < PREVIEWED_FILES ? { preview: await loadPreview(deps.storageDir, row.id, f.path) } : {}),
+      })),
+    );
+    return c.html(
+      <RunPage
+        user={user}
+        csrf={csrf}
+        series={row}
+        run={run}
+        config={renderTuple(sweep, run.index)}
+        configFile={row.applicationSnapshot.configFile}
+        stdout={stdout}
+        stderr={stderr}
+        files={files}
+        count={row.count}
+      />,
+    );
+  };
+}

@@ -1,0 +1,170 @@
+// JSON endpoints the pages need beyond the public API: progress of many series at once,
+// the parameter map, the CSV export and run files with safe content types.
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { Hono, type Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { stream } from 'hono/streaming';
+import { eq, inArray } from 'drizzle-orm';
+import { series } from '../../db/schema.ts';
+import type { WebDeps, WebEnv } from '../context.ts';
+import { mapData, MapQueryError } from '../data/map.ts';
+import { allRuns, metricNames } from '../data/runs.ts';
+import { countsOf } from '../data/series.ts';
+import { seriesFilePath } from '../data/storage.ts';
+import { sweepOfSeries } from '../data/sweeps.ts';
+import { csvLine } from '../csv-export.ts';
+import { seriesOr404 } from './series.tsx';
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.bmp': 'image/bmp',
+  '.svg': 'image/svg+xml',
+  '.json': 'application/json',
+  '.csv': 'text/csv; charset=utf-8',
+  '.pdf': 'application/pdf',
+};
+const TEXTUAL = new Set([
+  '.txt',
+  '.log',
+  '.ini',
+  '.out',
+  '.err',
+  '.dat',
+  '.tsv',
+  '.md',
+  '.py',
+  '.sh',
+  '.c',
+  '.h',
+  '.cfg',
+  '.yaml',
+  '.yml',
+]);
+
+function signedIn(c: Context<WebEnv>) {
+  const user = c.get('user');
+  if (!user) throw new HTTPException(401, { message: 'sign in first' });
+  return user;
+}
+
+export function webApiRoutes(deps: WebDeps) {
+  const { db, config, storageDir } = deps;
+  const app = new Hono<WebEnv>();
+
+  // GET /web-api/progress?ids=a,b,c → {series: {id: {state, count, counts}}}: the home page's live bars.
+  app.get('/progress', async (c) => {
+    signedIn(c);
+    const ids = (c.req.query('ids') ?? '').split(',').filter(Boolean).slice(0, 100);
+    if (ids.length === 0) return c.json({ series: {} });
+    const [rows, counts] = await Promise.all([
+      db
+        .select({ id: series.id, state: series.state, count: series.count })
+        .from(series)
+        .where(inArray(series.id, ids)),
+      countsOf(db, ids),
+    ]);
+    const out: Record<string, unknown> = {};
+    for (const r of rows) out[r.id] = { state: r.state, count: r.count, counts: counts.get(r.id) };
+    return c.json({ series: out });
+  });
+
+  // GET /web-api/series/:id/map?x=&y=&metric=&fix.<name>=<value index>
+  app.get('/series/:id/map', async (c) => {
+    signedIn(c);
+    const row = await seriesOr404(deps, c.req.param('id'));
+    const sweep = sweepOfSeries(row.id, row.ini, Math.max(config.maxTuples, row.count));
+    const fixed: Record<string, number> = {};
+    for (const [k, v] of Object.entries(c.req.query())) {
+      if (k.startsWith('fix.')) fixed[k.slice(4)] = Number(v);
+    }
+    try {
+      const data = await mapData(db, row.id, sweep, {
+        x: c.req.query('x') || undefined,
+        y: c.req.query('y') || undefined,
+        metric: c.req.query('metric') || undefined,
+        fixed,
+      });
+      return c.json(data);
+    } catch (error) {
+      if (error instanceof MapQueryError) throw new HTTPException(400, { message: error.message });
+      throw error;
+    }
+  });
+
+  // GET /web-api/series/:id/runs.csv: index, dir, state, exit code, duration, parameters, metrics.
+  app.get('/series/:id/runs.csv', async (c) => {
+    signedIn(c);
+    const row = await seriesOr404(deps, c.req.param('id'));
+    const sweep = sweepOfSeries(row.id, row.ini, Math.max(config.maxTuples, row.count));
+    const params = sweep.parameters.map((p) => p.name);
+    const metrics = await metricNames(db, row.id, 1000);
+    c.header('Content-Type', 'text/csv; charset=utf-8');
+    c.header(
+      'Content-Disposition',
+      `attachment; filename="series-${row.id.replace(/[^A-Za-z0-9_-]/g, '')}.csv"`,
+    );
+    return stream(c, async (out) => {
+      await out.write(csvLine(['index', 'dir', 'state', 'exit_code', 'duration_s', ...params, ...metrics]));
+      for await (const batch of allRuns(db, row.id)) {
+        const lines = batch.map((r) =>
+          csvLine([
+            r.index,
+            r.dir,
+            r.state,
+            r.exitCode,
+            r.startedAt && r.endedAt ? (r.endedAt.getTime() - r.startedAt.getTime()) / 1000 : null,
+            ...params.map((p) => r.params[p]),
+            ...metrics.map((m) => r.metrics?.[m]),
+          ]),
+        );
+        await out.write(lines.join(''));
+      }
+    });
+  });
+
+  // GET /web-api/series/:id/files/<path>: a collected file, with a content type that cannot run script.
+  app.get('/series/:id/files/*', async (c) => {
+    signedIn(c);
+    const id = c.req.param('id');
+    const [row] = await db.select({ id: series.id }).from(series).where(eq(series.id, id)).limit(1);
+    if (!row) throw new HTTPException(404, { message: 'no such series' });
+    const prefix = `/web-api/series/${encodeURIComponent(id)}/files/`;
+    let relative: string;
+    try {
+      relative = c.req.path.slice(prefix.length).split('/').map(decodeURIComponent).join('/');
+    } catch {
+      throw new HTTPException(400, { message: 'malformed path' });
+    }
+    const file = seriesFilePath(storageDir, row.id, relative);
+    const info = file ? await stat(file).catch(() => undefined) : undefined;
+    if (!file || !info?.isFile()) throw new HTTPException(404, { message: 'no such file' });
+    const ext = path.extname(file).toLowerCase();
+    const type =
+      CONTENT_TYPES[ext] ?? (TEXTUAL.has(ext) ? 'text/plain; charset=utf-8' : 'application/octet-stream');
+    c.header('Content-Type', type);
+    c.header('Content-Length', String(info.size));
+    c.header('X-Content-Type-Options', 'nosniff');
+    // A run's files are untrusted: an SVG or HTML output must not run script on our origin.
+    c.header(
+      'Content-Security-Policy',
+      "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox",
+    );
+    c.header('Cache-Control', 'private, max-age=60');
+    if (type === 'application/octet-stream') {
+      c.header(
+        'Content-Disposition',
+        `attachment; filename="${path.basename(file).replace(/[^A-Za-z0-9._-]/g, '_')}"`,
+      );
+    }
+    return c.body(Readable.toWeb(createReadStream(file)) as ReadableStream);
+  });
+
+  return app;
+}

@@ -1,0 +1,213 @@
+/* global document, window, location, setTimeout, clearTimeout, FormData, fetch */
+// The new-series form: line numbers for the INI editor, a live preview from
+// POST /api/v1/sweeps/preview as you type (errors pinned to their line), resources shown for
+// what the chosen host supports, and the launch (POST /api/v1/series) → the series page.
+'use strict';
+
+(function () {
+  const { api } = window.tuplet;
+  const form = document.getElementById('new-series');
+  const ini = document.getElementById('ini');
+  const gutter = document.getElementById('gutter');
+  const countEl = document.getElementById('preview-count');
+  const errorEl = document.getElementById('preview-error');
+  const paramsEl = document.getElementById('preview-params');
+  const dirsEl = document.getElementById('preview-dirs');
+  const hostSelect = document.getElementById('host');
+  const launchError = document.getElementById('launch-error');
+  let badLine = null;
+  let lastCount = null;
+
+  function renderGutter() {
+    const n = ini.value.split('\n').length;
+    const out = [];
+    for (let i = 1; i <= n; i++) out.push(i === badLine ? `<span class="bad">${i}</span>` : String(i));
+    gutter.innerHTML = out.join('\n') + '\n';
+    gutter.scrollTop = ini.scrollTop;
+  }
+
+  function li(text, cls) {
+    const el = document.createElement('li');
+    el.textContent = text;
+    if (cls) el.className = cls;
+    return el;
+  }
+
+  function showPreview(p) {
+    lastCount = p.count;
+    countEl.textContent = Number(p.count).toLocaleString('en');
+    countEl.dataset.count = String(p.count);
+    errorEl.hidden = true;
+    badLine = null;
+    paramsEl.replaceChildren(
+      ...(p.parameters.length
+        ? p.parameters.map((q) => {
+            const name = q.section ? `${q.section}.${q.key}` : q.key;
+            const values =
+              q.values.length > 12 ? [...q.values.slice(0, 12), `… (${q.values.length} values)`] : q.values;
+            return li(`${name}: ${values.join(', ')}`);
+          })
+        : [li('none: one run with these values', 'muted')]),
+    );
+    const more = Number(p.count) - p.tuples.length;
+    dirsEl.replaceChildren(
+      ...p.tuples.map((t) => li(t.dir)),
+      ...(more > 0 ? [li(`… and ${more.toLocaleString('en')} more`, 'muted')] : []),
+    );
+    renderGutter();
+    review();
+  }
+
+  function showError(err) {
+    lastCount = null;
+    countEl.textContent = '–';
+    delete countEl.dataset.count;
+    errorEl.textContent = err.message;
+    errorEl.hidden = false;
+    badLine = err.data?.error?.line ?? null;
+    renderGutter();
+    review();
+  }
+
+  let timer;
+  let seq = 0;
+  async function preview() {
+    const mine = ++seq;
+    if (!ini.value.trim()) {
+      showError(Object.assign(new Error('The INI file is empty.'), { data: null }));
+      return;
+    }
+    try {
+      const p = await api('POST', '/api/v1/sweeps/preview', { ini: ini.value });
+      if (mine === seq) showPreview(p);
+    } catch (err) {
+      if (mine === seq) showError(err);
+    }
+  }
+  function schedulePreview() {
+    clearTimeout(timer);
+    timer = setTimeout(preview, 250);
+  }
+
+  function adaptToHost() {
+    const option = hostSelect.selectedOptions[0];
+    const kind = option?.dataset.kind ?? 'local';
+    const gpus = Number(option?.dataset.gpus || 0);
+    for (const el of document.querySelectorAll('#new-series [data-for]')) {
+      const show =
+        el.dataset.for === 'slurm'
+          ? kind === 'slurm'
+          : el.dataset.for === 'gpus'
+            ? kind === 'slurm' || gpus > 0
+            : true;
+      el.hidden = !show;
+      for (const input of el.querySelectorAll('input, textarea')) input.disabled = !show;
+    }
+    const partition = document.getElementById('partition');
+    if (partition && !partition.value && option?.dataset.partition)
+      partition.placeholder = option.dataset.partition;
+    review();
+  }
+
+  function review() {
+    const set = (key, value) => {
+      const el = document.querySelector(`[data-review="${key}"]`);
+      if (el) el.textContent = value || '–';
+    };
+    set('count', lastCount === null ? 'fix the INI file first' : Number(lastCount).toLocaleString('en'));
+    set('application', document.getElementById('application').value);
+    set('host', hostSelect.value);
+    set('description', document.getElementById('description').value);
+  }
+
+  function body() {
+    const out = {};
+    for (const el of form.elements) {
+      if (!el.name || el.disabled || 'nosubmit' in el.dataset) continue;
+      const raw = el.value;
+      if (raw.trim() === '') continue;
+      let value = raw;
+      if (el.dataset.type === 'int') value = parseInt(raw, 10);
+      else if (el.dataset.type === 'list')
+        value = raw
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+      else if (el.dataset.type === 'lines')
+        value = raw
+          .split('\n')
+          .map((s) => s.trim())
+          .filter(Boolean);
+      const parts = el.name.split('.');
+      let target = out;
+      for (const p of parts.slice(0, -1)) target = target[p] ??= {};
+      target[parts.at(-1)] = value;
+    }
+    out.ini = ini.value;
+    return out;
+  }
+
+  async function launch(event) {
+    event.preventDefault();
+    const button = document.getElementById('launch');
+    button.disabled = true;
+    launchError.hidden = true;
+    try {
+      const pkg = document.getElementById('package').files?.[0];
+      let created;
+      if (pkg) {
+        const data = new FormData();
+        data.set('series', JSON.stringify(body()));
+        data.set('package', pkg);
+        const res = await fetch('/api/v1/series', {
+          method: 'POST',
+          body: data,
+          headers: { 'X-CSRF-Token': window.tuplet.csrf, Accept: 'application/json' },
+        });
+        created = await res.json();
+        if (!res.ok)
+          throw Object.assign(new Error(created?.error?.message ?? res.statusText), { data: created });
+      } else {
+        created = await api('POST', '/api/v1/series', body());
+      }
+      location.href = `/series/${encodeURIComponent(created.id)}`;
+    } catch (err) {
+      launchError.textContent = err.message;
+      launchError.hidden = false;
+      const line = err.data?.error?.line;
+      if (line) {
+        badLine = line;
+        renderGutter();
+      }
+      button.disabled = false;
+    }
+  }
+
+  document.getElementById('from').addEventListener('change', (e) => {
+    location.href = e.target.value ? `/series/new?from=${encodeURIComponent(e.target.value)}` : '/series/new';
+  });
+  ini.addEventListener('input', () => {
+    renderGutter();
+    schedulePreview();
+  });
+  ini.addEventListener('scroll', () => (gutter.scrollTop = ini.scrollTop));
+  // Tab inserts spaces in the editor; Escape then Tab leaves it (keyboard users are not trapped).
+  let escaped = false;
+  ini.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') escaped = true;
+    else if (e.key === 'Tab' && !escaped && !e.shiftKey) {
+      e.preventDefault();
+      const { selectionStart: s, selectionEnd: end } = ini;
+      ini.setRangeText('    ', s, end, 'end');
+      ini.dispatchEvent(new window.Event('input'));
+    } else escaped = false;
+  });
+  hostSelect.addEventListener('change', adaptToHost);
+  form.addEventListener('input', (e) => {
+    if (e.target !== ini) review();
+  });
+  form.addEventListener('submit', launch);
+  adaptToHost();
+  renderGutter();
+  void preview();
+})();
