@@ -5,8 +5,7 @@
 export const MAX_DIR_BYTES = 255;
 const HASH_SUFFIX_LENGTH = 9; // '@' + 8 hex digits
 
-// Everything outside the design's safe set, one code point at a time; `_` is not in the set
-// because it joins the components.
+// Everything outside the design's safe set, one code point at a time (so `é` becomes one `-`).
 const UNSAFE = /[^A-Za-z0-9._=+,@-]/gu;
 
 export function safeText(text: string): string {

@@ -86,11 +86,11 @@ export function parseSweep(text: string, options: SweepOptions = {}): Sweep {
 
   const count = sets.reduce((product, set) => (set.size > 1n ? product * set.size : product), 1n);
   if (maxTuples !== Infinity && count > BigInt(maxTuples)) {
-    const sizes = sets.filter((set) => set.size > 1n).map((set) => set.size.toString());
+    const sizes = sets.filter((set) => set.size > 1n).map((set) => describeCount(set.size));
     const product = sizes.length <= 8 ? sizes.join(' × ') : `${sizes.length} varied parameters`;
     throw new SweepError(
       'too_many_tuples',
-      `the sweep has ${count} tuples (${product}), more than the limit of ${maxTuples}`,
+      `the sweep has ${describeCount(count)} tuples (${product}), more than the limit of ${maxTuples}`,
     );
   }
   keys.forEach((key, i) => {
@@ -104,6 +104,12 @@ export function parseSweep(text: string, options: SweepOptions = {}): Sweep {
     }
   });
   return compile(text, keys, sets, count);
+}
+
+/** Exact up to 30 digits; beyond, the order of magnitude (a 10^100000 count is not worth printing). */
+function describeCount(count: bigint): string {
+  const digits = count.toString();
+  return digits.length <= 30 ? digits : `about ${digits[0]}.${digits.slice(1, 3)} × 10^${digits.length - 1}`;
 }
 
 function nameOf(section: string | null, key: string): string {
