@@ -24,7 +24,13 @@ export interface KeyLine {
 }
 
 const SPACE = /\s/;
-const isSpace = (ch: string | undefined): boolean => ch !== undefined && SPACE.test(ch);
+/** JavaScript's whitespace (what trim() removes): ASCII by char code, the rest by the regex. */
+function isSpace(ch: string | undefined): boolean {
+  if (ch === undefined) return false;
+  const code = ch.charCodeAt(0);
+  if (code < 128) return code === 32 || (code >= 9 && code <= 13);
+  return SPACE.test(ch);
+}
 const isCommentMark = (ch: string | undefined): boolean => ch === ';' || ch === '#';
 
 /** Scans every line; throws SweepError on the first line that is not INI we understand. */
