@@ -1,0 +1,127 @@
+// Collect: the outputs of a chunk's runs come back from the host as one tar stream
+// (`tar -c` of the chunk's run directories, one exec channel) and are unpacked into
+// `<storageRoot>/<seriesId>/runs/<dir>/…`, keeping only what the application's `collect`
+// globs name (plus the run's own records) and refusing any entry that would land outside
+// its run directory: absolute paths, `..`, links, or a directory not of this chunk.
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import picomatch from 'picomatch';
+import { extract } from 'tar';
+import { CommandFailedError, describeCommand } from './errors.ts';
+import type { ChunkSpec, CollectResult } from './executor.ts';
+import { isSafeComponent, safeRelativePath } from './paths.ts';
+import { indexOfDir } from './scan.ts';
+import { chunkRanges, formatRanges, type IndexRange } from './staging.ts';
+import type { Transport } from './transport.ts';
+
+/** Always collected, whatever the globs say: the run's records and its metrics. */
+export const ALWAYS_COLLECTED = [
+  'metrics.json',
+  '.tuplet/started',
+  '.tuplet/ended',
+  '.tuplet/exit',
+  '.tuplet/reason',
+  '.tuplet/attempt',
+  '.tuplet/stdout',
+  '.tuplet/stderr',
+];
+
+/**
+ * bash -c … tuplet-collect SERIES_DIR RANGES: `tar -c` of the run directories of the
+ * tuples in RANGES (looked up in tuples.tsv), relative to `runs/`, on stdout.
+ */
+export function collectCommand(seriesDir: string, ranges: readonly IndexRange[]): string[] {
+  const script = `cd "$1/runs" || exit 1
+awk -F '\\t' -v ranges="$2" '
+  BEGIN { n = split(ranges, parts, ","); for (i = 1; i <= n; i++) { split(parts[i], ab, "-"); lo[i] = ab[1] + 0; hi[i] = ab[2] + 0 } }
+  { k = $1 + 0; for (i = 1; i <= n; i++) if (k >= lo[i] && k < hi[i]) { print $2; next } }
+' ../tuples.tsv | tar -c -f - --ignore-failed-read --warning=no-failed-read --exclude='.tuplet/attempt-*' --exclude='*.tmp.*' --verbatim-files-from -T - 2>/dev/null
+exit 0`;
+  return ['bash', '-c', script, 'tuplet-collect', seriesDir, formatRanges(ranges)];
+}
+
+/** A predicate over paths relative to a run directory: the globs, or everything. */
+export function collectMatcher(globs: readonly string[] | undefined): (relativePath: string) => boolean {
+  const wanted = globs && globs.length > 0 ? picomatch([...globs], { dot: true }) : () => true;
+  const always = new Set(ALWAYS_COLLECTED);
+  return (relativePath) => always.has(relativePath) || wanted(relativePath);
+}
+
+export interface CollectOptions {
+  seriesId: string;
+  collect?: readonly string[];
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+export interface ChunkCollectResult extends CollectResult {
+  /** Entries refused (outside their run directory, links, not of this chunk). */
+  refused: string[];
+}
+
+/** Brings the chunk's outputs into `<storageRoot>/<seriesId>/runs/`. */
+export async function collectChunk(
+  transport: Transport,
+  seriesDir: string,
+  chunk: Pick<ChunkSpec, 'offset' | 'length' | 'ranges'>,
+  storageRoot: string,
+  options: CollectOptions,
+): Promise<ChunkCollectResult> {
+  if (!isSafeComponent(options.seriesId))
+    throw new Error(`unsafe series id ${JSON.stringify(options.seriesId)}`);
+  const storageDir = path.join(storageRoot, options.seriesId, 'runs');
+  await mkdir(storageDir, { recursive: true });
+  const ranges = chunkRanges(chunk);
+  // A run directory of this chunk: one safe name whose index prefix lies in the chunk.
+  const ofChunk = (dir: string): boolean => {
+    const index = indexOfDir(dir);
+    return (
+      isSafeComponent(dir) &&
+      index !== undefined &&
+      ranges.some(([start, stop]) => start <= index && index < stop)
+    );
+  };
+
+  const keep = collectMatcher(options.collect);
+  const seenRuns = new Set<string>();
+  const refused: string[] = [];
+  let bytes = 0;
+
+  const argv = collectCommand(seriesDir, ranges);
+  const running = transport.execStream(argv, { signal: options.signal, timeoutMs: options.timeoutMs });
+  const unpack = extract({
+    cwd: storageDir,
+    strict: false,
+    preserveOwner: false,
+    // Checked here, again by node-tar itself (it refuses `..` and absolute paths too).
+    filter(entryPath, entry) {
+      const type = 'type' in entry ? entry.type : undefined;
+      const safe = safeRelativePath(entryPath);
+      const [runDir, ...rest] = safe?.split('/') ?? [];
+      if (safe === undefined || runDir === undefined || !ofChunk(runDir)) {
+        refused.push(entryPath);
+        return false;
+      }
+      if (type === 'Directory') return true;
+      if (type !== 'File' && type !== 'OldFile' && type !== 'ContiguousFile') {
+        refused.push(entryPath);
+        return false;
+      }
+      if (!keep(rest.join('/'))) return false;
+      seenRuns.add(runDir);
+      bytes += 'size' in entry ? entry.size : 0;
+      return true;
+    },
+  });
+  await Promise.all([pipeline(running.stdout, unpack), running.done]).catch(async (error: unknown) => {
+    const finished = await running.done.catch(() => undefined);
+    if (finished && finished.code !== 0) {
+      throw new CommandFailedError(transport.label, describeCommand(argv), finished.code, finished.stderr);
+    }
+    throw error;
+  });
+  const { code, stderr } = await running.done;
+  if (code !== 0) throw new CommandFailedError(transport.label, describeCommand(argv), code, stderr);
+  return { storageDir, runs: seenRuns.size, bytes, refused };
+}

@@ -1,0 +1,249 @@
+// The Executor of hosts without a scheduler — the local machine and SSH workstations —
+// over a Transport: staging as tar streams, one detached runner per chunk
+// (hosts/runner/tuplet-runner.sh) that survives the worker and the SSH connection, one scan
+// per poll, one tar stream per collect, and cancel by process group.
+import os from 'node:os';
+import path from 'node:path';
+import type { Sweep } from '../sweep/index.ts';
+import { collectChunk, type ChunkCollectResult } from './collect.ts';
+import { HostInputError } from './errors.ts';
+import type {
+  ChunkSpec,
+  Executor,
+  HostSpec,
+  PollRequest,
+  PollResult,
+  RunChange,
+  SeriesSpec,
+  SubmitResult,
+} from './executor.ts';
+import type { PackageLimits } from './package.ts';
+import { DEFAULT_SCAN_LIMIT, nextCursor, parseScanOutput, scanCommand, type ScannedRunner } from './scan.ts';
+import {
+  RUNNER_PATH,
+  checkedConfigFile,
+  chunkRanges,
+  execChecked,
+  formatRanges,
+  seriesDirOf,
+  stageChunk,
+  stageSeries,
+  sweepOf,
+  writeFileCommand,
+  type IndexRange,
+} from './staging.ts';
+import type { Transport } from './transport.ts';
+
+export interface RunnerExecutorOptions {
+  /** Slots when the host sets none and has no GPUs (default: the host's cores, asked once). */
+  defaultSlots?: number;
+  /** Seconds between TERM and KILL when cancelling (default 5). */
+  cancelGraceSeconds?: number;
+  packageLimits?: PackageLimits;
+  /** Runs reported by one poll at most (default 20,000). */
+  scanLimit?: number;
+  /** Time limit of short commands (submit, poll, cancel); default 60 s. */
+  commandTimeoutMs?: number;
+}
+
+export class ChunkCancelledError extends Error {
+  override name = 'ChunkCancelledError';
+}
+
+export class SeriesDirMissingError extends Error {
+  override name = 'SeriesDirMissingError';
+}
+
+/** jobId of a chunk runner: chunk, attempt, PID and the PID's start time (PIDs get reused). */
+export function runnerJobId(
+  runner: Pick<ScannedRunner, 'chunkIndex' | 'attempt' | 'pid' | 'startTime'>,
+): string {
+  return `runner-${runner.chunkIndex}-${runner.attempt}-${runner.pid}-${runner.startTime}`;
+}
+
+export class RunnerExecutor implements Executor {
+  private readonly sweeps = new Map<string, Sweep>();
+  private slotsProbe: Promise<number> | undefined;
+
+  constructor(
+    readonly host: HostSpec,
+    readonly transport: Transport,
+    private readonly options: RunnerExecutorOptions = {},
+  ) {
+    if (host.kind !== 'local' && host.kind !== 'ssh') {
+      throw new HostInputError(`the runner executor serves local and ssh hosts, not ${host.kind}`);
+    }
+  }
+
+  seriesDir(seriesId: string): string {
+    return seriesDirOf(this.host, seriesId);
+  }
+
+  async stageSeries(series: SeriesSpec): Promise<{ seriesDir: string }> {
+    const seriesDir = this.seriesDir(series.seriesId);
+    checkedConfigFile(series.configFile);
+    await stageSeries(this.transport, seriesDir, series, this.sweep(series), {
+      ...(this.options.packageLimits ? { packageLimits: this.options.packageLimits } : {}),
+    });
+    if (series.setup) {
+      await execChecked(this.transport, writeFileCommand(path.posix.join(seriesDir, '.tuplet/setup.sh')), {
+        stdin: `${series.setup}\n`,
+      });
+    }
+    return { seriesDir };
+  }
+
+  async stageChunk(series: SeriesSpec, chunk: ChunkSpec): Promise<void> {
+    await stageChunk(
+      this.transport,
+      this.seriesDir(series.seriesId),
+      this.sweep(series),
+      series.configFile,
+      chunk,
+    );
+  }
+
+  /** Runs `.tuplet/setup.sh` once: a setup that already succeeded is not run again. */
+  async setup(series: SeriesSpec): Promise<{ exitCode: number; outputTail: string }> {
+    if (!series.setup) return { exitCode: 0, outputTail: '' };
+    const script = `cd "$1" || exit 1
+if [ -f .tuplet/setup.exit ] && [ "$(cat .tuplet/setup.exit)" = 0 ]; then tail -c 4000 .tuplet/setup.log; exit 0; fi
+bash .tuplet/setup.sh >.tuplet/setup.log 2>&1 </dev/null
+code=$?
+echo "$code" >.tuplet/setup.exit
+tail -c 4000 .tuplet/setup.log
+exit "$code"`;
+    const result = await this.transport.exec([
+      'bash',
+      '-c',
+      script,
+      'tuplet-setup',
+      this.seriesDir(series.seriesId),
+    ]);
+    return { exitCode: result.code, outputTail: result.stdout };
+  }
+
+  async submit(series: SeriesSpec, chunk: ChunkSpec): Promise<SubmitResult> {
+    const seriesDir = this.seriesDir(series.seriesId);
+    const config = checkedConfigFile(series.configFile);
+    const ranges = chunkRanges(chunk);
+    const { slots, gpus } = await this.slotsAndGpus();
+    const argv = [
+      'bash',
+      path.posix.join(seriesDir, RUNNER_PATH),
+      'start',
+      seriesDir,
+      series.seriesId,
+      config,
+      String(chunk.chunkIndex),
+      String(chunk.attempt),
+      String(slots),
+      String(gpus),
+      formatRanges(ranges),
+    ];
+    const { stdout } = await execChecked(this.transport, argv, { timeoutMs: this.commandTimeout });
+    const match = /^(started|running|finished|cancelled) (\d+) (\S+)$/m.exec(stdout);
+    if (!match) throw new Error(`${this.transport.label}: unexpected answer of the runner: ${stdout.trim()}`);
+    const [, verdict, pid, startTime] = match as unknown as [string, string, string, string];
+    if (verdict === 'cancelled') {
+      throw new ChunkCancelledError(`chunk ${chunk.chunkIndex} of series ${series.seriesId} was cancelled`);
+    }
+    const jobId = runnerJobId({
+      chunkIndex: chunk.chunkIndex,
+      attempt: chunk.attempt,
+      pid: Number(pid),
+      startTime,
+    });
+    return { jobId, reused: verdict !== 'started' };
+  }
+
+  async poll(series: SeriesSpec, request: PollRequest): Promise<PollResult> {
+    const seriesDir = this.seriesDir(series.seriesId);
+    const argv = scanCommand({
+      seriesDir,
+      ...(request.cursor ? { since: request.cursor } : {}),
+      limit: this.options.scanLimit ?? DEFAULT_SCAN_LIMIT,
+    });
+    const { stdout } = await execChecked(this.transport, argv, { timeoutMs: this.commandTimeout });
+    const scan = parseScanOutput(stdout);
+    if (scan.missing) throw new SeriesDirMissingError(`${this.transport.label}: ${seriesDir} does not exist`);
+
+    const changes: RunChange[] = [];
+    for (const run of scan.runs) {
+      const chunk = request.chunks.find((c) => inRanges(chunkRanges(c), run.index));
+      // Files left by an earlier attempt are not news about this one.
+      if (!chunk || (run.attempt !== undefined && run.attempt !== chunk.attempt)) continue;
+      const { dir: _dir, attempt: _attempt, ...change } = run;
+      changes.push(change);
+    }
+    const aliveJobs = scan.runners.filter((r) => r.alive).map(runnerJobId);
+    return { cursor: nextCursor(scan), changes, truncated: scan.truncatedAt !== undefined, aliveJobs };
+  }
+
+  collect(series: SeriesSpec, chunk: ChunkSpec, storageRoot: string): Promise<ChunkCollectResult> {
+    return collectChunk(this.transport, this.seriesDir(series.seriesId), chunk, storageRoot, {
+      seriesId: series.seriesId,
+      ...(series.collect ? { collect: series.collect } : {}),
+    });
+  }
+
+  /** Kills every runner and run of the series (TERM, then KILL); nothing is left running. */
+  async cancel(series: SeriesSpec, _jobIds: string[]): Promise<void> {
+    const grace = this.options.cancelGraceSeconds ?? 5;
+    const script = `[ -f "$1/${RUNNER_PATH}" ] || exit 0
+exec bash "$1/${RUNNER_PATH}" cancel "$1" "$2"`;
+    await execChecked(
+      this.transport,
+      ['bash', '-c', script, 'tuplet-cancel', this.seriesDir(series.seriesId), String(grace)],
+      {
+        timeoutMs: (grace + 30) * 1000,
+      },
+    );
+  }
+
+  async cleanup(series: SeriesSpec): Promise<void> {
+    await execChecked(this.transport, ['rm', '-rf', '--', this.seriesDir(series.seriesId)]);
+  }
+
+  close(): Promise<void> {
+    return this.transport.close();
+  }
+
+  private get commandTimeout(): number {
+    return this.options.commandTimeoutMs ?? 60_000;
+  }
+
+  private sweep(series: SeriesSpec): Sweep {
+    const key = `${series.seriesId}\0${series.maxTuples}\0${series.ini}`;
+    let sweep = this.sweeps.get(key);
+    if (!sweep) {
+      if (series.ini === '')
+        throw new HostInputError(`series ${series.seriesId}: staging needs the INI template`);
+      sweep = sweepOf(series);
+      if (this.sweeps.size >= 8) this.sweeps.delete(this.sweeps.keys().next().value!);
+      this.sweeps.set(key, sweep);
+    }
+    return sweep;
+  }
+
+  /** GPU hosts default to one slot per GPU; others to the configured slots or the host's cores. */
+  private async slotsAndGpus(): Promise<{ slots: number; gpus: number }> {
+    const gpus = Math.max(0, this.host.gpus ?? 0);
+    if (this.host.slots && this.host.slots > 0) return { slots: this.host.slots, gpus };
+    if (gpus > 0) return { slots: gpus, gpus };
+    if (this.options.defaultSlots) return { slots: this.options.defaultSlots, gpus };
+    this.slotsProbe ??= this.probeCores();
+    return { slots: await this.slotsProbe, gpus };
+  }
+
+  private async probeCores(): Promise<number> {
+    if (this.host.kind === 'local') return os.availableParallelism();
+    const result = await this.transport.exec(['nproc'], { timeoutMs: this.commandTimeout });
+    const cores = Number(result.stdout.trim());
+    return result.code === 0 && Number.isInteger(cores) && cores > 0 ? cores : 1;
+  }
+}
+
+function inRanges(ranges: readonly IndexRange[], index: number): boolean {
+  return ranges.some(([start, stop]) => start <= index && index < stop);
+}

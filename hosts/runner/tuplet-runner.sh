@@ -1,0 +1,332 @@
+#!/usr/bin/env bash
+# Tuplet's detached runner: runs the tuples of one chunk on a host without a scheduler
+# (the local machine or an SSH workstation). Needs bash >= 4.3 and coreutils, not Node.
+# It is copied to <seriesDir>/.tuplet/tuplet-runner.sh by staging and driven by the
+# host layer with these subcommands (every argument is a separate word, never code):
+#
+#   start  SERIES_DIR SERIES_ID CONFIG_FILE CHUNK ATTEMPT SLOTS GPUS RANGES
+#          Starts the chunk's runner detached (own session, survives the caller and its
+#          SSH connection) unless one for this attempt is alive or finished. Prints one
+#          line: `started|running|finished|cancelled PID STARTTIME`.
+#   cancel SERIES_DIR GRACE_SECONDS
+#          Kills every runner and run of the series (TERM, then KILL after the grace).
+#
+# RANGES: comma-separated `start-endExclusive` index ranges, e.g. `0-100` or `3-4,9-12`.
+#
+# Files, all under SERIES_DIR/.tuplet/ unless said otherwise:
+#   chunk-K.pid        `PID STARTTIME ATTEMPT` of the chunk's runner (start time tells a
+#                      reused PID apart)
+#   chunk-K.done       the attempt whose runner went through all its runs
+#   chunk-K.log        the runner's own output
+#   active/PID         `STARTTIME INDEX` of each run in progress (what cancel kills)
+#   cancelled          the highest attempt cancelled: runs of attempts <= it never start
+#   runs/DIR/.tuplet/  per run: attempt-N/ (claim: created once per attempt, holds `pid`),
+#                      attempt, started, stdout, stderr, ended, exit (written last, by
+#                      rename), reason (LOST when the run's wrapper vanished)
+set -u
+
+if ((BASH_VERSINFO[0] < 4 || (BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] < 3))); then
+  echo "tuplet-runner: bash >= 4.3 is required (this is $BASH_VERSION)" >&2
+  exit 3
+fi
+
+# The script's absolute path: the runner changes directory, then re-invokes itself.
+SELF=$0
+[[ $SELF == /* ]] || SELF=$PWD/$SELF
+# `wait -n -p VAR` (bash >= 5.1) names the child that ended; older bash checks every slot.
+WAIT_P=0
+((BASH_VERSINFO[0] > 5 || (BASH_VERSINFO[0] == 5 && BASH_VERSINFO[1] >= 1))) && WAIT_P=1
+
+# Sets REPLY to the start time of process $1 (clock ticks since boot on Linux); fails when
+# the process does not exist or is a zombie.
+proc_start() {
+  local stat rest
+  if [[ -r /proc/self/stat ]]; then
+    read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
+    rest=${stat##*) }
+    # shellcheck disable=SC2086
+    set -- $rest
+    [[ $1 != Z ]] || return 1
+    REPLY=${20}
+  else
+    REPLY=$(ps -o lstart= -p "$1" 2>/dev/null) || return 1
+    REPLY=${REPLY// /_}
+    [[ -n $REPLY ]] || return 1
+  fi
+}
+
+# True when process $1 is alive and started at $2 (so not a reused PID).
+alive() {
+  [[ -n ${1:-} && -n ${2:-} ]] || return 1
+  proc_start "$1" && [[ $REPLY == "$2" ]]
+}
+
+now() { printf '%(%s)T' -1; }
+
+# Writes $2 into file $1 atomically (readers never see a partial file).
+write_atomic() {
+  printf '%s\n' "$2" >"$1.tmp.$$" && mv -f "$1.tmp.$$" "$1"
+}
+
+# True when attempt $2 of series dir $1 was cancelled (no fork: checked once per run).
+is_cancelled() {
+  local c=''
+  [[ -f $1/.tuplet/cancelled ]] || return 1
+  read -r c <"$1/.tuplet/cancelled" || true
+  ((${2} <= ${c:--1}))
+}
+
+cmd_start() {
+  local dir=$1 series=$2 config=$3 chunk=$4 attempt=$5 slots=$6 gpus=$7 ranges=$8
+  local t=$dir/.tuplet pid st att done_attempt
+  mkdir -p "$t/active" || exit 1
+  # One start at a time per chunk: a retried submit waits for the first, then finds it.
+  exec 9>"$t/chunk-$chunk.lock"
+  if command -v flock >/dev/null; then flock 9; fi
+
+  if [[ -f $t/chunk-$chunk.pid ]]; then
+    read -r pid st att <"$t/chunk-$chunk.pid"
+    if [[ $att == "$attempt" ]] && alive "$pid" "$st"; then
+      echo "running $pid $st"
+      return 0
+    fi
+    if [[ -f $t/chunk-$chunk.done ]]; then
+      read -r done_attempt <"$t/chunk-$chunk.done"
+      if [[ $done_attempt == "$attempt" ]]; then
+        echo "finished $pid $st"
+        return 0
+      fi
+    fi
+  fi
+  if is_cancelled "$dir" "$attempt"; then
+    echo "cancelled 0 0"
+    return 0
+  fi
+  # A runner started from a non-leader child: setsid makes it a session and process
+  # group leader in place, so $! is its PID and its process group.
+  setsid bash "$SELF" main "$dir" "$series" "$config" "$chunk" "$attempt" "$slots" "$gpus" "$ranges" \
+    </dev/null >>"$t/chunk-$chunk.log" 2>&1 9>&- &
+  pid=$!
+  proc_start "$pid" || {
+    echo "tuplet-runner: the runner of chunk $chunk exited at once; see $t/chunk-$chunk.log" >&2
+    exit 1
+  }
+  write_atomic "$t/chunk-$chunk.pid" "$pid $REPLY $attempt"
+  echo "started $pid $REPLY"
+}
+
+# Marks a run whose wrapper vanished before writing its exit file.
+mark_lost() {
+  local rt=$1
+  [[ -f $rt/exit ]] && return 0
+  printf 'LOST\n' >"$rt/reason"
+  now >"$rt/ended"
+  write_atomic "$rt/exit" -1
+}
+
+cmd_main() {
+  local dir=$1 series=$2 config=$3 chunk=$4 attempt=$5 slots=$6 gpus=$7 ranges=$8
+  local t=$dir/.tuplet list index rdir rt s claim rpid rst waited gpu
+  local -a spid=() sst=() sdir=() sown=()
+  cd "$dir" || exit 1
+  ((slots >= 1)) || slots=1
+  echo "$(date '+%F %T') runner of chunk $chunk attempt $attempt: slots=$slots gpus=$gpus ranges=$ranges"
+
+  list=$t/chunk-$chunk.list
+  awk -F '\t' -v ranges="$ranges" '
+    BEGIN { n = split(ranges, parts, ","); for (i = 1; i <= n; i++) { split(parts[i], ab, "-"); lo[i] = ab[1] + 0; hi[i] = ab[2] + 0 } }
+    { k = $1 + 0; for (i = 1; i <= n; i++) if (k >= lo[i] && k < hi[i]) { print $1 "\t" $2; next } }
+  ' tuples.tsv >"$list.tmp" && mv -f "$list.tmp" "$list" || exit 1
+
+  # Frees slot $1 after its run ended: a wrapper of ours that died before writing the
+  # exit file is LOST.
+  release() {
+    local rt=runs/${sdir[$1]}/.tuplet cpid='' cst=''
+    if [[ ! -f $rt/exit ]]; then
+      [[ -s $rt/attempt-$attempt/pid ]] && read -r cpid cst <"$rt/attempt-$attempt/pid"
+      [[ -z $cpid || $cpid == "${spid[$1]}" ]] && mark_lost "$rt"
+    fi
+    spid[$1]=
+  }
+
+  # Sets FREE to a free slot, waiting for one when all are busy.
+  next_slot() {
+    local s any_adopted done_pid
+    while :; do
+      any_adopted=0
+      for ((s = 0; s < slots; s++)); do
+        if [[ -z ${spid[s]:-} ]]; then
+          FREE=$s
+          return 0
+        fi
+        if [[ ${sown[s]} == 0 ]]; then
+          any_adopted=1
+          if ! alive "${spid[s]}" "${sst[s]}"; then
+            release "$s"
+            FREE=$s
+            return 0
+          fi
+        fi
+      done
+      if ((any_adopted)); then
+        sleep 0.2
+        # Reap own children that ended meanwhile, without blocking.
+        for ((s = 0; s < slots; s++)); do
+          if [[ -n ${spid[s]:-} && ${sown[s]} == 1 ]] && ! alive "${spid[s]}" "${sst[s]}"; then
+            wait "${spid[s]}" 2>/dev/null
+            release "$s"
+          fi
+        done
+      else
+        done_pid=
+        if ((WAIT_P)); then
+          wait -n -p done_pid 2>/dev/null
+        else
+          wait -n 2>/dev/null
+        fi
+        for ((s = 0; s < slots; s++)); do
+          if [[ -n ${spid[s]:-} ]] && { [[ ${spid[s]} == "$done_pid" ]] || ! alive "${spid[s]}" "${sst[s]}"; }; then
+            release "$s"
+          fi
+        done
+      fi
+    done
+  }
+
+  while IFS=$'\t' read -r index rdir; do
+    [[ -n $rdir ]] || continue
+    is_cancelled "$dir" "$attempt" && break
+    rt=runs/$rdir/.tuplet
+    claim=$rt/attempt-$attempt
+    if [[ -d $claim ]]; then
+      # Started before (by an earlier runner of this attempt): never start it again.
+      [[ -f $rt/exit ]] && continue
+      waited=0
+      while [[ ! -s $claim/pid ]] && ((waited < 20)); do
+        sleep 0.1
+        waited=$((waited + 1))
+      done
+      rpid='' rst=''
+      [[ -s $claim/pid ]] && read -r rpid rst <"$claim/pid"
+      if alive "$rpid" "$rst"; then
+        next_slot
+        spid[FREE]=$rpid sst[FREE]=$rst sdir[FREE]=$rdir sown[FREE]=0
+      else
+        mark_lost "$rt"
+      fi
+      continue
+    fi
+    next_slot
+    s=$FREE
+    gpu=''
+    ((gpus > 0)) && gpu=$((s % gpus))
+    setsid bash "$SELF" run-one "$dir" "$series" "$config" "$index" "$rdir" "$attempt" "$gpu" \
+      </dev/null >/dev/null 2>&1 &
+    spid[s]=$!
+    proc_start "${spid[s]}" && sst[s]=$REPLY || sst[s]=gone
+    sdir[s]=$rdir sown[s]=1
+  done <"$list"
+
+  # Wait for the last runs.
+  for ((s = 0; s < slots; s++)); do
+    [[ -n ${spid[s]:-} ]] || continue
+    if [[ ${sown[s]} == 1 ]]; then
+      wait "${spid[s]}" 2>/dev/null
+    else
+      while alive "${spid[s]}" "${sst[s]}"; do sleep 0.2; done
+    fi
+    release "$s"
+  done
+  if ! is_cancelled "$dir" "$attempt"; then
+    write_atomic "$t/chunk-$chunk.done" "$attempt"
+  fi
+  echo "$(date '+%F %T') runner of chunk $chunk attempt $attempt: done"
+}
+
+cmd_run_one() {
+  local dir=$1 series=$2 config=$3 index=$4 rdir=$5 attempt=$6 gpu=$7
+  local rd=$dir/runs/$rdir
+  local rt=$rd/.tuplet code
+  mkdir -p "$rt" || exit 1
+  # The claim: exactly one process ever runs this tuple in this attempt.
+  mkdir "$rt/attempt-$attempt" 2>/dev/null || exit 0
+  proc_start $$ || exit 1
+  local st=$REPLY
+  printf '%s %s\n' $$ "$st" >"$rt/attempt-$attempt/pid"
+  printf '%s %s\n' "$st" "$index" >"$dir/.tuplet/active/$$"
+  # Checked after registering in active/: either cancel sees us there, or we see its mark.
+  if is_cancelled "$dir" "$attempt"; then
+    rm -f "$dir/.tuplet/active/$$"
+    exit 0
+  fi
+  rm -f "$rt/exit" "$rt/ended" "$rt/reason"
+  printf '%s\n' "$attempt" >"$rt/attempt"
+  now >"$rt/started"
+
+  export TUPLET_SERIES=$series TUPLET_INDEX=$index TUPLET_DIR=$rd TUPLET_CONFIG=$rd/$config
+  [[ -n $gpu ]] && export CUDA_VISIBLE_DEVICES=$gpu
+  cd "$rd" || exit 1
+  bash "$dir/.tuplet/command.sh" </dev/null >"$rt/stdout" 2>"$rt/stderr"
+  code=$?
+  now >"$rt/ended"
+  write_atomic "$rt/exit" "$code"
+  rm -f "$dir/.tuplet/active/$$"
+}
+
+cmd_cancel() {
+  local dir=$1 grace=${2:-5}
+  local t=$dir/.tuplet f pid st att max=0 idx left i
+  [[ -d $t ]] || return 0
+  for f in "$t"/chunk-*.pid; do
+    [[ -f $f ]] || continue
+    read -r pid st att <"$f"
+    ((att > max)) && max=$att
+  done
+  write_atomic "$t/cancelled" "$max"
+  # Runners first (they have nothing to finish), so no new run starts.
+  for f in "$t"/chunk-*.pid; do
+    [[ -f $f ]] || continue
+    read -r pid st att <"$f"
+    alive "$pid" "$st" && kill -KILL -- "-$pid" 2>/dev/null
+  done
+  local -a groups=()
+  for f in "$t"/active/*; do
+    [[ -f $f ]] || continue
+    pid=${f##*/}
+    read -r st idx <"$f"
+    if alive "$pid" "$st"; then
+      kill -TERM -- "-$pid" 2>/dev/null
+      groups+=("$pid $st")
+    else
+      rm -f "$f"
+    fi
+  done
+  for ((i = 0; i < grace * 5; i++)); do
+    left=0
+    for f in "${groups[@]}"; do
+      # shellcheck disable=SC2086
+      alive $f && left=1
+    done
+    ((left)) || break
+    sleep 0.2
+  done
+  for f in "${groups[@]}"; do
+    read -r pid st <<<"$f"
+    kill -KILL -- "-$pid" 2>/dev/null
+    rm -f "$t/active/$pid"
+  done
+  echo "cancelled ${#groups[@]}"
+}
+
+sub=${1:-}
+shift || true
+case $sub in
+  start) cmd_start "$@" ;;
+  main) cmd_main "$@" ;;
+  run-one) cmd_run_one "$@" ;;
+  cancel) cmd_cancel "$@" ;;
+  *)
+    echo "usage: tuplet-runner.sh start|cancel ARGS (see the header of this file)" >&2
+    exit 2
+    ;;
+esac

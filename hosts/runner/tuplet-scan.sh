@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Tuplet's poll scan of one series directory (see hosts/scan.ts, which runs it as
+# `bash -c "$(cat this)" tuplet-scan SERIES_DIR SINCE LIMIT`). Read-only.
+# Output, one record per line, tab-separated:
+#   N <host epoch seconds at start>
+#   R <dir> <attempt> <started> <ended> <exit> <reason> <mtime>   per changed run, oldest first
+#   T <mtime>                                                     when cut at LIMIT runs
+#   J <chunk> <pid> <starttime> <attempt> <alive 0|1> <done attempt>   per chunk runner
+#   E                                                             no such series directory
+dir=$1 since=$2 limit=$3
+printf 'N\t%(%s)T\n' -1
+cd "$dir" 2>/dev/null || { printf 'E\n'; exit 0; }
+# Runners first: a runner seen gone has written every exit file it ever will before the
+# runs are scanned below.
+start_of() {
+  local stat rest
+  if [ -r /proc/self/stat ]; then
+    read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
+    rest=${stat##*) }
+    set -- $rest
+    [ "$1" != Z ] || return 1
+    REPLY=${20}
+  else
+    REPLY=$(ps -o lstart= -p "$1" 2>/dev/null) || return 1
+    REPLY=${REPLY// /_}
+  fi
+}
+for f in .tuplet/chunk-*.pid; do
+  [ -f "$f" ] || continue
+  read -r pid st att <"$f"
+  k=${f#.tuplet/chunk-}
+  k=${k%.pid}
+  alive=0
+  if start_of "$pid" && [ "$REPLY" = "$st" ]; then alive=1; fi
+  done_attempt=
+  [ -f ".tuplet/chunk-$k.done" ] && read -r done_attempt <".tuplet/chunk-$k.done"
+  printf 'J\t%s\t%s\t%s\t%s\t%s\t%s\n' "$k" "$pid" "$st" "$att" "$alive" "$done_attempt"
+done
+if [ -d runs ]; then
+  if [ -n "$since" ]; then newer=(-newermt "@$since"); else newer=(); fi
+  find runs -mindepth 3 -maxdepth 3 -path '*/.tuplet/*' \( -name started -o -name exit \) ${newer[@]+"${newer[@]}"} -printf '%T@ %h\n' 2>/dev/null |
+    sort -n -k1,1 |
+    awk -v limit="$limit" '
+      function rd(f,   line) { line = ""; if ((getline line < f) <= 0) line = ""; close(f); return line }
+      {
+        t = $1; d = substr($0, length($1) + 2)
+        if (d in seen) next
+        if (n >= limit && t != last) { cut = 1; exit }
+        seen[d] = 1; n++; last = t
+        name = d; sub(/^runs\//, "", name); sub(/\/\.tuplet$/, "", name)
+        printf "R\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", name, rd(d "/attempt"), rd(d "/started"), rd(d "/ended"), rd(d "/exit"), rd(d "/reason"), t
+      }
+      END { if (cut) printf "T\t%s\n", last }'
+fi

@@ -1,0 +1,219 @@
+// Staging: everything a series needs on a host, sent as streams over a transport.
+//   stageSeries: `<workdir>/<seriesId>/` with `.tuplet/command.sh`, the runner script,
+//                `tuples.tsv` (streamed) and the checked package — three exec channels.
+//   stageChunk:  `runs/<dir>/<configFile>` of every tuple of a chunk as one tar stream into
+//                `tar -x` (one exec channel), rendered while it flows: memory stays flat.
+// Tuples are expanded here from the template (never carried by the workflow); the same
+// functions serve local, ssh and slurm hosts.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { parseSweep, renderTuple, tuplesInRange, type Sweep } from '../sweep/index.ts';
+import { CommandFailedError, HostInputError, describeCommand } from './errors.ts';
+import type { ChunkSpec, HostSpec, SeriesSpec } from './executor.ts';
+import {
+  checkPackage,
+  tarPackageStream,
+  zipPackageEntries,
+  type CheckedPackage,
+  type PackageLimits,
+} from './package.ts';
+import { isSafeComponent, safeRelativePath } from './paths.ts';
+import { tarStream, type TarEntry } from './tar-pack.ts';
+import type { ExecOptions, ExecResult, Transport } from './transport.ts';
+
+/** The runner script as shipped into every series directory. */
+export const RUNNER_SCRIPT = readFileSync(new URL('./runner/tuplet-runner.sh', import.meta.url), 'utf8');
+/** Where staging puts it, relative to the series directory. */
+export const RUNNER_PATH = '.tuplet/tuplet-runner.sh';
+export const COMMAND_PATH = '.tuplet/command.sh';
+
+export type IndexRange = [start: number, endExclusive: number];
+
+/** `<workdir>/<seriesId>` on the host; refuses ids that could leave the workdir. */
+export function seriesDirOf(host: Pick<HostSpec, 'workdir'>, seriesId: string): string {
+  if (!isSafeComponent(seriesId)) throw new HostInputError(`unsafe series id ${JSON.stringify(seriesId)}`);
+  if (!path.posix.isAbsolute(host.workdir)) {
+    throw new HostInputError(
+      `the host's workdir must be an absolute path, not ${JSON.stringify(host.workdir)}`,
+    );
+  }
+  return path.posix.join(host.workdir, seriesId);
+}
+
+/** The application's config file name, checked: relative, inside the run directory. */
+export function checkedConfigFile(configFile: string): string {
+  const safe = safeRelativePath(configFile);
+  if (safe === undefined || safe.startsWith('.tuplet/') || safe === '.tuplet') {
+    throw new HostInputError(
+      `config file ${JSON.stringify(configFile)} must be a relative path inside the run directory`,
+    );
+  }
+  return safe;
+}
+
+/** The index ranges a chunk covers: its rerun ranges, else [offset, offset + length). */
+export function chunkRanges(chunk: Pick<ChunkSpec, 'offset' | 'length' | 'ranges'>): IndexRange[] {
+  const end = chunk.offset + chunk.length;
+  if (!chunk.ranges) return chunk.length > 0 ? [[chunk.offset, end]] : [];
+  for (const [start, stop] of chunk.ranges) {
+    if (!(
+      Number.isSafeInteger(start) &&
+      Number.isSafeInteger(stop) &&
+      chunk.offset <= start &&
+      start <= stop &&
+      stop <= end
+    )) {
+      throw new HostInputError(`rerun range ${start}-${stop} is not inside chunk ${chunk.offset}-${end}`);
+    }
+  }
+  return chunk.ranges.filter(([start, stop]) => stop > start);
+}
+
+/** `3-4,9-12`: ranges as the runner script takes them. */
+export function formatRanges(ranges: readonly IndexRange[]): string {
+  return ranges.map(([start, stop]) => `${start}-${stop}`).join(',');
+}
+
+/** Parses the series' template (memoised by the caller; cheap next to staging). */
+export function sweepOf(series: Pick<SeriesSpec, 'ini' | 'maxTuples'>): Sweep {
+  return parseSweep(series.ini, { maxTuples: series.maxTuples });
+}
+
+/** The tar entries `runs/<dir>/<configFile>` of the given tuples, rendered one at a time. */
+export function* configEntries(
+  sweep: Sweep,
+  configFile: string,
+  ranges: readonly IndexRange[],
+): Generator<TarEntry> {
+  const file = checkedConfigFile(configFile);
+  for (const [start, stop] of ranges) {
+    for (const tuple of tuplesInRange(sweep, start, stop)) {
+      yield { path: `runs/${tuple.dir}/${file}`, data: renderTuple(sweep, tuple.index) };
+    }
+  }
+}
+
+/** The chunk's configs as a tar stream (lazy: rendered as the consumer reads). */
+export function chunkTarStream(sweep: Sweep, configFile: string, ranges: readonly IndexRange[]): Readable {
+  return tarStream(configEntries(sweep, configFile, ranges));
+}
+
+/** `tuples.tsv` (`index<TAB>dir` per line) of every tuple, streamed in batches. */
+export function tuplesTsvStream(sweep: Sweep): Readable {
+  const count = Number(sweep.count);
+  function* lines(): Generator<string> {
+    let batch = '';
+    for (const tuple of tuplesInRange(sweep, 0, count)) {
+      batch += `${tuple.index}\t${tuple.dir}\n`;
+      if (batch.length >= 256 * 1024) {
+        yield batch;
+        batch = '';
+      }
+    }
+    if (batch) yield batch;
+  }
+  return Readable.from(lines(), { objectMode: false });
+}
+
+/** Argument list of an extraction into `dir` (created first); the tar stream comes on stdin. */
+export function untarCommand(dir: string, options: { gzip?: boolean } = {}): string[] {
+  const flags = options.gzip ? '-xzf' : '-xf';
+  return [
+    'bash',
+    '-c',
+    `mkdir -p -- "$1" && exec tar ${flags} - --no-same-owner -C "$1"`,
+    'tuplet-untar',
+    dir,
+  ];
+}
+
+/** Argument list that writes stdin to `file` atomically (temp file, then rename). */
+export function writeFileCommand(file: string, mode = '644'): string[] {
+  return [
+    'bash',
+    '-c',
+    'mkdir -p -- "$(dirname -- "$1")" && cat >"$1.tmp.$$" && chmod "$2" "$1.tmp.$$" && mv -f -- "$1.tmp.$$" "$1"',
+    'tuplet-write',
+    file,
+    mode,
+  ];
+}
+
+/** Runs a command and throws CommandFailedError when it exits non-zero. */
+export async function execChecked(
+  transport: Transport,
+  argv: string[],
+  options?: ExecOptions,
+): Promise<ExecResult> {
+  const result = await transport.exec(argv, options);
+  if (result.code !== 0)
+    throw new CommandFailedError(transport.label, describeCommand(argv), result.code, result.stderr);
+  return result;
+}
+
+export interface StageChunkOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+/** Writes the configs of the chunk's tuples into `<seriesDir>/runs/` through one `tar -x`. */
+export async function stageChunk(
+  transport: Transport,
+  seriesDir: string,
+  sweep: Sweep,
+  configFile: string,
+  chunk: Pick<ChunkSpec, 'offset' | 'length' | 'ranges'>,
+  options: StageChunkOptions = {},
+): Promise<{ files: number }> {
+  const ranges = chunkRanges(chunk);
+  const files = ranges.reduce((sum, [start, stop]) => sum + (stop - start), 0);
+  if (files === 0) return { files };
+  await execChecked(transport, untarCommand(seriesDir), {
+    ...options,
+    stdin: chunkTarStream(sweep, configFile, ranges),
+  });
+  return { files };
+}
+
+export interface StageSeriesOptions {
+  packageLimits?: PackageLimits;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+/**
+ * Creates the series directory with `.tuplet/command.sh`, the runner script, the package
+ * (checked first: nothing is sent when it is refused) and `tuples.tsv`. Idempotent.
+ */
+export async function stageSeries(
+  transport: Transport,
+  seriesDir: string,
+  series: Pick<SeriesSpec, 'command' | 'packagePath'>,
+  sweep: Sweep,
+  options: StageSeriesOptions = {},
+): Promise<void> {
+  const checked: CheckedPackage | undefined = series.packagePath
+    ? await checkPackage(series.packagePath, options.packageLimits)
+    : undefined;
+  const execOptions = { signal: options.signal, timeoutMs: options.timeoutMs };
+
+  async function* files(): AsyncGenerator<TarEntry> {
+    yield { path: 'runs', type: 'Directory' };
+    yield { path: '.tuplet/active', type: 'Directory' };
+    yield { path: COMMAND_PATH, data: `${series.command}\n`, mode: 0o644 };
+    yield { path: RUNNER_PATH, data: RUNNER_SCRIPT, mode: 0o755 };
+    if (checked?.format === 'zip') yield* zipPackageEntries(checked, options.packageLimits);
+  }
+  await execChecked(transport, untarCommand(seriesDir), { ...execOptions, stdin: tarStream(files()) });
+  if (checked && checked.format !== 'zip') {
+    await execChecked(transport, untarCommand(seriesDir, { gzip: checked.format === 'tar.gz' }), {
+      ...execOptions,
+      stdin: tarPackageStream(checked),
+    });
+  }
+  await execChecked(transport, writeFileCommand(path.posix.join(seriesDir, 'tuples.tsv')), {
+    ...execOptions,
+    stdin: tuplesTsvStream(sweep),
+  });
+}
