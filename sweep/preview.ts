@@ -10,8 +10,9 @@ export interface SweepPreview {
 }
 
 export function previewOf(sweep: Sweep, limit = 20): SweepPreview {
-  const shown = BigInt(Math.max(0, Math.floor(limit)));
-  const end = Number(shown < sweep.count ? shown : sweep.count);
+  // At most `limit` tuples (a negative or NaN limit shows none, Infinity shows all).
+  const wanted = Number.isNaN(limit) ? 0 : Math.max(0, Math.floor(limit));
+  const end = wanted === Infinity || BigInt(wanted) >= sweep.count ? sweep.count : BigInt(wanted);
   const count = sweep.count <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(sweep.count) : sweep.count.toString();
   return {
     count,

@@ -25,28 +25,38 @@ export function renderTuple(sweep: Sweep, index: Index): string {
   return renderDigits(sweep.plan, decode(sweep.plan, checkedIndex(sweep, index)));
 }
 
-/** Tuples start ≤ i < endExclusive, one at a time (digits advance like an odometer). */
-export function* tuplesInRange(sweep: Sweep, start: Index, endExclusive: Index): IterableIterator<Tuple> {
-  if (BigInt(endExclusive) < BigInt(start)) {
-    throw new SweepError('index_out_of_range', `the range ${start}…${endExclusive} ends before it starts`);
+/** Tuples start ≤ i < endExclusive, one at a time (digits advance like an odometer); bounds checked at the call. */
+export function tuplesInRange(sweep: Sweep, start: Index, endExclusive: Index): IterableIterator<Tuple> {
+  const [from, to] = [integer(start), integer(endExclusive)];
+  if (from === null || to === null || from < 0n || to < from || to > sweep.count) {
+    throw new SweepError(
+      'index_out_of_range',
+      `the range ${start} to ${endExclusive} (exclusive) is not within the sweep's ${sweep.count} tuples`,
+    );
   }
-  if (BigInt(endExclusive) === BigInt(start)) return;
-  const first = checkedIndex(sweep, start);
-  if (BigInt(endExclusive) > sweep.count) checkedIndex(sweep, BigInt(endExclusive) - 1n); // throws
+  return iterate(sweep, from, to);
+}
+
+function* iterate(sweep: Sweep, from: bigint, to: bigint): IterableIterator<Tuple> {
+  if (from === to) return;
+  const first = checkedIndex(sweep, from);
   const digits = decode(sweep.plan, first);
   if (typeof first === 'number') {
-    const end = Number(endExclusive);
+    const end = Number(to);
     for (let i = first; i < end; i++) {
       yield buildTuple(sweep, i, digits);
       advance(sweep.plan.radices, digits);
     }
   } else {
-    const end = BigInt(endExclusive);
-    for (let i = first; i < end; i++) {
+    for (let i = first; i < to; i++) {
       yield buildTuple(sweep, toIndex(i), digits);
       advance(sweep.plan.radices, digits);
     }
   }
+}
+
+function integer(index: Index): bigint | null {
+  return typeof index === 'bigint' ? index : Number.isSafeInteger(index) ? BigInt(index) : null;
 }
 
 /** Numbers while the count is a safe integer (fast), bigints beyond. */

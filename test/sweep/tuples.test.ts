@@ -134,8 +134,14 @@ void describe('tuplesInRange', () => {
 
   void test('an empty range yields nothing; a range past the end is refused', () => {
     assert.deepEqual([...tuplesInRange(sweep, 24, 24)], []);
-    assert.throws(() => [...tuplesInRange(sweep, 20, 25)], SweepError);
-    assert.throws(() => [...tuplesInRange(sweep, 5, 4)], SweepError);
+    assert.throws(
+      () => tuplesInRange(sweep, 20, 25),
+      SweepError,
+      'checked at the call, not at the first next()',
+    );
+    assert.throws(() => tuplesInRange(sweep, 5, 4), SweepError);
+    assert.throws(() => tuplesInRange(sweep, -1, 4), SweepError);
+    assert.throws(() => tuplesInRange(sweep, 0.5, 4), SweepError);
   });
 });
 
@@ -210,6 +216,8 @@ void describe('previewOf', () => {
     });
     assert.equal(previewOf(sweep).tuples.length, 6);
     assert.equal(previewOf(sweep, 0).tuples.length, 0);
+    assert.equal(previewOf(sweep, -3).tuples.length, 0);
+    assert.equal(previewOf(sweep, Infinity).tuples.length, 6);
     assert.equal(previewOf(parseSweep(lines(10, '1 2'))).tuples.length, 20);
   });
 });
