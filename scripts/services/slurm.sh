@@ -12,15 +12,18 @@
 #   slurm.sh status  STATE_DIR                exit 0 when the cluster answers
 #   slurm.sh restart-controller STATE_DIR     kills slurmctld and starts it again on the
 #                                             saved state (jobs survive)
+#   slurm.sh stop-controller STATE_DIR        kills slurmctld only (an outage); `start`
+#                                             or `restart-controller` brings it back
 #
 # Environment (read when a cluster starts fresh):
 #   TUPLET_SLURM_MAX_ARRAY_SIZE  MaxArraySize (default 100001)
 #   TUPLET_SLURMCTLD_PORT / TUPLET_SLURMD_PORT   (default 6817 / 6818)
 #   TUPLET_SLURM_EXTRA_CONF      lines appended to slurm.conf (recording odd states)
+#   TUPLET_SLURM_CGROUP_CONF     content of cgroup.conf (with TaskPlugin=task/cgroup)
 set -euo pipefail
 
 usage() {
-  echo "usage: $0 start|stop|status|restart-controller STATE_DIR [--lease ID]" >&2
+  echo "usage: $0 start|stop|status|restart-controller|stop-controller STATE_DIR [--lease ID]" >&2
   exit 2
 }
 
@@ -171,10 +174,15 @@ MaxArraySize=$max_array
 MaxJobCount=200000
 MinJobAge=60
 GresTypes=gpu
-${TUPLET_SLURM_EXTRA_CONF:-}
 NodeName=localhost NodeAddr=127.0.0.1 $shape RealMemory=4000 Gres=gpu:2 State=UNKNOWN
 PartitionName=debug Nodes=localhost Default=YES MaxTime=INFINITE State=UP
+${TUPLET_SLURM_EXTRA_CONF:-}
 EOF
+  if [[ -n ${TUPLET_SLURM_CGROUP_CONF:-} ]]; then
+    printf '%s\n' "$TUPLET_SLURM_CGROUP_CONF" >"$state_dir/conf/cgroup.conf"
+  else
+    rm -f "$state_dir/conf/cgroup.conf"
+  fi
   # A GPU GRES needs device files, else slurmd drains the node: two character devices.
   echo "NodeName=localhost Name=gpu File=$state_dir/dev/gpu[0-1]" >"$state_dir/conf/gres.conf"
   for i in 0 1; do
@@ -296,6 +304,10 @@ case $action in
     stop_daemon slurmctld
     start_slurmctld
     wait_usable
+    ;;
+  stop-controller)
+    with_lock
+    stop_daemon slurmctld
     ;;
   *) usage ;;
 esac

@@ -1,0 +1,184 @@
+// The job script of one chunk: a SLURM job array whose task i runs line i+1 of the chunk's
+// list (`index<TAB>dir`, written next to it at submit time). Pure: the same input gives the
+// same text (checked against golden files). No parameter value is ever part of the script;
+// the run directory is read from the list at run time and only ever used quoted.
+import type { ChunkSpec, HostSpec, Resources, SeriesSpec } from '../executor.ts';
+import { HostInputError } from '../errors.ts';
+import { isSafeComponent, safeRelativePath } from '../paths.ts';
+import { quoteArg } from '../shell.ts';
+
+export interface SbatchScriptInput {
+  series: Pick<SeriesSpec, 'seriesId' | 'configFile' | 'resources'>;
+  chunk: Pick<ChunkSpec, 'chunkIndex' | 'attempt'>;
+  /** Array tasks: how many runs the chunk's list holds. */
+  size: number;
+  host: Pick<HostSpec, 'partition' | 'arrayThrottle'>;
+}
+
+/** The job name every job of a series carries (how squeue and scancel find them). */
+export function jobName(seriesId: string): string {
+  return `tuplet-${seriesId}`;
+}
+
+/** The job comment naming the chunk and attempt (how a lost sbatch answer is found again). */
+export function chunkComment(seriesId: string, chunk: Pick<ChunkSpec, 'chunkIndex' | 'attempt'>): string {
+  return `tuplet:${seriesId}:${chunk.chunkIndex}:${chunk.attempt}`;
+}
+
+/** Directory, relative to the series directory, of the SLURM files of every chunk. */
+export const SLURM_DIR = '.tuplet/slurm';
+
+/** `chunk-<k>.a<attempt>`: the stem of a chunk attempt's files in SLURM_DIR. */
+export function chunkKey(chunk: Pick<ChunkSpec, 'chunkIndex' | 'attempt'>): string {
+  return `chunk-${chunk.chunkIndex}.a${chunk.attempt}`;
+}
+
+/** Options Tuplet sets itself: an extra directive may not change them. */
+const RESERVED = new Set([
+  'array',
+  'a',
+  'job-name',
+  'J',
+  'comment',
+  'output',
+  'o',
+  'error',
+  'e',
+  'input',
+  'i',
+  'open-mode',
+  'chdir',
+  'D',
+  'parsable',
+  'wrap',
+  'export-file',
+]);
+
+const PARTITION = /^[A-Za-z0-9_.-]+(,[A-Za-z0-9_.-]+)*$/;
+const NAME = /^[A-Za-z0-9_.-]+$/;
+/** minutes | M:S | H:M:S | D-H | D-H:M | D-H:M:S, or UNLIMITED/INFINITE */
+const TIME = /^(\d+|\d+:\d+|\d+:\d+:\d+|\d+-\d+|\d+-\d+:\d+|\d+-\d+:\d+:\d+|UNLIMITED|INFINITE)$/i;
+const MEMORY = /^\d+[KMGT]?$/i;
+
+/** The `#SBATCH` directives of the resources (without the ones fixing name, array, output). */
+export function resourceDirectives(resources: Resources, host: Pick<HostSpec, 'partition'>): string[] {
+  const lines: string[] = [];
+  const partition = resources.partition ?? host.partition;
+  if (partition !== undefined && partition !== '') {
+    if (!PARTITION.test(partition))
+      throw new HostInputError(`invalid partition ${JSON.stringify(partition)}`);
+    lines.push(`--partition=${partition}`);
+  }
+  if (resources.time !== undefined && resources.time !== '') {
+    if (!TIME.test(resources.time))
+      throw new HostInputError(`invalid time limit ${JSON.stringify(resources.time)}`);
+    lines.push(`--time=${resources.time}`);
+  }
+  if (resources.cpus !== undefined) {
+    if (!Number.isInteger(resources.cpus) || resources.cpus < 1) {
+      throw new HostInputError(`cpus must be a positive integer, got ${resources.cpus}`);
+    }
+    lines.push(`--cpus-per-task=${resources.cpus}`);
+  }
+  if (resources.memory !== undefined && resources.memory !== '') {
+    if (!MEMORY.test(resources.memory))
+      throw new HostInputError(`invalid memory ${JSON.stringify(resources.memory)}`);
+    lines.push(`--mem=${resources.memory.toUpperCase()}`);
+  }
+  if (resources.gpus !== undefined && resources.gpus !== 0) {
+    if (!Number.isInteger(resources.gpus) || resources.gpus < 0) {
+      throw new HostInputError(`gpus must be a non-negative integer, got ${resources.gpus}`);
+    }
+    lines.push(`--gres=gpu:${resources.gpus}`);
+  }
+  for (const [option, value] of [
+    ['account', resources.account],
+    ['qos', resources.qos],
+  ] as const) {
+    if (value === undefined || value === '') continue;
+    if (!NAME.test(value)) throw new HostInputError(`invalid ${option} ${JSON.stringify(value)}`);
+    lines.push(`--${option}=${value}`);
+  }
+  for (const extra of resources.extra ?? []) lines.push(checkExtraDirective(extra));
+  return lines;
+}
+
+/**
+ * A free-form directive must be one option of one line (`--constraint=a100`, `-C a100`,
+ * `--exclusive`), printable, and must not touch what Tuplet relies on (name, array, output…).
+ */
+export function checkExtraDirective(raw: string): string {
+  const text = raw.trim().replace(/^#SBATCH\s+/, '');
+  const bad = (why: string) => new HostInputError(`extra directive ${JSON.stringify(raw)}: ${why}`);
+  if (text === '') throw bad('empty');
+  if (text.length > 200) throw bad('longer than 200 characters');
+  if (/[\p{Cc}]/u.test(text)) throw bad('must be one line of printable characters');
+  const option = /^--?([A-Za-z][A-Za-z0-9-]*)(?:[= ]|$)/.exec(text)?.[1];
+  if (option === undefined) throw bad('must be an sbatch option such as --constraint=a100');
+  if (text.startsWith('--') ? RESERVED.has(option) : RESERVED.has(option[0]!)) {
+    throw bad(`--${option} is set by Tuplet`);
+  }
+  return text;
+}
+
+/** The array specification `0-<n-1>[%throttle]`. */
+export function arraySpec(size: number, throttle?: number): string {
+  if (!Number.isInteger(size) || size < 1)
+    throw new HostInputError(`an array needs at least one task, got ${size}`);
+  return `0-${size - 1}${throttleSuffix(throttle)}`;
+}
+
+export function throttleSuffix(throttle?: number): string {
+  if (throttle === undefined || throttle === 0) return '';
+  if (!Number.isInteger(throttle) || throttle < 1)
+    throw new HostInputError(`invalid array throttle ${throttle}`);
+  return `%${throttle}`;
+}
+
+export function renderSbatchScript(input: SbatchScriptInput): string {
+  const { series, chunk, size, host } = input;
+  if (!isSafeComponent(series.seriesId)) throw new HostInputError(`invalid series id ${series.seriesId}`);
+  const configFile = safeRelativePath(series.configFile);
+  if (!configFile) throw new HostInputError(`invalid config file name ${JSON.stringify(series.configFile)}`);
+  const key = chunkKey(chunk);
+  const directives = [
+    `--job-name=${jobName(series.seriesId)}`,
+    `--comment=${chunkComment(series.seriesId, chunk)}`,
+    `--array=${arraySpec(size, host.arrayThrottle)}`,
+    `--output=${SLURM_DIR}/${key}.log`,
+    '--open-mode=append',
+    ...resourceDirectives(series.resources, host),
+  ];
+  return `#!/bin/bash
+${directives.map((d) => `#SBATCH ${d}`).join('\n')}
+# Generated by Tuplet for series ${series.seriesId}, chunk ${chunk.chunkIndex}, attempt ${chunk.attempt}.
+# Array task i runs line i+1 of ${key}.tsv (index<TAB>dir); the files of each run are
+# those of every Tuplet host: runs/<dir>/.tuplet/{attempt,started,stdout,stderr,ended,exit}.
+set -u
+series_dir=$SLURM_SUBMIT_DIR
+list=$series_dir/${SLURM_DIR}/${key}.tsv
+line=$(sed -n "$((SLURM_ARRAY_TASK_ID + 1)){p;q}" "$list")
+index=\${line%%$'\\t'*}
+dir=\${line#*$'\\t'}
+case $dir in
+  "$line" | "" | /* | .. | ../* | */.. | */../*)
+    echo "tuplet: task $SLURM_ARRAY_TASK_ID has no usable line in $list" >&2
+    exit 3
+    ;;
+esac
+run=$series_dir/runs/$dir
+meta=$run/.tuplet
+mkdir -p "$meta" && cd "$run" || exit 3
+# A requeued task or a rerun starts clean: results of earlier attempts go first.
+rm -f "$meta/exit" "$meta/ended" "$meta/reason"
+printf '%s\\n' ${chunk.attempt} >"$meta/attempt"
+printf '%(%s)T\\n' -1 >"$meta/started"
+TUPLET_SERIES=${series.seriesId} TUPLET_INDEX=$index TUPLET_DIR=$run TUPLET_CONFIG=$run/${quoteArg(configFile)} \\
+  bash "$series_dir/.tuplet/command.sh" </dev/null >"$meta/stdout" 2>"$meta/stderr"
+code=$?
+printf '%(%s)T\\n' -1 >"$meta/ended"
+# The exit file comes last and whole (rename): its presence means the run is over.
+printf '%s\\n' "$code" >"$meta/exit.$SLURM_JOB_ID" && mv -f "$meta/exit.$SLURM_JOB_ID" "$meta/exit"
+exit "$code"
+`;
+}

@@ -1,0 +1,136 @@
+// `squeue` for a series' jobs: the format we ask for, its parser, and the explicit map from
+// SLURM job states to run states (pure). Pending array tasks come compressed on one line
+// (`2-9%2`); running and finished tasks come one per line.
+import type { RunState } from '../../workflows/shared.ts';
+
+/**
+ * `%F` array job id, `%K` array task id(s), `%T` state, `%S` start, `%e` end, `%j` name,
+ * `%k` comment, `%r` reason (last: it is free text).
+ */
+export const SQUEUE_FORMAT = '%F|%K|%T|%S|%e|%j|%k|%r';
+
+export type TaskRanges = Array<[start: number, endExclusive: number]>;
+
+export interface SqueueRecord {
+  /** The array job id (the job id for a job that is not an array). */
+  jobId: string;
+  /** Array task ids on this line; undefined for a job that is not an array. */
+  tasks: TaskRanges | undefined;
+  /** The `%throttle` of a pending array line, when shown. */
+  throttle?: number;
+  state: string;
+  startTime?: string;
+  endTime?: string;
+  name: string;
+  comment: string;
+  reason: string;
+}
+
+export class SqueueParseError extends Error {
+  override name = 'SqueueParseError';
+}
+
+/** Parses `squeue -h -o SQUEUE_FORMAT` output. Blank lines are skipped; malformed ones throw. */
+export function parseSqueue(text: string): SqueueRecord[] {
+  const records: SqueueRecord[] = [];
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    const fields = line.split('|');
+    if (fields.length < 8) throw new SqueueParseError(`squeue line with ${fields.length} fields: ${line}`);
+    const [jobId = '', taskSpec = '', state = '', start = '', end = '', name = '', comment = ''] = fields;
+    const reason = fields.slice(7).join('|');
+    if (!/^\d+$/.test(jobId)) throw new SqueueParseError(`squeue line without a job id: ${line}`);
+    const { tasks, throttle } = parseArrayTasks(taskSpec);
+    const record: SqueueRecord = {
+      jobId,
+      tasks,
+      state,
+      name,
+      comment: comment === '(null)' ? '' : comment,
+      reason,
+    };
+    if (throttle !== undefined) record.throttle = throttle;
+    const startTime = slurmTime(start);
+    if (startTime) record.startTime = startTime;
+    const endTime = slurmTime(end);
+    if (endTime) record.endTime = endTime;
+    records.push(record);
+  }
+  return records;
+}
+
+/**
+ * Array task ids as squeue prints them: `N/A` (not an array), `7`, `2-9%2`, `[1,3-5]%4`,
+ * `0-10:2` (a step). Ranges come back sorted as printed, end exclusive.
+ */
+export function parseArrayTasks(spec: string): { tasks: TaskRanges | undefined; throttle?: number } {
+  const text = spec.trim();
+  if (text === 'N/A' || text === '') return { tasks: undefined };
+  const match = /^\[?([0-9,:-]+)\]?(?:%(\d+))?$/.exec(text);
+  if (!match) throw new SqueueParseError(`unreadable array task ids: ${spec}`);
+  const tasks: TaskRanges = [];
+  for (const part of match[1]!.split(',')) {
+    const m = /^(\d+)(?:-(\d+)(?::(\d+))?)?$/.exec(part);
+    if (!m) throw new SqueueParseError(`unreadable array task ids: ${spec}`);
+    const first = Number(m[1]);
+    const last = m[2] === undefined ? first : Number(m[2]);
+    const step = m[3] === undefined ? 1 : Number(m[3]);
+    if (last < first || step < 1) throw new SqueueParseError(`unreadable array task ids: ${spec}`);
+    if (step === 1) tasks.push([first, last + 1]);
+    else for (let t = first; t <= last; t += step) tasks.push([t, t + 1]);
+  }
+  return match[2] === undefined ? { tasks } : { tasks, throttle: Number(match[2]) };
+}
+
+/** `2026-11-22T02:12:23` (cluster local time, as SLURM prints it) → ISO string; N/A, NONE, Unknown → undefined. */
+export function slurmTime(text: string): string | undefined {
+  const t = text.trim();
+  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/.test(t)) return undefined;
+  const date = new Date(t);
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+}
+
+/** What a SLURM job state means for the runs of its tasks. */
+export type SlurmStateMeaning =
+  | { alive: true; state: Extract<RunState, 'queued' | 'running'> }
+  | { alive: false; state: Extract<RunState, 'succeeded' | 'failed' | 'cancelled'>; reason?: string };
+
+const QUEUED = { alive: true, state: 'queued' } as const;
+const RUNNING = { alive: true, state: 'running' } as const;
+const failedBecause = (reason: string) => ({ alive: false, state: 'failed', reason }) as const;
+
+/** Every state of `squeue --help`/slurm.h, explicitly; unknown ones count as still alive. */
+const STATES: Record<string, SlurmStateMeaning> = {
+  PENDING: QUEUED,
+  CONFIGURING: QUEUED,
+  REQUEUED: QUEUED,
+  REQUEUE_FED: QUEUED,
+  REQUEUE_HOLD: QUEUED,
+  RESV_DEL_HOLD: QUEUED,
+  SUSPENDED: QUEUED,
+  STOPPED: QUEUED,
+  RESIZING: QUEUED,
+  RUNNING: RUNNING,
+  COMPLETING: RUNNING,
+  SIGNALING: RUNNING,
+  STAGE_OUT: RUNNING,
+  UPDATE_DB: RUNNING,
+  POWER_UP_NODE: RUNNING,
+  COMPLETED: { alive: false, state: 'succeeded' },
+  CANCELLED: { alive: false, state: 'cancelled', reason: 'CANCELLED' },
+  FAILED: failedBecause('FAILED'),
+  TIMEOUT: failedBecause('TIMEOUT'),
+  OUT_OF_MEMORY: failedBecause('OUT_OF_MEMORY'),
+  NODE_FAIL: failedBecause('NODE_FAIL'),
+  PREEMPTED: failedBecause('PREEMPTED'),
+  BOOT_FAIL: failedBecause('BOOT_FAIL'),
+  DEADLINE: failedBecause('DEADLINE'),
+  SPECIAL_EXIT: failedBecause('SPECIAL_EXIT'),
+  REVOKED: { alive: false, state: 'cancelled', reason: 'REVOKED' },
+};
+
+export function meaningOfState(slurmState: string): SlurmStateMeaning {
+  // `CANCELLED by 0` appears in some outputs (sacct); the first word is the state.
+  const word = slurmState.trim().split(/\s+/)[0]!.toUpperCase();
+  return STATES[word] ?? QUEUED;
+}
