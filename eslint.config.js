@@ -7,7 +7,17 @@ import { builtinModules } from 'node:module';
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'tmp/**', '.tools/**', 'test-artifacts/**', 'db/migrations/**', 'web/static/vendor/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'data/**',
+      'tmp/**',
+      '.tools/**',
+      'test-artifacts/**',
+      'db/migrations/**',
+      'web/static/vendor/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
