@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { eq } from 'drizzle-orm';
 import { hosts } from '../db/schema.ts';
 import { startTemporal } from '../test/support/temporal.ts';
-import { startTestStack, waitForSeries } from '../test/support/stack.ts';
+import { startTestStack, waitForSeries, type SeriesBody } from '../test/support/stack.ts';
 
 const n = Number(process.argv[2] ?? 1000);
 const program = 'sleep 0.05';
@@ -71,7 +71,7 @@ try {
   });
   if (created.status !== 201)
     throw new Error(`POST /series answered ${created.status}: ${JSON.stringify(created.body)}`);
-  await waitForSeries<{ state: string; counts: Record<string, number> }>(
+  await waitForSeries<SeriesBody>(
     stack,
     created.body.id,
     (s) => s.counts.succeeded + s.counts.failed === n || s.state === 'failed',

@@ -17,6 +17,8 @@ export interface EmbeddedWorkersOptions {
   logger: Logger;
   /** How often the hosts table is read for new hosts. */
   hostScanMs?: number;
+  /** False: only the control worker (hosts are served by `tuplet worker --host NAME` elsewhere). */
+  hostWorkers?: boolean;
 }
 
 export interface EmbeddedWorkers {
@@ -40,6 +42,7 @@ export async function startEmbeddedWorkers(options: EmbeddedWorkersOptions): Pro
   const hostWorkers = new Map<string, Promise<RunningHostWorker>>();
 
   const refreshHosts = async () => {
+    if (options.hostWorkers === false) return;
     const rows = await options.db.select({ name: hosts.name }).from(hosts);
     for (const { name } of rows) {
       if (hostWorkers.has(name)) continue;

@@ -20,11 +20,24 @@ export interface RunningStack {
   database: DatabaseHandle;
   storageDir: string;
   bootstrap: BootstrapResult;
-  workers: EmbeddedWorkers;
+  /** Absent when the control worker runs elsewhere. */
+  workers: EmbeddedWorkers | undefined;
   stop(): Promise<void>;
 }
 
-export async function startStack(config: Config, logger: Logger): Promise<RunningStack> {
+export interface StackOptions {
+  /** Serve every registered host from this process (the embedded default); false for a
+   * production topology where `tuplet worker --host NAME` runs next to each host. */
+  hostWorkers?: boolean;
+  /** False: no control worker here either (it runs as `tuplet worker --control`). */
+  controlWorker?: boolean;
+}
+
+export async function startStack(
+  config: Config,
+  logger: Logger,
+  options: StackOptions = {},
+): Promise<RunningStack> {
   const stops: Array<() => Promise<void>> = [];
   const stop = async () => {
     for (const step of stops.reverse()) {
@@ -65,17 +78,22 @@ export async function startStack(config: Config, logger: Logger): Promise<Runnin
       ...(config.admin.password ? { adminPassword: config.admin.password } : {}),
     });
 
-    const workerConnection = await NativeConnection.connect({ address: temporalAddress });
-    stops.push(() => workerConnection.close());
-    const workers = await startEmbeddedWorkers({
-      connection: workerConnection,
-      namespace: config.temporal.namespace,
-      db: database.db,
-      storageDir,
-      maxTuples: config.maxTuples,
-      logger,
-    });
-    stops.push(() => workers.shutdown());
+    let workers: EmbeddedWorkers | undefined;
+    if (options.controlWorker !== false) {
+      const workerConnection = await NativeConnection.connect({ address: temporalAddress });
+      stops.push(() => workerConnection.close());
+      workers = await startEmbeddedWorkers({
+        connection: workerConnection,
+        namespace: config.temporal.namespace,
+        db: database.db,
+        storageDir,
+        maxTuples: config.maxTuples,
+        logger,
+        hostWorkers: options.hostWorkers ?? true,
+      });
+      const running = workers;
+      stops.push(() => running.shutdown());
+    }
 
     const clientConnection = await Connection.connect({ address: temporalAddress });
     stops.push(() => clientConnection.close());

@@ -8,6 +8,11 @@ export function registerUp(program: Command): void {
   program
     .command('up')
     .description('run the embedded stack: Temporal dev server, PGlite, workers, API and web UI')
+    .option(
+      '--no-host-workers',
+      'do not serve hosts from this process (run `tuplet worker --host NAME` next to each)',
+    )
+    .option('--no-control-worker', 'API and web UI only (run `tuplet worker --control` elsewhere)')
     .addHelpText(
       'after',
       `
@@ -18,10 +23,13 @@ TEMPORAL_UI_URL, TUPLET_ADMIN_TOKEN, TUPLET_ADMIN_PASSWORD.
 Example:
   TUPLET_ADMIN_PASSWORD=secret tuplet up`,
     )
-    .action(async () => {
+    .action(async (options: { hostWorkers: boolean; controlWorker: boolean }) => {
       const config = loadConfig();
       const logger = createLogger(config.logLevel);
-      const stack = await startStack(config, logger);
+      const stack = await startStack(config, logger, {
+        hostWorkers: options.hostWorkers,
+        controlWorker: options.controlWorker,
+      });
       const lines = [
         '',
         `Tuplet is up.`,

@@ -8,14 +8,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startTemporal, type TestTemporal } from '../support/temporal.ts';
-import { startTestStack, waitForSeries, type InProcessStack } from '../support/stack.ts';
+import { startTestStack, waitForSeries, type InProcessStack, type SeriesBody } from '../support/stack.ts';
 
-interface Series {
-  id: string;
-  state: string;
-  count: number;
-  counts: Record<string, number>;
-}
 interface Run {
   index: number;
   dir: string;
@@ -56,7 +50,7 @@ describe('a series on the local host', { timeout: 600_000 }, () => {
     assert.equal(created.body.count, 66);
     assert.equal(created.body.workflowId, `series-${created.body.id}`);
 
-    const series = await waitForSeries<Series>(
+    const series = await waitForSeries<SeriesBody>(
       stack,
       created.body.id,
       (s) => s.state === 'completed' || s.state.startsWith('completed_') || s.state === 'failed',
@@ -122,7 +116,7 @@ describe('a series on the local host', { timeout: 600_000 }, () => {
       ini,
     });
     assert.equal(created.status, 201, JSON.stringify(created.body));
-    const series = await waitForSeries<Series>(stack, created.body.id, (s) =>
+    const series = await waitForSeries<SeriesBody>(stack, created.body.id, (s) =>
       ['completed', 'completed_with_failures', 'failed'].includes(s.state),
     );
     assert.equal(series.state, 'completed');
@@ -151,11 +145,11 @@ describe('a series on the local host', { timeout: 600_000 }, () => {
     });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const id = created.body.id;
-    await waitForSeries<Series>(stack, id, (s) => (s.counts.running ?? 0) > 0);
+    await waitForSeries<SeriesBody>(stack, id, (s) => (s.counts.running ?? 0) > 0);
     const cancelledAt = Date.now();
     const cancel = await stack.request('POST', `/api/v1/series/${id}/cancel`, {});
     assert.equal(cancel.status, 202, JSON.stringify(cancel.body));
-    const series = await waitForSeries<Series>(stack, id, (s) => s.state === 'cancelled', 30_000);
+    const series = await waitForSeries<SeriesBody>(stack, id, (s) => s.state === 'cancelled', 30_000);
     assert.ok(Date.now() - cancelledAt < 15_000, 'cancelled within seconds');
     assert.equal(series.counts.running, 0);
     assert.equal(
@@ -169,14 +163,14 @@ describe('a series on the local host', { timeout: 600_000 }, () => {
   });
 
   test('the series and its runs survive a restart of the stack', async () => {
-    const before = await stack.request<{ series: Series[] }>('GET', '/api/v1/series?limit=50');
+    const before = await stack.request<{ series: SeriesBody[] }>('GET', '/api/v1/series?limit=50');
     assert.equal(before.status, 200);
     assert.ok(before.body.series.length >= 3);
     const dataDir = stack.dataDir;
     const token = stack.token;
     await stack.stop();
     stack = await startTestStack({ temporalAddress: temporal.address, dataDir, adminToken: token });
-    const after = await stack.request<{ series: Series[] }>('GET', '/api/v1/series?limit=50');
+    const after = await stack.request<{ series: SeriesBody[] }>('GET', '/api/v1/series?limit=50');
     assert.deepEqual(
       after.body.series.map((s) => [s.id, s.state, s.count]),
       before.body.series.map((s) => [s.id, s.state, s.count]),

@@ -8,14 +8,13 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { startPostgres, type TestPostgres } from '../support/postgres.ts';
 import { startTemporal, type TestTemporal } from '../support/temporal.ts';
-import { startStackProcess, tempDataDir, waitForSeries, type ProcessStack } from '../support/stack.ts';
-
-interface Series {
-  id: string;
-  state: string;
-  count: number;
-  counts: Record<string, number>;
-}
+import {
+  startStackProcess,
+  tempDataDir,
+  waitForSeries,
+  type ProcessStack,
+  type SeriesBody,
+} from '../support/stack.ts';
 
 let temporal: TestTemporal;
 let postgres: TestPostgres;
@@ -49,11 +48,11 @@ test('SIGKILL of the stack mid-series: every run exactly once', { timeout: 300_0
   assert.equal(created.status, 201, JSON.stringify(created.body));
   const id = created.body.id;
 
-  await waitForSeries<Series>(stack, id, (s) => s.counts.succeeded >= 3);
+  await waitForSeries<SeriesBody>(stack, id, (s) => s.counts.succeeded >= 3);
   await stack.stop('SIGKILL');
   stack = await startStackProcess(options);
 
-  const series = await waitForSeries<Series>(
+  const series = await waitForSeries<SeriesBody>(
     stack,
     id,
     (s) => !['staging', 'running', 'collecting', 'archiving'].includes(s.state),

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../config.ts';
+import type { RunState } from '../../workflows/shared.ts';
 import { createLogger } from '../../log.ts';
 import { startStack, type RunningStack } from '../../workers/stack.ts';
 import { freePort } from '../../workers/dev-server.ts';
@@ -52,6 +53,14 @@ function apiFor(url: string, token: string): Api {
       return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
     },
   };
+}
+
+/** What GET /api/v1/series/:id answers (the fields tests look at). */
+export interface SeriesBody {
+  id: string;
+  state: string;
+  count: number;
+  counts: Record<RunState, number>;
 }
 
 export async function tempDataDir(): Promise<string> {
