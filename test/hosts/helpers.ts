@@ -1,0 +1,60 @@
+// Shared by the host tests: a temp workdir, a series spec, and polling a chunk to its end.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { ChunkSpec, Executor, RunChange, SeriesSpec } from '../../hosts/executor.ts';
+
+export async function tempDir(prefix: string): Promise<{ dir: string; remove: () => Promise<void> }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), `tuplet-test-${prefix}-`));
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+export function seriesSpec(
+  seriesId: string,
+  ini: string,
+  command: string,
+  extra: Partial<SeriesSpec> = {},
+): SeriesSpec {
+  return {
+    seriesId,
+    ini,
+    configFile: 'config.ini',
+    command,
+    resources: {},
+    count: 0,
+    maxTuples: 1_000_000,
+    ...extra,
+  };
+}
+
+export function wholeChunk(length: number, attempt = 1, chunkIndex = 0): ChunkSpec {
+  return { chunkIndex, offset: 0, length, attempt };
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls until the chunk's runner is gone and every run has a final state; returns the last state per index. */
+export async function pollUntilDone(
+  executor: Executor,
+  series: SeriesSpec,
+  chunk: ChunkSpec & { jobId?: string },
+  expected: number,
+  options: { timeoutMs?: number; onPoll?: (states: Map<number, RunChange>) => boolean | void } = {},
+): Promise<Map<number, RunChange>> {
+  const states = new Map<number, RunChange>();
+  let cursor: string | undefined;
+  const deadline = Date.now() + (options.timeoutMs ?? 20_000);
+  for (;;) {
+    const result = await executor.poll(series, { chunks: [chunk], ...(cursor ? { cursor } : {}) });
+    cursor = result.cursor;
+    for (const change of result.changes) states.set(change.index, change);
+    if (options.onPoll?.(states)) return states;
+    const final = [...states.values()].filter((c) =>
+      ['succeeded', 'failed', 'cancelled'].includes(c.state),
+    ).length;
+    if (final >= expected && result.aliveJobs.length === 0) return states;
+    if (Date.now() > deadline)
+      throw new Error(`chunk not done in time: ${JSON.stringify([...states.values()])}`);
+    await sleep(150);
+  }
+}

@@ -1,0 +1,250 @@
+// The local executor end to end with real processes: stage → submit → poll → collect,
+// slots, GPU slots, cancel, a runner killed and restarted, reruns, hostile values.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { createExecutor } from '../../hosts/index.ts';
+import type { Executor, HostSpec } from '../../hosts/executor.ts';
+import { pollUntilDone, seriesSpec, sleep, tempDir, wholeChunk } from './helpers.ts';
+
+let root: { dir: string; remove: () => Promise<void> };
+const executors: Executor[] = [];
+before(async () => {
+  root = await tempDir('runner');
+});
+after(async () => {
+  await Promise.all(executors.map((e) => e.close()));
+  await root.remove();
+});
+
+function localExecutor(extra: Partial<HostSpec> = {}): Executor {
+  const executor = createExecutor({
+    name: 'local',
+    kind: 'local',
+    workdir: path.join(root.dir, 'work'),
+    slots: 2,
+    ...extra,
+  });
+  executors.push(executor);
+  return executor;
+}
+
+/** Time intervals [start, end] read from lines `start end [label]` the runs appended. */
+async function intervals(file: string): Promise<Array<{ start: number; end: number; label: string }>> {
+  const text = await readFile(file, 'utf8');
+  return text
+    .trim()
+    .split('\n')
+    .map((line) => {
+      const [start, end, label = ''] = line.split(' ');
+      return { start: Number(start), end: Number(end), label };
+    });
+}
+
+function maxOverlap(spans: Array<{ start: number; end: number }>): number {
+  const events = spans.flatMap((s) => [
+    [s.start, 1],
+    [s.end, -1],
+  ]);
+  events.sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]!); // ends before starts at the same instant
+  let now = 0;
+  let max = 0;
+  for (const [, delta] of events) max = Math.max(max, (now += delta!));
+  return max;
+}
+
+/** PIDs of processes whose command line contains `needle`. */
+function processesWith(needle: string): string[] {
+  const out = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
+  return out.split('\n').filter((line) => line.includes(needle) && !line.includes('ps -eo'));
+}
+
+void describe('local executor', { concurrency: true }, () => {
+  void test('runs a sweep end to end; hostile values reach the program as text', async () => {
+    const executor = localExecutor();
+    const pwned = path.join(root.dir, 'pwned');
+    const ini = `[model]\nmode = "$(touch ${pwned})" "; rm -rf ~" plain\nsize = 1 2\n`;
+    const command = [
+      'grep "^mode" "$TUPLET_CONFIG" > seen.txt',
+      'printf "%s %s %s\\n" "$TUPLET_SERIES" "$TUPLET_INDEX" "$PWD" > env.txt',
+      'printf \'{"size": %s}\\n\' "$(sed -n "s/^size = //p" config.ini)" > metrics.json',
+      'echo to-stderr >&2',
+      '[ "$TUPLET_INDEX" != 3 ]',
+    ].join('\n');
+    const series = seriesSpec('e2e', ini, command, { count: 6 });
+    const { seriesDir } = await executor.stageSeries(series);
+    assert.equal(seriesDir, path.join(root.dir, 'work', 'e2e'));
+    const chunk = wholeChunk(6);
+    await executor.stageChunk(series, chunk);
+
+    const first = await executor.submit(series, chunk);
+    const again = await executor.submit(series, chunk);
+    assert.equal(first.reused, false);
+    assert.deepEqual(again, { jobId: first.jobId, reused: true }, 'a retried submit finds the live runner');
+
+    const states = await pollUntilDone(executor, series, { ...chunk, jobId: first.jobId }, 6);
+    assert.deepEqual(
+      [...states.values()].sort((a, b) => a.index - b.index).map((c) => [c.index, c.state, c.exitCode]),
+      [0, 1, 2, 3, 4, 5].map((i) => [i, i === 3 ? 'failed' : 'succeeded', i === 3 ? 1 : 0]),
+    );
+    assert.ok(states.get(0)!.startedAt && states.get(0)!.endedAt);
+    assert.equal(existsSync(pwned), false, 'the $(…) value was never executed');
+    assert.equal(
+      (await executor.submit(series, chunk)).reused,
+      true,
+      'a finished chunk is not started again',
+    );
+
+    const storage = path.join(root.dir, 'storage');
+    const collected = await executor.collect(series, chunk, storage);
+    assert.equal(collected.runs, 6);
+    const dirs = (await readdir(path.join(storage, 'e2e', 'runs'))).sort();
+    assert.equal(dirs.length, 6);
+    const run0 = path.join(storage, 'e2e', 'runs', dirs[0]!);
+    assert.equal(await readFile(path.join(run0, 'seen.txt'), 'utf8'), `mode = "$(touch ${pwned})"\n`);
+    assert.equal(
+      await readFile(path.join(run0, 'env.txt'), 'utf8'),
+      `e2e 0 ${path.join(seriesDir, 'runs', dirs[0]!)}\n`,
+    );
+    assert.deepEqual(JSON.parse(await readFile(path.join(run0, 'metrics.json'), 'utf8')), { size: 1 });
+    assert.equal(await readFile(path.join(run0, '.tuplet', 'stderr'), 'utf8'), 'to-stderr\n');
+    // The last parameter varies fastest: tuple 2 is the second mode with the first size.
+    const run2 = path.join(storage, 'e2e', 'runs', dirs[2]!);
+    assert.equal(await readFile(path.join(run2, 'seen.txt'), 'utf8'), 'mode = "; rm -rf ~"\n');
+    assert.match(await readFile(path.join(seriesDir, 'tuples.tsv'), 'utf8'), /^0\t0_mode=/);
+  });
+
+  void test('never runs more than `slots` at once, and uses them', async () => {
+    const executor = localExecutor({ slots: 2 });
+    const log = path.join(root.dir, 'slots.log');
+    const command = `s=$(date +%s.%N); sleep 0.3; echo "$s $(date +%s.%N)" >> ${log}`;
+    const series = seriesSpec('slots', 'i = 1...1...8\n', command);
+    await executor.stageSeries(series);
+    const chunk = wholeChunk(8);
+    await executor.stageChunk(series, chunk);
+    await executor.submit(series, chunk);
+    await pollUntilDone(executor, series, chunk, 8);
+    const spans = await intervals(log);
+    assert.equal(spans.length, 8);
+    assert.equal(maxOverlap(spans), 2);
+  });
+
+  void test('gives each GPU slot its own CUDA_VISIBLE_DEVICES', async () => {
+    const executor = localExecutor({ slots: undefined, gpus: 2 });
+    const log = path.join(root.dir, 'gpus.log');
+    const command = `s=$(date +%s.%N); sleep 0.2; echo "$s $(date +%s.%N) $CUDA_VISIBLE_DEVICES" >> ${log}`;
+    const series = seriesSpec('gpus', 'i = 1...1...8\n', command);
+    await executor.stageSeries(series);
+    const chunk = wholeChunk(8);
+    await executor.stageChunk(series, chunk);
+    await executor.submit(series, chunk);
+    await pollUntilDone(executor, series, chunk, 8);
+    const spans = await intervals(log);
+    assert.equal(spans.length, 8);
+    assert.deepEqual(new Set(spans.map((s) => s.label)), new Set(['0', '1']));
+    assert.equal(maxOverlap(spans), 2, 'one run per GPU');
+    for (const device of ['0', '1']) {
+      assert.equal(maxOverlap(spans.filter((s) => s.label === device)), 1, `GPU ${device} never shared`);
+    }
+  });
+
+  void test('cancel kills the runner and every run process group, leaving no process', async () => {
+    const executor = localExecutor({ slots: 2 });
+    // The program ignores TERM and leaves a child behind: only killing the group stops it.
+    const command = `trap '' TERM; sleep 31.4159 & sleep 31.4159; wait`;
+    const series = seriesSpec('cancel', 'i = 1...1...5\n', command);
+    const { seriesDir } = await executor.stageSeries(series);
+    const chunk = wholeChunk(5);
+    await executor.stageChunk(series, chunk);
+    await executor.submit(series, chunk);
+    await pollUntilDone(executor, series, chunk, 5, {
+      onPoll: (states) => [...states.values()].filter((c) => c.state === 'running').length === 2,
+    });
+    // "running" is reported when the run starts; its program's processes follow a moment later.
+    for (let i = 0; i < 50 && processesWith('sleep 31.4159').length < 4; i++) await sleep(100);
+    assert.equal(processesWith('sleep 31.4159').length, 4);
+    await executor.cancel(series, []);
+    assert.deepEqual(processesWith('sleep 31.4159'), []);
+    assert.deepEqual(processesWith(seriesDir), []);
+    const poll = await executor.poll(series, { chunks: [chunk] });
+    assert.deepEqual(poll.aliveJobs, []);
+    await assert.rejects(executor.submit(series, chunk), { name: 'ChunkCancelledError' });
+  });
+
+  void test('a runner killed with SIGKILL and started again runs no tuple twice', async () => {
+    const executor = localExecutor({ slots: 2 });
+    const log = path.join(root.dir, 'starts.log');
+    const command = `echo "$TUPLET_INDEX" >> ${log}; sleep 0.5`;
+    const series = seriesSpec('restart', 'i = 1...1...6\n', command);
+    await executor.stageSeries(series);
+    const chunk = wholeChunk(6);
+    await executor.stageChunk(series, chunk);
+    const { jobId } = await executor.submit(series, chunk);
+    await pollUntilDone(executor, series, chunk, 6, {
+      onPoll: (states) => [...states.values()].some((c) => c.state === 'running'),
+    });
+    const runnerPid = Number(jobId.split('-')[3]);
+    process.kill(runnerPid, 'SIGKILL');
+    await sleep(100);
+    assert.deepEqual((await executor.poll(series, { chunks: [chunk] })).aliveJobs, []);
+
+    const restarted = await executor.submit(series, chunk);
+    assert.equal(restarted.reused, false);
+    assert.notEqual(restarted.jobId, jobId);
+    const states = await pollUntilDone(executor, series, chunk, 6);
+    assert.deepEqual(
+      [...states.values()].map((c) => c.state),
+      Array(6).fill('succeeded'),
+    );
+    const starts = (await readFile(log, 'utf8')).trim().split('\n').sort();
+    assert.deepEqual(starts, ['0', '1', '2', '3', '4', '5'], 'each tuple started exactly once');
+  });
+
+  void test('a run whose wrapper died with its runner is reported failed, LOST, and not run again', async () => {
+    const executor = localExecutor({ slots: 1 });
+    const log = path.join(root.dir, 'lost.log');
+    // Tuple 0 runs long enough to be caught running, whatever the machine's load.
+    const command = `echo "$TUPLET_INDEX" >> ${log}; if [ "$TUPLET_INDEX" = 0 ]; then sleep 30; fi`;
+    const series = seriesSpec('lost', 'i = 1...1...3\n', command);
+    const { seriesDir } = await executor.stageSeries(series);
+    const chunk = wholeChunk(3);
+    await executor.stageChunk(series, chunk);
+    const { jobId } = await executor.submit(series, chunk);
+    await pollUntilDone(executor, series, chunk, 3, { onPoll: (s) => s.get(0)?.state === 'running' });
+    process.kill(Number(jobId.split('-')[3]), 'SIGKILL');
+    // The machine "crashes" under the run too: its whole process group dies without an exit file.
+    const [active] = await readdir(path.join(seriesDir, '.tuplet', 'active'));
+    process.kill(-Number(active), 'SIGKILL');
+    await executor.submit(series, chunk);
+    const states = await pollUntilDone(executor, series, chunk, 3);
+    assert.deepEqual(states.get(0), { ...states.get(0), state: 'failed', exitCode: null, reason: 'LOST' });
+    assert.equal(states.get(1)?.state, 'succeeded');
+    assert.equal(states.get(2)?.state, 'succeeded');
+    assert.deepEqual((await readFile(log, 'utf8')).trim().split('\n'), ['0', '1', '2']);
+  });
+
+  void test('a rerun runs only the given indices, as a new attempt', async () => {
+    const executor = localExecutor({ slots: 2 });
+    const log = path.join(root.dir, 'rerun.log');
+    const fixed = path.join(root.dir, 'fixed');
+    const command = `echo "$TUPLET_INDEX" >> ${log}; [ "$TUPLET_INDEX" != 2 ] || [ -f ${fixed} ]`;
+    const series = seriesSpec('rerun', 'i = 1...1...4\n', command);
+    await executor.stageSeries(series);
+    const chunk = wholeChunk(4);
+    await executor.stageChunk(series, chunk);
+    await executor.submit(series, chunk);
+    const first = await pollUntilDone(executor, series, chunk, 4);
+    assert.equal(first.get(2)?.state, 'failed');
+
+    await writeFile(fixed, '');
+    const rerun = { ...chunk, attempt: 2, ranges: [[2, 3]] as Array<[number, number]> };
+    await executor.submit(series, rerun);
+    const second = await pollUntilDone(executor, series, rerun, 1);
+    assert.deepEqual([...second.keys()], [2], 'only the rerun index is reported for attempt 2');
+    assert.equal(second.get(2)?.state, 'succeeded');
+    assert.deepEqual((await readFile(log, 'utf8')).trim().split('\n').sort(), ['0', '1', '2', '2', '3']);
+  });
+});
