@@ -5,9 +5,12 @@ import type { Executor, HostKind, HostSpec } from './executor.ts';
 import { LocalTransport } from './local-transport.ts';
 import { RunnerExecutor, type RunnerExecutorOptions } from './runner-executor.ts';
 import { SshTransport, type SshOptions } from './ssh/index.ts';
+import { createSlurmExecutor, type SlurmExecutorOptions } from './slurm/index.ts';
 
 export interface ExecutorOptions extends RunnerExecutorOptions {
   ssh?: SshOptions;
+  /** SLURM hosts only, e.g. `{ env: { SLURM_CONF } }` for a test cluster. */
+  slurm?: SlurmExecutorOptions;
 }
 
 export type ExecutorFactory = (host: HostSpec, options: ExecutorOptions) => Executor;
@@ -15,6 +18,7 @@ export type ExecutorFactory = (host: HostSpec, options: ExecutorOptions) => Exec
 export const executorFactories: Partial<Record<HostKind, ExecutorFactory>> = {
   local: (host, options) => new RunnerExecutor(host, new LocalTransport(), options),
   ssh: (host, options) => new RunnerExecutor(host, new SshTransport(host, options.ssh), options),
+  slurm: (host, options) => createSlurmExecutor(host, { ...options, ...options.slurm }),
 };
 
 export class UnsupportedHostKindError extends Error {

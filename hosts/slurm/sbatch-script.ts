@@ -173,10 +173,15 @@ mkdir -p "$meta" && cd "$run" || exit 3
 rm -f "$meta/exit" "$meta/ended" "$meta/reason"
 printf '%s\\n' ${chunk.attempt} >"$meta/attempt"
 printf '%(%s)T\\n' -1 >"$meta/started"
+# The scheduler ends a task with TERM (cancel, time limit, preemption): such a run gets no
+# exit file, and the scheduler's record says why it ended.
+stopped=
+trap 'stopped=1' TERM
 TUPLET_SERIES=${series.seriesId} TUPLET_INDEX=$index TUPLET_DIR=$run TUPLET_CONFIG=$run/${quoteArg(configFile)} \\
   bash "$series_dir/.tuplet/command.sh" </dev/null >"$meta/stdout" 2>"$meta/stderr"
 code=$?
 printf '%(%s)T\\n' -1 >"$meta/ended"
+[[ -z $stopped ]] || exit "$code"
 # The exit file comes last and whole (rename): its presence means the run is over.
 printf '%s\\n' "$code" >"$meta/exit.$SLURM_JOB_ID" && mv -f "$meta/exit.$SLURM_JOB_ID" "$meta/exit"
 exit "$code"

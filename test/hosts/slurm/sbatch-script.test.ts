@@ -4,9 +4,10 @@
 // `UPDATE_GOLDEN=1 node --import tsx --test test/hosts/slurm/sbatch-script.test.ts`.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { SeriesSpec } from '../../../hosts/executor.ts';
@@ -188,6 +189,43 @@ void describe('job script run as an array task', () => {
       const beyond = await runTask(seriesDir, scriptFile, 5);
       assert.equal(beyond.code, 3);
       assert.match(beyond.stderr, /no usable line/);
+    } finally {
+      await rm(seriesDir, { recursive: true, force: true });
+    }
+  });
+
+  void test('a task the scheduler ends with TERM leaves no exit file (its record says why)', async () => {
+    const seriesDir = await mkdtemp(path.join(os.tmpdir(), 'tuplet-sbatch-'));
+    try {
+      const key = chunkKey({ chunkIndex: 0, attempt: 1 });
+      await mkdir(path.join(seriesDir, '.tuplet/slurm'), { recursive: true });
+      await writeFile(path.join(seriesDir, `.tuplet/slurm/${key}.tsv`), '0\t00000_x=1\n');
+      await writeFile(path.join(seriesDir, '.tuplet/command.sh'), 'sleep 30\n');
+      const scriptFile = path.join(seriesDir, `.tuplet/slurm/${key}.sbatch`);
+      await writeFile(
+        scriptFile,
+        renderSbatchScript({ series: series({}), chunk: { chunkIndex: 0, attempt: 1 }, size: 1, host: {} }),
+      );
+      // Like slurmstepd: the task is its own process group, and TERM goes to all of it.
+      const child = spawn('bash', [scriptFile], {
+        cwd: seriesDir,
+        detached: true,
+        stdio: 'ignore',
+        env: {
+          PATH: process.env.PATH,
+          SLURM_SUBMIT_DIR: seriesDir,
+          SLURM_ARRAY_TASK_ID: '0',
+          SLURM_JOB_ID: '9',
+        },
+      });
+      const exited = new Promise((resolve) => child.on('exit', resolve));
+      const meta = path.join(seriesDir, 'runs/00000_x=1/.tuplet');
+      for (let i = 0; i < 100 && !existsSync(path.join(meta, 'started')); i++) await sleep(50);
+      await sleep(200);
+      process.kill(-child.pid!, 'SIGTERM');
+      await exited;
+      assert.ok(existsSync(path.join(meta, 'ended')));
+      assert.equal(existsSync(path.join(meta, 'exit')), false);
     } finally {
       await rm(seriesDir, { recursive: true, force: true });
     }

@@ -1,0 +1,306 @@
+// A SLURM cluster as a Tuplet host, over any Transport (this machine or SSH to a login node).
+//   stage    the shared staging (one tar stream per chunk)
+//   submit   one `sbatch --parsable` job array per chunk, at most once (hosts/slurm/scripts/submit.sh)
+//   poll     one exec: squeue of the series' jobs + runs the scheduler ended + the exit-file scan
+//   cancel   scancel of every job of the series, by name and by id
+// The cluster's limits (MaxArraySize, MaxJobCount, MinJobAge) are read once per executor.
+import path from 'node:path';
+import type {
+  ChunkSpec,
+  CollectResult,
+  Executor,
+  HostSpec,
+  PollRequest,
+  PollResult,
+  RunChange,
+  SeriesSpec,
+  SubmitResult,
+} from '../executor.ts';
+import { collectChunk } from '../collect.ts';
+import { CommandFailedError, HostInputError, describeCommand } from '../errors.ts';
+import type { PackageLimits } from '../package.ts';
+import { ChunkCancelledError, SeriesDirMissingError } from '../runner-executor.ts';
+import { DEFAULT_SCAN_LIMIT, nextCursor } from '../scan.ts';
+import {
+  checkedConfigFile,
+  chunkRanges,
+  execChecked,
+  seriesDirOf,
+  stageChunk,
+  stageSeries,
+  sweepOf,
+  writeFileCommand,
+  type IndexRange,
+} from '../staging.ts';
+import type { Transport } from '../transport.ts';
+import {
+  SUBMIT_REFUSED,
+  SUBMIT_UNAVAILABLE,
+  cancelCommand,
+  parseCancelOutput,
+  parsePollOutput,
+  parseSubmitOutput,
+  pollCommand,
+  showConfigCommand,
+  submitCommand,
+  withEnv,
+  type PollOutput,
+} from './commands.ts';
+import { SlurmUnavailableError, sbatchError } from './sbatch.ts';
+import { chunkComment, chunkKey, jobName, renderSbatchScript } from './sbatch-script.ts';
+import { maxChunkSize, parseSlurmConfig, type SlurmLimits } from './scontrol.ts';
+import { meaningOfState, slurmTime } from './squeue.ts';
+
+/** The setup script, written by stageSeries, relative to the series directory. */
+const SETUP_PATH = '.tuplet/setup.sh';
+const SETUP_ONCE = `cd "$1" || exit 1
+if [ -f .tuplet/setup.exit ] && [ "$(cat .tuplet/setup.exit)" = 0 ]; then tail -c 4000 .tuplet/setup.log; exit 0; fi
+bash ${SETUP_PATH} >.tuplet/setup.log 2>&1 </dev/null
+code=$?
+echo "$code" >.tuplet/setup.exit
+tail -c 4000 .tuplet/setup.log
+exit "$code"`;
+
+export interface SlurmExecutorOptions {
+  /** Variables for every command on the host, e.g. `{ SLURM_CONF }` of a test cluster. */
+  env?: Record<string, string>;
+  /** Largest chunk whatever the cluster allows (default 10,000). */
+  chunkCap?: number;
+  /** Runs reported by one poll at most. */
+  scanLimit?: number;
+  /** How long cancel waits for the series' jobs to leave squeue (default 15 s). */
+  cancelWaitSeconds?: number;
+  /** Time limit of short commands (limits, submit, poll); default 60 s. */
+  commandTimeoutMs?: number;
+  packageLimits?: PackageLimits;
+}
+
+export class SlurmExecutor implements Executor {
+  private limitsPromise: Promise<SlurmLimits> | undefined;
+
+  constructor(
+    readonly host: HostSpec,
+    private readonly transport: Transport,
+    private readonly options: SlurmExecutorOptions = {},
+  ) {
+    if (host.kind !== 'slurm') throw new HostInputError(`host ${host.name} is not a slurm host`);
+  }
+
+  /** The cluster's limits, read once (`scontrol show config`); a failed read is tried again next time. */
+  limits(): Promise<SlurmLimits> {
+    this.limitsPromise ??= this.exec(showConfigCommand())
+      .then((r) => parseSlurmConfig(r.stdout))
+      .catch((error: unknown) => {
+        this.limitsPromise = undefined;
+        throw error;
+      });
+    return this.limitsPromise;
+  }
+
+  /** The largest chunk to plan (read by workers/capabilities.ts). */
+  async maxChunkSize(): Promise<number> {
+    return maxChunkSize(await this.limits(), this.options.chunkCap);
+  }
+
+  async stageSeries(series: SeriesSpec): Promise<{ seriesDir: string }> {
+    const seriesDir = this.seriesDir(series);
+    checkedConfigFile(series.configFile);
+    await stageSeries(this.transport, seriesDir, series, sweepOf(series), {
+      ...(this.options.packageLimits ? { packageLimits: this.options.packageLimits } : {}),
+    });
+    if (series.setup) {
+      await execChecked(this.transport, writeFileCommand(path.posix.join(seriesDir, SETUP_PATH)), {
+        stdin: `${series.setup}\n`,
+      });
+    }
+    return { seriesDir };
+  }
+
+  async stageChunk(series: SeriesSpec, chunk: ChunkSpec): Promise<void> {
+    await stageChunk(this.transport, this.seriesDir(series), sweepOf(series), series.configFile, chunk);
+  }
+
+  /**
+   * Runs the setup script staged with the series once, where submission happens (the login
+   * node), not as a job; as on runner hosts, a setup that succeeded is not run again.
+   */
+  async setup(series: SeriesSpec): Promise<{ exitCode: number; outputTail: string }> {
+    if (!series.setup) return { exitCode: 0, outputTail: '' };
+    const result = await this.transport.exec([
+      'bash',
+      '-c',
+      SETUP_ONCE,
+      'tuplet-setup',
+      this.seriesDir(series),
+    ]);
+    return { exitCode: result.code, outputTail: result.stdout };
+  }
+
+  async submit(series: SeriesSpec, chunk: ChunkSpec): Promise<SubmitResult> {
+    const ranges = chunkRanges(chunk);
+    const size = rangesSize(ranges);
+    if (size === 0) throw new HostInputError(`chunk ${chunk.chunkIndex} has no run to submit`);
+    const limits = await this.limits();
+    if (size > limits.maxArraySize) {
+      throw new HostInputError(
+        `chunk ${chunk.chunkIndex} has ${size} runs, more than MaxArraySize ${limits.maxArraySize}`,
+      );
+    }
+    const script = renderSbatchScript({ series, chunk, size, host: this.host });
+    const argv = submitCommand({
+      seriesDir: this.seriesDir(series),
+      key: chunkKey(chunk),
+      jobName: jobName(series.seriesId),
+      comment: chunkComment(series.seriesId, chunk),
+      ranges,
+      size,
+      throttle: this.host.arrayThrottle,
+      attempt: chunk.attempt,
+    });
+    const result = await this.transport.exec(withEnv(this.options.env, argv), {
+      stdin: script,
+      timeoutMs: this.commandTimeout,
+    });
+    if (result.code === SUBMIT_REFUSED) throw sbatchError(result.code, result.stderr);
+    if (result.code === SUBMIT_UNAVAILABLE)
+      throw new SlurmUnavailableError(result.stderr.trim(), result.code);
+    if (result.code !== 0) {
+      throw new CommandFailedError(this.transport.label, describeCommand(argv), result.code, result.stderr);
+    }
+    const outcome = parseSubmitOutput(result.stdout);
+    if (outcome.kind === 'cancelled') {
+      throw new ChunkCancelledError(`chunk ${chunk.chunkIndex} of series ${series.seriesId} was cancelled`);
+    }
+    return { jobId: outcome.jobId, reused: outcome.kind === 'reused' };
+  }
+
+  async poll(series: SeriesSpec, request: PollRequest): Promise<PollResult> {
+    const limits = await this.limits();
+    const argv = pollCommand({
+      seriesDir: this.seriesDir(series),
+      jobName: jobName(series.seriesId),
+      since: request.cursor,
+      limit: this.options.scanLimit ?? DEFAULT_SCAN_LIMIT,
+      jobcompFile: limits.jobCompType === 'jobcomp/filetxt' ? limits.jobCompLoc : undefined,
+      keys: request.chunks.map(chunkKey),
+    });
+    const output = parsePollOutput((await this.exec(argv)).stdout);
+    if (output.scan.missing) {
+      throw new SeriesDirMissingError(`${this.transport.label}: ${this.seriesDir(series)} does not exist`);
+    }
+    return {
+      cursor: nextCursor(output.scan),
+      changes: changesOf(output, request),
+      truncated: output.scan.truncatedAt !== undefined,
+      aliveJobs: aliveJobsOf(output, request),
+    };
+  }
+
+  async collect(series: SeriesSpec, chunk: ChunkSpec, storageRoot: string): Promise<CollectResult> {
+    const { storageDir, runs, bytes } = await collectChunk(
+      this.transport,
+      this.seriesDir(series),
+      chunk,
+      storageRoot,
+      {
+        seriesId: series.seriesId,
+        collect: series.collect,
+      },
+    );
+    return { storageDir, runs, bytes };
+  }
+
+  async cancel(series: SeriesSpec, jobIds: string[]): Promise<void> {
+    const wait = this.options.cancelWaitSeconds ?? 15;
+    const argv = cancelCommand(
+      this.seriesDir(series),
+      jobName(series.seriesId),
+      wait,
+      jobIds.filter((id) => id !== ''),
+    );
+    const result = await this.transport.exec(withEnv(this.options.env, argv), {
+      timeoutMs: (wait + 60) * 1000,
+    });
+    if (result.code === SUBMIT_UNAVAILABLE)
+      throw new SlurmUnavailableError(result.stderr.trim(), result.code);
+    if (result.code !== 0) {
+      throw new CommandFailedError(this.transport.label, describeCommand(argv), result.code, result.stderr);
+    }
+    const { remaining } = parseCancelOutput(result.stdout);
+    if (remaining > 0) {
+      throw new CommandFailedError(this.transport.label, 'scancel', 1, `${remaining} jobs still in squeue`);
+    }
+  }
+
+  async cleanup(series: SeriesSpec): Promise<void> {
+    await this.exec(['rm', '-rf', '--', this.seriesDir(series)]);
+  }
+
+  async close(): Promise<void> {
+    await this.transport.close();
+  }
+
+  private seriesDir(series: Pick<SeriesSpec, 'seriesId'>): string {
+    return seriesDirOf(this.host, series.seriesId);
+  }
+
+  private get commandTimeout(): number {
+    return this.options.commandTimeoutMs ?? 60_000;
+  }
+
+  private exec(argv: string[]) {
+    return execChecked(this.transport, withEnv(this.options.env, argv), { timeoutMs: this.commandTimeout });
+  }
+}
+
+function rangesSize(ranges: readonly IndexRange[]): number {
+  return ranges.reduce((n, [start, stop]) => n + (stop - start), 0);
+}
+
+function inRanges(index: number, ranges: readonly IndexRange[]): boolean {
+  return ranges.some(([start, stop]) => start <= index && index < stop);
+}
+
+/**
+ * Run changes of the polled chunks: what the exit-file scan saw (of the chunk's attempt),
+ * and the runs the scheduler ended without an exit file, with its reason.
+ */
+export function changesOf(output: PollOutput, request: PollRequest): RunChange[] {
+  const chunks = request.chunks.map((chunk) => ({ chunk, ranges: chunkRanges(chunk), key: chunkKey(chunk) }));
+  const chunkOf = (index: number) => chunks.find((c) => inRanges(index, c.ranges));
+  const changes = new Map<number, RunChange>();
+  for (const { attempt, dir: _dir, ...change } of output.scan.runs) {
+    const owner = chunkOf(change.index);
+    if (!owner || attempt !== owner.chunk.attempt) continue;
+    changes.set(change.index, change);
+  }
+  for (const ended of output.ended) {
+    const owner = chunkOf(ended.index);
+    if (!owner || owner.key !== ended.key) continue;
+    const meaning = meaningOfState(ended.state);
+    if (meaning.alive || meaning.state === 'succeeded') continue;
+    // The scheduler's word wins over a signal's exit code (a killed run is TIMEOUT, CANCELLED, …).
+    const known = changes.get(ended.index);
+    const change: RunChange = {
+      index: ended.index,
+      state: meaning.state,
+      exitCode: ended.exitCode ?? null,
+      reason: meaning.reason ?? ended.state,
+    };
+    if (known?.startedAt) change.startedAt = known.startedAt;
+    const endedAt = known?.endedAt ?? slurmTime(ended.endTime);
+    if (endedAt) change.endedAt = endedAt;
+    changes.set(ended.index, change);
+  }
+  return [...changes.values()].sort((a, b) => a.index - b.index);
+}
+
+/** Jobs with a task pending or running; when squeue did not answer, every job asked about (unknown is not dead). */
+export function aliveJobsOf(output: PollOutput, request: PollRequest): string[] {
+  if (output.squeueCode !== 0) {
+    return [...new Set(request.chunks.map((c) => c.jobId).filter((id): id is string => !!id))];
+  }
+  const alive = new Set<string>();
+  for (const record of output.squeue) if (meaningOfState(record.state).alive) alive.add(record.jobId);
+  return [...alive];
+}

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Cancels every job of a series on a SLURM host and makes sure none is submitted after.
+# Run by hosts/slurm/commands.ts as
+#   bash -c "$(cat cancel.sh)" tuplet-cancel SERIES_DIR NAME WAIT_SECONDS [JOB...]
+# Marks the series cancelled (.tuplet/slurm/cancelled = highest attempt submitted, ≥ 1),
+# waits for submits in flight (their locks), scancels by name and by the given ids, then
+# waits up to WAIT_SECONDS until squeue shows none of the series' jobs pending or running.
+# Prints `cancelled N` (jobs still listed when it gave up waiting: 0 is success).
+set -u
+trap '' HUP PIPE
+dir=$1 name=$2 wait_seconds=$3
+shift 3
+s=.tuplet/slurm
+
+if cd "$dir" 2>/dev/null && [[ -d $s ]]; then
+  max=1
+  for f in "$s"/chunk-*.a*.*; do
+    [[ -e $f ]] || continue
+    a=${f##*.a}
+    a=${a%%.*}
+    [[ $a =~ ^[0-9]+$ ]] && ((a > max)) && max=$a
+  done
+  printf '%s\n' "$max" >"$s/cancelled.tmp" && mv -f "$s/cancelled.tmp" "$s/cancelled"
+  # A submit holding its lock may be inside sbatch: let it finish, so scancel sees its job.
+  if command -v flock >/dev/null; then
+    for lock in "$s"/*.lock; do
+      [[ -e $lock ]] && flock -w 30 "$lock" true
+    done
+  fi
+fi
+
+scancel --name="$name" || {
+  echo "tuplet-cancel: scancel failed" >&2
+  exit 75
+}
+(($# > 0)) && scancel "$@" 2>/dev/null
+
+for ((i = 0; i <= wait_seconds * 5; i++)); do
+  listed=$(squeue -h --name="$name" -t PENDING,RUNNING,COMPLETING,CONFIGURING,SUSPENDED,REQUEUED,REQUEUE_HOLD -o '%F') || {
+    echo "tuplet-cancel: squeue failed" >&2
+    exit 75
+  }
+  [[ -z $listed ]] && break
+  sleep 0.2
+done
+echo "cancelled $(printf '%s' "$listed" | grep -c .)"

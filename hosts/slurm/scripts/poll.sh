@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# One poll of a series on a SLURM host: squeue for the series' jobs, the runs the scheduler
+# ended without an exit file (with its reason), and the exit-file scan — in one exec.
+# Run by hosts/slurm/commands.ts as
+#   bash -c "$(cat poll.sh)" tuplet-poll SCAN_SCRIPT SERIES_DIR NAME SINCE LIMIT JOBCOMP KEY...
+# (KEY = chunk-<k>.a<attempt> of each chunk polled; JOBCOMP = the jobcomp file or '').
+# Output sections:
+#   @@squeue RC          squeue -h -t all --name=NAME -o SQUEUE_FORMAT (or its error)
+#   @@jobs               KEY<TAB>JOB for every job of the polled chunks
+#   @@ended              KEY<TAB>JOB<TAB>TASK<TAB>INDEX<TAB>STATE<TAB>END<TAB>EXIT for each run whose
+#                        task the scheduler ended (not COMPLETED) and whose exit file of the
+#                        chunk's attempt is missing (EXIT empty) or tells of a signal (≥ 128:
+#                        the scheduler's state says which); from squeue, else from jobcomp
+#   @@scan               the output of hosts/runner/tuplet-scan.sh
+# Read-only.
+set -u
+scan=$1 dir=$2 name=$3 since=$4 limit=$5 jobcomp=$6
+shift 6
+s=.tuplet/slurm
+
+queue=$(squeue -h -t all --name="$name" -o '%F|%K|%T|%S|%e|%j|%k|%r' 2>&1)
+rc=$?
+printf '@@squeue %s\n' "$rc"
+[[ -n $queue ]] && printf '%s\n' "$queue"
+
+if cd "$dir" 2>/dev/null; then
+  printf '@@jobs\n'
+  jobs=""
+  for key in "$@"; do
+    [[ -f $s/$key.jobs ]] || continue
+    while read -r job; do
+      [[ $job =~ ^[0-9]+$ ]] || continue
+      printf '%s\t%s\n' "$key" "$job"
+      jobs+="$key	$job"$'\n'
+    done <"$s/$key.jobs"
+  done
+
+  # Jobs squeue no longer shows (older than MinJobAge): the jobcomp record may know them.
+  records=""
+  ((rc == 0)) && records=$queue
+  if ((rc == 0)) && [[ -n $jobcomp && -r $jobcomp && -n $jobs ]]; then
+    patterns=()
+    while IFS=$'\t' read -r key job; do
+      [[ -n $job ]] || continue
+      awk -F'|' -v j="$job" '$1 == j { found = 1; exit } END { exit !found }' <<<"$queue" ||
+        patterns+=(-e "JobId=$job ")
+    done <<<"$jobs"
+    if ((${#patterns[@]} > 0)); then
+      records+=$'\n'$(grep -F "${patterns[@]}" "$jobcomp" 2>/dev/null)
+    fi
+  fi
+
+  printf '@@ended\n'
+  printf '%s\n' "$records" | awk -v jobs="$jobs" '
+    BEGIN {
+      n = split(jobs, lines, "\n")
+      for (i = 1; i <= n; i++) if (split(lines[i], kj, "\t") == 2) keyOf[kj[2]] = kj[1]
+    }
+    function field(name,   m) {
+      if (match($0, "(^| )" name "=[^ ]*")) { m = substr($0, RSTART, RLENGTH); sub(/^ /, "", m); return substr(m, length(name) + 2) }
+      return ""
+    }
+    function load(key,   f, line, c) {
+      if (key in loaded) return
+      loaded[key] = 1; f = ".tuplet/slurm/" key ".tsv"; c = 0
+      while ((getline line < f) > 0) { listed[key, c] = line; c++ }
+      close(f); count[key] = c
+    }
+    function attemptOf(key) { return substr(key, index(key, ".a") + 2) }
+    function readFirst(f,   v) { v = ""; if ((getline v < f) <= 0) v = ""; close(f); return v }
+    # Reports task t of the key unless its run has a plain exit file (< 128) of this attempt.
+    # strict: only runs that never started in this attempt (a whole-array record).
+    function report(key, job, t, state, end, strict,   line, idx, d, meta, att, code) {
+      if (!((key, t) in listed)) return
+      line = listed[key, t]; idx = substr(line, 1, index(line, "\t") - 1); d = substr(line, index(line, "\t") + 1)
+      meta = "runs/" d "/.tuplet/"
+      att = readFirst(meta "attempt"); code = ""
+      if (att == attemptOf(key)) {
+        if (strict) return
+        code = readFirst(meta "exit")
+        if (code != "" && code + 0 < 128) return
+      }
+      if (seen[key, t]++) return
+      printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", key, job, t, idx, state, end, code
+    }
+    function ended(state) { return state != "" && state !~ /^(COMPLETED|PENDING|RUNNING|COMPLETING|CONFIGURING|REQUEUED|REQUEUE_HOLD|REQUEUE_FED|RESV_DEL_HOLD|SUSPENDED|STOPPED|RESIZING|SIGNALING|STAGE_OUT|POWER_UP_NODE|UPDATE_DB)$/ }
+    /^[0-9]+\|/ {
+      split($0, f, "|"); job = f[1]; spec = f[2]; state = f[3]; end = f[5]
+      if (!(job in keyOf) || !ended(state)) next
+      key = keyOf[job]; load(key)
+      if (spec == "N/A") { for (t = 0; t < count[key]; t++) report(key, job, t, state, end, 1); next }
+      gsub(/[\[\]]/, "", spec); sub(/%[0-9]+$/, "", spec)
+      np = split(spec, parts, ",")
+      for (p = 1; p <= np; p++) {
+        step = 1; if (split(parts[p], st, ":") == 2) { parts[p] = st[1]; step = st[2] + 0 }
+        if (split(parts[p], ab, "-") == 2) { lo = ab[1] + 0; hi = ab[2] + 0 } else { lo = hi = parts[p] + 0 }
+        for (t = lo; t <= hi; t += step) report(key, job, t, state, end, 0)
+      }
+      next
+    }
+    /^JobId=/ {
+      state = field("JobState"); end = field("EndTime"); aj = field("ArrayJobId"); at = field("ArrayTaskId")
+      job = aj != "" ? aj : field("JobId")
+      if (!(job in keyOf) || !ended(state)) next
+      key = keyOf[job]; load(key)
+      if (at == "") { for (t = 0; t < count[key]; t++) report(key, job, t, state, end, 1) }
+      else report(key, job, at + 0, state, end, 0)
+    }'
+else
+  printf '@@jobs\n@@ended\n'
+fi
+
+printf '@@scan\n'
+bash -c "$scan" tuplet-scan "$dir" "$since" "$limit"

@@ -1,0 +1,353 @@
+// The SLURM executor against the real one-node cluster (scripts/services/slurm.sh): whole
+// series through stage → submit → poll → collect over the local transport and over SSH,
+// chunks split by a low MaxArraySize, GPUs, cancel, idempotent submit, reruns, and a
+// slurmctld restart in the middle of a series.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFile, readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { ChunkSpec, HostSpec, RunChange, SeriesSpec } from '../../../hosts/executor.ts';
+import { createExecutor } from '../../../hosts/index.ts';
+import { LocalTransport } from '../../../hosts/local-transport.ts';
+import { SlurmExecutor, type SlurmExecutorOptions } from '../../../hosts/slurm/index.ts';
+import { planChunks } from '../../../workflows/plan.ts';
+import { startSlurm, type TestSlurm } from '../../support/slurm.ts';
+import { startSshd, type TestSshd } from '../../support/sshd.ts';
+import { pollUntilDone, seriesSpec, sleep, tempDir } from '../helpers.ts';
+
+let root: { dir: string; remove: () => Promise<void> };
+let slurm: TestSlurm;
+const closers: Array<() => Promise<void>> = [];
+
+before(async () => {
+  root = await tempDir('slurm');
+  slurm = await startSlurm();
+});
+after(async () => {
+  for (const close of closers.reverse()) await close();
+  await slurm?.stop();
+  await root?.remove();
+});
+
+const host = (name: string, extra: Partial<HostSpec> = {}): HostSpec => ({
+  name,
+  kind: 'slurm',
+  workdir: path.join(root.dir, name),
+  ...extra,
+});
+
+function localExecutor(
+  name: string,
+  cluster: TestSlurm = slurm,
+  options: SlurmExecutorOptions = {},
+): SlurmExecutor {
+  const executor = new SlurmExecutor(host(name), new LocalTransport(), { env: cluster.env, ...options });
+  closers.push(() => executor.close());
+  return executor;
+}
+
+/** `squeue` of this cluster: the lines for a job name, pending or running only. */
+function squeueOf(
+  cluster: TestSlurm,
+  name: string,
+  states = 'PENDING,RUNNING,COMPLETING',
+): Promise<string[]> {
+  return new Promise((resolve, reject) =>
+    execFile(
+      'squeue',
+      ['-h', '--name', name, '-t', states, '-o', '%i %T'],
+      { env: { ...process.env, ...cluster.env } },
+      (error, stdout) => (error ? reject(error) : resolve(stdout.split('\n').filter(Boolean))),
+    ),
+  );
+}
+
+const INI20 = '[run]\nx = 1...1...20\nlabel = "a b" $(id)\n'; // 40 tuples; chunks below take 20
+const COMMAND = [
+  'grep "^x" "$TUPLET_CONFIG" > seen.txt',
+  'printf \'{"index": %s}\\n\' "$TUPLET_INDEX" > metrics.json',
+  'echo "${CUDA_VISIBLE_DEVICES:-none}" > gpu.txt',
+].join('\n');
+
+async function runSeries(
+  executor: SlurmExecutor,
+  series: SeriesSpec,
+  chunks: ChunkSpec[],
+  storage: string,
+): Promise<Map<number, RunChange>> {
+  await executor.stageSeries(series);
+  const states = new Map<number, RunChange>();
+  await Promise.all(
+    chunks.map(async (chunk) => {
+      await executor.stageChunk(series, chunk);
+      const { jobId, reused } = await executor.submit(series, chunk);
+      assert.equal(reused, false);
+      const size = chunk.ranges ? chunk.ranges.reduce((n, [a, b]) => n + b - a, 0) : chunk.length;
+      const done = await pollUntilDone(executor, series, { ...chunk, jobId }, size, { timeoutMs: 60_000 });
+      for (const [index, change] of done) states.set(index, change);
+      const collected = await executor.collect(series, chunk, storage);
+      assert.equal(collected.runs, size);
+    }),
+  );
+  return states;
+}
+
+async function collectedIndices(storage: string, seriesId: string): Promise<number[]> {
+  const runs = await readdir(path.join(storage, seriesId, 'runs'));
+  const indices = await Promise.all(
+    runs.map(async (dir) => {
+      const metrics = JSON.parse(
+        await readFile(path.join(storage, seriesId, 'runs', dir, 'metrics.json'), 'utf8'),
+      ) as {
+        index: number;
+      };
+      const exit = await readFile(path.join(storage, seriesId, 'runs', dir, '.tuplet/exit'), 'utf8');
+      assert.equal(exit.trim(), '0');
+      return metrics.index;
+    }),
+  );
+  return indices.sort((a, b) => a - b);
+}
+
+const range = (n: number, from = 0) => Array.from({ length: n }, (_, i) => from + i);
+
+describe('slurm executor', { concurrency: true }, () => {
+  test('reads the cluster limits once', async () => {
+    const executor = localExecutor('limits');
+    const limits = await executor.limits();
+    assert.equal(limits.maxArraySize, 100001);
+    assert.equal(limits.minJobAgeSeconds, 60);
+    assert.equal(limits.jobCompType, 'jobcomp/filetxt');
+    assert.equal(await executor.maxChunkSize(), 10_000);
+    assert.equal(executor.limits(), executor.limits());
+  });
+
+  test('a 20-tuple series completes over the local transport, in one sbatch', async () => {
+    const executor = localExecutor('local20');
+    const series = seriesSpec('local20', INI20, COMMAND, { count: 40, collect: ['seen.txt'] });
+    const storage = path.join(root.dir, 'storage-local');
+    const states = await runSeries(
+      executor,
+      series,
+      [{ chunkIndex: 0, offset: 0, length: 20, attempt: 1 }],
+      storage,
+    );
+    assert.deepEqual(
+      [...states.keys()].sort((a, b) => a - b),
+      range(20),
+    );
+    for (const change of states.values()) {
+      assert.equal(change.state, 'succeeded');
+      assert.equal(change.exitCode, 0);
+      assert.ok(change.startedAt && change.endedAt);
+    }
+    assert.deepEqual(await collectedIndices(storage, 'local20'), range(20));
+    // One job array for the series (every task of job 1 array line shares the id).
+    const jobs = await readFile(
+      path.join(root.dir, 'local20', 'local20', '.tuplet/slurm/chunk-0.a1.jobs'),
+      'utf8',
+    );
+    assert.equal(jobs.trim().split('\n').length, 1);
+  });
+
+  test('a 20-tuple series completes over SSH (createExecutor, one connection)', async () => {
+    const sshd: TestSshd = await startSshd({ env: slurm.env });
+    closers.push(() => sshd.stop());
+    const executor = createExecutor(
+      host('ssh20', {
+        address: '127.0.0.1',
+        port: sshd.port,
+        user: sshd.user,
+        identityFile: sshd.identityFile,
+        knownHostsFile: sshd.knownHostsFile,
+      }),
+    ) as SlurmExecutor;
+    closers.push(() => executor.close());
+    assert.ok(executor instanceof SlurmExecutor);
+    const series = seriesSpec('ssh20', INI20, COMMAND, { count: 40 });
+    const storage = path.join(root.dir, 'storage-ssh');
+    const states = await runSeries(
+      executor,
+      series,
+      [{ chunkIndex: 1, offset: 20, length: 20, attempt: 1 }],
+      storage,
+    );
+    assert.deepEqual(
+      [...states.keys()].sort((a, b) => a - b),
+      range(20, 20),
+    );
+    assert.ok([...states.values()].every((c) => c.state === 'succeeded'));
+    assert.deepEqual(await collectedIndices(storage, 'ssh20'), range(20, 20));
+  });
+
+  test('MaxArraySize set low: the series is split into arrays that all complete', async () => {
+    const small = await startSlurm({ maxArraySize: 8 });
+    closers.push(() => small.stop());
+    const executor = localExecutor('split', small);
+    assert.equal(await executor.maxChunkSize(), 8);
+    const series = seriesSpec('split', INI20, COMMAND, { count: 40 });
+    const planned = planChunks([[0, 20]], await executor.maxChunkSize(), true);
+    assert.deepEqual(
+      planned.map((c) => c.length),
+      [8, 8, 4],
+    );
+    // A chunk larger than the cluster allows is refused before sbatch.
+    await assert.rejects(
+      executor.submit(series, { chunkIndex: 9, offset: 0, length: 9, attempt: 1 }),
+      /MaxArraySize 8/,
+    );
+    const storage = path.join(root.dir, 'storage-split');
+    const states = await runSeries(
+      executor,
+      series,
+      planned.map(({ chunkIndex, offset, length }) => ({ chunkIndex, offset, length, attempt: 1 })),
+      storage,
+    );
+    assert.equal([...states.values()].filter((c) => c.state === 'succeeded').length, 20);
+    assert.deepEqual(await collectedIndices(storage, 'split'), range(20));
+  });
+
+  test('resources.gpus = 1: every task gets one GPU of its own', async () => {
+    const executor = localExecutor('gpus');
+    const command = 'echo "$CUDA_VISIBLE_DEVICES" > gpu.txt; sleep 1';
+    const series = seriesSpec('gpus', INI20, command, { count: 40, resources: { gpus: 1 } });
+    const storage = path.join(root.dir, 'storage-gpus');
+    await runSeries(executor, series, [{ chunkIndex: 0, offset: 0, length: 4, attempt: 1 }], storage);
+    const runs = await readdir(path.join(storage, 'gpus', 'runs'));
+    const seen = await Promise.all(
+      runs.map(async (dir) =>
+        (await readFile(path.join(storage, 'gpus', 'runs', dir, 'gpu.txt'), 'utf8')).trim(),
+      ),
+    );
+    assert.equal(seen.length, 4);
+    assert.ok(
+      seen.every((gpu) => gpu === '0' || gpu === '1'),
+      seen.join(','),
+    );
+    assert.deepEqual([...new Set(seen)].sort(), ['0', '1']);
+  });
+
+  test('cancel leaves nothing in squeue; the runs it stopped are reported cancelled', async () => {
+    const executor = localExecutor('cancel');
+    const series = seriesSpec('cancel', INI20, 'sleep 60', { count: 40 });
+    const chunk: ChunkSpec = { chunkIndex: 0, offset: 0, length: 20, attempt: 1 };
+    await executor.stageSeries(series);
+    await executor.stageChunk(series, chunk);
+    const { jobId } = await executor.submit(series, chunk);
+    await pollUntilDone(executor, series, { ...chunk, jobId }, 20, {
+      onPoll: (states) => [...states.values()].some((c) => c.state === 'running'),
+    });
+    assert.ok((await squeueOf(slurm, 'tuplet-cancel')).length > 0);
+    await executor.cancel(series, [jobId]);
+    assert.deepEqual(await squeueOf(slurm, 'tuplet-cancel'), []);
+
+    const states = await pollUntilDone(executor, series, { ...chunk, jobId }, 20);
+    assert.equal(states.size, 20);
+    for (const change of states.values()) {
+      assert.equal(change.state, 'cancelled');
+      assert.equal(change.reason, 'CANCELLED');
+      assert.equal(change.exitCode, null);
+    }
+    // A submit after cancel starts nothing.
+    await assert.rejects(executor.submit(series, chunk), { name: 'ChunkCancelledError' });
+    assert.deepEqual(await squeueOf(slurm, 'tuplet-cancel'), []);
+  });
+
+  test('a retried submit does not submit twice, even when the answer was lost', async () => {
+    const executor = localExecutor('retry');
+    const series = seriesSpec('retry', INI20, 'sleep 2', { count: 40 });
+    const chunk: ChunkSpec = { chunkIndex: 0, offset: 0, length: 6, attempt: 1 };
+    await executor.stageSeries(series);
+    await executor.stageChunk(series, chunk);
+    const [a, b] = await Promise.all([executor.submit(series, chunk), executor.submit(series, chunk)]);
+    assert.equal(a.jobId, b.jobId);
+    assert.deepEqual([a.reused, b.reused].sort(), [false, true]);
+
+    // The record of the answer is gone (a worker killed right after sbatch): found by its comment.
+    const slurmDir = path.join(root.dir, 'retry', 'retry', '.tuplet/slurm');
+    await rm(path.join(slurmDir, 'chunk-0.a1.jobs'));
+    const again = await executor.submit(series, chunk);
+    assert.deepEqual(again, { jobId: a.jobId, reused: true });
+
+    const jobs = new Set((await squeueOf(slurm, 'tuplet-retry', 'all')).map((line) => line.split('_')[0]));
+    assert.deepEqual([...jobs], [a.jobId]);
+    const states = await pollUntilDone(executor, series, { ...chunk, jobId: a.jobId }, 6, {
+      timeoutMs: 60_000,
+    });
+    assert.equal([...states.values()].filter((c) => c.state === 'succeeded').length, 6);
+    // Finished: submitting again still finds the job and submits nothing.
+    assert.deepEqual(await executor.submit(series, chunk), { jobId: a.jobId, reused: true });
+  });
+
+  test('a rerun submits just the given indices as an array', async () => {
+    const executor = localExecutor('rerun');
+    // Run 3 fails the first time only (its run directory remembers).
+    const command = '[ "$TUPLET_INDEX" != 3 ] || [ -f again ] || { touch again; exit 7; }';
+    const series = seriesSpec('rerun', INI20, command, { count: 40 });
+    const first: ChunkSpec = { chunkIndex: 0, offset: 0, length: 12, attempt: 1 };
+    const storage = path.join(root.dir, 'storage-rerun');
+    const states = await runSeries(executor, series, [first], storage);
+    assert.deepEqual(
+      [...states.values()].filter((c) => c.state === 'failed').map((c) => [c.index, c.exitCode]),
+      [[3, 7]],
+    );
+    const rerun: ChunkSpec = {
+      ...first,
+      attempt: 2,
+      ranges: [
+        [3, 4],
+        [9, 11],
+      ],
+    };
+    const { jobId } = await executor.submit(series, rerun);
+    const again = await pollUntilDone(executor, series, { ...rerun, jobId }, 3, { timeoutMs: 60_000 });
+    assert.deepEqual(
+      [...again.keys()].sort((a, b) => a - b),
+      [3, 9, 10],
+    );
+    assert.ok([...again.values()].every((c) => c.state === 'succeeded'));
+    const attempts = await Promise.all(
+      (await readdir(path.join(root.dir, 'rerun', 'rerun', 'runs')))
+        .sort()
+        .map(async (dir) =>
+          (
+            await readFile(path.join(root.dir, 'rerun', 'rerun', 'runs', dir, '.tuplet/attempt'), 'utf8')
+          ).trim(),
+        ),
+    );
+    assert.deepEqual(attempts, ['1', '1', '1', '2', '1', '1', '1', '1', '1', '2', '2', '1']);
+  });
+
+  test('slurmctld restarted in the middle of a series: the series still completes', async () => {
+    const own = await startSlurm({ name: 'restart' });
+    closers.push(() => own.stop());
+    const executor = localExecutor('restart', own);
+    const series = seriesSpec('restart', INI20, 'sleep 0.3', { count: 40 });
+    const chunk: ChunkSpec = { chunkIndex: 0, offset: 0, length: 20, attempt: 1 };
+    await executor.stageSeries(series);
+    await executor.stageChunk(series, chunk);
+    const { jobId } = await executor.submit(series, chunk);
+    let restarted: Promise<void> | undefined;
+    const states = new Map<number, RunChange>();
+    let cursor: string | undefined;
+    for (const deadline = Date.now() + 60_000; ;) {
+      const result = await executor.poll(series, {
+        chunks: [{ ...chunk, jobId }],
+        ...(cursor ? { cursor } : {}),
+      });
+      cursor = result.cursor;
+      for (const change of result.changes) states.set(change.index, change);
+      const succeeded = [...states.values()].filter((c) => c.state === 'succeeded').length;
+      // While the controller is away the job is not taken for dead.
+      assert.ok(result.aliveJobs.includes(jobId) || succeeded === 20, `job lost after ${succeeded} runs`);
+      if (!restarted && states.size > 0) restarted = own.restartController();
+      if (succeeded === 20 && result.aliveJobs.length === 0) break;
+      assert.ok(Date.now() < deadline, `not done: ${states.size}`);
+      await sleep(200);
+    }
+    assert.ok(restarted, 'the controller was restarted');
+    await restarted;
+    assert.ok([...states.values()].every((c) => c.state === 'succeeded' && c.exitCode === 0));
+  });
+});
