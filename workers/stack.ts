@@ -12,6 +12,7 @@ import type { Logger } from '../log.ts';
 import { bootstrap, type BootstrapResult } from './bootstrap.ts';
 import { startTemporalDevServer } from './dev-server.ts';
 import { startEmbeddedWorkers, type EmbeddedWorkers } from './embedded.ts';
+import { installTemporalRuntime } from './runtime.ts';
 
 export interface RunningStack {
   url: string;
@@ -46,6 +47,7 @@ export async function startStack(
       );
     }
   };
+  installTemporalRuntime(config.logLevel);
   try {
     await mkdir(config.dataDir, { recursive: true });
     const storageDir = path.join(config.dataDir, 'storage');

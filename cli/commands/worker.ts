@@ -9,6 +9,7 @@ import { openDatabase } from '../../db/client.ts';
 import { createLogger } from '../../log.ts';
 import { startEmbeddedWorkers } from '../../workers/embedded.ts';
 import { startHostWorker } from '../../workers/host.ts';
+import { installTemporalRuntime } from '../../workers/runtime.ts';
 import { CliInputError } from '../errors.ts';
 
 export function registerWorker(program: Command): void {
@@ -41,6 +42,7 @@ Examples:
       if (options.control && !config.databaseUrl)
         throw new CliInputError('the control worker needs DATABASE_URL');
       const logger = createLogger(config.logLevel);
+      installTemporalRuntime(config.logLevel);
       const connection = await NativeConnection.connect({ address: config.temporal.address });
       const storageDir = path.join(config.dataDir, 'storage');
       let stop: () => Promise<void>;

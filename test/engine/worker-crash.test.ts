@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { startPostgres, type TestPostgres } from '../support/postgres.ts';
+import { startPostgres, type PostgresServer } from '../support/postgres.ts';
 import { startTemporal, type TestTemporal } from '../support/temporal.ts';
 import {
   startStackProcess,
@@ -17,7 +17,7 @@ import {
 } from '../support/stack.ts';
 
 let temporal: TestTemporal;
-let postgres: TestPostgres;
+let postgres: PostgresServer;
 let stack: ProcessStack | undefined;
 
 before(async () => {
