@@ -5,6 +5,7 @@
 // its run directory: absolute paths, `..`, links, or a directory not of this chunk.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import picomatch from 'picomatch';
 import { extract } from 'tar';
@@ -71,8 +72,36 @@ export async function collectChunk(
   if (!isSafeComponent(options.seriesId))
     throw new Error(`unsafe series id ${JSON.stringify(options.seriesId)}`);
   const storageDir = path.join(storageRoot, options.seriesId, 'runs');
-  await mkdir(storageDir, { recursive: true });
   const ranges = chunkRanges(chunk);
+  const argv = collectCommand(seriesDir, ranges);
+  const running = transport.execStream(argv, { signal: options.signal, timeoutMs: options.timeoutMs });
+  let extracted: Omit<ChunkCollectResult, 'storageDir'>;
+  try {
+    extracted = await extractRunOutputs(running.stdout, storageDir, ranges, options.collect);
+  } catch (error) {
+    const finished = await running.done.catch(() => undefined);
+    if (finished && finished.code !== 0) {
+      throw new CommandFailedError(transport.label, describeCommand(argv), finished.code, finished.stderr);
+    }
+    throw error;
+  }
+  const { code, stderr } = await running.done;
+  if (code !== 0) throw new CommandFailedError(transport.label, describeCommand(argv), code, stderr);
+  return { storageDir, ...extracted };
+}
+
+/**
+ * Unpacks a tar stream of run directories (names relative to `runs/`) into `storageDir`,
+ * keeping files of the chunk's runs that the globs select; everything else is skipped, and
+ * entries that are links or would land outside a run directory of the chunk are refused.
+ */
+export async function extractRunOutputs(
+  tarStream: Readable,
+  storageDir: string,
+  ranges: readonly IndexRange[],
+  collect?: readonly string[],
+): Promise<{ runs: number; bytes: number; refused: string[] }> {
+  await mkdir(storageDir, { recursive: true });
   // A run directory of this chunk: one safe name whose index prefix lies in the chunk.
   const ofChunk = (dir: string): boolean => {
     const index = indexOfDir(dir);
@@ -82,19 +111,15 @@ export async function collectChunk(
       ranges.some(([start, stop]) => start <= index && index < stop)
     );
   };
-
-  const keep = collectMatcher(options.collect);
+  const keep = collectMatcher(collect);
   const seenRuns = new Set<string>();
   const refused: string[] = [];
   let bytes = 0;
-
-  const argv = collectCommand(seriesDir, ranges);
-  const running = transport.execStream(argv, { signal: options.signal, timeoutMs: options.timeoutMs });
   const unpack = extract({
     cwd: storageDir,
     strict: false,
     preserveOwner: false,
-    // Checked here, again by node-tar itself (it refuses `..` and absolute paths too).
+    // Checked here, and again by node-tar (it refuses `..`, absolute paths and writing through links).
     filter(entryPath, entry) {
       const type = 'type' in entry ? entry.type : undefined;
       const safe = safeRelativePath(entryPath);
@@ -114,14 +139,6 @@ export async function collectChunk(
       return true;
     },
   });
-  await Promise.all([pipeline(running.stdout, unpack), running.done]).catch(async (error: unknown) => {
-    const finished = await running.done.catch(() => undefined);
-    if (finished && finished.code !== 0) {
-      throw new CommandFailedError(transport.label, describeCommand(argv), finished.code, finished.stderr);
-    }
-    throw error;
-  });
-  const { code, stderr } = await running.done;
-  if (code !== 0) throw new CommandFailedError(transport.label, describeCommand(argv), code, stderr);
-  return { storageDir, runs: seenRuns.size, bytes, refused };
+  await pipeline(tarStream, unpack);
+  return { runs: seenRuns.size, bytes, refused };
 }

@@ -1,0 +1,211 @@
+// The poll scan: the parser on recorded output, and the real script on a series directory
+// whose file times are set by hand (cursor, limit, ties at the cut, runner liveness).
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdir, utimes, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { LocalTransport } from '../../hosts/local-transport.ts';
+import { indexOfDir, nextCursor, parseScanOutput, scanCommand } from '../../hosts/scan.ts';
+import { tempDir } from './helpers.ts';
+
+const recorded = [
+  'N\t1795313500',
+  'J\t0\t14606\t85200\t1\t0\t1',
+  'J\t1\t14800\t85990\t2\t1\t',
+  'R\t000000_a=1\t1\t1795313473\t1795313474\t0\t\t1795313474.0164572110',
+  'R\t000001_a=2\t1\t1795313473\t1795313475\t3\t\t1795313475.0364572110',
+  'R\t000002_a=3\t1\t1795313473\t\t\t\t1795313473.1000000000',
+  'R\t000003_a=4\t2\t1795313473\t1795313476\t-1\tLOST\t1795313476.2',
+  'R\t000004_a=5\t\t1795313473\t1795313476\t137\t\t1795313476.3',
+  'R\t000005_a=6\t1\t\t\t\t\t1795313476.4',
+  'T\t1795313476.4',
+  '',
+].join('\n');
+
+void describe('scan output parser', () => {
+  void test('reads run states, runners and the cut', () => {
+    const scan = parseScanOutput(recorded);
+    assert.equal(scan.hostNow, 1795313500);
+    assert.equal(scan.missing, false);
+    assert.equal(scan.truncatedAt, '1795313476.4');
+    assert.equal(nextCursor(scan), '1795313476.4', 'a cut scan resumes where it stopped');
+    assert.deepEqual(scan.runners, [
+      { chunkIndex: 0, pid: 14606, startTime: '85200', attempt: 1, alive: false, doneAttempt: 1 },
+      { chunkIndex: 1, pid: 14800, startTime: '85990', attempt: 2, alive: true },
+    ]);
+    const iso = (s: number) => new Date(s * 1000).toISOString();
+    assert.deepEqual(
+      scan.runs,
+      [
+        {
+          index: 0,
+          dir: '000000_a=1',
+          attempt: 1,
+          state: 'succeeded',
+          exitCode: 0,
+          startedAt: iso(1795313473),
+          endedAt: iso(1795313474),
+        },
+        {
+          index: 1,
+          dir: '000001_a=2',
+          attempt: 1,
+          state: 'failed',
+          exitCode: 3,
+          startedAt: iso(1795313473),
+          endedAt: iso(1795313475),
+        },
+        { index: 2, dir: '000002_a=3', attempt: 1, state: 'running', startedAt: iso(1795313473) },
+        {
+          index: 3,
+          dir: '000003_a=4',
+          attempt: 2,
+          state: 'failed',
+          exitCode: null,
+          reason: 'LOST',
+          startedAt: iso(1795313473),
+          endedAt: iso(1795313476),
+        },
+        {
+          index: 4,
+          dir: '000004_a=5',
+          state: 'failed',
+          exitCode: 137,
+          startedAt: iso(1795313473),
+          endedAt: iso(1795313476),
+        },
+      ],
+      'a claim without a start time is not news yet',
+    );
+  });
+
+  void test('without a cut the cursor is the host time less the overlap; a missing directory is said', () => {
+    assert.equal(nextCursor(parseScanOutput('N\t1000\n')), '998');
+    assert.equal(parseScanOutput('N\t1000\nE\n').missing, true);
+    assert.throws(() => parseScanOutput('R\t000001_x\t1\n'), { name: 'ScanParseError' });
+  });
+
+  void test('reads the index from the directory name', () => {
+    assert.equal(indexOfDir('000042_alpha=0.1'), 42);
+    assert.equal(indexOfDir('7'), 7);
+    assert.equal(indexOfDir('alpha'), undefined);
+  });
+});
+
+void describe('scan script', () => {
+  let root: { dir: string; remove: () => Promise<void> };
+  const transport = new LocalTransport();
+  before(async () => {
+    root = await tempDir('scan');
+  });
+  after(() => root.remove());
+
+  async function run(
+    seriesDir: string,
+    dir: string,
+    files: Record<string, string>,
+    mtime: number,
+  ): Promise<void> {
+    const t = path.join(seriesDir, 'runs', dir, '.tuplet');
+    await mkdir(t, { recursive: true });
+    for (const [name, content] of Object.entries(files)) {
+      await writeFile(path.join(t, name), content);
+      await utimes(path.join(t, name), mtime, mtime);
+    }
+  }
+
+  async function scan(seriesDir: string, since?: string, limit?: number) {
+    const { stdout, code } = await transport.exec(
+      scanCommand({ seriesDir, ...(since ? { since } : {}), ...(limit ? { limit } : {}) }),
+    );
+    assert.equal(code, 0);
+    return parseScanOutput(stdout);
+  }
+
+  void test('reports changes since the cursor, oldest first, cut at the limit without splitting a tie', async () => {
+    const seriesDir = path.join(root.dir, 'series');
+    const base = 1_700_000_000;
+    await run(
+      seriesDir,
+      '0_a=1',
+      { attempt: '1\n', started: `${base}\n`, ended: `${base + 10}\n`, exit: '0\n' },
+      base + 10,
+    );
+    await run(
+      seriesDir,
+      '1_a=2',
+      { attempt: '1\n', started: `${base}\n`, ended: `${base + 20}\n`, exit: '2\n' },
+      base + 20,
+    );
+    await run(seriesDir, '2_a=3', { attempt: '1\n', started: `${base + 30}\n` }, base + 30);
+    await run(seriesDir, '3_a=4', { attempt: '1\n', started: `${base + 30}\n` }, base + 30);
+    await run(seriesDir, '4_a=5', { attempt: '1\n', started: `${base + 40}\n` }, base + 40);
+
+    const all = await scan(seriesDir);
+    assert.deepEqual(
+      all.runs.map((r) => [r.index, r.state]),
+      [
+        [0, 'succeeded'],
+        [1, 'failed'],
+        [2, 'running'],
+        [3, 'running'],
+        [4, 'running'],
+      ],
+    );
+    assert.equal(all.truncatedAt, undefined);
+    assert.ok(Math.abs(all.hostNow - Date.now() / 1000) < 5);
+
+    const since = await scan(seriesDir, String(base + 15));
+    assert.deepEqual(
+      since.runs.map((r) => r.index),
+      [1, 2, 3, 4],
+    );
+
+    // Limit 2: 1, 2 and 3 (2 and 3 share a time, so they stay together), then the rest.
+    const cut = await scan(seriesDir, String(base + 15), 2);
+    assert.deepEqual(
+      cut.runs.map((r) => r.index),
+      [1, 2, 3],
+    );
+    assert.ok(cut.truncatedAt !== undefined);
+    const rest = await scan(seriesDir, nextCursor(cut), 2);
+    assert.deepEqual(
+      rest.runs.map((r) => r.index),
+      [4],
+    );
+    assert.equal(rest.truncatedAt, undefined);
+  });
+
+  void test('tells live runners from dead ones and reused PIDs', async () => {
+    const seriesDir = path.join(root.dir, 'runners');
+    await mkdir(path.join(seriesDir, '.tuplet'), { recursive: true });
+    const child = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      const { stdout } = await transport.exec([
+        'bash',
+        '-c',
+        'read -r s </proc/$1/stat; s=${s##*) }; set -- $s; echo ${20}',
+        'x',
+        String(child.pid),
+      ]);
+      const startTime = stdout.trim();
+      await writeFile(path.join(seriesDir, '.tuplet/chunk-0.pid'), `${child.pid} ${startTime} 1\n`);
+      await writeFile(path.join(seriesDir, '.tuplet/chunk-1.pid'), `${child.pid} 12345 1\n`); // same PID, other start: reused
+      await writeFile(path.join(seriesDir, '.tuplet/chunk-2.pid'), `999999999 1 3\n`);
+      await writeFile(path.join(seriesDir, '.tuplet/chunk-2.done'), `3\n`);
+      const result = await scan(seriesDir);
+      assert.deepEqual(
+        result.runners.map((r) => [r.chunkIndex, r.alive, r.doneAttempt]),
+        [
+          [0, true, undefined],
+          [1, false, undefined],
+          [2, false, 3],
+        ],
+      );
+    } finally {
+      child.kill();
+    }
+    assert.equal((await scan(path.join(root.dir, 'nothing-here'))).missing, true);
+  });
+});
