@@ -1,0 +1,65 @@
+// The local transport: no shell, streamed stdin and stdout, and timeouts and aborts that
+// kill the command's whole process group.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { Readable } from 'node:stream';
+import { describe, test } from 'node:test';
+import { LocalTransport } from '../../hosts/local-transport.ts';
+import { sleep } from './helpers.ts';
+
+const transport = new LocalTransport();
+
+function processesWith(needle: string): string[] {
+  return execFileSync('ps', ['-eo', 'args='], { encoding: 'utf8' })
+    .split('\n')
+    .filter((line) => line.includes(needle));
+}
+
+void describe('LocalTransport', { concurrency: true }, () => {
+  void test('passes arguments without a shell and reports the exit code and stderr', async () => {
+    const result = await transport.exec(['printf', '%s|', '$(echo pwned)', '; rm -rf ~', '*']);
+    assert.deepEqual(result, { code: 0, stdout: '$(echo pwned)|; rm -rf ~|*|', stderr: '' });
+    const failed = await transport.exec(['bash', '-c', 'echo oops >&2; exit 7']);
+    assert.deepEqual(failed, { code: 7, stdout: '', stderr: 'oops\n' });
+  });
+
+  void test('streams stdin from a Readable and stdout as it comes, in a working directory', async () => {
+    const input = Readable.from(
+      (function* () {
+        for (let i = 0; i < 1000; i++) yield `line ${i}\n`;
+      })(),
+    );
+    const result = await transport.exec(['wc', '-l'], { stdin: input });
+    assert.equal(result.stdout.trim(), '1000');
+    const running = transport.execStream(['pwd'], { cwd: '/tmp' });
+    let out = '';
+    for await (const chunk of running.stdout) out += String(chunk);
+    assert.equal(out, '/tmp\n');
+    assert.equal((await running.done).code, 0);
+  });
+
+  void test('a timeout kills the process group, children included', async () => {
+    const marker = 'sleep 47.123';
+    await assert.rejects(transport.exec(['bash', '-c', `${marker} & ${marker}; wait`], { timeoutMs: 300 }), {
+      name: 'CommandAbortedError',
+      why: 'timeout',
+    });
+    await sleep(100);
+    assert.deepEqual(processesWith(marker), []);
+  });
+
+  void test('an abort signal kills the command', async () => {
+    const controller = new AbortController();
+    const marker = 'sleep 48.123';
+    const pending = transport.exec(['bash', '-c', `${marker} & wait`], { signal: controller.signal });
+    await sleep(200);
+    controller.abort();
+    await assert.rejects(pending, { name: 'CommandAbortedError', why: 'aborted' });
+    await sleep(100);
+    assert.deepEqual(processesWith(marker), []);
+  });
+
+  void test('a missing program is an error, not a hang', async () => {
+    await assert.rejects(transport.exec(['/nonexistent/program']), { code: 'ENOENT' });
+  });
+});
