@@ -6,7 +6,8 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { HTTPException } from 'hono/http-exception';
 import { loadUser, SESSION_COOKIE } from '../api/auth.ts';
 import { authenticatePassword, createSession, deleteSession } from '../db/accounts.ts';
-import type { AuthUser, WebDeps, WebEnv } from './context.ts';
+import type { AuthUser, WebContext, WebDeps, WebEnv } from './context.ts';
+import { TtlCache } from './data/cache.ts';
 import { MessagePage } from './layout.tsx';
 import { applicationsPage, hostsPage, tokensPage, usersPage } from './routes/admin.tsx';
 import { homePage } from './routes/home.tsx';
@@ -41,6 +42,7 @@ function safeNext(next: unknown): string {
 
 export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   const { db } = deps;
+  const ctx: WebContext = { ...deps, cache: new TtlCache() };
   const app = new Hono<WebEnv>();
   const user: MiddlewareHandler<WebEnv> = loadUser(db);
   // Middleware only on the web UI's own paths: this app is mounted at `/` beside the API.
@@ -75,7 +77,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
       return c.html(<LoginPage next={next} name={name} error="Wrong name or password." />, 401);
     }
     const session = await createSession(db, found.id);
-    setCookie(c, SESSION_COOKIE, session.token, {
+    setCookie(c, SESSION_COOKIE, session.sessionToken, {
       httpOnly: true,
       sameSite: 'Lax',
       path: '/',
@@ -93,15 +95,15 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     return c.redirect('/login', 303);
   });
 
-  app.get('/', page(homePage(deps)));
-  app.get('/series/new', page(newSeriesPage(deps)));
-  app.get('/series/:id', page(seriesPage(deps)));
-  app.get('/series/:id/runs/:index', page(runPage(deps)));
-  app.get('/applications', page(applicationsPage(deps)));
-  app.get('/hosts', page(hostsPage(deps)));
-  app.get('/users', page(usersPage(deps)));
-  app.get('/tokens', page(tokensPage(deps)));
-  app.route('/web-api', webApiRoutes(deps));
+  app.get('/', page(homePage(ctx)));
+  app.get('/series/new', page(newSeriesPage(ctx)));
+  app.get('/series/:id', page(seriesPage(ctx)));
+  app.get('/series/:id/runs/:index', page(runPage(ctx)));
+  app.get('/applications', page(applicationsPage(ctx)));
+  app.get('/hosts', page(hostsPage(ctx)));
+  app.get('/users', page(usersPage(ctx)));
+  app.get('/tokens', page(tokensPage(ctx)));
+  app.route('/web-api', webApiRoutes(ctx));
 
   app.onError((error, c) => {
     const status = error instanceof HTTPException ? error.status : 500;

@@ -2,12 +2,18 @@
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
 import type { RunState, SeriesState } from '../workflows/shared.ts';
+import type { TtlCache } from './data/cache.ts';
 
 export interface WebDeps {
   db: Database;
   config: Config;
   /** `<dataDir>/storage`: collected outputs under `<seriesId>/runs/<dir>/`. */
   storageDir: string;
+}
+
+/** What route factories get: the deps plus the web UI's own short-lived query cache. */
+export interface WebContext extends WebDeps {
+  cache: TtlCache;
 }
 
 export type { AppEnv as WebEnv, AuthUser } from '../api/context.ts';

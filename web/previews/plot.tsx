@@ -12,10 +12,11 @@ function ticks(min: number, max: number, n = 5): number[] {
   return Array.from({ length: n }, (_, i) => min + i * step);
 }
 
-const fmt = (v: number) =>
-  Math.abs(v) >= 1e5 || (Math.abs(v) < 1e-3 && v !== 0)
-    ? v.toExponential(2)
-    : String(Number(v.toPrecision(4)));
+/** A tick label; values within a millionth of the range of zero are zero (no `2.5e-17`). */
+function fmt(v: number, range: number): string {
+  if (Math.abs(v) <= Math.abs(range) * 1e-6) return '0';
+  return Math.abs(v) >= 1e5 || Math.abs(v) < 1e-3 ? v.toExponential(2) : String(Number(v.toPrecision(4)));
+}
 
 export function LinePlot(props: { data: PlotData; title: string }) {
   const all = props.data.series.flatMap((s) => s.points);
@@ -42,13 +43,13 @@ export function LinePlot(props: { data: PlotData; title: string }) {
         <g>
           <line x1={PAD.left - 4} x2={PAD.left} y1={sy(t)} y2={sy(t)} stroke="#888" />
           <text x={PAD.left - 6} y={sy(t) + 4} font-size="11" text-anchor="end" fill="#444">
-            {fmt(t)}
+            {fmt(t, y1 - y0)}
           </text>
         </g>
       ))}
       {ticks(x0, x1).map((t) => (
         <text x={sx(t)} y={H - PAD.bottom + 15} font-size="11" text-anchor="middle" fill="#444">
-          {fmt(t)}
+          {fmt(t, x1 - x0)}
         </text>
       ))}
       <text x={(W + PAD.left) / 2} y={H - 4} font-size="12" text-anchor="middle" fill="#222">

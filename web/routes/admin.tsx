@@ -3,27 +3,27 @@ import type { Context } from 'hono';
 import { asc, desc, eq } from 'drizzle-orm';
 import { HTTPException } from 'hono/http-exception';
 import { apiTokens, applications, hosts, users } from '../../db/schema.ts';
-import type { AuthUser, WebDeps, WebEnv } from '../context.ts';
+import type { AuthUser, WebContext, WebEnv } from '../context.ts';
 import { ApplicationsPage } from '../pages/applications.tsx';
 import { HostsPage } from '../pages/hosts.tsx';
 import { TokensPage } from '../pages/tokens.tsx';
 import { UsersPage } from '../pages/users.tsx';
 
-export function applicationsPage({ db }: WebDeps) {
+export function applicationsPage({ db }: WebContext) {
   return async (c: Context<WebEnv>, user: AuthUser, csrf: string) => {
     const rows = await db.select().from(applications).orderBy(asc(applications.name));
     return c.html(<ApplicationsPage user={user} csrf={csrf} applications={rows} />);
   };
 }
 
-export function hostsPage({ db }: WebDeps) {
+export function hostsPage({ db }: WebContext) {
   return async (c: Context<WebEnv>, user: AuthUser, csrf: string) => {
     const rows = await db.select().from(hosts).orderBy(asc(hosts.name));
     return c.html(<HostsPage user={user} csrf={csrf} hosts={rows} />);
   };
 }
 
-export function usersPage({ db }: WebDeps) {
+export function usersPage({ db }: WebContext) {
   return async (c: Context<WebEnv>, user: AuthUser, csrf: string) => {
     if (user.role !== 'admin') throw new HTTPException(403, { message: 'Only an admin may manage users.' });
     const rows = await db
@@ -34,7 +34,7 @@ export function usersPage({ db }: WebDeps) {
   };
 }
 
-export function tokensPage({ db }: WebDeps) {
+export function tokensPage({ db }: WebContext) {
   return async (c: Context<WebEnv>, user: AuthUser, csrf: string) => {
     const rows = await db
       .select({

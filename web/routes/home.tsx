@@ -3,14 +3,15 @@ import type { Context } from 'hono';
 import { count } from 'drizzle-orm';
 import { series } from '../../db/schema.ts';
 import { SERIES_STATES, type SeriesState } from '../../workflows/shared.ts';
-import type { AuthUser, WebDeps, WebEnv } from '../context.ts';
-import { countsOf, hostAndApplicationNames, listSeries } from '../data/series.ts';
+import type { AuthUser, WebContext, WebEnv } from '../context.ts';
+import { cachedCounts } from '../data/counts.ts';
+import { hostAndApplicationNames, listSeries } from '../data/series.ts';
 import { HomePage } from '../pages/home.tsx';
 
 export const HOME_PAGE_SIZE = 50;
 
-export function homePage(deps: WebDeps) {
-  const { db } = deps;
+export function homePage(ctx: WebContext) {
+  const { db, cache } = ctx;
   return async (c: Context<WebEnv>, user: AuthUser, csrf: string) => {
     const q = c.req.query('q')?.trim().slice(0, 200) || undefined;
     const mine = c.req.query('mine') === '1';
@@ -32,10 +33,7 @@ export function homePage(deps: WebDeps) {
       offset: (pageNumber - 1) * HOME_PAGE_SIZE,
     };
     const [{ rows, more }, names] = await Promise.all([listSeries(db, filter), hostAndApplicationNames(db)]);
-    const counts = await countsOf(
-      db,
-      rows.map((r) => r.id),
-    );
+    const counts = await cachedCounts(db, cache, rows);
     const nothingYet =
       rows.length === 0 && pageNumber === 1 && (await db.select({ n: count() }).from(series))[0]?.n === 0;
     return c.html(

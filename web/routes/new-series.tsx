@@ -3,14 +3,14 @@ import type { Context } from 'hono';
 import { and, desc, eq } from 'drizzle-orm';
 import { applications, hosts, series } from '../../db/schema.ts';
 import { exampleIni } from '../app.tsx';
-import type { AuthUser, WebDeps, WebEnv } from '../context.ts';
+import type { AuthUser, WebContext, WebEnv } from '../context.ts';
 import { getSeries } from '../data/series.ts';
 import { NewSeriesPage, type Prefill } from '../pages/new-series.tsx';
 
 const EXAMPLE_APPLICATION = 'spiral';
 
-export function newSeriesPage(deps: WebDeps) {
-  const { db } = deps;
+export function newSeriesPage(ctx: WebContext) {
+  const { db } = ctx;
   return async (c: Context<WebEnv>, user: AuthUser, csrf: string) => {
     const [hostRows, appRows, previousRows] = await Promise.all([
       db

@@ -5,9 +5,11 @@ import { canModifySeries } from '../../api/auth.ts';
 import type { Config } from '../../config.ts';
 import { renderTuple } from '../../sweep/index.ts';
 import { RUN_STATES, type RunState } from '../../workflows/shared.ts';
-import type { AuthUser, WebDeps, WebEnv } from '../context.ts';
+import type { AuthUser, WebContext, WebDeps, WebEnv } from '../context.ts';
+import { seriesVersion, ttlFor } from '../data/cache.ts';
+import { cachedCounts } from '../data/counts.ts';
 import { getRun, metricNames, runFiles, runsPage } from '../data/runs.ts';
-import { countsOf, getSeries, type SeriesRow } from '../data/series.ts';
+import { getSeries, type SeriesRow } from '../data/series.ts';
 import { readSlice, seriesFilePath } from '../data/storage.ts';
 import { sweepOfSeries } from '../data/sweeps.ts';
 import { emptyCounts } from '../format.ts';
@@ -38,10 +40,10 @@ function intParam(value: string | undefined): number | undefined {
   return Number.isInteger(n) && n >= 0 && n <= 2 ** 31 - 1 ? n : undefined;
 }
 
-export function seriesPage(deps: WebDeps) {
-  const { db, config } = deps;
+export function seriesPage(ctx: WebContext) {
+  const { db, config, cache } = ctx;
   return async (c: Context<WebEnv>, user: AuthUser, csrf: string) => {
-    const row = await seriesOr404(deps, c.req.param('id')!);
+    const row = await seriesOr404(ctx, c.req.param('id')!);
     const stateParam = c.req.query('state');
     const stateFilter = (RUN_STATES as readonly string[]).includes(stateParam ?? '')
       ? (stateParam as RunState)
@@ -50,8 +52,8 @@ export function seriesPage(deps: WebDeps) {
     const from = intParam(c.req.query('from'));
     const sweep = sweepOfSeries(row.id, row.ini, Math.max(config.maxTuples, row.count));
     const [counts, metrics, page] = await Promise.all([
-      countsOf(db, [row.id]),
-      metricNames(db, row.id),
+      cachedCounts(db, cache, [row]),
+      cache.get(`metrics:${seriesVersion(row)}`, ttlFor(row.state), () => metricNames(db, row.id)),
       runsPage(db, row.id, { state: stateFilter, before, from, limit: RUNS_PAGE_SIZE }),
     ]);
     return c.html(
@@ -84,7 +86,7 @@ async function tail(deps: WebDeps, row: SeriesRow, relative: string) {
   return { text, partial: slice.partial };
 }
 
-export function runPage(deps: WebDeps) {
+export function runPage(deps: WebContext) {
   const { db, config } = deps;
   return async (c: Context<WebEnv>, user: AuthUser, csrf: string) => {
     const row = await seriesOr404(deps, c.req.param('id')!);
@@ -99,7 +101,11 @@ export function runPage(deps: WebDeps) {
       tail(deps, row, `${runDir}.tuplet/stdout`),
       tail(deps, row, `${runDir}.tuplet/stderr`),
     ]);
-    const visible = fileRows.filter((f) => !f.path.startsWith(`${runDir}.tuplet/`));
+    // Images first (what one opens a run for), then the rest by name; the runner's own files apart.
+    const isImage = (p: string) => /\.(png|jpe?g|gif|webp|svg|bmp)$/i.test(p);
+    const visible = fileRows
+      .filter((f) => !f.path.startsWith(`${runDir}.tuplet/`))
+      .sort((a, b) => Number(isImage(b.path)) - Number(isImage(a.path)) || a.path.localeCompare(b.path));
     const files: RunFileView[] = await Promise.all(
       visible.map(async (f, i) => ({
         ...f,

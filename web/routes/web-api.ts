@@ -9,10 +9,11 @@ import { HTTPException } from 'hono/http-exception';
 import { stream } from 'hono/streaming';
 import { eq, inArray } from 'drizzle-orm';
 import { series } from '../../db/schema.ts';
-import type { WebDeps, WebEnv } from '../context.ts';
+import type { WebContext, WebEnv } from '../context.ts';
+import { seriesVersion, ttlFor } from '../data/cache.ts';
+import { cachedCounts } from '../data/counts.ts';
 import { mapData, MapQueryError } from '../data/map.ts';
 import { allRuns, metricNames } from '../data/runs.ts';
-import { countsOf } from '../data/series.ts';
 import { seriesFilePath } from '../data/storage.ts';
 import { sweepOfSeries } from '../data/sweeps.ts';
 import { csvLine } from '../csv-export.ts';
@@ -54,8 +55,8 @@ function signedIn(c: Context<WebEnv>) {
   return user;
 }
 
-export function webApiRoutes(deps: WebDeps) {
-  const { db, config, storageDir } = deps;
+export function webApiRoutes(deps: WebContext) {
+  const { db, config, storageDir, cache } = deps;
   const app = new Hono<WebEnv>();
 
   // GET /web-api/progress?ids=a,b,c → {series: {id: {state, count, counts}}}: the home page's live bars.
@@ -63,13 +64,11 @@ export function webApiRoutes(deps: WebDeps) {
     signedIn(c);
     const ids = (c.req.query('ids') ?? '').split(',').filter(Boolean).slice(0, 100);
     if (ids.length === 0) return c.json({ series: {} });
-    const [rows, counts] = await Promise.all([
-      db
-        .select({ id: series.id, state: series.state, count: series.count })
-        .from(series)
-        .where(inArray(series.id, ids)),
-      countsOf(db, ids),
-    ]);
+    const rows = await db
+      .select({ id: series.id, state: series.state, count: series.count, attempt: series.attempt })
+      .from(series)
+      .where(inArray(series.id, ids));
+    const counts = await cachedCounts(db, cache, rows);
     const out: Record<string, unknown> = {};
     for (const r of rows) out[r.id] = { state: r.state, count: r.count, counts: counts.get(r.id) };
     return c.json({ series: out });
@@ -85,12 +84,14 @@ export function webApiRoutes(deps: WebDeps) {
       if (k.startsWith('fix.')) fixed[k.slice(4)] = Number(v);
     }
     try {
-      const data = await mapData(db, row.id, sweep, {
+      const query = {
         x: c.req.query('x') || undefined,
         y: c.req.query('y') || undefined,
         metric: c.req.query('metric') || undefined,
         fixed,
-      });
+      };
+      const key = `map:${seriesVersion(row)}:${JSON.stringify(query)}`;
+      const data = await cache.get(key, ttlFor(row.state), () => mapData(db, row.id, sweep, query));
       return c.json(data);
     } catch (error) {
       if (error instanceof MapQueryError) throw new HTTPException(400, { message: error.message });

@@ -152,37 +152,23 @@
     const numbers = metric ? data.cells.map((c) => c.value).filter((v) => typeof v === 'number') : [];
     const min = numbers.length ? Math.min(...numbers) : 0;
     const max = numbers.length ? Math.max(...numbers) : 0;
-    const cell = Math.max(8, Math.min(36, Math.floor(760 / Math.max(1, data.columns))));
+    const cell = Math.max(8, Math.min(44, Math.floor(760 / Math.max(1, data.columns))));
     const xLabels = data.x ? data.x.values : [''];
     const yLabels = data.y ? data.y.values : [''];
-    const left = Math.min(
-      170,
-      12 +
-        7 * Math.max(...yLabels.map((l) => Math.min(l.length, 22)), (data.y?.name ?? '').length > 0 ? 3 : 0),
-    );
+    // Axis names are the Columns/Rows selectors above the map; the SVG holds values and cells.
+    const left = Math.min(170, 12 + 7 * Math.max(1, ...yLabels.map((l) => Math.min(l.length, 22))));
     const longestX = Math.max(...xLabels.map((l) => Math.min(l.length, 18)));
     const rotate = longestX * 7 > cell;
-    const top = 26 + (rotate ? Math.min(120, longestX * 6) : 16);
-    const width = left + data.columns * cell + 12;
+    const top = 8 + (rotate ? Math.min(110, longestX * 6) : 14);
+    const width = left + data.columns * cell + (rotate ? Math.min(100, longestX * 5) : 12);
     const height = top + data.rows * cell + 8;
     const svg = el('svg', {
       width,
       height,
       viewBox: `0 0 ${width} ${height}`,
       role: 'group',
-      'aria-label': 'Parameter map',
+      'aria-label': `Parameter map: ${data.x?.name ?? ''} by ${data.y?.name ?? ''}`,
     });
-    svg.append(
-      el(
-        'text',
-        { x: left, y: 14, 'font-size': 12, 'font-weight': 600 },
-        data.x ? `${short(data.x.name, 60)} →` : '',
-      ),
-    );
-    if (data.y)
-      svg.append(
-        el('text', { x: 4, y: top - 6, 'font-size': 12, 'font-weight': 600 }, `${short(data.y.name, 24)} ↓`),
-      );
     xLabels.forEach((label, c) => {
       const x = left + c * cell + cell / 2;
       const t = rotate

@@ -1,0 +1,133 @@
+// `npm run bench -- web [runs]`: the web UI over a series of 100,000 runs (default).
+// p95 of the series page, of a deep runs page and of the parameter-map data, each against
+// a bare GET /healthz (database + Temporal round trip) measured in the same run, over HTTP.
+// Ends with the JSON line {"bench":"web", …, "ratio": the worst of the three}.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { serve, type ServerType } from '@hono/node-server';
+import { Client, Connection } from '@temporalio/client';
+import { createApp } from '../api/app.ts';
+import { loadConfig } from '../config.ts';
+import { createSession, createUser } from '../db/accounts.ts';
+import { openDatabase } from '../db/client.ts';
+import { users } from '../db/schema.ts';
+import { createLogger } from '../log.ts';
+import { seedHostAndApplication, seedSeries } from '../test/browser/support/seed.ts';
+import { startTemporal } from '../test/support/temporal.ts';
+import { createWebApp } from '../web/app.tsx';
+import { eq } from 'drizzle-orm';
+
+const RUNS = Number(process.argv[2] ?? 100_000);
+const WARMUP = 5;
+const SAMPLES = 60;
+
+function p95(samples: number[]): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.95) - 1)]!;
+}
+
+async function main() {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tuplet-bench-web-'));
+  const temporal = await startTemporal();
+  const connection = await Connection.connect({ address: temporal.address });
+  const handle = await openDatabase({});
+  const { db } = handle;
+  let server: ServerType | undefined;
+  try {
+    await createUser(db, { name: 'bench', password: 'bench-password-1', role: 'admin' });
+    const [user] = await db.select({ id: users.id }).from(users).where(eq(users.name, 'bench'));
+    await seedHostAndApplication(db, path.join(dataDir, 'work'));
+    // 100 × 100 × 10 = 100,000 runs; the map shows a × b (10,000 cells) at one value of c.
+    const side = Math.max(2, Math.round(Math.sqrt(RUNS / 10)));
+    const ini = `[grid]\na = 1...1...${side}\nb = 1...1...${side}\nc = 1...1...10\nsteps = 1000\n`;
+    const seedStart = performance.now();
+    const states = ['succeeded', 'succeeded', 'succeeded', 'failed', 'running', 'pending'] as const;
+    const seeded = await seedSeries(db, {
+      ownerId: user!.id,
+      ini,
+      description: 'bench: a large series',
+      state: 'running',
+      runState: (i) => states[i % states.length]!,
+      metrics: (v) => ({
+        energy: Number(v['grid.a']) * Number(v['grid.b']),
+        residual: 1 / Number(v['grid.c']),
+      }),
+    });
+    const seedSeconds = (performance.now() - seedStart) / 1000;
+    const session = await createSession(db, user!.id);
+
+    const config = loadConfig({
+      TUPLET_DATA_DIR: dataDir,
+      TUPLET_LOG_LEVEL: 'silent',
+      TEMPORAL_ADDRESS: temporal.address,
+    });
+    const deps = {
+      db,
+      config,
+      storageDir: path.join(dataDir, 'storage'),
+      temporal: new Client({ connection, namespace: temporal.namespace }),
+      logger: createLogger('silent'),
+    };
+    const app = createApp(deps);
+    if ((await app.request('/login')).status === 404) app.route('/', createWebApp(deps));
+    server = await new Promise<ServerType>((resolve) => {
+      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+    });
+    const { port } = server.address() as { port: number };
+    const base = `http://127.0.0.1:${port}`;
+    const headers = { cookie: `tuplet_session=${session.sessionToken}` };
+
+    async function measure(route: string): Promise<number> {
+      const samples: number[] = [];
+      for (let i = 0; i < WARMUP + SAMPLES; i++) {
+        const started = performance.now();
+        const res = await fetch(`${base}${route}`, { headers });
+        await res.arrayBuffer();
+        if (res.status !== 200) throw new Error(`${route}: HTTP ${res.status}`);
+        if (i >= WARMUP) samples.push((performance.now() - started) / 1000);
+      }
+      return p95(samples);
+    }
+
+    const id = seeded.id;
+    const routes = {
+      series_page: `/series/${id}`,
+      runs_page: `/series/${id}?from=${Math.floor(seeded.count / 2)}`,
+      map_data: `/web-api/series/${id}/map?x=grid.a&y=grid.b&fix.grid.c=3&metric=energy`,
+    };
+    // Interleave the baseline with the pages so both see the same machine load.
+    const healthz: number[] = [];
+    const ours: Record<string, number> = {};
+    for (const [name, route] of Object.entries(routes)) {
+      healthz.push(await measure('/healthz'));
+      ours[name] = await measure(route);
+    }
+    healthz.push(await measure('/healthz'));
+    const baseline = Math.min(...healthz);
+    const ratios = Object.fromEntries(Object.entries(ours).map(([k, v]) => [`${k}_ratio`, v / baseline]));
+    const worst = Math.max(...Object.values(ours));
+    console.log(
+      JSON.stringify({
+        bench: 'web',
+        n: seeded.count,
+        ours_s: worst,
+        baseline: 'GET /healthz p95',
+        baseline_s: baseline,
+        ratio: worst / baseline,
+        ...Object.fromEntries(Object.entries(ours).map(([k, v]) => [`${k}_p95_s`, v])),
+        ...ratios,
+        samples: SAMPLES,
+        seed_s: seedSeconds,
+      }),
+    );
+  } finally {
+    if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
+    await handle.close();
+    await connection.close();
+    await temporal.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();
