@@ -35,7 +35,11 @@ export function parseMaxTuples(text: string): number {
   return value;
 }
 
-export function registerExpand(program: Command): void {
+/** Where a command's output goes; tests pass a collector instead of stdout. */
+export type Output = (text: string) => void;
+export const toStdout: Output = (text) => void process.stdout.write(text);
+
+export function registerExpand(program: Command, out: Output = toStdout): void {
   program
     .command('expand')
     .description('Count the tuples of an INI sweep and show its varied parameters and first directories.')
@@ -54,9 +58,7 @@ Examples:
     .action((file: string, options: { json?: boolean; limit: number; maxTuples?: number }) => {
       const sweep = readSweepFile(file, options.maxTuples);
       const preview = previewOf(sweep, options.limit);
-      process.stdout.write(
-        options.json ? `${JSON.stringify(preview, null, 2)}\n` : summary(file, sweep, preview),
-      );
+      out(options.json ? `${JSON.stringify(preview, null, 2)}\n` : summary(file, sweep, preview));
     });
 }
 

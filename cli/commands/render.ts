@@ -2,14 +2,14 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { CliInputError } from '../errors.ts';
 import { SweepError, renderTuple } from '../../sweep/index.ts';
-import { parseMaxTuples, readSweepFile } from './expand.ts';
+import { parseMaxTuples, readSweepFile, toStdout, type Output } from './expand.ts';
 
 function parseIndex(text: string): bigint {
   if (!/^\d+$/.test(text)) throw new InvalidArgumentError('expected a tuple index (0, 1, 2, …).');
   return BigInt(text);
 }
 
-export function registerRender(program: Command): void {
+export function registerRender(program: Command, out: Output = toStdout): void {
   program
     .command('render')
     .description('Print the config file of one tuple of an INI sweep.')
@@ -26,7 +26,7 @@ Examples:
     .action((file: string, options: { index: bigint; maxTuples?: number }) => {
       const sweep = readSweepFile(file, options.maxTuples);
       try {
-        process.stdout.write(renderTuple(sweep, options.index));
+        out(renderTuple(sweep, options.index));
       } catch (error) {
         if (error instanceof SweepError) throw new CliInputError(`${file}: ${error.message}`);
         throw error;

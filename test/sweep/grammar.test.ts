@@ -45,6 +45,13 @@ void describe('sections and keys', () => {
     assert.deepEqual(varied('  [ time stepping ]  \n  max step.size  =  1 2\n'), {
       'time stepping.max step.size': ['1', '2'],
     });
+    assert.deepEqual(parseSweep('[model.cell]\ng.na = 1 2\n').parameters[0], {
+      name: 'model.cell.g.na',
+      section: 'model.cell',
+      key: 'g.na',
+      values: ['1', '2'],
+      line: 2,
+    });
   });
 
   void test('a section may be reopened; a header may carry a comment', () => {
