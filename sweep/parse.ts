@@ -80,9 +80,15 @@ export function parseSweep(text: string, options: SweepOptions = {}): Sweep {
   if (!(maxTuples === Infinity || (Number.isSafeInteger(maxTuples) && maxTuples >= 1))) {
     throw new RangeError(`maxTuples must be a positive integer or Infinity, got ${maxTuples}`);
   }
-  const keys = scanIni(text);
-  checkUniqueNames(keys);
-  const sets = keys.map((key) => valueSetOf(key.tokens, key.line));
+  // One pass in file order, so the first error reported is the first in the file.
+  const keys: KeyLine[] = [];
+  const sets: ValueSet[] = [];
+  const byName = new Map<string, KeyLine>();
+  for (const key of scanIni(text)) {
+    checkUniqueName(byName, key);
+    keys.push(key);
+    sets.push(valueSetOf(key.tokens, key.line));
+  }
 
   const count = sets.reduce((product, set) => (set.size > 1n ? product * set.size : product), 1n);
   if (maxTuples !== Infinity && count > BigInt(maxTuples)) {
@@ -116,30 +122,27 @@ function nameOf(section: string | null, key: string): string {
   return section === null ? key : `${section}.${key}`;
 }
 
-function checkUniqueNames(keys: readonly KeyLine[]): void {
-  const byName = new Map<string, KeyLine>();
-  for (const entry of keys) {
-    const name = nameOf(entry.section, entry.key);
-    const earlier = byName.get(name);
-    if (!earlier) {
-      byName.set(name, entry);
-      continue;
-    }
-    const where = { line: entry.line, column: entry.column };
-    if (earlier.section === entry.section) {
-      const inSection = entry.section === null ? '' : ` in section [${excerpt(entry.section)}]`;
-      throw new SweepError(
-        'duplicate_key',
-        `duplicate key ${excerpt(entry.key)}${inSection} (first set on line ${earlier.line})`,
-        where,
-      );
-    }
+function checkUniqueName(byName: Map<string, KeyLine>, entry: KeyLine): void {
+  const name = nameOf(entry.section, entry.key);
+  const earlier = byName.get(name);
+  if (!earlier) {
+    byName.set(name, entry);
+    return;
+  }
+  const where = { line: entry.line, column: entry.column };
+  if (earlier.section === entry.section) {
+    const inSection = entry.section === null ? '' : ` in section [${excerpt(entry.section)}]`;
     throw new SweepError(
-      'duplicate_name',
-      `parameter name ${excerpt(name)} is already used on line ${earlier.line}; rename one of the keys`,
+      'duplicate_key',
+      `duplicate key ${excerpt(entry.key)}${inSection} (first set on line ${earlier.line})`,
       where,
     );
   }
+  throw new SweepError(
+    'duplicate_name',
+    `parameter name ${excerpt(name)} is already used on line ${earlier.line}; rename one of the keys`,
+    where,
+  );
 }
 
 function compile(text: string, keys: readonly KeyLine[], sets: readonly ValueSet[], count: bigint): Sweep {

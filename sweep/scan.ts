@@ -33,9 +33,11 @@ function isSpace(ch: string | undefined): boolean {
 }
 const isCommentMark = (ch: string | undefined): boolean => ch === ';' || ch === '#';
 
-/** Scans every line; throws SweepError on the first line that is not INI we understand. */
-export function scanIni(text: string): KeyLine[] {
-  const keys: KeyLine[] = [];
+/**
+ * The keys of the file, line by line, lazily: a caller that checks each key as it comes
+ * reports the first error in file order. Throws SweepError on a line that is not INI we read.
+ */
+export function* scanIni(text: string): Generator<KeyLine> {
   let section: string | null = null;
   let lineStart = text.charCodeAt(0) === 0xfeff ? 1 : 0; // a UTF-8 BOM stays in the template, out of the keys
   for (let line = 1; ; line++) {
@@ -43,8 +45,8 @@ export function scanIni(text: string): KeyLine[] {
     while (lineEnd < text.length && text[lineEnd] !== '\n' && text[lineEnd] !== '\r') lineEnd++;
     const scanned = scanLine(text, lineStart, lineEnd, line, section);
     if (typeof scanned === 'string') section = scanned;
-    else if (scanned) keys.push(scanned);
-    if (lineEnd >= text.length) return keys;
+    else if (scanned) yield scanned;
+    if (lineEnd >= text.length) return;
     lineStart = lineEnd + (text[lineEnd] === '\r' && text[lineEnd + 1] === '\n' ? 2 : 1);
   }
 }

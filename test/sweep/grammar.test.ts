@@ -243,6 +243,12 @@ void describe('errors', () => {
     assert.ok(error instanceof Error);
   });
 
+  void test('the first error in the file is the one reported', () => {
+    expectError('a = 1...0...2\na = 1\n[broken\n', 'zero_step', 1);
+    expectError('a = 1\na = 1...0...2\n[broken\n', 'duplicate_key', 2);
+    expectError('a = 1\n[broken\nb = 1...0...2\n', 'malformed_section', 2);
+  });
+
   void test('long garbage is shortened in messages', () => {
     const error = expectError(`p = ${'x'.repeat(5000)}...1...2`, 'bad_range', 1);
     assert.ok(error.message.length < 200, error.message);
