@@ -43,7 +43,11 @@ export class SshTransport implements Transport {
     const command = commandLine(argv, options.cwd);
     const stdout = new PassThrough();
     const done = this.pool.withChannel((client) => runOnChannel(client, command, stdout, options, this.pool));
-    done.catch((error: unknown) => stdout.destroy(error as Error));
+    // Readers of stdout learn of a failure through `done`; an error event nobody listens
+    // to would crash the process.
+    done.catch((error: unknown) =>
+      stdout.destroy(stdout.listenerCount('error') > 0 ? (error as Error) : undefined),
+    );
     return { stdout, done };
   }
 
