@@ -19,6 +19,7 @@ import { sessionRoutes } from './routes/session.ts';
 import { sweepRoutes } from './routes/sweeps.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { userRoutes } from './routes/users.ts';
+import { createWebApp } from '../web/app.tsx';
 
 export type { ApiDeps } from './context.ts';
 
@@ -97,7 +98,7 @@ export function createApp(deps: ApiDeps): Hono<AppEnv> {
     c.html(renderDocsPage(openApiDocument(), `${API_PREFIX}/openapi.json`)),
   );
 
-  // The web UI (web/app.tsx, `createWebApp(deps)`) mounts here at `/`, after the API so that
-  // its pages never shadow an API route.
+  // The web UI mounts at `/`, after the API so that its pages never shadow an API route.
+  app.route('/', createWebApp(deps));
   return app;
 }

@@ -52,9 +52,10 @@ export function healthRoutes(deps: ApiDeps) {
       const [database, temporalStatus] = await Promise.all([
         check(() => deps.db.execute(sql`select 1`), 'the database'),
         check(
+          // Our namespace must exist, not merely the server answer: workflows start there.
           () =>
             temporal.withDeadline(Date.now() + CHECK_TIMEOUT_MS, () =>
-              temporal.workflowService.getSystemInfo({}),
+              temporal.workflowService.describeNamespace({ namespace: temporal.options.namespace }),
             ),
           'Temporal',
         ),

@@ -1,22 +1,15 @@
 // /api/v1/series/:id/{cancel,rerun,clone}: steering a series through its workflow.
 import { createRoute, z } from '@hono/zod-openapi';
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { eq } from 'drizzle-orm';
 import { resetRunsForRerun } from '../../db/runs.ts';
 import { series } from '../../db/schema.ts';
-import { FINAL_SERIES_STATES, type RunState } from '../../workflows/shared.ts';
+import { FINAL_SERIES_STATES, TERMINAL_RUN_STATES, type RunState } from '../../workflows/shared.ts';
 import { canModifySeries, currentUser, requireUser } from '../auth.ts';
 import type { ApiDeps, AuthUser } from '../context.ts';
 import { ApiError, conflict, forbidden } from '../errors.ts';
 import { createRouter, jsonBody, jsonResponse, pick, signedIn } from '../openapi.ts';
-import {
-  DescriptionSchema,
-  IdParam,
-  IniSchema,
-  ResourcesSchema,
-  RunStateSchema,
-  TagsSchema,
-} from '../schemas.ts';
+import { DescriptionSchema, IdParam, IniSchema, ResourcesSchema, TagsSchema } from '../schemas.ts';
 import { createSeries } from '../series/create.ts';
 import { getSeries, type SeriesWithOwner } from '../series/query.ts';
 import { startSeriesWorkflow } from '../series/workflow.ts';
@@ -25,7 +18,7 @@ import { CreatedSchema } from './series.ts';
 const RerunBody = z
   .object({
     states: z
-      .array(RunStateSchema)
+      .array(z.enum(TERMINAL_RUN_STATES as [RunState, ...RunState[]]))
       .min(1)
       .default(['failed'])
       .openapi({ description: 'Runs in these states run again', example: ['failed', 'cancelled'] }),
@@ -148,6 +141,11 @@ export function seriesActionRoutes(deps: ApiDeps) {
             { attempt, ranges },
           );
         } catch (error) {
+          if (error instanceof WorkflowExecutionAlreadyStartedError) {
+            throw conflict(
+              'the previous execution of the series workflow is still open; try again when it has closed',
+            );
+          }
           logger.error({ err: error, seriesId: row.id }, 'restarting the series workflow failed');
           throw new ApiError(
             503,

@@ -36,7 +36,7 @@ export function sessionRoutes(deps: ApiDeps) {
       const user = await authenticatePassword(db, name, password);
       if (!user) throw unauthorized('wrong name or password');
       const session = await createSession(db, user.id);
-      setCookie(c, SESSION_COOKIE, session.token, {
+      setCookie(c, SESSION_COOKIE, session.sessionToken, {
         httpOnly: true,
         sameSite: 'Lax',
         path: '/',

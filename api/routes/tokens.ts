@@ -77,8 +77,8 @@ export function tokenRoutes(deps: ApiDeps) {
     }),
     async (c) => {
       const { name, expiresInDays } = c.req.valid('json');
-      const expiresAt = expiresInDays ? new Date(Date.now() + expiresInDays * 86_400_000) : undefined;
-      const created = await createApiToken(db, currentUser(c).id, name, expiresAt ? { expiresAt } : {});
+      const ttlMs = expiresInDays ? expiresInDays * 86_400_000 : undefined;
+      const created = await createApiToken(db, currentUser(c).id, name, ttlMs);
       return c.json(
         {
           id: created.id,
@@ -87,7 +87,7 @@ export function tokenRoutes(deps: ApiDeps) {
           token: created.token,
           createdAt: new Date().toISOString(),
           lastUsedAt: null,
-          expiresAt: iso(expiresAt),
+          expiresAt: ttlMs ? new Date(Date.now() + ttlMs).toISOString() : null,
         },
         201,
       );
@@ -113,7 +113,7 @@ export function tokenRoutes(deps: ApiDeps) {
       responses: { 204: { description: 'Revoked' }, ...pick(401, 404) },
     }),
     async (c) => {
-      const revoked = await revokeApiToken(db, currentUser(c).id, c.req.valid('param').id);
+      const revoked = await revokeApiToken(db, c.req.valid('param').id, currentUser(c).id);
       if (!revoked) throw notFound(`token '${c.req.valid('param').id}'`);
       return c.body(null, 204);
     },

@@ -1,7 +1,7 @@
 // /api/v1/users: accounts, managed by admins. `GET /users/me` answers anyone signed in.
 import { createRoute, z } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
-import { createUser, hashPassword } from '../../db/accounts.ts';
+import { createUser, DuplicateNameError, hashPassword } from '../../db/accounts.ts';
 import { series, users } from '../../db/schema.ts';
 import { currentUser, requireAdmin, requireUser } from '../auth.ts';
 import type { ApiDeps } from '../context.ts';
@@ -93,13 +93,9 @@ export function userRoutes(deps: ApiDeps) {
     }),
     async (c) => {
       const body = c.req.valid('json');
-      const [existing] = await db
-        .select({ id: users.id })
-        .from(users)
-        .where(eq(users.name, body.name))
-        .limit(1);
-      if (existing) throw conflict(`user '${body.name}' already exists`);
-      const created = await createUser(db, body);
+      const created = await createUser(db, body).catch((error: unknown) => {
+        throw error instanceof DuplicateNameError ? conflict(`user '${body.name}' already exists`) : error;
+      });
       deps.logger.info({ user: body.name, role: body.role, by: currentUser(c).name }, 'user created');
       return c.json(userJson(await getUser(created.name)), 201);
     },

@@ -1,0 +1,102 @@
+// Input checks that guard job scripts and file paths: resources of a series and run file paths.
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { ApiError } from '../../api/errors.ts';
+import { ResourcesSchema } from '../../api/schemas.ts';
+import { contentTypeOf, resolveStoredFile, safeRelativePath } from '../../api/series/files.ts';
+
+describe('resources', () => {
+  test('accepts what sbatch understands', () => {
+    const ok = {
+      partition: 'gpu,debug',
+      time: '1-12:00:00',
+      cpus: 4,
+      gpus: 1,
+      memory: '4G',
+      account: 'lab_42',
+      qos: 'normal',
+      extra: ['--constraint=v100', '--exclusive'],
+    };
+    assert.deepEqual(ResourcesSchema.parse(ok), ok);
+    assert.equal(ResourcesSchema.parse({ time: '00:30:00' }).time, '00:30:00');
+  });
+
+  const refused: Array<[string, unknown]> = [
+    ['time without seconds', { time: '10:00' }],
+    ['minutes beyond 59', { time: '01:75:00' }],
+    ['hours beyond 23 with days', { time: '1-25:00:00' }],
+    ['memory with a bad unit', { memory: '4 GB' }],
+    ['memory zero', { memory: '0' }],
+    ['a newline in a partition', { partition: 'gpu\n#SBATCH --uid=0' }],
+    ['a newline in an extra directive', { extra: ['--exclusive\nrm -rf ~'] }],
+    ['#SBATCH inside an extra directive', { extra: ['--comment=x #SBATCH --uid=0'] }],
+    ['an extra line that is not an option', { extra: ['echo hi'] }],
+    ['a carriage return', { account: 'a\rb' }],
+    ['zero cpus', { cpus: 0 }],
+    ['fractional gpus', { gpus: 0.5 }],
+    ['an unknown key', { nodes: 2 }],
+  ];
+  for (const [what, value] of refused) {
+    test(`refuses ${what}`, () => {
+      assert.equal(ResourcesSchema.safeParse(value).success, false);
+    });
+  }
+});
+
+describe('run file paths', () => {
+  test('relative paths split into segments', () => {
+    assert.deepEqual(safeRelativePath('out/frame 1.png'), ['out', 'frame 1.png']);
+  });
+
+  for (const bad of [
+    '../x',
+    'a/../../x',
+    '/etc/passwd',
+    '\\etc',
+    'C:/x',
+    'a//b',
+    './a',
+    'a/\u0000b',
+    'a\\..\\b',
+    '',
+  ]) {
+    test(`refuses ${JSON.stringify(bad)}`, () => {
+      assert.throws(
+        () => safeRelativePath(bad),
+        (error: unknown) => error instanceof ApiError && error.status === 400,
+      );
+    });
+  }
+
+  test('a symbolic link out of the series directory is refused', async (t) => {
+    const root = await mkdtemp(path.join(os.tmpdir(), 'tuplet-api-files-'));
+    const seriesDir = path.join(root, 'S1');
+    await mkdir(path.join(seriesDir, 'runs', '0'), { recursive: true });
+    await writeFile(path.join(root, 'secret'), 'no');
+    await writeFile(path.join(seriesDir, 'runs', '0', 'ok.txt'), 'yes');
+    await symlink(path.join(root, 'secret'), path.join(seriesDir, 'runs', '0', 'link'));
+    const runDir = path.join(seriesDir, 'runs', '0');
+    t.after(() => rm(root, { recursive: true, force: true }));
+    const found = await resolveStoredFile(seriesDir, runDir, ['ok.txt']);
+    assert.equal(found.size, 3);
+    await assert.rejects(
+      resolveStoredFile(seriesDir, runDir, ['link']),
+      (e: unknown) => e instanceof ApiError && e.status === 400,
+    );
+    await assert.rejects(
+      resolveStoredFile(seriesDir, runDir, ['missing']),
+      (e: unknown) => e instanceof ApiError && e.status === 404,
+    );
+  });
+
+  test('content types', () => {
+    assert.equal(contentTypeOf('a/spiral.png'), 'image/png');
+    assert.match(contentTypeOf('metrics.json'), /^application\/json/);
+    assert.equal(contentTypeOf('config.ini'), 'text/plain; charset=utf-8');
+    assert.equal(contentTypeOf('.tuplet/stdout'), 'text/plain; charset=utf-8');
+    assert.equal(contentTypeOf('blob.bin'), 'application/octet-stream');
+  });
+});
