@@ -5,7 +5,10 @@ export class CliInputError extends Error {
 
 /** Errors that carry `exitCode: 2` semantics: bad input of any kind the user can fix. */
 export function isInputError(error: unknown): boolean {
-  return error instanceof Error && (error instanceof CliInputError || (error as { inputError?: boolean }).inputError === true);
+  return (
+    error instanceof Error &&
+    (error instanceof CliInputError || (error as { inputError?: boolean }).inputError === true)
+  );
 }
 
 export function exitWithError(error: unknown): never {

@@ -1,0 +1,59 @@
+// The action of `tuplet worker`, loaded only when that command runs.
+import path from 'node:path';
+import { NativeConnection } from '@temporalio/worker';
+import { loadConfig } from '../../config.ts';
+import { openDatabase } from '../../db/client.ts';
+import { createLogger } from '../../log.ts';
+import { startEmbeddedWorkers } from '../../workers/embedded.ts';
+import { startHostWorker } from '../../workers/host.ts';
+import { installTemporalRuntime } from '../../workers/runtime.ts';
+import { CliInputError } from '../errors.ts';
+
+export async function runWorker(options: { host?: string; control?: boolean }): Promise<void> {
+  if (Boolean(options.host) === Boolean(options.control)) {
+    throw new CliInputError('give exactly one of --host NAME or --control');
+  }
+  const config = loadConfig();
+  if (!config.temporal.address)
+    throw new CliInputError('set TEMPORAL_ADDRESS to the Temporal server to serve');
+  if (options.control && !config.databaseUrl)
+    throw new CliInputError('the control worker needs DATABASE_URL');
+  const logger = createLogger(config.logLevel);
+  installTemporalRuntime(config.logLevel);
+  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const storageDir = path.join(config.dataDir, 'storage');
+  let stop: () => Promise<void>;
+  if (options.host) {
+    const worker = await startHostWorker({
+      connection,
+      namespace: config.temporal.namespace,
+      hostName: options.host,
+      storageDir,
+      logger,
+    });
+    stop = () => worker.shutdown();
+    logger.info({ host: options.host, temporal: config.temporal.address }, 'host worker running');
+  } else {
+    const database = await openDatabase({ url: config.databaseUrl });
+    const workers = await startEmbeddedWorkers({
+      connection,
+      namespace: config.temporal.namespace,
+      db: database.db,
+      storageDir,
+      maxTuples: config.maxTuples,
+      logger,
+      hostWorkers: false,
+    });
+    stop = async () => {
+      await workers.shutdown();
+      await database.close();
+    };
+    logger.info({ temporal: config.temporal.address }, 'control worker running');
+  }
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await stop();
+  await connection.close();
+}
