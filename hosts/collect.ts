@@ -37,7 +37,7 @@ export function collectCommand(seriesDir: string, ranges: readonly IndexRange[])
 awk -F '\\t' -v ranges="$2" '
   BEGIN { n = split(ranges, parts, ","); for (i = 1; i <= n; i++) { split(parts[i], ab, "-"); lo[i] = ab[1] + 0; hi[i] = ab[2] + 0 } }
   { k = $1 + 0; for (i = 1; i <= n; i++) if (k >= lo[i] && k < hi[i]) { print $2; next } }
-' ../tuples.tsv | tar -c -f - --ignore-failed-read --warning=no-failed-read --exclude='.tuplet/attempt-*' --exclude='*.tmp.*' --verbatim-files-from -T - 2>/dev/null
+' ../tuples.tsv | tar -c -f - --ignore-failed-read --warning=no-failed-read --exclude='.tuplet/claim-*' --exclude='*.tmp.*' --verbatim-files-from -T - 2>/dev/null
 exit 0`;
   return ['bash', '-c', script, 'tuplet-collect', seriesDir, formatRanges(ranges)];
 }

@@ -18,9 +18,10 @@
 #                      reused PID apart)
 #   chunk-K.done       the attempt whose runner went through all its runs
 #   chunk-K.log        the runner's own output
-#   active/PID         `STARTTIME INDEX` of each run in progress (what cancel kills)
+#   active/cK-PID      `STARTTIME INDEX` of each run started by chunk K's runner; PID is
+#                      the run's process group (what cancel kills)
 #   cancelled          the highest attempt cancelled: runs of attempts <= it never start
-#   runs/DIR/.tuplet/  per run: attempt-N/ (claim: created once per attempt, holds `pid`),
+#   runs/DIR/.tuplet/  per run: claim-N (`PID STARTTIME`, created exclusively once per attempt),
 #                      attempt, started, stdout, stderr, ended, exit (written last, by
 #                      rename), reason (LOST when the run's wrapper vanished)
 set -u
@@ -137,13 +138,19 @@ cmd_main() {
     BEGIN { n = split(ranges, parts, ","); for (i = 1; i <= n; i++) { split(parts[i], ab, "-"); lo[i] = ab[1] + 0; hi[i] = ab[2] + 0 } }
     { k = $1 + 0; for (i = 1; i <= n; i++) if (k >= lo[i] && k < hi[i]) { print $1 "\t" $2; next } }
   ' tuples.tsv >"$list.tmp" && mv -f "$list.tmp" "$list" || exit 1
+  # Every run's .tuplet/ at once (one process), so starting a run needs no mkdir.
+  awk -F '\t' '{ print "runs/" $2 "/.tuplet" }' "$list" | xargs -r -d '\n' mkdir -p --
+
+  # Job control: each run is a background job in its own process group (what cancel kills),
+  # started by forking this shell — no new program per run but the application itself.
+  set -m
 
   # Frees slot $1 after its run ended: a wrapper of ours that died before writing the
   # exit file is LOST.
   release() {
     local rt=runs/${sdir[$1]}/.tuplet cpid='' cst=''
     if [[ ! -f $rt/exit ]]; then
-      [[ -s $rt/attempt-$attempt/pid ]] && read -r cpid cst <"$rt/attempt-$attempt/pid"
+      [[ -s $rt/claim-$attempt ]] && read -r cpid cst <"$rt/claim-$attempt"
       [[ -z $cpid || $cpid == "${spid[$1]}" ]] && mark_lost "$rt"
     fi
     spid[$1]=
@@ -197,17 +204,17 @@ cmd_main() {
     [[ -n $rdir ]] || continue
     is_cancelled "$dir" "$attempt" && break
     rt=runs/$rdir/.tuplet
-    claim=$rt/attempt-$attempt
-    if [[ -d $claim ]]; then
+    claim=$rt/claim-$attempt
+    if [[ -f $claim ]]; then
       # Started before (by an earlier runner of this attempt): never start it again.
       [[ -f $rt/exit ]] && continue
       waited=0
-      while [[ ! -s $claim/pid ]] && ((waited < 20)); do
+      while [[ ! -s $claim ]] && ((waited < 20)); do
         sleep 0.1
         waited=$((waited + 1))
       done
       rpid='' rst=''
-      [[ -s $claim/pid ]] && read -r rpid rst <"$claim/pid"
+      [[ -s $claim ]] && read -r rpid rst <"$claim"
       if alive "$rpid" "$rst"; then
         next_slot
         spid[FREE]=$rpid sst[FREE]=$rst sdir[FREE]=$rdir sown[FREE]=0
@@ -220,8 +227,7 @@ cmd_main() {
     s=$FREE
     gpu=''
     ((gpus > 0)) && gpu=$((s % gpus))
-    setsid bash "$SELF" run-one "$dir" "$series" "$config" "$index" "$rdir" "$attempt" "$gpu" \
-      </dev/null >/dev/null 2>&1 &
+    run_one "$dir" "$series" "$config" "$index" "$rdir" "$attempt" "$gpu" "$chunk" </dev/null >/dev/null 2>&1 &
     spid[s]=$!
     proc_start "${spid[s]}" && sst[s]=$REPLY || sst[s]=gone
     sdir[s]=$rdir sown[s]=1
@@ -240,26 +246,29 @@ cmd_main() {
   if ! is_cancelled "$dir" "$attempt"; then
     write_atomic "$t/chunk-$chunk.done" "$attempt"
   fi
+  # The runs' registrations (cancel ignores dead ones anyway).
+  find "$t/active" -maxdepth 1 -name "c$chunk-*" -delete 2>/dev/null
   echo "$(date '+%F %T') runner of chunk $chunk attempt $attempt: done"
 }
 
-cmd_run_one() {
-  local dir=$1 series=$2 config=$3 index=$4 rdir=$5 attempt=$6 gpu=$7
+# One run, in a background job of the runner (a forked subshell, its own process group).
+run_one() {
+  local dir=$1 series=$2 config=$3 index=$4 rdir=$5 attempt=$6 gpu=$7 chunk=$8
   local rd=$dir/runs/$rdir
-  local rt=$rd/.tuplet code
-  mkdir -p "$rt" || exit 1
-  # The claim: exactly one process ever runs this tuple in this attempt.
-  mkdir "$rt/attempt-$attempt" 2>/dev/null || exit 0
-  proc_start $$ || exit 1
-  local st=$REPLY
-  printf '%s %s\n' $$ "$st" >"$rt/attempt-$attempt/pid"
-  printf '%s %s\n' "$st" "$index" >"$dir/.tuplet/active/$$"
+  local rt=$rd/.tuplet code st
+  set +m # the application stays in this run's process group
+  [[ -d $rt ]] || mkdir -p "$rt" || exit 1
+  proc_start "$BASHPID" || exit 1
+  st=$REPLY
+  # The claim, created exclusively (noclobber): exactly one process ever runs this tuple in
+  # this attempt, whatever runners come and go.
+  set -C
+  { printf '%s %s\n' "$BASHPID" "$st" >"$rt/claim-$attempt"; } 2>/dev/null || exit 0
+  set +C
+  printf '%s %s\n' "$st" "$index" >"$dir/.tuplet/active/c$chunk-$BASHPID"
   # Checked after registering in active/: either cancel sees us there, or we see its mark.
-  if is_cancelled "$dir" "$attempt"; then
-    rm -f "$dir/.tuplet/active/$$"
-    exit 0
-  fi
-  rm -f "$rt/exit" "$rt/ended" "$rt/reason"
+  is_cancelled "$dir" "$attempt" && exit 0
+  if [[ -e $rt/exit || -e $rt/ended || -e $rt/reason ]]; then rm -f "$rt/exit" "$rt/ended" "$rt/reason"; fi
   printf '%s\n' "$attempt" >"$rt/attempt"
   now >"$rt/started"
 
@@ -270,7 +279,7 @@ cmd_run_one() {
   code=$?
   now >"$rt/ended"
   write_atomic "$rt/exit" "$code"
-  rm -f "$dir/.tuplet/active/$$"
+  exit 0
 }
 
 cmd_cancel() {
@@ -293,6 +302,7 @@ cmd_cancel() {
   for f in "$t"/active/*; do
     [[ -f $f ]] || continue
     pid=${f##*/}
+    pid=${pid##*-}
     read -r st idx <"$f"
     if alive "$pid" "$st"; then
       kill -TERM -- "-$pid" 2>/dev/null
@@ -313,7 +323,12 @@ cmd_cancel() {
   for f in "${groups[@]}"; do
     read -r pid st <<<"$f"
     kill -KILL -- "-$pid" 2>/dev/null
-    rm -f "$t/active/$pid"
+  done
+  for f in "$t"/active/*; do
+    [[ -f $f ]] || continue
+    pid=${f##*-}
+    read -r st idx <"$f"
+    alive "$pid" "$st" || rm -f "$f"
   done
   echo "cancelled ${#groups[@]}"
 }
@@ -323,7 +338,6 @@ shift || true
 case $sub in
   start) cmd_start "$@" ;;
   main) cmd_main "$@" ;;
-  run-one) cmd_run_one "$@" ;;
   cancel) cmd_cancel "$@" ;;
   *)
     echo "usage: tuplet-runner.sh start|cancel ARGS (see the header of this file)" >&2

@@ -217,7 +217,7 @@ void describe('local executor', { concurrency: true }, () => {
     process.kill(Number(jobId.split('-')[3]), 'SIGKILL');
     // The machine "crashes" under the run too: its whole process group dies without an exit file.
     const [active] = await readdir(path.join(seriesDir, '.tuplet', 'active'));
-    process.kill(-Number(active), 'SIGKILL');
+    process.kill(-Number(active!.split('-')[1]), 'SIGKILL');
     await executor.submit(series, chunk);
     const states = await pollUntilDone(executor, series, chunk, 3);
     assert.deepEqual(states.get(0), { ...states.get(0), state: 'failed', exitCode: null, reason: 'LOST' });
