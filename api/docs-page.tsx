@@ -1,5 +1,6 @@
 // The browsable API reference at /api/v1/docs: rendered on the server from the same OpenAPI
 // document as /api/v1/openapi.json, with no script and nothing fetched from a CDN.
+import { html } from 'hono/html';
 import type { FC } from 'hono/jsx';
 
 interface SchemaObject {
@@ -187,5 +188,5 @@ const DocsPage: FC<{ doc: OpenApiDocument; specUrl: string }> = ({ doc, specUrl 
 };
 
 export function renderDocsPage(doc: OpenApiDocument, specUrl: string) {
-  return <DocsPage doc={doc} specUrl={specUrl} />;
+  return html`<!DOCTYPE html>${(<DocsPage doc={doc} specUrl={specUrl} />)}`;
 }

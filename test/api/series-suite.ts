@@ -464,6 +464,7 @@ export function seriesTests(ctx: SuiteContext): void {
       const page = await ctx.h.request('GET', '/api/v1/docs', { token: null });
       assert.equal(page.status, 200);
       assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
+      assert.match(page.text, /^<!DOCTYPE html>/);
       assert.match(page.text, /\/api\/v1\/series\/\{id\}\/rerun/);
       assert.doesNotMatch(page.text, /<script|<link[^>]+https?:/);
     });
