@@ -157,7 +157,9 @@ ${directives.map((d) => `#SBATCH ${d}`).join('\n')}
 set -u
 series_dir=$SLURM_SUBMIT_DIR
 list=$series_dir/${SLURM_DIR}/${key}.tsv
-line=$(sed -n "$((SLURM_ARRAY_TASK_ID + 1)){p;q}" "$list")
+# Builtins where they do: thousands of tasks each save the forks.
+mapfile -t -s "$SLURM_ARRAY_TASK_ID" -n 1 found <"$list"
+line=\${found[0]:-}
 index=\${line%%$'\\t'*}
 dir=\${line#*$'\\t'}
 case $dir in
@@ -168,9 +170,9 @@ case $dir in
 esac
 run=$series_dir/runs/$dir
 meta=$run/.tuplet
-mkdir -p "$meta" && cd "$run" || exit 3
+{ [[ -d $meta ]] || mkdir -p "$meta"; } && cd "$run" || exit 3
 # A requeued task or a rerun starts clean: results of earlier attempts go first.
-rm -f "$meta/exit" "$meta/ended" "$meta/reason"
+if [[ -e $meta/exit || -e $meta/ended || -e $meta/reason ]]; then rm -f "$meta/exit" "$meta/ended" "$meta/reason"; fi
 printf '%s\\n' ${chunk.attempt} >"$meta/attempt"
 printf '%(%s)T\\n' -1 >"$meta/started"
 # The scheduler ends a task with TERM (cancel, time limit, preemption): such a run gets no

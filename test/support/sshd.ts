@@ -2,7 +2,8 @@
 // for the current user, a free port.
 //   const sshd = await startSshd({ env: { SLURM_CONF: slurm.slurmConf } });
 //   after(() => sshd.stop());
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort, parseKeyValues, runServiceScript } from './services.ts';
@@ -17,6 +18,8 @@ export interface TestSshd {
   /** `[127.0.0.1]:PORT ssh-ed25519 AAAA…` */
   hostKeyLine: string;
   stateDir: string;
+  /** Kills every open connection (the per-connection sshd processes), like a network cut; resolves with how many. */
+  dropConnections(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -39,6 +42,7 @@ export async function startSshd(options: { env?: Record<string, string> } = {}):
         knownHostsFile: out.KNOWN_HOSTS_FILE!,
         hostKeyLine: out.HOST_KEY_LINE!,
         stateDir,
+        dropConnections: () => dropConnections(stateDir),
         stop() {
           stopped ??= runServiceScript('sshd.sh', ['stop', stateDir]).then(() =>
             rm(stateDir, { recursive: true, force: true }),
@@ -52,4 +56,20 @@ export async function startSshd(options: { env?: Record<string, string> } = {}):
   }
   await rm(stateDir, { recursive: true, force: true });
   throw lastError;
+}
+
+/** The listener's children are the connections; killing them cuts the clients off mid-command. */
+async function dropConnections(stateDir: string): Promise<number> {
+  const listener = (await readFile(path.join(stateDir, 'pid'), 'utf8')).trim();
+  const children = await new Promise<string[]>((resolve) =>
+    execFile('pgrep', ['-P', listener], (_error, stdout) => resolve(stdout.split('\n').filter(Boolean))),
+  );
+  for (const pid of children) {
+    try {
+      process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  return children.length;
 }

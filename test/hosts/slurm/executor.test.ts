@@ -3,8 +3,9 @@
 // chunks split by a low MaxArraySize, GPUs, cancel, idempotent submit, reruns, and a
 // slurmctld restart in the middle of a series.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { readFile, readdir, rm } from 'node:fs/promises';
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { ChunkSpec, HostSpec, RunChange, SeriesSpec } from '../../../hosts/executor.ts';
@@ -278,6 +279,53 @@ describe('slurm executor', { concurrency: true }, () => {
     assert.equal([...states.values()].filter((c) => c.state === 'succeeded').length, 6);
     // Finished: submitting again still finds the job and submits nothing.
     assert.deepEqual(await executor.submit(series, chunk), { jobId: a.jobId, reused: true });
+  });
+
+  test('an SSH connection cut during submit: the retry finds the job, nothing is submitted twice', async () => {
+    // sbatch behind a wrapper that waits first, so the cut lands inside the submit.
+    const shims = path.join(root.dir, 'slow-sbatch');
+    await mkdir(shims, { recursive: true });
+    const real = execFileSync('bash', ['-c', 'command -v sbatch'], { encoding: 'utf8' }).trim();
+    await writeFile(
+      path.join(shims, 'sbatch'),
+      `#!/bin/bash\ntouch ${shims}/called\nsleep 1.5\nexec ${real} "$@"\n`,
+    );
+    await chmod(path.join(shims, 'sbatch'), 0o755);
+    const sshd = await startSshd({ env: { ...slurm.env, PATH: `${shims}:/usr/sbin:/usr/bin:/sbin:/bin` } });
+    closers.push(() => sshd.stop());
+    const executor = createExecutor(
+      host('cut', {
+        address: '127.0.0.1',
+        port: sshd.port,
+        user: sshd.user,
+        identityFile: sshd.identityFile,
+        knownHostsFile: sshd.knownHostsFile,
+      }),
+    );
+    closers.push(() => executor.close());
+    const series = seriesSpec('cut', INI20, COMMAND, { count: 40 });
+    const chunk: ChunkSpec = { chunkIndex: 0, offset: 0, length: 10, attempt: 1 };
+    await executor.stageSeries(series);
+    await executor.stageChunk(series, chunk);
+
+    const first = executor.submit(series, chunk);
+    first.catch(() => undefined);
+    while (!existsSync(path.join(shims, 'called'))) await sleep(50);
+    assert.ok((await sshd.dropConnections()) >= 1);
+    await assert.rejects(first);
+
+    // The submit on the host goes on without its connection and records sbatch's answer.
+    const jobsFile = path.join(root.dir, 'cut', 'cut', '.tuplet/slurm/chunk-0.a1.jobs');
+    for (let i = 0; i < 100 && !existsSync(jobsFile); i++) await sleep(100);
+    const recorded = (await readFile(jobsFile, 'utf8')).trim();
+    const again = await executor.submit(series, chunk);
+    assert.deepEqual(again, { jobId: recorded, reused: true });
+    const jobs = new Set((await squeueOf(slurm, 'tuplet-cut', 'all')).map((line) => line.split('_')[0]));
+    assert.deepEqual([...jobs], [recorded]);
+    const states = await pollUntilDone(executor, series, { ...chunk, jobId: recorded }, 10, {
+      timeoutMs: 60_000,
+    });
+    assert.equal([...states.values()].filter((c) => c.state === 'succeeded').length, 10);
   });
 
   test('a rerun submits just the given indices as an array', async () => {

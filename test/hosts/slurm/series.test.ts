@@ -1,0 +1,128 @@
+// End to end on a `slurm` host reached over SSH (the web server outside the cluster): the
+// whole stack (HTTP API, Temporal workflows, host worker) runs a 375-tuple series on the
+// real one-node cluster to `completed` with every output collected, in at most 2 sbatch
+// calls; cancel over HTTP leaves nothing of the series in squeue.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { startSlurm, type TestSlurm } from '../../support/slurm.ts';
+import { startSshd, type TestSshd } from '../../support/sshd.ts';
+import { startTestStack, waitForSeries, type InProcessStack, type SeriesBody } from '../../support/stack.ts';
+import { startTemporal, type TestTemporal } from '../../support/temporal.ts';
+import { tempDir } from '../helpers.ts';
+
+function squeue(cluster: TestSlurm, args: string[]): Promise<string[]> {
+  return new Promise((resolve, reject) =>
+    execFile('squeue', ['-h', ...args], { env: { ...process.env, ...cluster.env } }, (error, stdout) =>
+      error ? reject(error) : resolve(stdout.split('\n').filter(Boolean)),
+    ),
+  );
+}
+
+describe('a series on a slurm host over SSH', { timeout: 300_000 }, () => {
+  let slurm: TestSlurm;
+  let sshd: TestSshd;
+  let temporal: TestTemporal;
+  let stack: InProcessStack;
+  let work: { dir: string; remove: () => Promise<void> };
+
+  before(async () => {
+    [slurm, temporal, work] = await Promise.all([startSlurm(), startTemporal(), tempDir('slurm-series')]);
+    sshd = await startSshd({ env: slurm.env });
+    stack = await startTestStack({ temporalAddress: temporal.address });
+    const host = await stack.request('POST', '/api/v1/hosts', {
+      name: 'cluster',
+      kind: 'slurm',
+      address: '127.0.0.1',
+      port: sshd.port,
+      user: sshd.user,
+      identityFile: sshd.identityFile,
+      knownHostsFile: sshd.knownHostsFile,
+      workdir: work.dir,
+    });
+    assert.equal(host.status, 201, JSON.stringify(host.body));
+    const app = await stack.request('POST', '/api/v1/applications', {
+      name: 'echo-config',
+      command:
+        'grep "^x" "$TUPLET_CONFIG" > seen.txt && printf \'{"x": %s}\\n\' "$(sed -n "s/^x = //p" "$TUPLET_CONFIG")" > metrics.json',
+    });
+    assert.equal(app.status, 201, JSON.stringify(app.body));
+  });
+  after(async () => {
+    await stack?.stop();
+    await sshd?.stop();
+    await temporal?.stop();
+    await slurm?.stop();
+    await work?.remove();
+  });
+
+  test('375 tuples complete with every output collected, in at most 2 sbatch calls', async () => {
+    const created = await stack.request<{ id: string; count: number }>('POST', '/api/v1/series', {
+      application: 'echo-config',
+      host: 'cluster',
+      ini: '[p]\nx = 1...1...125\nmode = a b c\n',
+      description: 'slurm end to end',
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assert.equal(created.body.count, 375);
+    const id = created.body.id;
+    const series = await waitForSeries<SeriesBody>(
+      stack,
+      id,
+      (s) => s.state === 'completed' || s.state.startsWith('completed_') || s.state === 'failed',
+      240_000,
+    );
+    assert.equal(series.state, 'completed', JSON.stringify(series));
+    assert.equal(series.counts.succeeded, 375);
+
+    // Every run's outputs are in the series storage.
+    const storage = path.join(stack.dataDir, 'storage', id, 'runs');
+    const runs = await readdir(storage);
+    assert.equal(runs.length, 375);
+    for (const dir of runs.slice(0, 375).filter((_, i) => i % 25 === 0)) {
+      const seen = await readFile(path.join(storage, dir, 'seen.txt'), 'utf8');
+      const metrics = JSON.parse(await readFile(path.join(storage, dir, 'metrics.json'), 'utf8')) as {
+        x: number;
+      };
+      assert.equal(seen.trim(), `x = ${metrics.x}`);
+    }
+
+    // sbatch calls: every job id the chunks recorded on the host (one per sbatch).
+    const slurmDir = path.join(work.dir, id, '.tuplet/slurm');
+    const jobFiles = (await readdir(slurmDir)).filter((f) => f.endsWith('.jobs'));
+    const jobIds = (await Promise.all(jobFiles.map((f) => readFile(path.join(slurmDir, f), 'utf8'))))
+      .join('')
+      .split('\n')
+      .filter(Boolean);
+    assert.ok(jobIds.length >= 1 && jobIds.length <= 2, jobIds.join(','));
+    const seenBySlurm = new Set(
+      (await squeue(slurm, ['-t', 'all', '--name', `tuplet-${id}`, '-o', '%F'])).map(String),
+    );
+    assert.deepEqual([...seenBySlurm].sort(), [...new Set(jobIds)].sort());
+  });
+
+  test('cancel over HTTP leaves nothing of the series in squeue', async () => {
+    const app = await stack.request('POST', '/api/v1/applications', { name: 'sleeper', command: 'sleep 60' });
+    assert.equal(app.status, 201, JSON.stringify(app.body));
+    const created = await stack.request<{ id: string }>('POST', '/api/v1/series', {
+      application: 'sleeper',
+      host: 'cluster',
+      ini: '[p]\nx = 1...1...40\n',
+      description: 'slurm cancel',
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const id = created.body.id;
+    await waitForSeries<SeriesBody>(stack, id, (s) => s.counts.running > 0, 60_000);
+    assert.ok((await squeue(slurm, ['--name', `tuplet-${id}`, '-o', '%i'])).length > 0);
+    const cancelled = await stack.request('POST', `/api/v1/series/${id}/cancel`);
+    assert.ok(cancelled.status >= 200 && cancelled.status < 300, JSON.stringify(cancelled.body));
+    const series = await waitForSeries<SeriesBody>(stack, id, (s) => s.state === 'cancelled', 60_000);
+    assert.equal(series.counts.succeeded, 0);
+    assert.deepEqual(
+      await squeue(slurm, ['--name', `tuplet-${id}`, '-t', 'PENDING,RUNNING,COMPLETING', '-o', '%i']),
+      [],
+    );
+  });
+});
