@@ -54,7 +54,7 @@ export function seriesPage(ctx: WebContext) {
     const [counts, metrics, page] = await Promise.all([
       cachedCounts(db, cache, [row]),
       cache.get(`metrics:${seriesVersion(row)}`, ttlFor(row.state), () => metricNames(db, row.id)),
-      runsPage(db, row.id, { state: stateFilter, before, from, limit: RUNS_PAGE_SIZE }),
+      runsPage(db, row.id, { state: stateFilter, before, from, limit: RUNS_PAGE_SIZE, total: row.count }),
     ]);
     return c.html(
       <SeriesPage

@@ -91,8 +91,11 @@ export function webApiRoutes(deps: WebContext) {
         fixed,
       };
       const key = `map:${seriesVersion(row)}:${JSON.stringify(query)}`;
-      const data = await cache.get(key, ttlFor(row.state), () => mapData(db, row.id, sweep, query));
-      return c.json(data);
+      // Kept serialised: a hit costs no work beyond sending it.
+      const body = await cache.get(key, ttlFor(row.state), async () =>
+        JSON.stringify(await mapData(db, row.id, sweep, query)),
+      );
+      return c.body(body, 200, { 'Content-Type': 'application/json; charset=utf-8' });
     } catch (error) {
       if (error instanceof MapQueryError) throw new HTTPException(400, { message: error.message });
       throw error;

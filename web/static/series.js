@@ -149,9 +149,24 @@
 
   function draw(data) {
     const metric = data.metric;
-    const numbers = metric ? data.cells.map((c) => c.value).filter((v) => typeof v === 'number') : [];
-    const min = numbers.length ? Math.min(...numbers) : 0;
-    const max = numbers.length ? Math.max(...numbers) : 0;
+    // The compact answer (web/data/map.ts): states as one character per cell, indices by strides.
+    const STATES = Object.keys(STATE_COLORS);
+    const cells = [];
+    for (let i = 0; i < data.states.length; i++) {
+      const code = data.states[i];
+      cells.push({
+        index: data.base + (i % data.columns) * data.strideX + Math.floor(i / data.columns) * data.strideY,
+        state: code === '-' ? null : STATES[Number(code)],
+        value: data.values ? data.values[i] : null,
+      });
+    }
+    const numbers = metric ? cells.map((c) => c.value).filter((v) => typeof v === 'number') : [];
+    let min = 0;
+    let max = 0;
+    if (numbers.length) {
+      min = numbers.reduce((a, b) => Math.min(a, b));
+      max = numbers.reduce((a, b) => Math.max(a, b));
+    }
     const cell = Math.max(8, Math.min(44, Math.floor(760 / Math.max(1, data.columns))));
     const xLabels = data.x ? data.x.values : [''];
     const yLabels = data.y ? data.y.values : [''];
@@ -190,7 +205,7 @@
       t.append(el('title', {}, label));
       svg.append(t);
     });
-    data.cells.forEach((c, i) => {
+    cells.forEach((c, i) => {
       const r = Math.floor(i / data.columns);
       const col = i % data.columns;
       let fill = '#eef0f3';
