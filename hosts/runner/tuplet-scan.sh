@@ -38,7 +38,9 @@ for f in .tuplet/chunk-*.pid; do
 done
 if [ -d runs ]; then
   if [ -n "$since" ]; then newer=(-newermt "@$since"); else newer=(); fi
-  find runs -mindepth 3 -maxdepth 3 -path '*/.tuplet/*' \( -name started -o -name exit \) ${newer[@]+"${newer[@]}"} -printf '%T@ %h\n' 2>/dev/null |
+  # A run's .tuplet/ directory changes time whenever a file appears in it (started, the
+  # exit file's rename): its time alone says which runs changed, without opening the rest.
+  find runs -mindepth 2 -maxdepth 2 -name .tuplet ${newer[@]+"${newer[@]}"} -printf '%T@ %p\n' 2>/dev/null |
     sort -n -k1,1 |
     awk -v limit="$limit" '
       function rd(f,   line) { line = ""; if ((getline line < f) <= 0) line = ""; close(f); return line }
@@ -46,9 +48,11 @@ if [ -d runs ]; then
         t = $1; d = substr($0, length($1) + 2)
         if (d in seen) next
         if (n >= limit && t != last) { cut = 1; exit }
+        s = rd(d "/started"); x = rd(d "/exit")
+        if (s == "" && x == "") next
         seen[d] = 1; n++; last = t
         name = d; sub(/^runs\//, "", name); sub(/\/\.tuplet$/, "", name)
-        printf "R\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", name, rd(d "/attempt"), rd(d "/started"), rd(d "/ended"), rd(d "/exit"), rd(d "/reason"), t
+        printf "R\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", name, rd(d "/attempt"), s, rd(d "/ended"), x, rd(d "/reason"), t
       }
       END { if (cut) printf "T\t%s\n", last }'
 fi

@@ -113,6 +113,8 @@ void describe('scan script', () => {
       await writeFile(path.join(t, name), content);
       await utimes(path.join(t, name), mtime, mtime);
     }
+    // What the scan looks at: the time of the directory, changed by every file created in it.
+    await utimes(t, mtime, mtime);
   }
 
   async function scan(seriesDir: string, since?: string, limit?: number) {
@@ -142,6 +144,7 @@ void describe('scan script', () => {
     await run(seriesDir, '3_a=4', { attempt: '1\n', started: `${base + 30}\n` }, base + 30);
     await run(seriesDir, '4_a=5', { attempt: '1\n', started: `${base + 40}\n` }, base + 40);
 
+    await run(seriesDir, '5_a=6', { 'claim-1': '123 456\n' }, base + 50); // made, not started yet
     const all = await scan(seriesDir);
     assert.deepEqual(
       all.runs.map((r) => [r.index, r.state]),
