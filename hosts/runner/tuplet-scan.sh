@@ -3,10 +3,11 @@
 # `bash -c "$(cat this)" tuplet-scan SERIES_DIR SINCE LIMIT`). Read-only.
 # Output, one record per line, tab-separated:
 #   N <host epoch seconds at start>
+#   J <chunk> <pid> <starttime> <attempt> <alive 0|1> <done attempt>   per chunk runner
 #   R <dir> <attempt> <started> <ended> <exit> <reason> <mtime>   per changed run, oldest first
 #   T <mtime>                                                     when cut at LIMIT runs
-#   J <chunk> <pid> <starttime> <attempt> <alive 0|1> <done attempt>   per chunk runner
 #   E                                                             no such series directory
+# Needs GNU find (-newermt, -printf); a run's files are named as in tuplet-runner.sh.
 dir=$1 since=$2 limit=$3
 printf 'N\t%(%s)T\n' -1
 cd "$dir" 2>/dev/null || { printf 'E\n'; exit 0; }
