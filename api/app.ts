@@ -49,14 +49,17 @@ export function createApp(deps: ApiDeps): Hono<AppEnv> {
     return c.text('Not found', 404);
   });
 
-  // Request logs: method, path (never the query string or headers, which may carry secrets), status, time.
+  // Request logs: method, path (never the query string or headers, which may carry secrets),
+  // status, time. Static assets only at debug level, server errors at error level.
   app.use('*', async (c, next) => {
     const started = performance.now();
     await next();
     const ms = Math.round((performance.now() - started) * 10) / 10;
     const user = c.get('user')?.name;
-    logger.info(
-      { method: c.req.method, path: c.req.path, status: c.res.status, ms, ...(user ? { user } : {}) },
+    const status = c.res.status;
+    const level = status >= 500 ? 'error' : c.req.path.startsWith('/static/') ? 'debug' : 'info';
+    logger[level](
+      { method: c.req.method, path: c.req.path, status, ms, ...(user ? { user } : {}) },
       'request',
     );
   });

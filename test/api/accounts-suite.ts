@@ -176,6 +176,25 @@ export function accountTests(ctx: SuiteContext): void {
       );
     });
 
+    test('an unexpected failure is a 500 with no detail and no stack trace', async () => {
+      const { h } = ctx;
+      // A database that fails every query, as a disk or network failure would.
+      const broken = new Proxy(h.db, {
+        get(target, property, receiver) {
+          if (property === 'select') throw new Error('disk on fire at /var/secret/path');
+          return Reflect.get(target, property, receiver) as unknown;
+        },
+      });
+      const app = h.appWith({ db: broken });
+      const answer = await app.request('/api/v1/series', {
+        headers: { authorization: `Bearer ${h.alice.token}` },
+      });
+      assert.equal(answer.status, 500);
+      const text = await answer.text();
+      assert.deepEqual(JSON.parse(text), { error: { code: 'internal', message: 'internal error' } });
+      assert.doesNotMatch(text, /disk on fire|\.ts:\d+/);
+    });
+
     test('unknown API routes answer JSON 404', async () => {
       const answer = await ctx.h.request('GET', '/api/v1/nothing-here');
       assert.equal(answer.status, 404);
