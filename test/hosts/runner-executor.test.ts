@@ -226,6 +226,30 @@ void describe('local executor', { concurrency: true }, () => {
     assert.deepEqual((await readFile(log, 'utf8')).trim().split('\n'), ['0', '1', '2']);
   });
 
+  void test('setup runs once in the series directory; a failed setup reports its output; cleanup removes it', async () => {
+    const executor = localExecutor();
+    const counter = path.join(root.dir, 'setup.count');
+    const series = seriesSpec('setup', 'x = 1 2\n', 'true', {
+      setup: `echo built >> ${counter}; pwd; ls tuples.tsv`,
+    });
+    const { seriesDir } = await executor.stageSeries(series);
+    assert.deepEqual(await executor.setup(series), { exitCode: 0, outputTail: `${seriesDir}\ntuples.tsv\n` });
+    assert.equal((await executor.setup(series)).exitCode, 0);
+    assert.equal(await readFile(counter, 'utf8'), 'built\n', 'a setup that succeeded is not run again');
+
+    const broken = seriesSpec('setup-broken', 'x = 1 2\n', 'true', {
+      setup: 'echo compiling; echo "error: no compiler" >&2; exit 4',
+    });
+    await executor.stageSeries(broken);
+    assert.deepEqual(await executor.setup(broken), {
+      exitCode: 4,
+      outputTail: 'compiling\nerror: no compiler\n',
+    });
+
+    await executor.cleanup(series);
+    assert.equal(existsSync(seriesDir), false);
+  });
+
   void test('a rerun runs only the given indices, as a new attempt', async () => {
     const executor = localExecutor({ slots: 2 });
     const log = path.join(root.dir, 'rerun.log');
