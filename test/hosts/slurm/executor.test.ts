@@ -328,6 +328,29 @@ describe('slurm executor', { concurrency: true }, () => {
     assert.equal([...states.values()].filter((c) => c.state === 'succeeded').length, 10);
   });
 
+  test('runs of a job squeue no longer shows get their reason from the jobcomp record', async () => {
+    const executor = localExecutor('aged');
+    const series = seriesSpec('aged', INI20, 'sleep 60', { count: 40 });
+    const chunk: ChunkSpec = { chunkIndex: 0, offset: 0, length: 4, attempt: 1 };
+    await executor.stageSeries(series);
+    await executor.stageChunk(series, chunk);
+    const { jobId } = await executor.submit(series, chunk);
+    // squeue by name stops seeing the job, as after MinJobAge; then the job is cancelled.
+    const env = { ...process.env, ...slurm.env };
+    execFileSync('scontrol', ['update', `JobId=${jobId}`, 'JobName=renamed-by-test'], { env });
+    assert.deepEqual(await squeueOf(slurm, 'tuplet-aged', 'all'), []);
+    execFileSync('scancel', [jobId], { env });
+    const jobcomp = slurm.jobcompFile;
+    for (let i = 0; i < 100 && !(await readFile(jobcomp, 'utf8')).includes(`ArrayJobId=${jobId} `); i++)
+      await sleep(100);
+    const states = await pollUntilDone(executor, series, { ...chunk, jobId }, 4);
+    assert.deepEqual([...states.keys()].sort(), [0, 1, 2, 3]);
+    for (const change of states.values()) {
+      assert.equal(change.state, 'cancelled');
+      assert.equal(change.reason, 'CANCELLED');
+    }
+  });
+
   test('a rerun submits just the given indices as an array', async () => {
     const executor = localExecutor('rerun');
     // Run 3 fails the first time only (its run directory remembers).
