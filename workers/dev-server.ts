@@ -145,7 +145,12 @@ async function startOnce(binary: string, options: DevServerOptions): Promise<Dev
   } catch (error) {
     await stop();
     const tail = output.tail();
-    if (/address already in use/i.test(tail)) throw new PortInUseError(`port ${port} or ${uiPort} is in use`);
+    if (/address already in use/i.test(tail)) {
+      const ports = uiPort === false ? `port ${port}` : `port ${port} or ${uiPort}`;
+      throw new PortInUseError(
+        `${ports} on ${ip} is in use (another Temporal server, or a second \`npm start\`?)`,
+      );
+    }
     throw new Error(`${(error as Error).message}\n--- temporal server output ---\n${tail}`, { cause: error });
   }
 
@@ -177,8 +182,11 @@ async function waitUntilReady(
         `temporal dev server exited while starting (code ${status.code}, signal ${status.signal})`,
       );
     try {
-      const connection = await Connection.connect({ address, connectTimeout: '2s' });
+      // lazy + ensureConnected, so that close() runs even when connecting fails: a failed
+      // Connection.connect() leaves its channel open and keeps this process alive.
+      const connection = Connection.lazy({ address, connectTimeout: '2s' });
       try {
+        await connection.ensureConnected();
         await connection.workflowService.describeNamespace({ namespace });
         const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
         const missing = wanted.filter((name) => !(customAttributes && name in customAttributes));

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import net from 'node:net';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -25,6 +26,23 @@ async function isAlive(pid: number): Promise<boolean> {
   }
 }
 
+/** Live temporal server processes started with `--port <port>`. */
+async function serversOnPort(port: number): Promise<number[]> {
+  const found: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const args = await readFile(`/proc/${entry}/cmdline`, 'utf8').then(
+      (text) => text.split('\0'),
+      (): string[] => [],
+    );
+    const at = args.indexOf('--port');
+    if (args.includes('start-dev') && args[at + 1] === String(port) && (await isAlive(Number(entry)))) {
+      found.push(Number(entry));
+    }
+  }
+  return found;
+}
+
 void test('findTemporalCli gives the same working binary every time', async () => {
   const first = await findTemporalCli();
   assert.equal(await findTemporalCli(), first);
@@ -41,6 +59,7 @@ void test('the dev server keeps workflows and search attributes across a restart
   let workflowId: string;
   try {
     assert.match(first.address, /^127\.0\.0\.1:\d+$/);
+    assert.deepEqual(await serversOnPort(Number(first.address.split(':')[1])), [first.pid]);
     assert.ok(first.uiUrl, 'the Web UI was asked for');
     const ui = await fetch(first.uiUrl);
     assert.equal(ui.status, 200);
@@ -96,6 +115,18 @@ void test('an in-memory server is killed at once (nothing to save) and stop() ma
   await Promise.all([server.stop(), server.stop()]);
   assert.deepEqual(await server.exited, { code: null, signal: 'SIGKILL' });
   assert.equal(await isAlive(server.pid), false);
+});
+
+void test('a taken port is reported as such, and nothing is left running', async (t) => {
+  const blocker = net.createServer((socket) => socket.destroy()).listen(0, '127.0.0.1');
+  await once(blocker, 'listening');
+  t.after(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
+  const { port } = blocker.address() as net.AddressInfo;
+  await assert.rejects(
+    startTemporalDevServer({ port, uiPort: false }),
+    new RegExp(`port ${port} on 127.0.0.1 is in use`),
+  );
+  assert.deepEqual(await serversOnPort(port), []);
 });
 
 void test('the dev server dies with its parent, even when the parent is SIGKILLed', async (t) => {
