@@ -1,10 +1,11 @@
-// /api/v1/applications: the programs series run. Any signed-in researcher may register and
-// edit them (they already choose what runs); a series keeps a snapshot, so later edits never
-// change a series that exists.
+// /api/v1/applications: the programs series run. Everyone signed in reads them; only admins
+// register, change or remove one: an application's command is the only shell text a series
+// runs, so members run vetted programs and vary them only through parameters. A series keeps
+// a snapshot, so later edits never change a series that exists.
 import { createRoute, z } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
 import { applications } from '../../db/schema.ts';
-import { requireUser } from '../auth.ts';
+import { requireAdmin, requireUser } from '../auth.ts';
 import type { ApiDeps } from '../context.ts';
 import { conflict, notFound } from '../errors.ts';
 import { createRouter, jsonBody, jsonResponse, pick, signedIn } from '../openapi.ts';
@@ -121,10 +122,11 @@ export function applicationRoutes(deps: ApiDeps) {
       method: 'post',
       path: '/',
       tags: ['applications'],
-      summary: 'Register an application',
+      summary: 'Register an application (admin)',
+      middleware: [requireAdmin] as const,
       security: signedIn,
       request: { body: jsonBody(NewApplicationSchema) },
-      responses: { 201: jsonResponse(ApplicationSchema, 'The new application'), ...pick(400, 401, 409) },
+      responses: { 201: jsonResponse(ApplicationSchema, 'The new application'), ...pick(400, 401, 403, 409) },
     }),
     async (c) => {
       const body = c.req.valid('json');
@@ -140,10 +142,14 @@ export function applicationRoutes(deps: ApiDeps) {
       method: 'patch',
       path: '/{name}',
       tags: ['applications'],
-      summary: 'Change an application; existing series keep their snapshot',
+      summary: 'Change an application; existing series keep their snapshot (admin)',
+      middleware: [requireAdmin] as const,
       security: signedIn,
       request: { params: NameParam, body: jsonBody(ApplicationPatchSchema) },
-      responses: { 200: jsonResponse(ApplicationSchema, 'The changed application'), ...pick(400, 401, 404) },
+      responses: {
+        200: jsonResponse(ApplicationSchema, 'The changed application'),
+        ...pick(400, 401, 403, 404),
+      },
     }),
     async (c) => {
       const current = await getApplication(c.req.valid('param').name);
@@ -161,10 +167,11 @@ export function applicationRoutes(deps: ApiDeps) {
       method: 'delete',
       path: '/{name}',
       tags: ['applications'],
-      summary: 'Remove an application; existing series keep their snapshot',
+      summary: 'Remove an application; existing series keep their snapshot (admin)',
+      middleware: [requireAdmin] as const,
       security: signedIn,
       request: { params: NameParam },
-      responses: { 204: { description: 'Removed' }, ...pick(401, 404) },
+      responses: { 204: { description: 'Removed' }, ...pick(401, 403, 404) },
     }),
     async (c) => {
       const current = await getApplication(c.req.valid('param').name);

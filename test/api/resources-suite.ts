@@ -112,13 +112,15 @@ export function resourceTests(ctx: SuiteContext): void {
       assert.equal((await app.request('/api/v1/hosts/nope/check', { method: 'POST', headers })).status, 404);
     });
 
-    test('applications: register, read, change, remove', async () => {
+    test('applications: admins register, change and remove them; members read', async () => {
       const { h } = ctx;
       const app = { name: 'heat', command: 'python3 heat.py', collect: ['*.png', 'out/**'] };
-      const created = await h.request('POST', '/api/v1/applications', { body: app });
+      const admin = { token: h.admin.token };
+      assert.equal((await h.request('POST', '/api/v1/applications', { body: app })).status, 403);
+      const created = await h.request('POST', '/api/v1/applications', { ...admin, body: app });
       assert.equal(created.status, 201, created.text);
       assert.equal(created.body.configFile, 'config.ini');
-      assert.equal((await h.request('POST', '/api/v1/applications', { body: app })).status, 409);
+      assert.equal((await h.request('POST', '/api/v1/applications', { ...admin, body: app })).status, 409);
       for (const bad of [
         { configFile: '../x.ini' },
         { collect: ['../../etc'] },
@@ -126,11 +128,17 @@ export function resourceTests(ctx: SuiteContext): void {
         { command: '' },
       ]) {
         const answer = await h.request('POST', '/api/v1/applications', {
+          ...admin,
           body: { ...app, name: 'bad', ...bad },
         });
         assert.equal(answer.status, 400, JSON.stringify(bad));
       }
+      assert.equal(
+        (await h.request('PATCH', '/api/v1/applications/heat', { body: { setup: 'make' } })).status,
+        403,
+      );
       const patched = await h.request('PATCH', '/api/v1/applications/heat', {
+        ...admin,
         body: { setup: 'make', collect: null },
       });
       assert.equal(patched.status, 200);
@@ -141,7 +149,8 @@ export function resourceTests(ctx: SuiteContext): void {
           (a: { name: string }) => a.name === 'heat',
         ),
       );
-      assert.equal((await h.request('DELETE', '/api/v1/applications/heat')).status, 204);
+      assert.equal((await h.request('DELETE', '/api/v1/applications/heat')).status, 403);
+      assert.equal((await h.request('DELETE', '/api/v1/applications/heat', admin)).status, 204);
       assert.equal((await h.request('GET', '/api/v1/applications/heat')).status, 404);
     });
   });
