@@ -49,6 +49,7 @@ import {
 import { SlurmUnavailableError, sbatchError } from './sbatch.ts';
 import { chunkComment, chunkKey, jobName, renderSbatchScript } from './sbatch-script.ts';
 import { maxChunkSize, parseSlurmConfig, type SlurmLimits } from './scontrol.ts';
+import { SINFO_SCRIPT, parseSinfo, type SlurmClusterInfo } from './sinfo.ts';
 import { meaningOfState, slurmTime } from './squeue.ts';
 
 /** The setup script, written by stageSeries, relative to the series directory. */
@@ -100,6 +101,12 @@ export class SlurmExecutor implements Executor {
   /** The largest chunk to plan (read by workers/capabilities.ts). */
   async maxChunkSize(): Promise<number> {
     return maxChunkSize(await this.limits(), this.options.chunkCap);
+  }
+
+  /** For the hosts API's connection test: limits, partitions, GPUs and how many are free. */
+  async check(): Promise<SlurmClusterInfo & { limits: SlurmLimits }> {
+    const [limits, sinfo] = await Promise.all([this.limits(), this.exec(['bash', '-c', SINFO_SCRIPT])]);
+    return { limits, ...parseSinfo(sinfo.stdout) };
   }
 
   async stageSeries(series: SeriesSpec): Promise<{ seriesDir: string }> {

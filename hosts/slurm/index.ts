@@ -10,6 +10,7 @@ import { SlurmExecutor, type SlurmExecutorOptions } from './executor.ts';
 export { SlurmExecutor, type SlurmExecutorOptions } from './executor.ts';
 export { maxChunkSize, parseSlurmConfig, type SlurmLimits } from './scontrol.ts';
 export { SlurmSubmitError, SlurmUnavailableError } from './sbatch.ts';
+export { parseSinfo, type SlurmClusterInfo } from './sinfo.ts';
 
 export function slurmTransport(host: HostSpec, ssh?: SshOptions): Transport {
   return host.address ? new SshTransport(host, ssh) : new LocalTransport();

@@ -122,6 +122,13 @@ describe('slurm executor', { concurrency: true }, () => {
     assert.equal(limits.jobCompType, 'jobcomp/filetxt');
     assert.equal(await executor.maxChunkSize(), 10_000);
     assert.equal(executor.limits(), executor.limits());
+    const check = await executor.check();
+    assert.deepEqual(
+      check.partitions.map((p) => [p.name, p.default, p.available]),
+      [['debug', true, true]],
+    );
+    assert.equal(check.gpus, 2);
+    assert.ok(check.freeGpus >= 0 && check.freeGpus <= 2);
   });
 
   test('a 20-tuple series completes over the local transport, in one sbatch', async () => {

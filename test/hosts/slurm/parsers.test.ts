@@ -12,6 +12,7 @@ import {
   sbatchError,
 } from '../../../hosts/slurm/sbatch.ts';
 import { maxChunkSize, parseSlurmConfig } from '../../../hosts/slurm/scontrol.ts';
+import { gpusIn, parseSinfo } from '../../../hosts/slurm/sinfo.ts';
 import {
   meaningOfState,
   parseArrayTasks,
@@ -255,5 +256,35 @@ void describe('jobcomp record', () => {
     assert.equal(held.state, 'CANCELLED');
     assert.equal(held.arrayJobId, undefined);
     assert.equal(held.startTime, new Date(held.endTime!).toISOString());
+  });
+});
+
+void describe('sinfo (connection test)', () => {
+  void test('partitions, GPUs and the free ones, one GPU in use', () => {
+    const info = parseSinfo(text('sinfo.txt'));
+    assert.deepEqual(info.partitions, [
+      { name: 'debug', default: true, available: true, timeLimit: 'infinite', nodes: { mixed: 1 } },
+      { name: 'gpu', default: false, available: true, timeLimit: '2:00:00', nodes: { mixed: 1 } },
+    ]);
+    assert.deepEqual(info.nodes, [
+      {
+        name: 'localhost',
+        partitions: ['debug', 'gpu'],
+        state: 'mixed',
+        gpus: 2,
+        gpusUsed: 1,
+        cpusIdle: 1,
+        cpus: 2,
+      },
+    ]);
+    assert.equal(info.gpus, 2);
+    assert.equal(info.freeGpus, 1);
+  });
+
+  void test('GRES forms', () => {
+    assert.equal(gpusIn('(null)'), 0);
+    assert.equal(gpusIn('gpu:a100:4(S:0-1)'), 4);
+    assert.equal(gpusIn('gpu:1(IDX:0,2),mps:100'), 1);
+    assert.equal(gpusIn('gpu:a100:2,gpu:v100:1'), 3);
   });
 });
