@@ -31,7 +31,7 @@ if cd "$dir" 2>/dev/null; then
     while read -r job; do
       [[ $job =~ ^[0-9]+$ ]] || continue
       printf '%s\t%s\n' "$key" "$job"
-      jobs+="$key	$job"$'\n'
+      jobs+="$key"$'\t'"$job"$'\n'
     done <"$s/$key.jobs"
   done
 
