@@ -15,7 +15,6 @@ import { users } from '../db/schema.ts';
 import { createLogger } from '../log.ts';
 import { seedHostAndApplication, seedSeries } from '../test/browser/support/seed.ts';
 import { startTemporal } from '../test/support/temporal.ts';
-import { createWebApp } from '../web/app.tsx';
 import { eq } from 'drizzle-orm';
 
 const RUNS = Number(process.argv[2] ?? 100_000);
@@ -70,7 +69,6 @@ async function main() {
       logger: createLogger('silent'),
     };
     const app = createApp(deps);
-    if ((await app.request('/login')).status === 404) app.route('/', createWebApp(deps));
     server = await new Promise<ServerType>((resolve) => {
       const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
     });

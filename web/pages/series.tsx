@@ -90,7 +90,7 @@ export function SeriesPage(props: SeriesPageProps) {
           <div class="card">
             <ProgressBar counts={counts} count={s.count} big label="Runs of this series finished" />
             <CountsList counts={counts} />
-            <div class="actions">
+            <div class="actions" id="series-actions">
               {props.canModify && !final ? (
                 <button
                   class="danger"

@@ -168,7 +168,14 @@
         if (!res.ok)
           throw Object.assign(new Error(created?.error?.message ?? res.statusText), { data: created });
       } else {
-        created = await api('POST', '/api/v1/series', body());
+        const from = document.getElementById('from').value;
+        if (from) {
+          // A clone records its parent; fields left empty here are cleared, not inherited.
+          const overrides = { description: '', tags: [], resources: {}, ...body() };
+          created = await api('POST', `/api/v1/series/${encodeURIComponent(from)}/clone`, overrides);
+        } else {
+          created = await api('POST', '/api/v1/series', body());
+        }
       }
       location.href = `/series/${encodeURIComponent(created.id)}`;
     } catch (err) {

@@ -1,4 +1,4 @@
-/* global document, window, EventSource, setTimeout, clearTimeout, URLSearchParams */
+/* global document, window, EventSource, setTimeout, clearTimeout, URLSearchParams, fetch, location, DOMParser */
 // Series page: live progress from the API's server-sent events (polling if the stream is
 // unavailable), and the parameter map drawn as SVG from /web-api/series/:id/map.
 'use strict';
@@ -38,13 +38,38 @@
     }
     if (FINAL.includes(p.state) && !finalSeen) {
       finalSeen = true;
-      document.getElementById('cancel')?.remove();
-      const note = document.createElement('p');
-      note.className = 'notice';
-      note.innerHTML = 'The series has finished. <a href="">Reload</a> for its results and actions.';
-      root.querySelector('.actions')?.before(note);
-    }
+      refreshSections(true);
+    } else refreshSections(false);
     scheduleMapRefresh();
+  }
+
+  // The runs table and the actions are server-rendered: while the series runs (and once when
+  // it ends) they are swapped in from a fresh copy of this page, without reloading it.
+  const SECTIONS = ['runs', 'series-actions'];
+  let lastSections = Date.now();
+  let sectionsTimer;
+  async function swapSections() {
+    lastSections = Date.now();
+    try {
+      const res = await fetch(location.href, {
+        headers: { Accept: 'text/html' },
+        credentials: 'same-origin',
+      });
+      if (!res.ok) return;
+      const fresh = new DOMParser().parseFromString(await res.text(), 'text/html');
+      for (const id of SECTIONS) {
+        const now = document.getElementById(id);
+        const next = fresh.getElementById(id);
+        // Leave a section alone while the keyboard focus is inside it.
+        if (now && next && !now.contains(document.activeElement)) now.replaceWith(next);
+      }
+    } catch {
+      // keep what is shown
+    }
+  }
+  function refreshSections(now) {
+    clearTimeout(sectionsTimer);
+    sectionsTimer = setTimeout(swapSections, now ? 0 : Math.max(0, 5000 - (Date.now() - lastSections)));
   }
 
   let pollTimer;

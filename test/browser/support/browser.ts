@@ -17,7 +17,7 @@ const ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
-const SCREENSHOTS = path.resolve('test-artifacts', 'screenshots');
+const SCREENSHOTS = path.resolve(process.env.TUPLET_TEST_ARTIFACTS ?? 'test-artifacts', 'screenshots');
 
 export interface Browser {
   context: BrowserContext;

@@ -14,7 +14,6 @@ import { createUser } from '../../../db/accounts.ts';
 import { openDatabase, type Database } from '../../../db/client.ts';
 import { users } from '../../../db/schema.ts';
 import { createLogger } from '../../../log.ts';
-import { createWebApp } from '../../../web/app.tsx';
 import { seedHostAndApplication, seedRunFiles, seedSeries } from './seed.ts';
 
 export const ADMIN = { name: 'ada', password: 'correct-horse-battery' };
@@ -107,8 +106,6 @@ export async function startWebTestServer(): Promise<WebTestServer> {
     logger: createLogger('silent'),
   };
   const app = createApp(deps);
-  // Until the API app mounts the web UI itself.
-  if ((await app.request('/login')).status === 404) app.route('/', createWebApp(deps));
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
