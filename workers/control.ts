@@ -1,5 +1,5 @@
 // The control worker: every workflow, and the database activities, on `tuplet-control`.
-import type { NativeConnection} from '@temporalio/worker';
+import type { NativeConnection } from '@temporalio/worker';
 import { Worker, type WorkflowBundle } from '@temporalio/worker';
 import { createControlActivities, type ControlDeps } from '../activities/control/index.ts';
 import { CONTROL_TASK_QUEUE } from '../workflows/shared.ts';

@@ -1,6 +1,6 @@
 // A host worker: the activities of one host on `tuplet-host-<name>`. It needs Temporal and
 // the host's key files, never the database.
-import type { NativeConnection} from '@temporalio/worker';
+import type { NativeConnection } from '@temporalio/worker';
 import { Worker } from '@temporalio/worker';
 import { createHostActivities } from '../activities/host/index.ts';
 import { createExecutor } from '../hosts/index.ts';

@@ -10,6 +10,7 @@ import type { Config } from '../config.ts';
 import { openDatabase, type DatabaseHandle } from '../db/client.ts';
 import type { Logger } from '../log.ts';
 import { bootstrap, type BootstrapResult } from './bootstrap.ts';
+import { checkHostThroughWorker } from './check-host.ts';
 import { startTemporalDevServer } from './dev-server.ts';
 import { startEmbeddedWorkers, type EmbeddedWorkers } from './embedded.ts';
 import { installTemporalRuntime } from './runtime.ts';
@@ -106,6 +107,7 @@ export async function startStack(
       config: { ...config, temporal: { ...config.temporal, address: temporalAddress, uiUrl: temporalUiUrl } },
       storageDir,
       logger,
+      checkHost: (host) => checkHostThroughWorker(temporal, host),
     });
     const server = await listen(app.fetch, config.listenHost, config.port);
     stops.push(() => new Promise<void>((resolve) => server.close(() => resolve())));

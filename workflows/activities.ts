@@ -10,7 +10,18 @@ const retry: ActivityOptions['retry'] = {
   initialInterval: '1s',
   backoffCoefficient: 2,
   maximumInterval: '30s',
-  nonRetryableErrorTypes: ['BadInput'],
+  // Input or configuration a retry cannot fix: bad input, a refused package or submission, and
+  // SSH refusals (unknown or changed host key, rejected key). Unreachable hosts are retried.
+  nonRetryableErrorTypes: [
+    'BadInput',
+    'HostInputError',
+    'PackageError',
+    'SlurmSubmitError',
+    'SshAuthError',
+    'SshConfigError',
+    'HostKeyUnknownError',
+    'HostKeyChangedError',
+  ],
 };
 
 /** Quick database steps. */
@@ -27,6 +38,16 @@ export const controlLong = proxyActivities<ControlActivities>({
   heartbeatTimeout: '15 seconds',
   retry,
 });
+
+/** The connection test: fails fast when no worker serves the host. */
+export function hostCheckActivities(hostName: string) {
+  return proxyActivities<HostActivities>({
+    taskQueue: hostTaskQueue(hostName),
+    scheduleToStartTimeout: '15 seconds',
+    startToCloseTimeout: '1 minute',
+    retry: { maximumAttempts: 1 },
+  });
+}
 
 /** Host steps on the worker next to the host. Polls are short so a lost worker is noticed soon. */
 export function hostActivities(hostName: string) {

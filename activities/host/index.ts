@@ -4,6 +4,7 @@
 import { Context } from '@temporalio/activity';
 import type { Executor, HostSpec } from '../../hosts/executor.ts';
 import type { Logger } from '../../log.ts';
+import { checkExecutor } from './check.ts';
 import type { HostActivities, HostCapabilities } from './types.ts';
 
 export interface HostDeps {
@@ -34,6 +35,7 @@ export function createHostActivities(deps: HostDeps): HostActivitiesHandle {
   };
 
   const activities: HostActivities = {
+    checkHost: (host) => checkExecutor(executorFor(host)),
     describeHost: (host) => deps.capabilities(executorFor(host)),
     stageSeries: (host, series) => withHeartbeat(() => executorFor(host).stageSeries(series)),
     stageChunk: (host, series, chunk) => withHeartbeat(() => executorFor(host).stageChunk(series, chunk)),

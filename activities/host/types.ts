@@ -19,7 +19,22 @@ export interface HostCapabilities {
   pollMaxMs: number;
 }
 
+/** What `POST /api/v1/hosts/:name/check` answers. */
+export interface HostCheck {
+  ok: boolean;
+  ms: number;
+  error?: string;
+  /** e.g. HostKeyUnknownError, SshAuthError, HostUnreachableError. */
+  errorType?: string;
+  cores?: number;
+  gpus?: number;
+  freeGpus?: number;
+  partitions?: string[];
+  maxArraySize?: number;
+}
+
 export interface HostActivities {
+  checkHost(host: HostSpec): Promise<HostCheck>;
   describeHost(host: HostSpec): Promise<HostCapabilities>;
   stageSeries(host: HostSpec, series: SeriesSpec): Promise<{ seriesDir: string }>;
   stageChunk(host: HostSpec, series: SeriesSpec, chunk: ChunkSpec): Promise<void>;
