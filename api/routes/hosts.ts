@@ -2,8 +2,8 @@
 // change or remove one (a host names key files on a worker's machine).
 import { createRoute, z } from '@hono/zod-openapi';
 import { and, eq, notInArray } from 'drizzle-orm';
+import { hostSpecOf } from '../../activities/control/series.ts';
 import { hosts, series } from '../../db/schema.ts';
-import type { HostSpec } from '../../hosts/executor.ts';
 import { FINAL_SERIES_STATES } from '../../workflows/shared.ts';
 import { requireAdmin, requireUser } from '../auth.ts';
 import type { ApiDeps } from '../context.ts';
@@ -109,21 +109,6 @@ type HostRow = typeof hosts.$inferSelect;
 function hostJson(row: HostRow): z.infer<typeof HostSchema> {
   const { createdAt, updatedAt, ...rest } = row;
   return { ...rest, createdAt: createdAt.toISOString(), updatedAt: updatedAt.toISOString() };
-}
-
-/** The host as executors see it: absent rather than null. */
-export function hostSpecOf(row: HostRow): HostSpec {
-  const spec: HostSpec = { name: row.name, kind: row.kind, workdir: row.workdir };
-  if (row.address !== null) spec.address = row.address;
-  if (row.port !== null) spec.port = row.port;
-  if (row.user !== null) spec.user = row.user;
-  if (row.identityFile !== null) spec.identityFile = row.identityFile;
-  if (row.knownHostsFile !== null) spec.knownHostsFile = row.knownHostsFile;
-  if (row.slots !== null) spec.slots = row.slots;
-  if (row.gpus !== null) spec.gpus = row.gpus;
-  if (row.partition !== null) spec.partition = row.partition;
-  if (row.arrayThrottle !== null) spec.arrayThrottle = row.arrayThrottle;
-  return spec;
 }
 
 /** Rules across fields, checked on the host as it will be stored. */
