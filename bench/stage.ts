@@ -1,7 +1,9 @@
-// `npm run bench -- stage [N]`: stage N (default 100,000) tuple directories with their
-// rendered configs through the real staging path (sweep → tar stream → `tar -x` over the
-// local transport), against `tar -x` of a pre-made archive of the same files, in the same
-// run. Prints times and peak memory, then the JSON line of the design.
+// `npm run bench -- stage [N] [ROUNDS]`: stage N (default 100,000) tuple directories with
+// their rendered configs through the real staging path (sweep → tar stream → `tar -x` over
+// the local transport), against `tar -x` of a pre-made archive of the same files, in the
+// same run. The two alternate for ROUNDS rounds (default 2) and the best time of each
+// counts, since other work on a shared machine only ever adds time. Prints times and peak
+// memory, then the JSON line of the design.
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
@@ -13,6 +15,7 @@ import { parseSweep } from '../sweep/index.ts';
 
 const run = promisify(execFile);
 const n = Number(process.argv[2] ?? 100_000);
+const rounds = Math.max(1, Number(process.argv[3] ?? 2));
 
 // A cardiac-model config like the paper's: 100 × 100 × 10 = 100,000 tuples at full size.
 const sizes = n === 100_000 ? [100, 100, 10] : [n, 1, 1];
@@ -54,31 +57,49 @@ async function main(): Promise<void> {
     const sweep = parseSweep(ini, { maxTuples: Infinity });
     if (Number(sweep.count) !== n) throw new Error(`sweep has ${sweep.count} tuples, wanted ${n}`);
     const transport = new LocalTransport();
-    const oursDir = path.join(root, 'ours');
-    const baseDir = path.join(root, 'baseline');
     const archive = path.join(root, 'same-files.tar');
-
+    const oursTimes: number[] = [];
+    const baselineTimes: number[] = [];
+    let archiveBytes = 0;
+    let files = 0;
     const rssBefore = peakRss();
-    const t0 = performance.now();
-    await stageChunk(transport, oursDir, sweep, 'config.ini', { offset: 0, length: n });
-    const oursS = (performance.now() - t0) / 1000;
+
+    for (let round = 0; round < rounds; round++) {
+      const oursDir = path.join(root, `ours-${round}`);
+      const t0 = performance.now();
+      await stageChunk(transport, oursDir, sweep, 'config.ini', { offset: 0, length: n });
+      oursTimes.push((performance.now() - t0) / 1000);
+
+      if (round === 0) {
+        // The baseline archive holds exactly the files we wrote, without directory entries
+        // (like ours: tar makes the parent directories itself), made outside the timing.
+        const pack = 'cd "$1" && find runs -type f | sort | tar -cf "$2" --no-recursion -T -';
+        await run('bash', ['-c', pack, 'bench', oursDir, archive]);
+        archiveBytes = (await stat(archive)).size;
+        const count = 'find "$1/runs" -name config.ini | wc -l';
+        files = Number((await run('bash', ['-c', count, 'bench', oursDir])).stdout);
+        if (files !== n) throw new Error(`staged ${files} configs, wanted ${n}`);
+      }
+      await rm(oursDir, { recursive: true, force: true });
+
+      const baseDir = path.join(root, `baseline-${round}`);
+      const t1 = performance.now();
+      await run('bash', ['-c', 'mkdir -p "$1" && tar -xf "$2" -C "$1"', 'bench', baseDir, archive]);
+      baselineTimes.push((performance.now() - t1) / 1000);
+      await rm(baseDir, { recursive: true, force: true });
+    }
     const rssAfter = peakRss();
-
-    // The baseline archive holds exactly the files we wrote (made outside the timing).
-    await run('tar', ['-cf', archive, '-C', oursDir, 'runs']);
-    const archiveBytes = (await stat(archive)).size;
-    const t1 = performance.now();
-    await run('bash', ['-c', 'mkdir -p "$1" && tar -xf "$2" -C "$1"', 'bench', baseDir, archive]);
-    const baselineS = (performance.now() - t1) / 1000;
-
-    const files = Number(
-      (await run('bash', ['-c', 'find "$1/runs" -name config.ini | wc -l', 'bench', oursDir])).stdout,
-    );
-    if (files !== n) throw new Error(`staged ${files} configs, wanted ${n}`);
+    const oursS = Math.min(...oursTimes);
+    const baselineS = Math.min(...baselineTimes);
+    const list = (times: number[]) => times.map((t) => t.toFixed(2)).join(', ');
 
     console.log(`tuples staged:          ${n} (configs verified on disk: ${files})`);
-    console.log(`ours (render+tar+untar): ${oursS.toFixed(2)} s (${Math.round(n / oursS)} tuples/s)`);
-    console.log(`baseline tar -x:         ${baselineS.toFixed(2)} s (archive ${mib(archiveBytes)} MiB)`);
+    console.log(
+      `ours (render+tar+untar): best ${oursS.toFixed(2)} s of ${list(oursTimes)} (${Math.round(n / oursS)} tuples/s)`,
+    );
+    console.log(
+      `baseline tar -x:         best ${baselineS.toFixed(2)} s of ${list(baselineTimes)} (archive ${mib(archiveBytes)} MiB)`,
+    );
     console.log(`peak RSS before / after: ${mib(rssBefore)} MiB / ${mib(rssAfter)} MiB`);
     console.log(
       JSON.stringify({
@@ -90,6 +111,7 @@ async function main(): Promise<void> {
         ratio: Number((oursS / baselineS).toFixed(3)),
         peak_rss_before_mib: Number(mib(rssBefore)),
         peak_rss_after_mib: Number(mib(rssAfter)),
+        rounds,
       }),
     );
   } finally {
