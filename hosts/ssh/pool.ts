@@ -4,7 +4,7 @@
 // the connection drops. The host key is checked against the host's known_hosts file before
 // anything is sent; an unknown or changed key refuses the host.
 import { readFile } from 'node:fs/promises';
-import type { Client, ConnectConfig } from 'ssh2';
+import type { Client, ConnectConfig, ServerHostKeyAlgorithm } from 'ssh2';
 import ssh2 from 'ssh2';
 import type { HostSpec } from '../executor.ts';
 import {
@@ -182,7 +182,9 @@ export class SshConnectionPool {
       keepaliveInterval: this.options.keepaliveIntervalMs,
       keepaliveCountMax: this.options.keepaliveCountMax,
       readyTimeout: this.options.readyTimeoutMs,
-      ...(algorithms.length > 0 ? { algorithms: { serverHostKey: algorithms as never } } : {}),
+      ...(algorithms.length > 0
+        ? { algorithms: { serverHostKey: algorithms as ServerHostKeyAlgorithm[] } }
+        : {}),
       hostVerifier: (key: Buffer) => {
         refusal = this.hostKeyRefusal(entries, host.address!, port, key);
         return refusal === undefined;

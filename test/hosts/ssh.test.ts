@@ -3,7 +3,8 @@
 // host key, bad key, unreachable), and the ssh executor with GPU slots surviving a dropped
 // connection.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -13,7 +14,7 @@ import { createExecutor } from '../../hosts/index.ts';
 import { SshConnectionPool, SshTransport } from '../../hosts/ssh/index.ts';
 import { startSshd, type TestSshd } from '../support/sshd.ts';
 import { freePort } from '../support/services.ts';
-import { pollUntilDone, seriesSpec, tempDir, wholeChunk } from './helpers.ts';
+import { pollUntilDone, seriesSpec, sleep, tempDir, wholeChunk } from './helpers.ts';
 
 let sshd: TestSshd;
 let root: { dir: string; remove: () => Promise<void> };
@@ -116,6 +117,23 @@ void describe('SshTransport', () => {
     const none = new SshTransport({ ...host, knownHostsFile: undefined });
     await assert.rejects(none.exec(['true']), { name: 'HostKeyUnknownError' });
     await none.close();
+  });
+
+  void test('authenticates through an ssh agent when one is configured', async () => {
+    const socket = path.join(root.dir, 'agent.sock');
+    const agent = spawn('ssh-agent', ['-D', '-a', socket], { stdio: 'ignore' });
+    try {
+      for (let i = 0; i < 50 && !existsSync(socket); i++) await sleep(50);
+      execFileSync('ssh-add', ['-q', sshd.identityFile], {
+        env: { ...process.env, SSH_AUTH_SOCK: socket },
+        stdio: 'ignore',
+      });
+      const viaAgent = new SshTransport({ ...host, identityFile: undefined }, { agent: socket });
+      assert.equal((await viaAgent.exec(['echo', 'agent'])).stdout, 'agent\n');
+      await viaAgent.close();
+    } finally {
+      agent.kill();
+    }
   });
 
   void test('typed errors for a refused key and an unreachable host', async () => {
