@@ -30,6 +30,7 @@ void describe('web UI over a seeded database', () => {
     browser = await launchBrowser();
     page = await browser.newPage();
     errors = collectPageErrors(page);
+    page.on('dialog', (dialog) => void dialog.accept());
   });
   after(async () => {
     await browser?.close();
@@ -159,6 +160,8 @@ void describe('web UI over a seeded database', () => {
     await screenshot(page, '11-tokens');
     await page.reload();
     assert.equal(await page.locator('tbody tr', { hasText: 'laptop' }).count(), 1);
+    await page.locator('tbody tr', { hasText: 'laptop' }).locator('button', { hasText: 'Revoke' }).click();
+    await page.getByText('You have no API token.').waitFor();
   });
 
   void test('phone-sized screen: long names wrap, nothing overflows the page', async () => {

@@ -45,6 +45,14 @@ export function ApplicationsPage(props: { user: AuthUser; csrf: string; applicat
             <details>
               <summary>Edit</summary>
               <ApplicationForm application={a} />
+              <button
+                class="danger"
+                data-action={`DELETE /api/v1/applications/${encodeURIComponent(a.name)}`}
+                data-confirm={`Remove the application ${a.name}?`}
+                data-done="Removed"
+              >
+                Remove
+              </button>
             </details>
           ) : null}
         </section>

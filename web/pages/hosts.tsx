@@ -63,6 +63,14 @@ export function HostsPage(props: { user: AuthUser; csrf: string; hosts: Host[] }
             <details>
               <summary>Edit</summary>
               <HostForm host={h} />
+              <button
+                class="danger"
+                data-action={`DELETE /api/v1/hosts/${encodeURIComponent(h.name)}`}
+                data-confirm={`Remove the host ${h.name}?`}
+                data-done="Removed"
+              >
+                Remove
+              </button>
             </details>
           ) : null}
         </section>

@@ -224,9 +224,19 @@ export function NewSeriesPage(props: NewSeriesProps) {
           <div style="margin-top:0.6rem">
             <label for="package">
               Input package{' '}
-              <span class="hint">optional .zip or .tar.gz unpacked into the series directory</span>
+              <span class="hint">
+                (.zip or .tar.gz unpacked into the series directory) — not accepted by this server's API yet:
+                put input files next to the application's command for now
+              </span>
             </label>
-            <input id="package" name="package" type="file" accept=".zip,.tar,.tar.gz,.tgz" data-nosubmit="" />
+            <input
+              id="package"
+              name="package"
+              type="file"
+              accept=".zip,.tar,.tar.gz,.tgz"
+              data-nosubmit=""
+              disabled
+            />
           </div>
         </section>
 

@@ -110,7 +110,7 @@ export function SeriesPage(props: SeriesPageProps) {
                   data-done="Rerun started"
                   id="rerun"
                 >
-                  Rerun failed
+                  {counts.cancelled > 0 ? 'Rerun failed and cancelled' : 'Rerun failed'}
                 </button>
               ) : null}
               <a class="button secondary" href={`/series/new?from=${encodeURIComponent(s.id)}`} id="clone">
@@ -260,7 +260,9 @@ function RunsTable(props: SeriesPageProps & { base: string }) {
               </td>
               <td>
                 <StateBadge state={r.state} />
-                {r.reason ? <span class="small muted"> {r.reason}</span> : null}
+                {r.reason && r.reason.toLowerCase() !== r.state ? (
+                  <span class="small muted"> {r.reason}</span>
+                ) : null}
               </td>
               {parameters.map((p) => (
                 <td>{r.params[p.name] ?? ''}</td>

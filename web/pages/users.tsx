@@ -21,6 +21,7 @@ export function UsersPage(props: { user: AuthUser; csrf: string; users: UserRow[
               <th>Name</th>
               <th>Role</th>
               <th>Created</th>
+              <th>Change</th>
             </tr>
           </thead>
           <tbody>
@@ -29,6 +30,52 @@ export function UsersPage(props: { user: AuthUser; csrf: string; users: UserRow[
                 <td>{u.name}</td>
                 <td>{u.role}</td>
                 <td class="small muted">{formatTime(u.createdAt)}</td>
+                <td>
+                  {u.id === props.user.id ? (
+                    <span class="muted small">you</span>
+                  ) : (
+                    <form
+                      data-api={`PATCH /api/v1/users/${encodeURIComponent(u.name)}`}
+                      data-then="reload"
+                      class="row"
+                    >
+                      <label class="sr-only" for={`role-${u.id}`}>
+                        Role of {u.name}
+                      </label>
+                      <select id={`role-${u.id}`} name="role" style="width:auto">
+                        <option value="member" selected={u.role === 'member'}>
+                          member
+                        </option>
+                        <option value="admin" selected={u.role === 'admin'}>
+                          admin
+                        </option>
+                      </select>
+                      <label class="sr-only" for={`password-${u.id}`}>
+                        New password for {u.name}
+                      </label>
+                      <input
+                        id={`password-${u.id}`}
+                        name="password"
+                        type="password"
+                        autocomplete="new-password"
+                        placeholder="new password"
+                        style="width:10rem"
+                      />
+                      <button type="submit" class="secondary">
+                        Save
+                      </button>
+                      <button
+                        type="button"
+                        class="danger"
+                        data-action={`DELETE /api/v1/users/${encodeURIComponent(u.name)}`}
+                        data-confirm={`Remove the account ${u.name}?`}
+                        data-done="Removed"
+                      >
+                        Remove
+                      </button>
+                    </form>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>

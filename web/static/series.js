@@ -39,6 +39,8 @@
     if (FINAL.includes(p.state) && !finalSeen) {
       finalSeen = true;
       refreshSections(true);
+      clearTimeout(mapTimer);
+      mapTimer = setTimeout(() => loadMap(), 0);
     } else refreshSections(false);
     scheduleMapRefresh();
   }
