@@ -150,6 +150,15 @@ void describe('the whole path in a browser', { timeout: 600_000 }, () => {
     await screenshot(page, 'flow-07-home');
   });
 
+  void test('the local host answers its check', async () => {
+    await page.goto(`${stack.url}/hosts`);
+    await page.click('[data-check="local"]');
+    const result = page.locator('[data-check-result="local"]');
+    await result.waitFor({ timeout: 60_000 });
+    assert.match(await result.innerText(), /"host": "local"/);
+    await screenshot(page, 'flow-08-host-check');
+  });
+
   void test('sign out', async () => {
     await Promise.all([page.waitForURL(/\/login$/), page.click('form.signout button')]);
     await page.goto(stack.url);

@@ -14,7 +14,8 @@
         const result = await api('POST', `/api/v1/hosts/${encodeURIComponent(name)}/check`);
         out.textContent = JSON.stringify(result, null, 2);
         out.hidden = false;
-        toast(result?.ok === false ? `${name}: problems found` : `${name}: reachable`, result?.ok === false);
+        const ok = result?.result?.ok;
+        toast(ok === false ? `${name}: problems found` : `${name}: checked`, ok === false);
       } catch (error) {
         out.textContent = error.message;
         out.hidden = false;
