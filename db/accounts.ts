@@ -79,7 +79,11 @@ export async function setPassword(db: Database, userId: string, password: string
 }
 
 /** The user when name and password match; null otherwise, after the same amount of work. */
-export async function authenticatePassword(db: Database, name: string, password: string): Promise<User | null> {
+export async function authenticatePassword(
+  db: Database,
+  name: string,
+  password: string,
+): Promise<User | null> {
   const [row] = await db
     .select({ ...userColumns, passwordHash: users.passwordHash })
     .from(users)
@@ -128,7 +132,12 @@ export async function findUserByToken(db: Database, token: string): Promise<User
     .select({ ...userColumns, tokenId: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
-    .where(and(eq(apiTokens.tokenHash, sha256(token)), or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now))));
+    .where(
+      and(
+        eq(apiTokens.tokenHash, sha256(token)),
+        or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now)),
+      ),
+    );
   if (!row) return null;
   const { tokenId, lastUsedAt, ...user } = row;
   if (!lastUsedAt || now.getTime() - lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {

@@ -30,5 +30,7 @@ export function* batches<T>(rows: readonly T[], size = BATCH_ROWS): Generator<T[
  * which a program may well write into its metrics: it is dropped rather than failing a batch.
  */
 export function jsonText(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? v.replaceAll('\u0000', '') : v));
+  return JSON.stringify(value, (_key, v: unknown) =>
+    typeof v === 'string' ? v.replaceAll('\u0000', '') : v,
+  );
 }

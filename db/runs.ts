@@ -96,7 +96,10 @@ export async function applyRunChanges(
 function joiningByHash<T>(db: Database, statement: (tx: Database) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`set local enable_nestloop = off`);
-    return statement(tx);
+    const result = await statement(tx);
+    // Inside a caller's transaction (a savepoint here) the setting would outlive this statement.
+    await tx.execute(sql`reset enable_nestloop`);
+    return result;
   });
 }
 
@@ -148,7 +151,8 @@ export async function resetRunsForRerun(
   attempt: number,
 ): Promise<Array<[number, number]>> {
   const unfinished = states.filter((s) => !TERMINAL_RUN_STATES.includes(s));
-  if (unfinished.length > 0) throw new TypeError(`only finished runs can be rerun, not ${unfinished.join(', ')}`);
+  if (unfinished.length > 0)
+    throw new TypeError(`only finished runs can be rerun, not ${unfinished.join(', ')}`);
   if (states.length === 0) return [];
   const stateList = sql.join(
     states.map((s) => sql`${s}`),
@@ -201,7 +205,11 @@ export async function setRunMetrics(
 }
 
 /** Marks every run that has not finished as cancelled; returns how many. */
-export async function cancelUnfinishedRuns(db: Database, seriesId: string, reason = 'CANCELLED'): Promise<number> {
+export async function cancelUnfinishedRuns(
+  db: Database,
+  seriesId: string,
+  reason = 'CANCELLED',
+): Promise<number> {
   const cancelled = await db
     .update(runs)
     .set({ state: 'cancelled', reason, endedAt: new Date() })
@@ -222,4 +230,3 @@ export async function insertFiles(db: Database, seriesId: string, rows: readonly
         set run_index = excluded.run_index, size = excluded.size, sha256 = excluded.sha256`);
   }
 }
-

@@ -32,7 +32,13 @@ test('passwords: scrypt hashes that verify only the right password', async () =>
   // Salted: the same password hashes differently each time.
   assert.notEqual(await hashPassword('correct horse'), stored);
   // Not a hash we wrote, or tampered with: refused, not thrown.
-  for (const bad of ['', 'plain', 'bcrypt$x', stored.replace('$32768$', '$1000$'), stored.replace('$32768$', '$1073741824$')]) {
+  for (const bad of [
+    '',
+    'plain',
+    'bcrypt$x',
+    stored.replace('$32768$', '$1000$'),
+    stored.replace('$32768$', '$1073741824$'),
+  ]) {
     assert.equal(await verifyPassword('correct horse', bad), false, bad);
   }
 });
@@ -52,7 +58,10 @@ for (const kind of backends) {
         assert.match(ada.id, /^[0-9a-z]{12}$/);
         assert.equal(ada.role, 'member');
         await createUser(db, { name: 'robot', role: 'member' });
-        await assert.rejects(createUser(db, { name: 'ada', password: 'x', role: 'admin' }), DuplicateNameError);
+        await assert.rejects(
+          createUser(db, { name: 'ada', password: 'x', role: 'admin' }),
+          DuplicateNameError,
+        );
 
         assert.deepEqual(await authenticatePassword(db, 'ada', 'lovelace'), ada);
         assert.equal(await authenticatePassword(db, 'ada', 'wrong'), null);
@@ -165,7 +174,9 @@ for (const kind of backends) {
     test('bootstrap: no admin named admin any more, the token is not given to anyone', () =>
       withDatabase(kind, async ({ db }) => {
         await createUser(db, { name: 'ada', role: 'admin' });
-        assert.deepEqual(await bootstrapAdmin(db, { token: 'some-operator-token-xyz0123' }), { created: false });
+        assert.deepEqual(await bootstrapAdmin(db, { token: 'some-operator-token-xyz0123' }), {
+          created: false,
+        });
         assert.equal(await findUserByToken(db, 'some-operator-token-xyz0123'), null);
       }));
   });

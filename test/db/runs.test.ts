@@ -57,13 +57,20 @@ test('batches cover every row once, in order', () => {
 
 for (const kind of backends) {
   describe(`runs on ${kind}`, () => {
-    test('inserts 100,000 runs in batches, once', () =>
+    test('inserts 100,000 runs and applies their changes in batches, once', () =>
       withDatabase(kind, async ({ db }) => {
         const seriesId = await insertSeries(db, 100_000);
         const rows = newRuns(100_000);
         await insertRuns(db, seriesId, rows);
         const counts = await countRunsByState(db, seriesId);
-        assert.deepEqual(counts, { pending: 100_000, queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 });
+        assert.deepEqual(counts, {
+          pending: 100_000,
+          queued: 0,
+          running: 0,
+          succeeded: 0,
+          failed: 0,
+          cancelled: 0,
+        });
         // A retried activity inserts again: nothing changes, nothing fails.
         await insertRuns(db, seriesId, rows.slice(99_000));
         assert.equal((await countRunsByState(db, seriesId)).pending, 100_000);
@@ -71,22 +78,28 @@ for (const kind of backends) {
         assert.equal(last.dir, '099999_x=99999');
         assert.deepEqual(last.params, { x: '99999', label: 'a "quoted" value' });
         assert.equal(last.attempt, 1);
-      }));
 
-    test('applies changes of 100,000 runs in batches', () =>
-      withDatabase(kind, async ({ db }) => {
-        const seriesId = await insertSeries(db, 100_000);
-        await insertRuns(db, seriesId, newRuns(100_000));
-        const changes: RunChange[] = Array.from({ length: 100_000 }, (_, index) =>
-          index % 10 === 0
-            ? { index, state: 'failed', exitCode: 1, reason: 'TIMEOUT' }
-            : { index, state: 'succeeded', exitCode: 0 },
-        );
-        assert.equal(await applyRunChanges(db, seriesId, changes, 1), 100_000);
-        const counts = await countRunsByState(db, seriesId);
-        assert.equal(counts.succeeded, 90_000);
-        assert.equal(counts.failed, 10_000);
+        // Every fourth run finishes: more changes than one batch, spread over the series.
+        const changes: RunChange[] = rows
+          .filter((r) => r.index % 4 === 0)
+          .map(({ index }) =>
+            index % 20 === 0
+              ? { index, state: 'failed', exitCode: 1, reason: 'TIMEOUT' }
+              : { index, state: 'succeeded', exitCode: 0 },
+          );
+        assert.ok(changes.length > BATCH_ROWS);
+        assert.equal(await applyRunChanges(db, seriesId, changes, 1), 25_000);
+        assert.deepEqual(await countRunsByState(db, seriesId), {
+          pending: 75_000,
+          queued: 0,
+          running: 0,
+          succeeded: 20_000,
+          failed: 5_000,
+          cancelled: 0,
+        });
         assert.equal(await applyRunChanges(db, seriesId, changes, 1), 0);
+        assert.equal((await runRow(db, seriesId, 99_980)).reason, 'TIMEOUT');
+        assert.equal((await runRow(db, seriesId, 99_981)).state, 'pending');
       }));
 
     test('changes move runs forward only, and are idempotent', () =>
@@ -134,7 +147,10 @@ for (const kind of backends) {
           failed: 1,
           cancelled: 0,
         });
-        await assert.rejects(applyRunChanges(db, seriesId, [{ index: 3, state: 'lost' as never }], 1), TypeError);
+        await assert.rejects(
+          applyRunChanges(db, seriesId, [{ index: 3, state: 'lost' as never }], 1),
+          TypeError,
+        );
       }));
 
     test('rerun resets finished runs under a new attempt and answers their ranges', () =>
@@ -188,7 +204,15 @@ for (const kind of backends) {
       withDatabase(kind, async ({ db }) => {
         const seriesId = await insertSeries(db, 3);
         await insertRuns(db, seriesId, newRuns(3));
-        await applyRunChanges(db, seriesId, [{ index: 0, state: 'succeeded', exitCode: 0 }, { index: 1, state: 'running' }], 1);
+        await applyRunChanges(
+          db,
+          seriesId,
+          [
+            { index: 0, state: 'succeeded', exitCode: 0 },
+            { index: 1, state: 'running' },
+          ],
+          1,
+        );
         assert.equal(await cancelUnfinishedRuns(db, seriesId), 2);
         assert.deepEqual(await statesOf(db, seriesId), ['succeeded', 'cancelled', 'cancelled']);
         assert.equal(await cancelUnfinishedRuns(db, seriesId), 0);
@@ -223,7 +247,9 @@ for (const kind of backends) {
           { runIndex: 1, path: 'runs/000001_x=1/out.txt', size: 1, sha256: sha('c') },
           { runIndex: 1, path: 'runs/000001_x=1/out.txt', size: 5_000_000_000, sha256: sha('d') },
         ]);
-        await insertFiles(db, seriesId, [{ runIndex: 0, path: 'runs/000000_x=0/out.txt', size: 11, sha256: sha('e') }]);
+        await insertFiles(db, seriesId, [
+          { runIndex: 0, path: 'runs/000000_x=0/out.txt', size: 11, sha256: sha('e') },
+        ]);
         const rows = await db
           .select({ path: files.path, runIndex: files.runIndex, size: files.size, sha256: files.sha256 })
           .from(files)
