@@ -5,7 +5,7 @@
 // counts, since other work on a shared machine only ever adds time. Prints times and peak
 // memory, then the JSON line of the design.
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -48,6 +48,8 @@ t_end = 5000
 output_every = 10
 `;
 
+/** `rm -rf`: far faster than a recursive fs.rm on 100,000 directories, and outside our heap. */
+const removeTree = (dir: string) => run('rm', ['-rf', '--', dir]);
 const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 const peakRss = () => process.resourceUsage().maxRSS * 1024;
 
@@ -63,12 +65,14 @@ async function main(): Promise<void> {
     let archiveBytes = 0;
     let files = 0;
     const rssBefore = peakRss();
+    let rssAfter = rssBefore;
 
     for (let round = 0; round < rounds; round++) {
       const oursDir = path.join(root, `ours-${round}`);
       const t0 = performance.now();
       await stageChunk(transport, oursDir, sweep, 'config.ini', { offset: 0, length: n });
       oursTimes.push((performance.now() - t0) / 1000);
+      if (round === 0) rssAfter = peakRss();
 
       if (round === 0) {
         // The baseline archive holds exactly the files we wrote, without directory entries
@@ -80,15 +84,14 @@ async function main(): Promise<void> {
         files = Number((await run('bash', ['-c', count, 'bench', oursDir])).stdout);
         if (files !== n) throw new Error(`staged ${files} configs, wanted ${n}`);
       }
-      await rm(oursDir, { recursive: true, force: true });
+      await removeTree(oursDir);
 
       const baseDir = path.join(root, `baseline-${round}`);
       const t1 = performance.now();
       await run('bash', ['-c', 'mkdir -p "$1" && tar -xf "$2" -C "$1"', 'bench', baseDir, archive]);
       baselineTimes.push((performance.now() - t1) / 1000);
-      await rm(baseDir, { recursive: true, force: true });
+      await removeTree(baseDir);
     }
-    const rssAfter = peakRss();
     const oursS = Math.min(...oursTimes);
     const baselineS = Math.min(...baselineTimes);
     const list = (times: number[]) => times.map((t) => t.toFixed(2)).join(', ');
@@ -115,7 +118,7 @@ async function main(): Promise<void> {
       }),
     );
   } finally {
-    await rm(root, { recursive: true, force: true });
+    await removeTree(root);
   }
 }
 
