@@ -11,6 +11,7 @@ import { ApiError, createErrorHandler } from './errors.ts';
 import { applicationRoutes } from './routes/applications.ts';
 import { healthRoutes } from './routes/health.ts';
 import { hostRoutes } from './routes/hosts.ts';
+import { packageRoutes } from './routes/packages.ts';
 import { seriesActionRoutes } from './routes/series-actions.ts';
 import { seriesEventRoutes } from './routes/series-events.ts';
 import { seriesRunRoutes } from './routes/series-runs.ts';
@@ -73,18 +74,20 @@ export function createApp(deps: ApiDeps): Hono<AppEnv> {
 
   app.route('/healthz', healthRoutes(deps));
 
-  app.use(
-    `${API_PREFIX}/*`,
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new ApiError(413, 'too_large', `request body larger than ${MAX_BODY_BYTES} bytes`);
-      },
-    }),
-    loadUser(deps.db),
+  // Packages stream to disk under their own, larger limit (api/series/packages.ts).
+  const jsonLimit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new ApiError(413, 'too_large', `request body larger than ${MAX_BODY_BYTES} bytes`);
+    },
+  });
+  app.use(`${API_PREFIX}/*`, (c, next) =>
+    c.req.path === `${API_PREFIX}/packages` ? next() : jsonLimit(c, next),
   );
+  app.use(`${API_PREFIX}/*`, loadUser(deps.db));
   app.route(`${API_PREFIX}/session`, sessionRoutes(deps));
   app.route(`${API_PREFIX}/sweeps`, sweepRoutes(deps));
+  app.route(`${API_PREFIX}/packages`, packageRoutes(deps));
   app.route(`${API_PREFIX}/series`, seriesRoutes(deps));
   app.route(`${API_PREFIX}/series`, seriesActionRoutes(deps));
   app.route(`${API_PREFIX}/series`, seriesRunRoutes(deps));

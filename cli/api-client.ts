@@ -58,13 +58,17 @@ export class ApiClient {
   async raw(method: string, route: string, body?: unknown): Promise<Response> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.credentials.token) headers.authorization = `Bearer ${this.credentials.token}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    const binary = body instanceof Uint8Array;
+    if (body !== undefined)
+      headers['content-type'] = binary ? 'application/octet-stream' : 'application/json';
     let response: Response;
     try {
       response = await fetch(`${this.credentials.url}${route}`, {
         method,
         headers,
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        ...(body !== undefined
+          ? { body: binary ? new Blob([body as Uint8Array<ArrayBuffer>]) : JSON.stringify(body) }
+          : {}),
       });
     } catch (error) {
       throw new CliInputError(

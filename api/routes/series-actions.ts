@@ -187,6 +187,8 @@ export function seriesActionRoutes(deps: ApiDeps) {
         tags: overrides.tags ?? source.tags,
         resources: overrides.resources ?? source.resources,
         parentId: source.id,
+        // The clone runs on the same inputs: the package stays where the parent's is.
+        packagePath: source.packagePath ?? undefined,
       });
       return c.json({ ...created, parentId: source.id }, 201);
     },

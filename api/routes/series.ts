@@ -18,6 +18,7 @@ import {
   TagsSchema,
 } from '../schemas.ts';
 import { createSeries } from '../series/create.ts';
+import { packageForSeries } from '../series/packages.ts';
 import { SeriesSchema, SeriesSummarySchema, seriesJson, seriesSummaryJson } from '../series/json.ts';
 import { countRuns, getSeries, listSeries } from '../series/query.ts';
 
@@ -29,6 +30,12 @@ export const CreateSeriesBody = z
     description: DescriptionSchema.optional(),
     tags: TagsSchema.optional(),
     resources: ResourcesSchema.optional(),
+    package: z
+      .string()
+      .optional()
+      .openapi({
+        description: 'Id of an uploaded package (POST /api/v1/packages) to unpack into the series directory',
+      }),
   })
   .openapi('NewSeries');
 
@@ -91,8 +98,10 @@ export function seriesRoutes(deps: ApiDeps) {
       },
     }),
     async (c) => {
-      const body = c.req.valid('json');
-      const created = await createSeries(deps, currentUser(c), body);
+      const { package: packageId, ...body } = c.req.valid('json');
+      const user = currentUser(c);
+      const packagePath = packageId ? await packageForSeries(deps.storageDir, user, packageId) : undefined;
+      const created = await createSeries(deps, user, { ...body, packagePath });
       return c.json(created, 201);
     },
   );

@@ -19,6 +19,8 @@ export interface NewSeries {
   tags?: string[] | undefined;
   resources?: Resources | undefined;
   parentId?: string | undefined;
+  /** An uploaded package's file (see packages.ts), unpacked into the series directory. */
+  packagePath?: string | undefined;
 }
 
 export interface CreatedSeries {
@@ -62,6 +64,7 @@ export async function createSeries(deps: ApiDeps, owner: AuthUser, input: NewSer
     state: 'staging',
     workflowId,
     parentId: input.parentId ?? null,
+    packagePath: input.packagePath ?? null,
   });
 
   // The row is committed before the workflow starts, so its first activity finds it; if the

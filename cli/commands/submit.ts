@@ -1,5 +1,6 @@
 // `tuplet submit FILE --app A --host H [--wait]`: launch a series through the HTTP API.
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { ApiClient } from '../api-client.ts';
 import { CliInputError } from '../errors.ts';
@@ -18,6 +19,7 @@ interface SubmitOptions {
   account?: string;
   qos?: string;
   sbatch: string[];
+  package?: string;
   wait?: boolean;
   json?: boolean;
 }
@@ -50,6 +52,7 @@ export function registerSubmit(program: Command): void {
         .argParser(collect)
         .default([]),
     )
+    .option('-p, --package <file>', 'input files (zip, tar or tar.gz) unpacked into the series directory')
     .option('-w, --wait', 'follow the series with a progress bar until it ends')
     .option('--json', 'print JSON instead of text')
     .addHelpText(
@@ -77,6 +80,7 @@ Exit code: 0 when submitted (with --wait: when every run succeeded), 1 when runs
         }).filter(([, v]) => v !== undefined),
       );
       const client = await ApiClient.fromEnvironment();
+      const packageId = options.package ? await uploadPackage(client, options.package) : undefined;
       const created = await client.request<{ id: string; workflowId: string; count: number }>(
         'POST',
         '/api/v1/series',
@@ -87,6 +91,7 @@ Exit code: 0 when submitted (with --wait: when every run succeeded), 1 when runs
           ...(options.description ? { description: options.description } : {}),
           ...(options.tag.length ? { tags: options.tag } : {}),
           ...(Object.keys(resources).length ? { resources } : {}),
+          ...(packageId ? { package: packageId } : {}),
         },
       );
       if (!options.wait) {
@@ -102,4 +107,13 @@ Exit code: 0 when submitted (with --wait: when every run succeeded), 1 when runs
       process.stdout.write(options.json ? `${JSON.stringify(final)}\n` : `${summarize(final)}\n`);
       if (final.state !== 'completed') process.exitCode = 1;
     });
+}
+
+async function uploadPackage(client: ApiClient, file: string): Promise<string> {
+  const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
+    throw new CliInputError(`cannot read ${file}: ${error.code ?? error.message}`);
+  });
+  const name = encodeURIComponent(path.basename(file));
+  const response = await client.raw('POST', `/api/v1/packages?name=${name}`, bytes);
+  return ((await response.json()) as { id: string }).id;
 }

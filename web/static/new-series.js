@@ -154,28 +154,32 @@
     launchError.hidden = true;
     try {
       const pkg = document.getElementById('package').files?.[0];
-      let created;
+      // A package goes up first (checked on arrival), then the series refers to it by id.
+      let packageId;
       if (pkg) {
-        const data = new FormData();
-        data.set('series', JSON.stringify(body()));
-        data.set('package', pkg);
-        const res = await fetch('/api/v1/series', {
+        const res = await fetch(`/api/v1/packages?name=${encodeURIComponent(pkg.name)}`, {
           method: 'POST',
-          body: data,
-          headers: { 'X-CSRF-Token': window.tuplet.csrf, Accept: 'application/json' },
+          body: pkg,
+          headers: {
+            'X-CSRF-Token': window.tuplet.csrf,
+            Accept: 'application/json',
+            'Content-Type': 'application/octet-stream',
+          },
         });
-        created = await res.json();
+        const uploaded = await res.json();
         if (!res.ok)
-          throw Object.assign(new Error(created?.error?.message ?? res.statusText), { data: created });
+          throw Object.assign(new Error(uploaded?.error?.message ?? res.statusText), { data: uploaded });
+        packageId = uploaded.id;
+      }
+      const withPackage = (fields) => (packageId ? { ...fields, package: packageId } : fields);
+      let created;
+      const from = document.getElementById('from').value;
+      if (from && !packageId) {
+        // A clone records its parent (and keeps its package); fields left empty here are cleared.
+        const overrides = { description: '', tags: [], resources: {}, ...body() };
+        created = await api('POST', `/api/v1/series/${encodeURIComponent(from)}/clone`, overrides);
       } else {
-        const from = document.getElementById('from').value;
-        if (from) {
-          // A clone records its parent; fields left empty here are cleared, not inherited.
-          const overrides = { description: '', tags: [], resources: {}, ...body() };
-          created = await api('POST', `/api/v1/series/${encodeURIComponent(from)}/clone`, overrides);
-        } else {
-          created = await api('POST', '/api/v1/series', body());
-        }
+        created = await api('POST', '/api/v1/series', withPackage(body()));
       }
       location.href = `/series/${encodeURIComponent(created.id)}`;
     } catch (err) {
