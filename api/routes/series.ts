@@ -30,12 +30,9 @@ export const CreateSeriesBody = z
     description: DescriptionSchema.optional(),
     tags: TagsSchema.optional(),
     resources: ResourcesSchema.optional(),
-    package: z
-      .string()
-      .optional()
-      .openapi({
-        description: 'Id of an uploaded package (POST /api/v1/packages) to unpack into the series directory',
-      }),
+    package: z.string().optional().openapi({
+      description: 'Id of an uploaded package (POST /api/v1/packages) to unpack into the series directory',
+    }),
   })
   .openapi('NewSeries');
 
