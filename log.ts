@@ -7,6 +7,9 @@ export function createLogger(level: string, name = 'tuplet'): Logger {
   return pino({
     name,
     level,
-    redact: { paths: ['*.password', '*.token', '*.authorization', 'password', 'token'], censor: '[redacted]' },
+    redact: {
+      paths: ['*.password', '*.token', '*.authorization', 'password', 'token'],
+      censor: '[redacted]',
+    },
   });
 }

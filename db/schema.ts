@@ -1,15 +1,6 @@
 // The database schema (drizzle). One schema for PostgreSQL and PGlite; migrations in db/migrations.
 
-import {
-  bigint,
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-} from 'drizzle-orm/pg-core';
+import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import type { Resources } from '../hosts/executor.ts';
 import type { RunState, SeriesState } from '../workflows/shared.ts';
 
@@ -149,7 +140,10 @@ export const runs = pgTable(
     endedAt: timestamp('ended_at', { withTimezone: true }),
     metrics: jsonb('metrics').$type<Record<string, unknown>>(),
   },
-  (t) => [primaryKey({ columns: [t.seriesId, t.index] }), index('runs_series_state_idx').on(t.seriesId, t.state)],
+  (t) => [
+    primaryKey({ columns: [t.seriesId, t.index] }),
+    index('runs_series_state_idx').on(t.seriesId, t.state),
+  ],
 );
 
 export const files = pgTable(
@@ -165,9 +159,5 @@ export const files = pgTable(
     size: bigint('size', { mode: 'number' }).notNull(),
     sha256: text('sha256').notNull(),
   },
-  (t) => [
-    primaryKey({ columns: [t.seriesId, t.path] }),
-    index('files_run_idx').on(t.seriesId, t.runIndex),
-  ],
+  (t) => [primaryKey({ columns: [t.seriesId, t.path] }), index('files_run_idx').on(t.seriesId, t.runIndex)],
 );
-
