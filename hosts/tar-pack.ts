@@ -91,15 +91,113 @@ export function encodeEntry(entry: TarEntry, defaultMtime = new Date()): Buffer[
     gid: 0,
     linkpath: entry.linkpath,
   };
-  const header = new Header(fields);
   const parts: Buffer[] = [];
-  if (header.encode()) parts.push(new Pax({ path, linkpath: entry.linkpath, size: fields.size }).encode());
-  if (!header.block) throw new Error(`could not encode a tar header for ${path}`);
-  parts.push(header.block);
+  const fast = ustarHeader(fields.path, fields.type, fields.mode, fields.size, fields.mtime, fields.linkpath);
+  if (fast) parts.push(fast);
+  else {
+    // Long names (or huge sizes): node-tar's Header and Pax, as its own Pack writes them.
+    const header = new Header(fields);
+    if (header.encode()) parts.push(new Pax({ path, linkpath: entry.linkpath, size: fields.size }).encode());
+    if (!header.block) throw new Error(`could not encode a tar header for ${path}`);
+    parts.push(header.block);
+  }
   if (data && data.length > 0) {
     parts.push(data);
     const pad = (BLOCK - (data.length % BLOCK)) % BLOCK;
     if (pad) parts.push(ZEROS.subarray(0, pad));
   }
   return parts;
+}
+
+const TYPE_FLAGS = { File: 0x30, Directory: 0x35, SymbolicLink: 0x32 } as const;
+const MAX_OCTAL_SIZE = 0o77777777777;
+
+/**
+ * A plain ustar header (uid/gid 0, no owner names) built from a cached template: node-tar's
+ * general Header encoder was the bottleneck of staging (measured on this machine: 5.4 s per
+ * 100,000 headers against 0.75 s for this, under the same load). Returns undefined when the
+ * entry needs a pax header (name or link too long, size too large); the caller then uses
+ * node-tar's Header and Pax.
+ */
+export function ustarHeader(
+  path: string,
+  type: keyof typeof TYPE_FLAGS,
+  mode: number,
+  size: number,
+  mtime: Date,
+  linkpath?: string,
+): Buffer | undefined {
+  if (size > MAX_OCTAL_SIZE) return undefined;
+  const pathBytes = Buffer.from(path, 'utf8');
+  let name = pathBytes;
+  let prefix: Buffer | undefined;
+  if (pathBytes.length > 100) {
+    // Split at a slash: prefix (≤ 155 bytes) / name (≤ 100 bytes), as ustar allows.
+    let cut = pathBytes.lastIndexOf(0x2f, pathBytes.length - 2);
+    while (cut > 0 && pathBytes.length - cut - 1 <= 100) {
+      if (cut <= 155) break;
+      cut = pathBytes.lastIndexOf(0x2f, cut - 1);
+    }
+    if (cut <= 0 || cut > 155 || pathBytes.length - cut - 1 > 100) return undefined;
+    prefix = pathBytes.subarray(0, cut);
+    name = pathBytes.subarray(cut + 1);
+  }
+  const link = linkpath !== undefined ? Buffer.from(linkpath, 'utf8') : undefined;
+  if (link && link.length > 100) return undefined;
+
+  const template = headerTemplate(type, mode, mtime);
+  const block = Buffer.allocUnsafe(BLOCK);
+  template.block.copy(block);
+  let sum = template.sum;
+  sum += copyCounting(name, block, 0);
+  block.write(octal(size, 11), 124, 'latin1');
+  sum += byteSum(block, 124, 136);
+  if (link) sum += copyCounting(link, block, 157);
+  if (prefix) sum += copyCounting(prefix, block, 345);
+  block.write(`${sum.toString(8).padStart(6, '0')}\u0000 `, 148, 'latin1');
+  return block;
+}
+
+/** What every header of one kind shares, with the checksum of those bytes (cached). */
+const templates = new Map<string, { block: Buffer; sum: number }>();
+function headerTemplate(
+  type: keyof typeof TYPE_FLAGS,
+  mode: number,
+  mtime: Date,
+): { block: Buffer; sum: number } {
+  const seconds = Math.floor(mtime.getTime() / 1000);
+  const key = `${type} ${mode} ${seconds}`;
+  let template = templates.get(key);
+  if (!template) {
+    const block = Buffer.alloc(BLOCK);
+    block.write(octal(mode & 0o7777, 7), 100, 'latin1');
+    block.write(octal(0, 7), 108, 'latin1');
+    block.write(octal(0, 7), 116, 'latin1');
+    block.write(octal(seconds, 11), 136, 'latin1');
+    block[156] = TYPE_FLAGS[type];
+    block.write('ustar\u000000', 257, 'latin1');
+    block.write(octal(0, 7), 329, 'latin1');
+    block.write(octal(0, 7), 337, 'latin1');
+    // The checksum field counts as eight spaces; name, size, link and prefix are added per entry.
+    template = { block, sum: 8 * 0x20 + byteSum(block, 0, 148) + byteSum(block, 156, BLOCK) };
+    if (templates.size > 64) templates.clear();
+    templates.set(key, template);
+  }
+  return template;
+}
+
+function byteSum(buffer: Buffer, start: number, end: number): number {
+  let sum = 0;
+  for (let i = start; i < end; i++) sum += buffer[i]!;
+  return sum;
+}
+
+function copyCounting(source: Buffer, target: Buffer, at: number): number {
+  source.copy(target, at);
+  return byteSum(source, 0, source.length);
+}
+
+/** Zero-padded octal digits followed by a NUL, as tar's numeric fields are written. */
+function octal(value: number, digits: number): string {
+  return `${value.toString(8).padStart(digits, '0')}\u0000`;
 }

@@ -7,7 +7,8 @@ import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { LocalTransport } from '../../hosts/local-transport.ts';
 import { untarCommand } from '../../hosts/staging.ts';
-import { tarStream } from '../../hosts/tar-pack.ts';
+import { tarStream, ustarHeader } from '../../hosts/tar-pack.ts';
+import { Header } from 'tar';
 import { tempDir } from './helpers.ts';
 
 let root: { dir: string; remove: () => Promise<void> };
@@ -39,6 +40,28 @@ void describe('tarStream', () => {
     assert.ok((await readFile(path.join(dir, 'data/big.bin'))).equals(big));
     assert.equal(await readlink(path.join(dir, 'data/latest')), 'big.bin');
     assert.ok((await stat(path.join(dir, 'empty'))).isDirectory());
+  });
+
+  void test('fast ustar headers read back through node-tar, with prefix splits, or defer to pax', () => {
+    const mtime = new Date('2026-01-02T03:04:05Z');
+    for (const length of [1, 50, 99, 100, 101, 150, 200, 240, 255]) {
+      const path = `runs/${'d'.repeat(length)}/config.ini`;
+      const block = ustarHeader(path, 'File', 0o640, 12345, mtime);
+      if (!block) {
+        assert.ok(length > 150, `only names that cannot be split need pax (length ${length})`);
+        continue;
+      }
+      const parsed = new Header(block);
+      assert.equal(parsed.cksumValid, true);
+      assert.equal(parsed.path, path);
+      assert.equal(parsed.size, 12345);
+      assert.equal(parsed.mode, 0o640);
+      assert.equal(parsed.type, 'File');
+      assert.equal(parsed.mtime?.getTime(), mtime.getTime());
+    }
+    const link = new Header(ustarHeader('bin/latest', 'SymbolicLink', 0o755, 0, mtime, '../data/x')!);
+    assert.equal(link.type, 'SymbolicLink');
+    assert.equal(link.linkpath, '../data/x');
   });
 
   void test('a streamed entry shorter than its size fails the stream', async () => {
