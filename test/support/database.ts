@@ -8,13 +8,17 @@
 // Shared per test file and cleaned up after it: one PostgreSQL server (started on first use)
 // holding a migrated template database that each test copies, and a few PGlite instances
 // that are emptied between tests (opening a PGlite takes seconds; emptying it, milliseconds).
+import { createHash } from 'node:crypto';
+import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { after } from 'node:test';
 import { PGlite } from '@electric-sql/pglite';
 import { getTableName, is, sql } from 'drizzle-orm';
 import { PgTable } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import postgres from 'postgres';
-import { attachPglite, openDatabase, type DatabaseHandle } from '../../db/client.ts';
+import { attachPglite, MIGRATIONS_FOLDER, openDatabase, type DatabaseHandle } from '../../db/client.ts';
 import { newId } from '../../db/ids.ts';
 import * as schema from '../../db/schema.ts';
 import { startPostgres, type PostgresServer } from './postgres.ts';
@@ -47,6 +51,43 @@ const tableNames = Object.values(schema)
   .filter((value) => is(value, PgTable))
   .map((table) => `"${getTableName(table)}"`);
 
+/**
+ * A new in-memory PGlite runs initdb, which takes seconds; loading a saved, migrated data
+ * directory takes a fraction. The copy is kept in the temp dir under a name that changes with
+ * the migrations and the PGlite version, and the migrator still runs (a no-op when current).
+ */
+async function openMigratedPglite(): Promise<PGlite> {
+  const cache = path.join(os.tmpdir(), `tuplet-pglite-${await pgliteCacheKey()}.tar`);
+  const saved = await readFile(cache).catch(() => undefined);
+  if (saved) {
+    const client = new PGlite({ loadDataDir: new Blob([saved]) });
+    try {
+      await attachPglite(client);
+      return client;
+    } catch {
+      await rm(cache, { force: true }); // unusable: make a new one
+    }
+  }
+  const client = new PGlite();
+  await attachPglite(client);
+  const dump = await client.dumpDataDir('none');
+  const partial = `${cache}.${process.pid}`;
+  await writeFile(partial, Buffer.from(await dump.arrayBuffer()));
+  await rename(partial, cache);
+  return client;
+}
+
+async function pgliteCacheKey(): Promise<string> {
+  const hash = createHash('sha256');
+  hash.update(
+    await readFile(new URL('../../node_modules/@electric-sql/pglite/package.json', import.meta.url)),
+  );
+  for (const name of (await readdir(MIGRATIONS_FOLDER)).sort()) {
+    if (name.endsWith('.sql')) hash.update(name).update(await readFile(path.join(MIGRATIONS_FOLDER, name)));
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
 class PglitePool {
   #all: PGlite[] = [];
   #free: PGlite[] = [];
@@ -70,10 +111,8 @@ class PglitePool {
 
   async #create(): Promise<PGlite> {
     if (!this.#first) {
-      // The first instance is opened (and migrated) the way the application opens it.
-      const client = new PGlite();
-      this.#first = attachPglite(client).then(() => client);
-      await this.#first;
+      this.#first = openMigratedPglite();
+      const client = await this.#first;
       this.#all.push(client);
       return client;
     }
@@ -92,6 +131,8 @@ class PglitePool {
 
 class PostgresDatabases {
   #server: Promise<{ server: PostgresServer; admin: postgres.Sql; template: string }> | undefined;
+  /** Databases not closed yet: stop() closes them, whatever order the after() hooks run in. */
+  #open = new Set<() => Promise<void>>();
 
   async create(): Promise<TestDatabase> {
     const { server, admin, template } = await (this.#server ??= this.#start());
@@ -99,17 +140,13 @@ class PostgresDatabases {
     await admin.unsafe(`create database ${name} template ${template}`);
     const url = withDatabaseName(server.url, name);
     const handle = await openDatabase({ url });
-    let dropped = false;
-    return {
-      ...handle,
-      url,
-      close: async () => {
-        if (dropped) return;
-        dropped = true;
-        await handle.close();
-        await admin.unsafe(`drop database if exists ${name} with (force)`);
-      },
+    const close = async () => {
+      if (!this.#open.delete(close)) return; // closed already, or by stop()
+      await handle.close();
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
     };
+    this.#open.add(close);
+    return { ...handle, url, close };
   }
 
   async #start() {
@@ -130,8 +167,13 @@ class PostgresDatabases {
 
   async stop(): Promise<void> {
     if (!this.#server) return;
-    const { server, admin, template } = await this.#server;
+    for (const close of [...this.#open]) await close();
+    const starting = this.#server;
     this.#server = undefined;
+    // A start that failed has cleaned up after itself (and its test reported the error).
+    const started = await starting.catch(() => undefined);
+    if (!started) return;
+    const { server, admin, template } = started;
     await admin.unsafe(`drop database if exists ${template} with (force)`);
     await admin.end();
     await server.stop();
