@@ -52,11 +52,15 @@ export async function followSeries(client: ApiClient, id: string, showBar: boole
   });
   const done = (s: SeriesView) => s.counts.succeeded + s.counts.failed + s.counts.cancelled;
   bar?.start(series.count, done(series), payload(series));
+  // Without a terminal, a line each time something changed (logs stay short).
+  let last = '';
   while (!isFinal(series)) {
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     series = await client.request<SeriesView>('GET', `/api/v1/series/${id}`);
     bar?.update(done(series), payload(series));
-    if (!bar) process.stderr.write(`${summarize(series)}\n`);
+    const line = summarize(series);
+    if (!bar && line !== last) process.stderr.write(`${line}\n`);
+    last = line;
   }
   bar?.stop();
   return series;
