@@ -1,4 +1,4 @@
-/* global document, window, location, setTimeout, clearTimeout, FormData, fetch */
+/* global document, window, location, setTimeout, clearTimeout, fetch */
 // The new-series form: line numbers for the INI editor, a live preview from
 // POST /api/v1/sweeps/preview as you type (errors pinned to their line), resources shown for
 // what the chosen host supports, and the launch (POST /api/v1/series) → the series page.
