@@ -69,6 +69,9 @@ async function main(): Promise<void> {
 
     for (let round = 0; round < rounds; round++) {
       const oursDir = path.join(root, `ours-${round}`);
+      // Both sides start with no dirty pages of the previous step pending: writeback of 100,000
+      // files removed or created just before otherwise lands in whichever step comes next.
+      await run('sync', []);
       const t0 = performance.now();
       await stageChunk(transport, oursDir, sweep, 'config.ini', { offset: 0, length: n });
       oursTimes.push((performance.now() - t0) / 1000);
@@ -87,6 +90,7 @@ async function main(): Promise<void> {
       await removeTree(oursDir);
 
       const baseDir = path.join(root, `baseline-${round}`);
+      await run('sync', []);
       const t1 = performance.now();
       await run('bash', ['-c', 'mkdir -p "$1" && tar -xf "$2" -C "$1"', 'bench', baseDir, archive]);
       baselineTimes.push((performance.now() - t1) / 1000);
