@@ -2,7 +2,8 @@
 // from the POST to the last run recorded, against `xargs -P 2` running the same N commands
 // in the same process. Also reports orchestration CPU per tuple and the stack's peak memory.
 import { execFileSync, spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { hosts } from '../db/schema.ts';
 import { startTemporal } from '../test/support/temporal.ts';
@@ -28,6 +29,30 @@ async function procStats(pid: number): Promise<{ cpu: number; rssMb: number }> {
   const ticks = Number(stat[11]) + Number(stat[12]);
   const rssPages = Number(stat[21]);
   return { cpu: ticks / 100, rssMb: (rssPages * 4096) / 2 ** 20 };
+}
+
+/**
+ * Where the time went, from file times on the host (nanosecond mtimes): POST → the runner
+ * started, → the first run started, → the last exit file, → the series recorded.
+ */
+async function timeline(seriesDir: string, postedAt: number, recordedAt: number) {
+  const mtime = async (file: string) => (await stat(file)).mtimeMs;
+  const runs = path.join(seriesDir, 'runs');
+  let firstStart = Infinity;
+  let lastExit = 0;
+  for (const dir of await readdir(runs)) {
+    const meta = path.join(runs, dir, '.tuplet');
+    firstStart = Math.min(firstStart, await mtime(path.join(meta, 'started')));
+    lastExit = Math.max(lastExit, await mtime(path.join(meta, 'exit')));
+  }
+  const runnerStart = await mtime(path.join(seriesDir, '.tuplet', 'chunk-0.pid'));
+  const s = (ms: number) => +(ms / 1000).toFixed(3);
+  return {
+    post_to_runner_s: s(runnerStart - postedAt),
+    runner_to_first_run_s: s(firstStart - runnerStart),
+    first_run_to_last_exit_s: s(lastExit - firstStart),
+    last_exit_to_recorded_s: s(recordedAt - lastExit),
+  };
 }
 
 async function baseline(): Promise<number> {
@@ -63,6 +88,7 @@ try {
       );
   }, 200);
   const start = performance.now();
+  const postedAt = Date.now();
   const created = await stack.request<{ id: string }>('POST', '/api/v1/series', {
     application: 'bench-sleep',
     host: 'local',
@@ -78,6 +104,7 @@ try {
     30 * 60_000,
   );
   const oursS = (performance.now() - start) / 1000;
+  const phases = await timeline(path.join(stack.dataDir, 'work', created.body.id), postedAt, Date.now());
   clearInterval(sampler);
   const cpu = process.cpuUsage(cpuBefore);
   const orchestrationCpuS = (cpu.user + cpu.system) / 1e6;
@@ -85,6 +112,7 @@ try {
 
   process.stdout.write(
     `local: ${n} runs of "${program}" with 2 slots: ours ${oursS.toFixed(2)} s, xargs -P 2 ${baselineS.toFixed(2)} s\n` +
+      `timeline: ${JSON.stringify(phases)}\n` +
       `orchestration CPU (API + workers + PGlite, this process): ${orchestrationCpuS.toFixed(2)} s = ${((orchestrationCpuS / n) * 1000).toFixed(2)} ms per tuple; peak RSS ${peakRssMb.toFixed(0)} MB\n`,
   );
   process.stdout.write(
@@ -99,6 +127,7 @@ try {
       peak_rss_mb: Math.round(peakRssMb),
       peak_temporal_rss_mb: Math.round(peakTemporalMb),
       temporal_cpu_s_total: +temporalCpuS.toFixed(2),
+      ...phases,
     })}\n`,
   );
 } finally {

@@ -3,7 +3,7 @@ import type { HostCapabilities } from '../activities/host/types.ts';
 import type { Executor } from '../hosts/executor.ts';
 
 /** Runner hosts (local, ssh): one detached runner per chunk enforces the host's slots, so one chunk at a time. */
-const RUNNER: HostCapabilities = { chunkSize: 10_000, window: 1, pollMinMs: 500, pollMaxMs: 5_000 };
+const RUNNER: HostCapabilities = { chunkSize: 10_000, window: 1, pollMinMs: 250, pollMaxMs: 5_000 };
 const SSH_RUNNER: HostCapabilities = { ...RUNNER, pollMinMs: 1_000, pollMaxMs: 15_000 };
 /** SLURM: arrays as large as the cluster allows, a few in flight; the scheduler does the pacing. */
 const SLURM: HostCapabilities = { chunkSize: 1_000, window: 4, pollMinMs: 1_000, pollMaxMs: 60_000 };

@@ -39,10 +39,11 @@ export async function chunkWorkflow(input: ChunkWorkflowInput): Promise<{ remain
   } else {
     if (!input.ranges) await host.long.stageChunk(plan.host, plan.spec, chunk);
     jobId = (await host.quick.submitChunk(plan.host, spec, chunk)).jobId;
-    await control.markQueued(seriesId, ranges, jobId);
   }
-
-  const caps = await host.quick.describeHost(plan.host);
+  const [caps] = await Promise.all([
+    host.quick.describeHost(plan.host),
+    input.resume ? undefined : control.markQueued(seriesId, ranges, jobId),
+  ]);
   let interval = caps.pollMinMs;
   let deadPolls = 0;
   for (let polls = 0; ; polls++) {

@@ -48,9 +48,9 @@ export async function seriesWorkflow(input: SeriesWorkflowInput): Promise<Series
   try {
     const fresh = !input.rerun && input.resumeAtChunk === undefined;
     if (fresh) {
-      await setState('staging');
-      await controlLong.createRuns(seriesId);
-      await host.long.stageSeries(plan.host, plan.spec);
+      // The API created the series in `staging`. Its run rows and its directory on the host
+      // do not depend on each other: both at once.
+      await Promise.all([controlLong.createRuns(seriesId), host.long.stageSeries(plan.host, plan.spec)]);
       if (plan.spec.setup) {
         const setup = await host.long.setupSeries(plan.host, withoutTemplate(plan.spec));
         if (setup.exitCode !== 0) {
@@ -59,9 +59,7 @@ export async function seriesWorkflow(input: SeriesWorkflowInput): Promise<Series
         }
       }
     }
-    await setState('running');
-
-    const caps = await host.quick.describeHost(plan.host);
+    const [caps] = await Promise.all([host.quick.describeHost(plan.host), setState('running')]);
     const chunks = planChunks(input.rerun?.ranges ?? [[0, plan.count]], caps.chunkSize, !input.rerun);
     progress.chunksTotal = chunks.length;
     const first = input.resumeAtChunk ?? 0;

@@ -22,8 +22,8 @@
 #                      the run's process group (what cancel kills)
 #   cancelled          the highest attempt cancelled: runs of attempts <= it never start
 #   runs/DIR/.tuplet/  per run: claim-N (`PID STARTTIME`, created exclusively once per attempt),
-#                      attempt, started, stdout, stderr, ended, exit (written last, by
-#                      rename), reason (LOST when the run's wrapper vanished)
+#                      attempt, started, stdout, stderr, ended, exit (written last),
+#                      reason (LOST when the run's wrapper vanished)
 set -u
 
 if ((BASH_VERSINFO[0] < 4 || (BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] < 3))); then
@@ -133,6 +133,9 @@ cmd_main() {
   ((slots >= 1)) || slots=1
   echo "$(date '+%F %T') runner of chunk $chunk attempt $attempt: slots=$slots gpus=$gpus ranges=$ranges"
 
+  # The application's command, read once: each run hands it to `bash -c`, which execs a
+  # simple command in place (one process per run, as `xargs -P` would start).
+  RUN_COMMAND=$(<"$t/command.sh") || exit 1
   list=$t/chunk-$chunk.list
   awk -F '\t' -v ranges="$ranges" '
     BEGIN { n = split(ranges, parts, ","); for (i = 1; i <= n; i++) { split(parts[i], ab, "-"); lo[i] = ab[1] + 0; hi[i] = ab[2] + 0 } }
@@ -275,10 +278,15 @@ run_one() {
   export TUPLET_SERIES=$series TUPLET_INDEX=$index TUPLET_DIR=$rd TUPLET_CONFIG=$rd/$config
   [[ -n $gpu ]] && export CUDA_VISIBLE_DEVICES=$gpu
   cd "$rd" || exit 1
-  bash "$dir/.tuplet/command.sh" </dev/null >"$rt/stdout" 2>"$rt/stderr"
+  bash -c "$RUN_COMMAND" tuplet-run </dev/null >"$rt/stdout" 2>"$rt/stderr"
   code=$?
   now >"$rt/ended"
-  write_atomic "$rt/exit" "$code"
+  # One small write, no rename (a rename costs a process per run, which is most of the
+  # runner's overhead): the scan runs on this machine, and one that reads the file empty
+  # in the instant after its creation reads it again next time, because the run's
+  # directory changed within the scan's overlap (hosts/scan.ts). SLURM's job script keeps
+  # the rename: there the reader is another node over a shared filesystem.
+  printf '%s\n' "$code" >"$rt/exit"
   exit 0
 }
 

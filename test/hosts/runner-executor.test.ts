@@ -151,11 +151,13 @@ void describe('local executor', { concurrency: true }, () => {
     }
   });
 
-  void test('cancel kills the runner and every run process group, leaving no process', async () => {
+  void test('cancel kills the runner and every run process group, leaving no process', async (t) => {
     const executor = localExecutor({ slots: 2 });
     // The program ignores TERM and leaves a child behind: only killing the group stops it.
     const command = `trap '' TERM; sleep 31.4159 & sleep 31.4159; wait`;
     const series = seriesSpec('cancel', 'i = 1...1...5\n', command);
+    // A failed assertion must not leave the runner starting 31 s sleeps for the next tests.
+    t.after(() => executor.cancel(series, []));
     const { seriesDir } = await executor.stageSeries(series);
     const chunk = wholeChunk(5);
     await executor.stageChunk(series, chunk);
@@ -164,8 +166,10 @@ void describe('local executor', { concurrency: true }, () => {
       onPoll: (states) => [...states.values()].filter((c) => c.state === 'running').length === 2,
     });
     // "running" is reported when the run starts; its program's processes follow a moment later.
-    for (let i = 0; i < 50 && processesWith('sleep 31.4159').length < 4; i++) await sleep(100);
-    assert.equal(processesWith('sleep 31.4159').length, 4);
+    // (Only the sleeps themselves: each run's `bash -c` shows the command's text too.)
+    const sleepers = () => processesWith('sleep 31.4159').filter((line) => /^\s*\d+ sleep /.test(line));
+    for (let i = 0; i < 50 && sleepers().length < 4; i++) await sleep(100);
+    assert.equal(sleepers().length, 4);
     await executor.cancel(series, []);
     assert.deepEqual(processesWith('sleep 31.4159'), []);
     assert.deepEqual(processesWith(seriesDir), []);
