@@ -2,11 +2,12 @@
 // from the POST to the last run recorded, against `xargs -P 2` running the same N commands
 // in the same process. Also reports orchestration CPU per tuple and the stack's peak memory.
 import { execFileSync, spawn } from 'node:child_process';
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { hosts } from '../db/schema.ts';
 import { startTemporal } from '../test/support/temporal.ts';
+import { timeline } from './_timeline.ts';
 import { startTestStack, waitForSeries, type SeriesBody } from '../test/support/stack.ts';
 
 const n = Number(process.argv[2] ?? 1000);
@@ -29,30 +30,6 @@ async function procStats(pid: number): Promise<{ cpu: number; rssMb: number }> {
   const ticks = Number(stat[11]) + Number(stat[12]);
   const rssPages = Number(stat[21]);
   return { cpu: ticks / 100, rssMb: (rssPages * 4096) / 2 ** 20 };
-}
-
-/**
- * Where the time went, from file times on the host (nanosecond mtimes): POST → the runner
- * started, → the first run started, → the last exit file, → the series recorded.
- */
-async function timeline(seriesDir: string, postedAt: number, recordedAt: number) {
-  const mtime = async (file: string) => (await stat(file)).mtimeMs;
-  const runs = path.join(seriesDir, 'runs');
-  let firstStart = Infinity;
-  let lastExit = 0;
-  for (const dir of await readdir(runs)) {
-    const meta = path.join(runs, dir, '.tuplet');
-    firstStart = Math.min(firstStart, await mtime(path.join(meta, 'started')));
-    lastExit = Math.max(lastExit, await mtime(path.join(meta, 'exit')));
-  }
-  const runnerStart = await mtime(path.join(seriesDir, '.tuplet', 'chunk-0.pid'));
-  const s = (ms: number) => +(ms / 1000).toFixed(3);
-  return {
-    post_to_runner_s: s(runnerStart - postedAt),
-    runner_to_first_run_s: s(firstStart - runnerStart),
-    first_run_to_last_exit_s: s(lastExit - firstStart),
-    last_exit_to_recorded_s: s(recordedAt - lastExit),
-  };
 }
 
 async function baseline(): Promise<number> {
@@ -104,7 +81,10 @@ try {
     30 * 60_000,
   );
   const oursS = (performance.now() - start) / 1000;
-  const phases = await timeline(path.join(stack.dataDir, 'work', created.body.id), postedAt, Date.now());
+  const recordedAt = Date.now();
+  const seriesDir = path.join(stack.dataDir, 'work', created.body.id);
+  const runnerStartedAt = (await stat(path.join(seriesDir, '.tuplet', 'chunk-0.pid'))).mtimeMs;
+  const phases = await timeline(seriesDir, { postedAt, submittedAt: runnerStartedAt, recordedAt });
   clearInterval(sampler);
   const cpu = process.cpuUsage(cpuBefore);
   const orchestrationCpuS = (cpu.user + cpu.system) / 1e6;

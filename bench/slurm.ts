@@ -12,6 +12,7 @@ import { startSlurm } from '../test/support/slurm.ts';
 import { startSshd } from '../test/support/sshd.ts';
 import { startTestStack, tempDataDir, waitForSeries, type SeriesBody } from '../test/support/stack.ts';
 import { startTemporal } from '../test/support/temporal.ts';
+import { timeline } from './_timeline.ts';
 
 const n = Number(process.argv[2] ?? 1000);
 const program = 'true';
@@ -42,6 +43,8 @@ async function countingShims(dir: string) {
   const lines = async (tool: string) =>
     (await readFile(path.join(dir, `${tool}.log`), 'utf8').catch(() => '')).split('\n').filter(Boolean);
   return {
+    /** Epoch seconds of each sbatch call. */
+    sbatchTimes: async () => (await lines('sbatch')).map((l) => Number(l.split(' ')[0])),
     /** Epoch seconds of each poll's squeue. */
     pollTimes: async () =>
       (await lines('squeue')).filter((l) => l.includes('%K')).map((l) => Number(l.split(' ')[0])),
@@ -88,6 +91,7 @@ try {
 
   const connectionsBefore = sshConnectionsOpened();
   const start = performance.now();
+  const postedAt = Date.now();
   const created = await stack.request<{ id: string }>('POST', '/api/v1/series', {
     application: 'bench-true',
     host: 'bench-cluster',
@@ -103,6 +107,7 @@ try {
     30 * 60_000,
   );
   const oursS = (performance.now() - start) / 1000;
+  const recordedAt = Date.now();
   const final = await waitForSeries<SeriesBody>(
     stack,
     created.body.id,
@@ -113,12 +118,21 @@ try {
   const startEpoch = Date.now() / 1000 - (performance.now() - start) / 1000;
   const pollOffsets = (await shims.pollTimes()).map((t) => +(t - startEpoch).toFixed(1));
   const connections = sshConnectionsOpened() - connectionsBefore;
+  const [firstSbatch = 0] = await shims.sbatchTimes();
+  const phases = await timeline(path.join(work, 'hosts', created.body.id), {
+    postedAt,
+    submittedAt: firstSbatch * 1000,
+    recordedAt,
+  });
+  const gaps = pollOffsets.slice(1).map((t, i) => t - pollOffsets[i]!);
 
   process.stdout.write(
     `slurm: ${n} runs of "${program}": ours ${oursS.toFixed(2)} s (POST → last run recorded), ` +
       `raw sbatch --array ${baselineS.toFixed(2)} s; series ${final.state}\n` +
       `sbatch calls ${counted.sbatch}, status calls ${counted.polls} (${(counted.polls / oursS).toFixed(2)}/s), ` +
-      `SSH connections opened ${connections}\npolls at (s after POST): ${pollOffsets.join(' ')}\n`,
+      `SSH connections opened ${connections}\npolls at (s after POST): ${pollOffsets.join(' ')}\n` +
+      `shortest gap between two status calls: ${Math.min(...gaps).toFixed(1)} s\n` +
+      `timeline: ${JSON.stringify(phases)}\n`,
   );
   process.stdout.write(
     `${JSON.stringify({
@@ -132,6 +146,8 @@ try {
       status_calls: counted.polls,
       ssh_connections: connections,
       final_state: final.state,
+      min_status_gap_s: +Math.min(...gaps).toFixed(2),
+      ...phases,
     })}\n`,
   );
 } finally {

@@ -87,6 +87,12 @@ export interface PollRequest {
   cursor?: string;
 }
 
+/** One chunk-or-more poll of one series, as one of several answered by one status round trip. */
+export interface PollItem {
+  series: SeriesSpec;
+  request: PollRequest;
+}
+
 export interface PollResult {
   cursor: string;
   /** Runs whose state changed since the cursor (bounded; `truncated` when more remain). */
@@ -113,6 +119,12 @@ export interface Executor {
   setup(series: SeriesSpec): Promise<{ exitCode: number; outputTail: string }>;
   submit(series: SeriesSpec, chunk: ChunkSpec): Promise<SubmitResult>;
   poll(series: SeriesSpec, request: PollRequest): Promise<PollResult>;
+  /**
+   * Polls for several askers (chunks of one or more series) in one status round trip on the
+   * host; one answer or error per item, in order (a series whose directory is gone fails
+   * alone). What lets a host worker poll each host at most once per interval.
+   */
+  pollMany(items: PollItem[]): Promise<Array<PollResult | Error>>;
   /** Brings the chunk's outputs back into `<storageRoot>/<seriesId>/runs/<dir>/`. */
   collect(series: SeriesSpec, chunk: ChunkSpec, storageRoot: string): Promise<CollectResult>;
   /** Stops every job and process of the series; records nothing itself. */

@@ -11,6 +11,7 @@ import type {
   ChunkSpec,
   Executor,
   HostSpec,
+  PollItem,
   PollRequest,
   PollResult,
   RunChange,
@@ -18,7 +19,14 @@ import type {
   SubmitResult,
 } from './executor.ts';
 import type { PackageLimits } from './package.ts';
-import { DEFAULT_SCAN_LIMIT, nextCursor, parseScanOutput, scanCommand, type ScannedRunner } from './scan.ts';
+import { groupPollItems, pollOne } from './poll-groups.ts';
+import {
+  ScanParseError,
+  nextCursor,
+  parseScanManyOutput,
+  scanManyCommand,
+  type ScannedRunner,
+} from './scan.ts';
 import {
   RUNNER_PATH,
   checkedConfigFile,
@@ -157,27 +165,41 @@ exit "$code"`;
     return { jobId, reused: verdict !== 'started' };
   }
 
-  async poll(series: SeriesSpec, request: PollRequest): Promise<PollResult> {
-    const seriesDir = this.seriesDir(series.seriesId);
-    const argv = scanCommand({
-      seriesDir,
-      ...(request.cursor ? { since: request.cursor } : {}),
-      limit: this.options.scanLimit ?? DEFAULT_SCAN_LIMIT,
-    });
-    const { stdout } = await execChecked(this.transport, argv, { timeoutMs: this.commandTimeout });
-    const scan = parseScanOutput(stdout);
-    if (scan.missing) throw new SeriesDirMissingError(`${this.transport.label}: ${seriesDir} does not exist`);
+  poll(series: SeriesSpec, request: PollRequest): Promise<PollResult> {
+    return pollOne((items) => this.pollMany(items), series, request);
+  }
 
-    const changes: RunChange[] = [];
-    for (const run of scan.runs) {
-      const chunk = request.chunks.find((c) => inRanges(chunkRanges(c), run.index));
-      // Files left by an earlier attempt are not news about this one.
-      if (!chunk || (run.attempt !== undefined && run.attempt !== chunk.attempt)) continue;
-      const { dir: _dir, attempt: _attempt, ...change } = run;
-      changes.push(change);
+  /** One exec: the scan of every series asked about. */
+  async pollMany(items: PollItem[]): Promise<Array<PollResult | Error>> {
+    const { groups, groupOf } = groupPollItems(items);
+    const argv = scanManyCommand(
+      groups.map((group) => ({
+        seriesDir: this.seriesDir(group.series.seriesId),
+        ...(group.since !== undefined ? { since: group.since } : {}),
+      })),
+      this.options.scanLimit,
+    );
+    const { stdout } = await execChecked(this.transport, argv, { timeoutMs: this.commandTimeout });
+    const scans = parseScanManyOutput(stdout);
+    if (scans.length !== groups.length) {
+      throw new ScanParseError(`a poll of ${groups.length} series answered for ${scans.length}`);
     }
-    const aliveJobs = scan.runners.filter((r) => r.alive).map(runnerJobId);
-    return { cursor: nextCursor(scan), changes, truncated: scan.truncatedAt !== undefined, aliveJobs };
+    return items.map(({ series, request }, i): PollResult | Error => {
+      const scan = scans[groupOf[i]!]!;
+      const seriesDir = this.seriesDir(series.seriesId);
+      if (scan.missing)
+        return new SeriesDirMissingError(`${this.transport.label}: ${seriesDir} does not exist`);
+      const changes: RunChange[] = [];
+      for (const run of scan.runs) {
+        const chunk = request.chunks.find((c) => inRanges(chunkRanges(c), run.index));
+        // Files left by an earlier attempt are not news about this one.
+        if (!chunk || (run.attempt !== undefined && run.attempt !== chunk.attempt)) continue;
+        const { dir: _dir, attempt: _attempt, ...change } = run;
+        changes.push(change);
+      }
+      const aliveJobs = scan.runners.filter((r) => r.alive).map(runnerJobId);
+      return { cursor: nextCursor(scan), changes, truncated: scan.truncatedAt !== undefined, aliveJobs };
+    });
   }
 
   collect(series: SeriesSpec, chunk: ChunkSpec, storageRoot: string): Promise<ChunkCollectResult> {

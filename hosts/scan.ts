@@ -34,6 +34,36 @@ export function scanCommand(options: ScanOptions): string[] {
   ];
 }
 
+/** Scans of several series in one exec, each after a line `@@series DIR`. */
+const SCAN_MANY_SCRIPT = `scan=$1 limit=$2
+shift 2
+while (($# >= 2)); do
+  printf '@@series %s\\n' "$1"
+  bash -c "$scan" tuplet-scan "$1" "$2" "$limit"
+  shift 2
+done`;
+
+export function scanManyCommand(
+  series: ReadonlyArray<{ seriesDir: string; since?: string }>,
+  limit?: number,
+): string[] {
+  return [
+    'bash',
+    '-c',
+    SCAN_MANY_SCRIPT,
+    'tuplet-scan-many',
+    SCAN_SCRIPT,
+    String(limit ?? DEFAULT_SCAN_LIMIT),
+    ...series.flatMap((one) => [one.seriesDir, one.since ?? '']),
+  ];
+}
+
+/** The scans of `scanManyCommand`, in the order asked. */
+export function parseScanManyOutput(text: string): ScanResult[] {
+  const parts = text.split(/^@@series .*\n/m).slice(1);
+  return parts.map(parseScanOutput);
+}
+
 /** A run's state as read from its files, with what the executor needs to filter it. */
 export interface ScannedRun extends RunChange {
   dir: string;

@@ -60,6 +60,8 @@ export async function chunkWorkflow(input: ChunkWorkflowInput): Promise<{ remain
     // finished between the liveness check and the scan), then submit again — the host skips
     // runs that already started — and give up on the rest after a few tries.
     deadPolls = result.aliveJobs.includes(jobId) ? 0 : deadPolls + 1;
+    // The second look scans every run again, not just what changed since the cursor.
+    if (deadPolls === 1) cursor = undefined;
     if (deadPolls >= 2) {
       if (resubmits >= MAX_RESUBMITS) {
         await control.failUnfinishedRuns(seriesId, ranges, 'LOST');

@@ -1,8 +1,10 @@
 // Host activities: every side effect on a compute host, on task queue `tuplet-host-<name>`.
 // They run on a worker next to the host, with no database access; the executor for each
-// host (and so its pooled SSH connection) is created once and reused.
+// host (and so its pooled SSH connection) is created once and reused, and the polls of all
+// its chunks go through one PollBatcher (one status exec per host per interval).
 import { Context } from '@temporalio/activity';
 import type { Executor, HostSpec } from '../../hosts/executor.ts';
+import { PollBatcher } from '../../hosts/poll-batcher.ts';
 import type { Logger } from '../../log.ts';
 import { checkExecutor } from './check.ts';
 import type { HostActivities, HostCapabilities } from './types.ts';
@@ -34,6 +36,21 @@ export function createHostActivities(deps: HostDeps): HostActivitiesHandle {
     return executor;
   };
 
+  // One batcher per executor: the polls of every chunk and series on a host share its execs.
+  const batchers = new WeakMap<Executor, Promise<PollBatcher>>();
+  const batcherFor = (executor: Executor): Promise<PollBatcher> => {
+    let batcher = batchers.get(executor);
+    if (!batcher) {
+      batcher = deps
+        .capabilities(executor)
+        .then((caps) => new PollBatcher((items) => executor.pollMany(items), { minGapMs: caps.pollMinMs }));
+      // A failed read of the host's limits is tried again by the next poll.
+      batcher.catch(() => batchers.delete(executor));
+      batchers.set(executor, batcher);
+    }
+    return batcher;
+  };
+
   const activities: HostActivities = {
     checkHost: (host) => checkExecutor(executorFor(host)),
     describeHost: (host) => deps.capabilities(executorFor(host)),
@@ -41,7 +58,7 @@ export function createHostActivities(deps: HostDeps): HostActivitiesHandle {
     stageChunk: (host, series, chunk) => withHeartbeat(() => executorFor(host).stageChunk(series, chunk)),
     setupSeries: (host, series) => withHeartbeat(() => executorFor(host).setup(series)),
     submitChunk: (host, series, chunk) => executorFor(host).submit(series, chunk),
-    pollChunks: (host, series, request) => executorFor(host).poll(series, request),
+    pollChunks: async (host, series, request) => (await batcherFor(executorFor(host))).poll(series, request),
     collectChunk: (host, series, chunk) =>
       withHeartbeat(() => executorFor(host).collect(series, chunk, deps.storageDir)),
     cancelSeries: (host, series, jobIds) => executorFor(host).cancel(series, jobIds),

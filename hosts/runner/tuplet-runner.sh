@@ -281,11 +281,10 @@ run_one() {
   bash -c "$RUN_COMMAND" tuplet-run </dev/null >"$rt/stdout" 2>"$rt/stderr"
   code=$?
   now >"$rt/ended"
-  # One small write, no rename (a rename costs a process per run, which is most of the
-  # runner's overhead): the scan runs on this machine, and one that reads the file empty
-  # in the instant after its creation reads it again next time, because the run's
-  # directory changed within the scan's overlap (hosts/scan.ts). SLURM's job script keeps
-  # the rename: there the reader is another node over a shared filesystem.
+  # One small write, no rename (a rename costs a process per run, which was most of the
+  # runner's overhead): a scan that reads the file empty in the instant after its creation
+  # reads it again next time, because the run's directory changed within the scan's
+  # overlap (hosts/scan.ts).
   printf '%s\n' "$code" >"$rt/exit"
   exit 0
 }

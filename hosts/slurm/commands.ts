@@ -78,28 +78,40 @@ export function parseSubmitOutput(stdout: string): SubmitOutcome {
   );
 }
 
-export interface PollArgs {
+/** One series of a poll: its directory, job name, scan cursor and the chunks asked about. */
+export interface PollSeriesArgs {
   seriesDir: string;
   jobName: string;
   since?: string;
-  limit: number;
-  jobcompFile?: string;
   keys: readonly string[];
 }
 
+export interface PollArgs {
+  limit: number;
+  jobcompFile?: string;
+  series: readonly PollSeriesArgs[];
+}
+
+const CHUNK_KEY = /^chunk-\d+\.a\d+$/;
+
+/** One exec for every series polled: four arguments a series (poll.sh's header says which). */
 export function pollCommand(a: PollArgs): string[] {
+  if (a.series.length === 0) throw new HostInputError('a poll needs at least one series');
+  const perSeries = a.series.flatMap((one) => {
+    for (const key of one.keys) {
+      if (!CHUNK_KEY.test(key)) throw new HostInputError(`not a chunk key: ${JSON.stringify(key)}`);
+    }
+    return [one.seriesDir, one.jobName, one.since ?? '', one.keys.join(',')];
+  });
   return [
     'bash',
     '-c',
     POLL_SCRIPT,
     'tuplet-poll',
     SCAN_SCRIPT,
-    a.seriesDir,
-    a.jobName,
-    a.since ?? '',
     String(a.limit),
     a.jobcompFile ?? '',
-    ...a.keys,
+    ...perSeries,
   ];
 }
 
@@ -115,44 +127,79 @@ export interface EndedRun {
   exitCode?: number;
 }
 
-export interface PollOutput {
-  /** squeue's exit code: not 0 when the controller did not answer. */
-  squeueCode: number;
-  squeue: SqueueRecord[];
-  /** squeue's message when it failed. */
-  squeueError?: string;
+/** What a poll printed about one series. */
+export interface SeriesPollOutput {
+  seriesDir: string;
   jobs: Array<{ key: string; jobId: string }>;
   ended: EndedRun[];
   scan: ScanResult;
 }
 
+export interface PollOutput {
+  /** squeue's exit code: not 0 when the controller did not answer. */
+  squeueCode: number;
+  /** The records of every series polled (each carries its job name). */
+  squeue: SqueueRecord[];
+  /** squeue's message when it failed. */
+  squeueError?: string;
+  /** One entry per series, in the order they were asked for. */
+  series: SeriesPollOutput[];
+}
+
 export function parsePollOutput(text: string): PollOutput {
-  const sections = new Map<string, string[]>();
-  let squeueCode = NaN;
-  let current: string[] | undefined;
-  for (const line of text.split('\n')) {
-    const header = /^@@(squeue|jobs|ended|scan)(?: (\d+))?$/.exec(line);
-    if (header) {
+  const lines = text.split('\n');
+  const squeueHeader = /^@@squeue (\d+)$/.exec(lines[0] ?? '');
+  if (!squeueHeader) {
+    throw new SlurmOutputError(
+      `poll output without its squeue section: ${JSON.stringify(text.slice(0, 300))}`,
+    );
+  }
+  const squeueCode = Number(squeueHeader[1]);
+  const squeueLines: string[] = [];
+  const series: Array<{ seriesDir: string; sections: Map<string, string[]> }> = [];
+  let current = squeueLines;
+  for (const line of lines.slice(1)) {
+    const seriesHeader = /^@@series (.*)$/.exec(line);
+    if (seriesHeader) {
+      series.push({ seriesDir: seriesHeader[1]!, sections: new Map() });
       current = [];
-      sections.set(header[1]!, current);
-      if (header[1] === 'squeue') squeueCode = Number(header[2]);
       continue;
     }
-    current?.push(line);
+    const section = /^@@(jobs|ended|scan)$/.exec(line);
+    if (section && series.length > 0) {
+      current = [];
+      series[series.length - 1]!.sections.set(section[1]!, current);
+      continue;
+    }
+    current.push(line);
   }
-  const scanLines = sections.get('scan');
-  if (!Number.isInteger(squeueCode) || scanLines === undefined) {
-    throw new SlurmOutputError(`poll output without its sections: ${JSON.stringify(text.slice(0, 300))}`);
-  }
-  const squeueText = (sections.get('squeue') ?? []).join('\n');
+  const squeueText = squeueLines.join('\n');
   const output: PollOutput = {
     squeueCode,
     squeue: squeueCode === 0 ? parseSqueue(squeueText) : [],
+    series: series.map(({ seriesDir, sections }) => parseSeriesSections(seriesDir, sections, text)),
+  };
+  if (squeueCode !== 0) output.squeueError = squeueText.trim();
+  return output;
+}
+
+function parseSeriesSections(
+  seriesDir: string,
+  sections: Map<string, string[]>,
+  text: string,
+): SeriesPollOutput {
+  const scanLines = sections.get('scan');
+  if (scanLines === undefined) {
+    throw new SlurmOutputError(
+      `poll output of ${seriesDir} without its scan: ${JSON.stringify(text.slice(0, 300))}`,
+    );
+  }
+  const output: SeriesPollOutput = {
+    seriesDir,
     jobs: [],
     ended: [],
     scan: parseScanOutput(scanLines.join('\n')),
   };
-  if (squeueCode !== 0) output.squeueError = squeueText.trim();
   for (const line of sections.get('jobs') ?? []) {
     const [key, jobId] = line.split('\t');
     if (key && jobId) output.jobs.push({ key, jobId });

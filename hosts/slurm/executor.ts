@@ -1,7 +1,8 @@
 // A SLURM cluster as a Tuplet host, over any Transport (this machine or SSH to a login node).
 //   stage    the shared staging (one tar stream per chunk)
 //   submit   one `sbatch --parsable` job array per chunk, at most once (hosts/slurm/scripts/submit.sh)
-//   poll     one exec: squeue of the series' jobs + runs the scheduler ended + the exit-file scan
+//   poll     one exec for every chunk and series asking: one squeue, then per series the runs
+//            the scheduler ended + the exit-file scan
 //   cancel   scancel of every job of the series, by name and by id
 // The cluster's limits (MaxArraySize, MaxJobCount, MinJobAge) are read once per executor.
 import path from 'node:path';
@@ -10,6 +11,7 @@ import type {
   CollectResult,
   Executor,
   HostSpec,
+  PollItem,
   PollRequest,
   PollResult,
   RunChange,
@@ -17,6 +19,7 @@ import type {
   SubmitResult,
 } from '../executor.ts';
 import { collectChunk } from '../collect.ts';
+import { groupPollItems, pollOne } from '../poll-groups.ts';
 import { CommandFailedError, HostInputError, describeCommand } from '../errors.ts';
 import type { PackageLimits } from '../package.ts';
 import { ChunkCancelledError, SeriesDirMissingError } from '../runner-executor.ts';
@@ -44,7 +47,9 @@ import {
   showConfigCommand,
   submitCommand,
   withEnv,
+  SlurmOutputError,
   type PollOutput,
+  type SeriesPollOutput,
 } from './commands.ts';
 import { SlurmUnavailableError, sbatchError } from './sbatch.ts';
 import { chunkComment, chunkKey, jobName, renderSbatchScript } from './sbatch-script.ts';
@@ -181,26 +186,46 @@ export class SlurmExecutor implements Executor {
     return { jobId: outcome.jobId, reused: outcome.kind === 'reused' };
   }
 
-  async poll(series: SeriesSpec, request: PollRequest): Promise<PollResult> {
+  poll(series: SeriesSpec, request: PollRequest): Promise<PollResult> {
+    return pollOne((items) => this.pollMany(items), series, request);
+  }
+
+  /** One exec: one squeue for every series asked about, then per series its ended runs and scan. */
+  async pollMany(items: PollItem[]): Promise<Array<PollResult | Error>> {
     const limits = await this.limits();
+    const { groups, groupOf } = groupPollItems(items);
     const argv = pollCommand({
-      seriesDir: this.seriesDir(series),
-      jobName: jobName(series.seriesId),
-      since: request.cursor,
       limit: this.options.scanLimit ?? DEFAULT_SCAN_LIMIT,
       jobcompFile: limits.jobCompType === 'jobcomp/filetxt' ? limits.jobCompLoc : undefined,
-      keys: request.chunks.map(chunkKey),
+      series: groups.map((group) => ({
+        seriesDir: this.seriesDir(group.series),
+        jobName: jobName(group.series.seriesId),
+        since: group.since,
+        keys: [...new Set(group.chunks.map(chunkKey))],
+      })),
     });
     const output = parsePollOutput((await this.exec(argv)).stdout);
-    if (output.scan.missing) {
-      throw new SeriesDirMissingError(`${this.transport.label}: ${this.seriesDir(series)} does not exist`);
+    if (output.series.length !== groups.length) {
+      throw new SlurmOutputError(`a poll of ${groups.length} series answered for ${output.series.length}`);
     }
-    return {
-      cursor: nextCursor(output.scan),
-      changes: changesOf(output, request),
-      truncated: output.scan.truncatedAt !== undefined,
-      aliveJobs: aliveJobsOf(output, request),
-    };
+    return items.map(({ series, request }, i): PollResult | Error => {
+      const answer = output.series[groupOf[i]!]!;
+      if (answer.scan.missing) {
+        return new SeriesDirMissingError(`${this.transport.label}: ${this.seriesDir(series)} does not exist`);
+      }
+      const name = jobName(series.seriesId);
+      const view: SeriesPollView = {
+        ...answer,
+        ...output,
+        squeue: output.squeue.filter((r) => r.name === name),
+      };
+      return {
+        cursor: nextCursor(answer.scan),
+        changes: changesOf(view, request),
+        truncated: answer.scan.truncatedAt !== undefined,
+        aliveJobs: aliveJobsOf(view, request),
+      };
+    });
   }
 
   async collect(series: SeriesSpec, chunk: ChunkSpec, storageRoot: string): Promise<CollectResult> {
@@ -260,6 +285,9 @@ export class SlurmExecutor implements Executor {
   }
 }
 
+/** What one series' askers see of a poll: squeue's records of its jobs, and its own sections. */
+export type SeriesPollView = Omit<PollOutput, 'series'> & SeriesPollOutput;
+
 function rangesSize(ranges: readonly IndexRange[]): number {
   return ranges.reduce((n, [start, stop]) => n + (stop - start), 0);
 }
@@ -272,7 +300,7 @@ function inRanges(index: number, ranges: readonly IndexRange[]): boolean {
  * Run changes of the polled chunks: what the exit-file scan saw (of the chunk's attempt),
  * and the runs the scheduler ended without an exit file, with its reason.
  */
-export function changesOf(output: PollOutput, request: PollRequest): RunChange[] {
+export function changesOf(output: SeriesPollView, request: PollRequest): RunChange[] {
   const chunks = request.chunks.map((chunk) => ({ chunk, ranges: chunkRanges(chunk), key: chunkKey(chunk) }));
   const chunkOf = (index: number) => chunks.find((c) => inRanges(index, c.ranges));
   const changes = new Map<number, RunChange>();
@@ -303,7 +331,7 @@ export function changesOf(output: PollOutput, request: PollRequest): RunChange[]
 }
 
 /** Jobs with a task pending or running; when squeue did not answer, every job asked about (unknown is not dead). */
-export function aliveJobsOf(output: PollOutput, request: PollRequest): string[] {
+export function aliveJobsOf(output: SeriesPollView, request: PollRequest): string[] {
   if (output.squeueCode !== 0) {
     return [...new Set(request.chunks.map((c) => c.jobId).filter((id): id is string => !!id))];
   }

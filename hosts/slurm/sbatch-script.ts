@@ -170,6 +170,7 @@ case $dir in
 esac
 run=$series_dir/runs/$dir
 meta=$run/.tuplet
+# (submit made every run's .tuplet/; a task makes its own only when that is gone.)
 { [[ -d $meta ]] || mkdir -p "$meta"; } && cd "$run" || exit 3
 # A requeued task or a rerun starts clean: results of earlier attempts go first.
 if [[ -e $meta/exit || -e $meta/ended || -e $meta/reason ]]; then rm -f "$meta/exit" "$meta/ended" "$meta/reason"; fi
@@ -179,13 +180,20 @@ printf '%(%s)T\\n' -1 >"$meta/started"
 # exit file, and the scheduler's record says why it ended.
 stopped=
 trap 'stopped=1' TERM
+# The command goes to \`bash -c\`, which execs a simple command in place: one process a run.
+IFS= read -r -d '' command <"$series_dir/.tuplet/command.sh" || [[ -n \${command:-} ]] || {
+  echo "tuplet: cannot read $series_dir/.tuplet/command.sh" >&2
+  exit 3
+}
 TUPLET_SERIES=${series.seriesId} TUPLET_INDEX=$index TUPLET_DIR=$run TUPLET_CONFIG=$run/${quoteArg(configFile)} \\
-  bash "$series_dir/.tuplet/command.sh" </dev/null >"$meta/stdout" 2>"$meta/stderr"
+  bash -c "$command" tuplet-run </dev/null >"$meta/stdout" 2>"$meta/stderr"
 code=$?
 printf '%(%s)T\\n' -1 >"$meta/ended"
 [[ -z $stopped ]] || exit "$code"
-# The exit file comes last and whole (rename): its presence means the run is over.
-printf '%s\\n' "$code" >"$meta/exit.$SLURM_JOB_ID" && mv -f "$meta/exit.$SLURM_JOB_ID" "$meta/exit"
+# The exit file comes last: its presence means the run is over. One small write, no rename
+# (a process per task): a poll that reads it empty in the instant after its creation
+# reads it again, as the run's directory changed within the scan's overlap.
+printf '%s\\n' "$code" >"$meta/exit"
 exit "$code"
 `;
 }

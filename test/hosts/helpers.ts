@@ -39,13 +39,19 @@ export async function pollUntilDone(
   series: SeriesSpec,
   chunk: ChunkSpec & { jobId?: string },
   expected: number,
-  options: { timeoutMs?: number; onPoll?: (states: Map<number, RunChange>) => boolean | void } = {},
+  options: {
+    timeoutMs?: number;
+    onPoll?: (states: Map<number, RunChange>) => boolean | void;
+    /** What to poll through instead of the executor itself (e.g. a PollBatcher). */
+    poller?: Pick<Executor, 'poll'>;
+  } = {},
 ): Promise<Map<number, RunChange>> {
+  const poller = options.poller ?? executor;
   const states = new Map<number, RunChange>();
   let cursor: string | undefined;
   const deadline = Date.now() + (options.timeoutMs ?? 20_000);
   for (;;) {
-    const result = await executor.poll(series, { chunks: [chunk], ...(cursor ? { cursor } : {}) });
+    const result = await poller.poll(series, { chunks: [chunk], ...(cursor ? { cursor } : {}) });
     cursor = result.cursor;
     for (const change of result.changes) states.set(change.index, change);
     if (options.onPoll?.(states)) return states;

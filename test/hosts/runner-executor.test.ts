@@ -7,7 +7,7 @@ import { readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createExecutor } from '../../hosts/index.ts';
-import type { Executor, HostSpec } from '../../hosts/executor.ts';
+import type { Executor, HostSpec, PollResult } from '../../hosts/executor.ts';
 import { pollUntilDone, seriesSpec, sleep, tempDir, wholeChunk } from './helpers.ts';
 
 let root: { dir: string; remove: () => Promise<void> };
@@ -252,6 +252,36 @@ void describe('local executor', { concurrency: true }, () => {
 
     await executor.cleanup(series);
     assert.equal(existsSync(seriesDir), false);
+  });
+
+  void test('one poll of two series answers each with its own runs; a missing series fails alone', async () => {
+    const executor = localExecutor({ slots: 2 });
+    const [one, two] = [
+      seriesSpec('many-1', 'i = 1 2\n', 'true'),
+      seriesSpec('many-2', 'i = 1 2 3\n', 'true'),
+    ];
+    const submitted = [];
+    for (const [series, n] of [
+      [one, 2],
+      [two, 3],
+    ] as const) {
+      await executor.stageSeries(series);
+      await executor.stageChunk(series, wholeChunk(n));
+      const { jobId } = await executor.submit(series, wholeChunk(n));
+      await pollUntilDone(executor, series, { ...wholeChunk(n), jobId }, n);
+      submitted.push({ series, request: { chunks: [{ ...wholeChunk(n), jobId }] } });
+    }
+    const [first, second, missing] = await executor.pollMany([
+      ...submitted,
+      { series: seriesSpec('many-never', 'i = 1\n', 'true'), request: { chunks: [wholeChunk(1)] } },
+    ]);
+    const indices = (result: unknown) => {
+      assert.ok(result && !(result instanceof Error), String(result));
+      return (result as PollResult).changes.map((c) => `${c.index}:${c.state}`).sort();
+    };
+    assert.deepEqual(indices(first), ['0:succeeded', '1:succeeded']);
+    assert.deepEqual(indices(second), ['0:succeeded', '1:succeeded', '2:succeeded']);
+    assert.ok(missing instanceof Error && missing.name === 'SeriesDirMissingError', String(missing));
   });
 
   void test('a rerun runs only the given indices, as a new attempt', async () => {

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# One poll of a series on a SLURM host: squeue for the series' jobs, the runs the scheduler
-# ended without an exit file (with its reason), and the exit-file scan — in one exec.
+# One poll of a SLURM host: one squeue for the jobs of every series polled, then for each
+# series the runs the scheduler ended without an exit file (with its reason) and the
+# exit-file scan — all in one exec, however many chunks and series ask at once.
 # Run by hosts/slurm/commands.ts as
-#   bash -c "$(cat poll.sh)" tuplet-poll SCAN_SCRIPT SERIES_DIR NAME SINCE LIMIT JOBCOMP KEY...
-# (KEY = chunk-<k>.a<attempt> of each chunk polled; JOBCOMP = the jobcomp file or '').
-# Output sections:
-#   @@squeue RC          squeue -h -t all --name=NAME -o SQUEUE_FORMAT (or its error)
+#   bash -c "$(cat poll.sh)" tuplet-poll SCAN_SCRIPT LIMIT JOBCOMP  DIR NAME SINCE KEYS  [DIR NAME SINCE KEYS]...
+# (KEYS = the comma-separated chunk-<k>.a<attempt> of the chunks polled in that series;
+# JOBCOMP = the jobcomp file or '').
+# Output:
+#   @@squeue RC          squeue -h -t all --name=NAME,NAME… -o SQUEUE_FORMAT (or its error)
+#   then, for each series in the order given:
+#   @@series DIR
 #   @@jobs               KEY<TAB>JOB for every job of the polled chunks
 #   @@ended              KEY<TAB>JOB<TAB>TASK<TAB>INDEX<TAB>STATE<TAB>END<TAB>EXIT for each run whose
 #                        task the scheduler ended (not COMPLETED) and whose exit file of the
@@ -14,19 +18,33 @@
 #   @@scan               the output of hosts/runner/tuplet-scan.sh
 # Read-only.
 set -u
-scan=$1 dir=$2 name=$3 since=$4 limit=$5 jobcomp=$6
-shift 6
+scan=$1 limit=$2 jobcomp=$3
+shift 3
 s=.tuplet/slurm
 
-queue=$(squeue -h -t all --name="$name" -o '%F|%K|%T|%S|%e|%j|%k|%r' 2>&1)
+names=()
+for ((i = 2; i <= $#; i += 4)); do names+=("${!i}"); done
+queue=$(
+  IFS=,
+  squeue -h -t all --name="${names[*]}" -o '%F|%K|%T|%S|%e|%j|%k|%r' 2>&1
+)
 rc=$?
 printf '@@squeue %s\n' "$rc"
 [[ -n $queue ]] && printf '%s\n' "$queue"
 
-if cd "$dir" 2>/dev/null; then
+# The sections of one series, in a subshell of its own directory.
+poll_series() {
+  local dir=$1 since=$2 keys=$3 key job jobs="" records="" patterns=()
+  printf '@@series %s\n' "$dir"
+  if ! cd "$dir" 2>/dev/null; then
+    printf '@@jobs\n@@ended\n@@scan\n'
+    bash -c "$scan" tuplet-scan "$dir" "$since" "$limit"
+    return
+  fi
   printf '@@jobs\n'
-  jobs=""
-  for key in "$@"; do
+  local -a list=()
+  IFS=, read -r -a list <<<"$keys"
+  for key in "${list[@]}"; do
     [[ -f $s/$key.jobs ]] || continue
     while read -r job; do
       [[ $job =~ ^[0-9]+$ ]] || continue
@@ -36,10 +54,8 @@ if cd "$dir" 2>/dev/null; then
   done
 
   # Jobs squeue no longer shows (older than MinJobAge): the jobcomp record may know them.
-  records=""
   ((rc == 0)) && records=$queue
   if ((rc == 0)) && [[ -n $jobcomp && -r $jobcomp && -n $jobs ]]; then
-    patterns=()
     while IFS=$'\t' read -r key job; do
       [[ -n $job ]] || continue
       awk -F'|' -v j="$job" '$1 == j { found = 1; exit } END { exit !found }' <<<"$queue" ||
@@ -106,9 +122,12 @@ if cd "$dir" 2>/dev/null; then
       if (at == "") { for (t = 0; t < count[key]; t++) report(key, job, t, state, end, 1) }
       else report(key, job, at + 0, state, end, 0)
     }'
-else
-  printf '@@jobs\n@@ended\n'
-fi
 
-printf '@@scan\n'
-bash -c "$scan" tuplet-scan "$dir" "$since" "$limit"
+  printf '@@scan\n'
+  bash -c "$scan" tuplet-scan "$dir" "$since" "$limit"
+}
+
+while (($# >= 4)); do
+  (poll_series "$1" "$3" "$4")
+  shift 4
+done

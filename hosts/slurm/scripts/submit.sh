@@ -94,6 +94,8 @@ else
     exit 3
   fi
   mv -f "$s/$key.tsv.tmp" "$s/$key.tsv" || exit 3
+  # Every run's .tuplet/ at once (one process), so no task needs a mkdir of its own.
+  awk -F '\t' '{ print "runs/" $2 "/.tuplet" }' "$s/$key.tsv" | xargs -r -d '\n' mkdir -p -- || exit 3
   array=0-$((size - 1))
   verb=submitted
 fi

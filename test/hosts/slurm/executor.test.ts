@@ -9,13 +9,15 @@ import { chmod, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { ChunkSpec, HostSpec, RunChange, SeriesSpec } from '../../../hosts/executor.ts';
+import { PollBatcher } from '../../../hosts/poll-batcher.ts';
+import type { Transport } from '../../../hosts/transport.ts';
 import { createExecutor } from '../../../hosts/index.ts';
 import { LocalTransport } from '../../../hosts/local-transport.ts';
 import { SlurmExecutor, type SlurmExecutorOptions } from '../../../hosts/slurm/index.ts';
 import { planChunks } from '../../../workflows/plan.ts';
 import { startSlurm, type TestSlurm } from '../../support/slurm.ts';
 import { startSshd, type TestSshd } from '../../support/sshd.ts';
-import { pollUntilDone, seriesSpec, sleep, tempDir } from '../helpers.ts';
+import { pollUntilDone, seriesSpec, sleep, tempDir, wholeChunk } from '../helpers.ts';
 
 let root: { dir: string; remove: () => Promise<void> };
 let slurm: TestSlurm;
@@ -214,6 +216,82 @@ describe('slurm executor', { concurrency: true }, () => {
     );
     assert.equal([...states.values()].filter((c) => c.state === 'succeeded').length, 20);
     assert.deepEqual(await collectedIndices(storage, 'split'), range(20));
+  });
+
+  test('chunks of several series polled together: one squeue and scan exec per interval', async () => {
+    // The real local transport, noting when each poll exec starts.
+    const pollStarts: number[] = [];
+    const transport = new LocalTransport();
+    const counting: Transport = {
+      label: transport.label,
+      exec: (argv, options) => {
+        if (argv.includes('tuplet-poll')) pollStarts.push(Date.now());
+        return transport.exec(argv, options);
+      },
+      execStream: (argv, options) => transport.execStream(argv, options),
+      close: () => transport.close(),
+    };
+    const executor = new SlurmExecutor(host('batched'), counting, { env: slurm.env });
+    closers.push(() => executor.close());
+    const minGapMs = 400;
+    const batcher = new PollBatcher((items) => executor.pollMany(items), { minGapMs });
+    let asked = 0;
+    const poller = { poll: (...args: Parameters<PollBatcher['poll']>) => (asked++, batcher.poll(...args)) };
+
+    const first = seriesSpec('batched-a', INI20, 'sleep 0.5', { count: 40 });
+    const second = seriesSpec('batched-b', INI20, 'sleep 0.5', { count: 40 });
+    const work: Array<[SeriesSpec, ChunkSpec]> = [
+      [first, { chunkIndex: 0, offset: 0, length: 6, attempt: 1 }],
+      [first, { chunkIndex: 1, offset: 6, length: 6, attempt: 1 }],
+      [first, { chunkIndex: 2, offset: 12, length: 4, attempt: 1 }],
+      [second, { chunkIndex: 0, offset: 0, length: 6, attempt: 1 }],
+    ];
+    await Promise.all([executor.stageSeries(first), executor.stageSeries(second)]);
+    const results = await Promise.all(
+      work.map(async ([series, chunk]) => {
+        await executor.stageChunk(series, chunk);
+        const { jobId } = await executor.submit(series, chunk);
+        return pollUntilDone(executor, series, { ...chunk, jobId }, chunk.length, {
+          poller,
+          timeoutMs: 90_000,
+        });
+      }),
+    );
+    results.forEach((states, i) => {
+      const [, chunk] = work[i]!;
+      assert.deepEqual(
+        [...states.keys()].sort((a, b) => a - b),
+        range(chunk.length, chunk.offset),
+        `chunk ${i} got its own runs only`,
+      );
+      assert.ok([...states.values()].every((c) => c.state === 'succeeded'));
+    });
+    // Four askers polled every 150 ms; the host saw far fewer execs, never two within the gap.
+    assert.equal(pollStarts.length, batcher.execCount);
+    assert.ok(pollStarts.length < asked / 2, `${pollStarts.length} execs for ${asked} polls`);
+    const gaps = pollStarts.slice(1).map((t, i) => t - pollStarts[i]!);
+    assert.ok(Math.min(...gaps) >= minGapMs - 1, `gaps ${gaps.join(',')}`);
+  });
+
+  test('one poll of several series: a series whose directory is gone fails alone', async () => {
+    const executor = localExecutor('missing');
+    const present = seriesSpec('present', 'x = 1 2\n', 'true', { count: 2 });
+    await executor.stageSeries(present);
+    const chunk = wholeChunk(2);
+    await executor.stageChunk(present, chunk);
+    const { jobId } = await executor.submit(present, chunk);
+    await pollUntilDone(executor, present, { ...chunk, jobId }, 2, { timeoutMs: 60_000 });
+    const [ok, gone] = await executor.pollMany([
+      { series: present, request: { chunks: [{ ...chunk, jobId }] } },
+      { series: seriesSpec('never-staged', 'x = 1\n', 'true'), request: { chunks: [chunk] } },
+    ]);
+    assert.ok(ok && !(ok instanceof Error), String(ok));
+    assert.deepEqual(
+      ok.changes.map((c) => c.state),
+      ['succeeded', 'succeeded'],
+    );
+    assert.ok(gone instanceof Error);
+    assert.equal(gone.name, 'SeriesDirMissingError');
   });
 
   test('resources.gpus = 1: every task gets one GPU of its own', async () => {
