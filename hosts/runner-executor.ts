@@ -33,11 +33,11 @@ import {
   chunkRanges,
   execChecked,
   formatRanges,
+  runSetupOnce,
   seriesDirOf,
   stageChunk,
   stageSeries,
   sweepOf,
-  writeFileCommand,
   type IndexRange,
 } from './staging.ts';
 import type { Transport } from './transport.ts';
@@ -93,11 +93,6 @@ export class RunnerExecutor implements Executor {
     await stageSeries(this.transport, seriesDir, series, this.sweep(series), {
       ...(this.options.packageLimits ? { packageLimits: this.options.packageLimits } : {}),
     });
-    if (series.setup) {
-      await execChecked(this.transport, writeFileCommand(path.posix.join(seriesDir, '.tuplet/setup.sh')), {
-        stdin: `${series.setup}\n`,
-      });
-    }
     return { seriesDir };
   }
 
@@ -114,21 +109,7 @@ export class RunnerExecutor implements Executor {
   /** Runs `.tuplet/setup.sh` once: a setup that already succeeded is not run again. */
   async setup(series: SeriesSpec): Promise<{ exitCode: number; outputTail: string }> {
     if (!series.setup) return { exitCode: 0, outputTail: '' };
-    const script = `cd "$1" || exit 1
-if [ -f .tuplet/setup.exit ] && [ "$(cat .tuplet/setup.exit)" = 0 ]; then tail -c 4000 .tuplet/setup.log; exit 0; fi
-bash .tuplet/setup.sh >.tuplet/setup.log 2>&1 </dev/null
-code=$?
-echo "$code" >.tuplet/setup.exit
-tail -c 4000 .tuplet/setup.log
-exit "$code"`;
-    const result = await this.transport.exec([
-      'bash',
-      '-c',
-      script,
-      'tuplet-setup',
-      this.seriesDir(series.seriesId),
-    ]);
-    return { exitCode: result.code, outputTail: result.stdout };
+    return runSetupOnce(this.transport, this.seriesDir(series.seriesId));
   }
 
   async submit(series: SeriesSpec, chunk: ChunkSpec): Promise<SubmitResult> {

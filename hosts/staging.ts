@@ -27,6 +27,8 @@ export const RUNNER_SCRIPT = readFileSync(new URL('./runner/tuplet-runner.sh', i
 /** Where staging puts it, relative to the series directory. */
 export const RUNNER_PATH = '.tuplet/tuplet-runner.sh';
 export const COMMAND_PATH = '.tuplet/command.sh';
+/** The application's setup command, run once per series by the executors' `setup`. */
+export const SETUP_PATH = '.tuplet/setup.sh';
 
 export type IndexRange = [start: number, endExclusive: number];
 
@@ -99,21 +101,28 @@ export function chunkTarStream(sweep: Sweep, configFile: string, ranges: readonl
   return tarStream(configEntries(sweep, configFile, ranges));
 }
 
-/** `tuples.tsv` (`index<TAB>dir` per line) of every tuple, streamed in batches. */
-export function tuplesTsvStream(sweep: Sweep): Readable {
-  const count = Number(sweep.count);
-  function* lines(): Generator<string> {
-    let batch = '';
-    for (const tuple of tuplesInRange(sweep, 0, count)) {
-      batch += `${tuple.index}\t${tuple.dir}\n`;
-      if (batch.length >= 256 * 1024) {
-        yield batch;
-        batch = '';
-      }
+/** `tuples.tsv` (`index<TAB>dir` per line) of every tuple, in batches. */
+function* tuplesTsvBatches(sweep: Sweep): Generator<string> {
+  let batch = '';
+  for (const tuple of tuplesInRange(sweep, 0, Number(sweep.count))) {
+    batch += `${tuple.index}\t${tuple.dir}\n`;
+    if (batch.length >= 256 * 1024) {
+      yield batch;
+      batch = '';
     }
-    if (batch) yield batch;
   }
-  return Readable.from(lines(), { objectMode: false });
+  if (batch) yield batch;
+}
+
+/** `tuples.tsv` as a tar entry: its size from a first pass, its text streamed by a second (flat memory). */
+export function tuplesTsvEntry(sweep: Sweep): TarEntry {
+  let size = 0;
+  for (const batch of tuplesTsvBatches(sweep)) size += Buffer.byteLength(batch);
+  return {
+    path: 'tuples.tsv',
+    size,
+    open: () => Promise.resolve(Readable.from(tuplesTsvBatches(sweep), { objectMode: false })),
+  };
 }
 
 /** Argument list of an extraction into `dir` (created first); the tar stream comes on stdin. */
@@ -126,6 +135,26 @@ export function untarCommand(dir: string, options: { gzip?: boolean } = {}): str
     'tuplet-untar',
     dir,
   ];
+}
+
+/**
+ * Runs the series' setup script once, in the series directory, where submission happens
+ * (the login node of a cluster): a setup that already succeeded is not run again. Prints the
+ * tail of its output; exits with its code.
+ */
+export async function runSetupOnce(
+  transport: Transport,
+  seriesDir: string,
+): Promise<{ exitCode: number; outputTail: string }> {
+  const script = `cd "$1" || exit 1
+if [ -f .tuplet/setup.exit ] && [ "$(cat .tuplet/setup.exit)" = 0 ]; then tail -c 4000 .tuplet/setup.log; exit 0; fi
+bash ${SETUP_PATH} >.tuplet/setup.log 2>&1 </dev/null
+code=$?
+echo "$code" >.tuplet/setup.exit
+tail -c 4000 .tuplet/setup.log
+exit "$code"`;
+  const result = await transport.exec(['bash', '-c', script, 'tuplet-setup', seriesDir]);
+  return { exitCode: result.code, outputTail: result.stdout };
 }
 
 /** Argument list that writes stdin to `file` atomically (temp file, then rename). */
@@ -183,13 +212,13 @@ export interface StageSeriesOptions {
 }
 
 /**
- * Creates the series directory with `.tuplet/command.sh`, the runner script, the package
+ * Creates the series directory with `.tuplet/command.sh`, the setup script, the runner script, the package
  * (checked first: nothing is sent when it is refused) and `tuples.tsv`. Idempotent.
  */
 export async function stageSeries(
   transport: Transport,
   seriesDir: string,
-  series: Pick<SeriesSpec, 'command' | 'packagePath'>,
+  series: Pick<SeriesSpec, 'command' | 'setup' | 'packagePath'>,
   sweep: Sweep,
   options: StageSeriesOptions = {},
 ): Promise<void> {
@@ -203,8 +232,11 @@ export async function stageSeries(
     yield { path: '.tuplet/active', type: 'Directory' };
     yield { path: COMMAND_PATH, data: `${series.command}\n`, mode: 0o644 };
     yield { path: RUNNER_PATH, data: RUNNER_SCRIPT, mode: 0o755 };
+    if (series.setup) yield { path: SETUP_PATH, data: `${series.setup}\n`, mode: 0o644 };
     if (checked?.format === 'zip') yield* zipPackageEntries(checked, options.packageLimits);
+    yield tuplesTsvEntry(sweep);
   }
+  // One exec for all of it (each exec over SSH costs a session and the login shell's start).
   await execChecked(transport, untarCommand(seriesDir), { ...execOptions, stdin: tarStream(files()) });
   if (checked && checked.format !== 'zip') {
     await execChecked(transport, untarCommand(seriesDir, { gzip: checked.format === 'tar.gz' }), {
@@ -212,8 +244,4 @@ export async function stageSeries(
       stdin: tarPackageStream(checked),
     });
   }
-  await execChecked(transport, writeFileCommand(path.posix.join(seriesDir, 'tuples.tsv')), {
-    ...execOptions,
-    stdin: tuplesTsvStream(sweep),
-  });
 }

@@ -50,6 +50,7 @@ export async function chunkWorkflow(input: ChunkWorkflowInput): Promise<{ remain
     if (polls >= POLLS_PER_HISTORY) {
       await continueAsNew<typeof chunkWorkflow>({ ...input, resume: { jobId, cursor, resubmits } });
     }
+    const polledAt = Date.now();
     const result = await host.quick.pollChunks(plan.host, spec, { chunks: [{ ...chunk, jobId }], cursor });
     cursor = result.cursor;
     const { remaining } = await control.recordRunChanges(seriesId, attempt, result.changes, ranges);
@@ -72,7 +73,9 @@ export async function chunkWorkflow(input: ChunkWorkflowInput): Promise<{ remain
       jobId = (await host.quick.submitChunk(plan.host, spec, chunk)).jobId;
     }
     interval = result.changes.length > 0 ? caps.pollMinMs : Math.min(interval * 2, caps.pollMaxMs);
-    await sleep(interval);
+    // The interval runs from the start of the poll: a slow status exec does not stretch it.
+    const wait = interval - (Date.now() - polledAt);
+    if (wait > 0) await sleep(wait);
   }
 
   await host.long.collectChunk(plan.host, spec, chunk);

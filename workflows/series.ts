@@ -11,6 +11,7 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { HostCapabilities } from '../activities/host/types.ts';
 import { control, controlLong, hostActivities } from './activities.ts';
 import { chunkWorkflow, withoutTemplate } from './chunk.ts';
 import { planChunks, type PlannedChunk } from './plan.ts';
@@ -47,10 +48,15 @@ export async function seriesWorkflow(input: SeriesWorkflowInput): Promise<Series
 
   try {
     const fresh = !input.rerun && input.resumeAtChunk === undefined;
+    let caps: HostCapabilities;
     if (fresh) {
-      // The API created the series in `staging`. Its run rows and its directory on the host
-      // do not depend on each other: both at once.
-      await Promise.all([controlLong.createRuns(seriesId), host.long.stageSeries(plan.host, plan.spec)]);
+      // The API created the series in `staging`. Its run rows, its directory on the host and
+      // the host's limits do not depend on each other: all at once.
+      [caps] = await Promise.all([
+        host.quick.describeHost(plan.host),
+        controlLong.createRuns(seriesId),
+        host.long.stageSeries(plan.host, plan.spec),
+      ]);
       if (plan.spec.setup) {
         const setup = await host.long.setupSeries(plan.host, withoutTemplate(plan.spec));
         if (setup.exitCode !== 0) {
@@ -58,8 +64,10 @@ export async function seriesWorkflow(input: SeriesWorkflowInput): Promise<Series
           return 'failed';
         }
       }
+      await setState('running');
+    } else {
+      [caps] = await Promise.all([host.quick.describeHost(plan.host), setState('running')]);
     }
-    const [caps] = await Promise.all([host.quick.describeHost(plan.host), setState('running')]);
     const chunks = planChunks(input.rerun?.ranges ?? [[0, plan.count]], caps.chunkSize, !input.rerun);
     progress.chunksTotal = chunks.length;
     const first = input.resumeAtChunk ?? 0;

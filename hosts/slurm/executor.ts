@@ -5,7 +5,6 @@
 //            the scheduler ended + the exit-file scan
 //   cancel   scancel of every job of the series, by name and by id
 // The cluster's limits (MaxArraySize, MaxJobCount, MinJobAge) are read once per executor.
-import path from 'node:path';
 import type {
   ChunkSpec,
   CollectResult,
@@ -32,7 +31,7 @@ import {
   stageChunk,
   stageSeries,
   sweepOf,
-  writeFileCommand,
+  runSetupOnce,
   type IndexRange,
 } from '../staging.ts';
 import type { Transport } from '../transport.ts';
@@ -56,16 +55,6 @@ import { chunkComment, chunkKey, jobName, renderSbatchScript } from './sbatch-sc
 import { maxChunkSize, parseSlurmConfig, type SlurmLimits } from './scontrol.ts';
 import { SINFO_SCRIPT, parseSinfo, type SlurmClusterInfo } from './sinfo.ts';
 import { meaningOfState, slurmTime } from './squeue.ts';
-
-/** The setup script, written by stageSeries, relative to the series directory. */
-const SETUP_PATH = '.tuplet/setup.sh';
-const SETUP_ONCE = `cd "$1" || exit 1
-if [ -f .tuplet/setup.exit ] && [ "$(cat .tuplet/setup.exit)" = 0 ]; then tail -c 4000 .tuplet/setup.log; exit 0; fi
-bash ${SETUP_PATH} >.tuplet/setup.log 2>&1 </dev/null
-code=$?
-echo "$code" >.tuplet/setup.exit
-tail -c 4000 .tuplet/setup.log
-exit "$code"`;
 
 export interface SlurmExecutorOptions {
   /** Variables for every command on the host, e.g. `{ SLURM_CONF }` of a test cluster. */
@@ -120,11 +109,6 @@ export class SlurmExecutor implements Executor {
     await stageSeries(this.transport, seriesDir, series, sweepOf(series), {
       ...(this.options.packageLimits ? { packageLimits: this.options.packageLimits } : {}),
     });
-    if (series.setup) {
-      await execChecked(this.transport, writeFileCommand(path.posix.join(seriesDir, SETUP_PATH)), {
-        stdin: `${series.setup}\n`,
-      });
-    }
     return { seriesDir };
   }
 
@@ -138,14 +122,7 @@ export class SlurmExecutor implements Executor {
    */
   async setup(series: SeriesSpec): Promise<{ exitCode: number; outputTail: string }> {
     if (!series.setup) return { exitCode: 0, outputTail: '' };
-    const result = await this.transport.exec([
-      'bash',
-      '-c',
-      SETUP_ONCE,
-      'tuplet-setup',
-      this.seriesDir(series),
-    ]);
-    return { exitCode: result.code, outputTail: result.stdout };
+    return runSetupOnce(this.transport, this.seriesDir(series));
   }
 
   async submit(series: SeriesSpec, chunk: ChunkSpec): Promise<SubmitResult> {

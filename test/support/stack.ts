@@ -20,6 +20,8 @@ export interface StackOptions {
   dataDir?: string;
   databaseUrl?: string;
   adminToken?: string;
+  /** False: no host workers in the stack (they run as `tuplet worker --host` processes). */
+  hostWorkers?: boolean;
 }
 
 export interface Api {
@@ -89,7 +91,9 @@ export async function startTestStack(options: StackOptions): Promise<InProcessSt
   const dataDir = options.dataDir ?? (await tempDataDir());
   const token = options.adminToken ?? `tpl_test_${randomBytes(12).toString('hex')}`;
   const config = loadConfig(environment(options, dataDir, token, 0));
-  const stack = await startStack(config, createLogger('warn', 'test-stack'));
+  const stack = await startStack(config, createLogger('warn', 'test-stack'), {
+    hostWorkers: options.hostWorkers ?? true,
+  });
   return { ...apiFor(stack.url, token), stack, dataDir, stop: () => stack.stop() };
 }
 
@@ -136,6 +140,57 @@ export async function startStackProcess(
     ...apiFor(`http://127.0.0.1:${port}`, options.adminToken),
     child,
     dataDir: options.dataDir,
+    output: () => output,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    },
+  };
+}
+
+export interface HostWorkerProcess {
+  output(): string;
+  stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
+}
+
+/** `tuplet worker --host NAME` as a child process; resolves once it serves the host. */
+export async function startHostWorkerProcess(options: {
+  temporalAddress: string;
+  dataDir: string;
+  hostName: string;
+}): Promise<HostWorkerProcess> {
+  const child = spawn(path.join(repo, 'bin/tuplet'), ['worker', '--host', options.hostName], {
+    cwd: repo,
+    env: {
+      ...process.env,
+      TEMPORAL_ADDRESS: options.temporalAddress,
+      TUPLET_DATA_DIR: options.dataDir,
+      TUPLET_LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`the host worker did not start in 60 s:\n${output}`)),
+      60_000,
+    );
+    const onData = (text: string) => {
+      output += text;
+      if (output.includes('host worker running')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.setEncoding('utf8').on('data', onData);
+    child.stderr!.setEncoding('utf8').on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the host worker exited with ${code}:\n${output}`));
+    });
+  });
+  return {
     output: () => output,
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
