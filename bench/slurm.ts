@@ -9,7 +9,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sshConnectionsOpened } from '../hosts/ssh/index.ts';
 import { startSlurm } from '../test/support/slurm.ts';
-import { startSshd } from '../test/support/sshd.ts';
+import { sshHostFields, startSshd } from '../test/support/sshd.ts';
 import { startTestStack, tempDataDir, waitForSeries, type SeriesBody } from '../test/support/stack.ts';
 import { startTemporal } from '../test/support/temporal.ts';
 import { timeline } from './_timeline.ts';
@@ -76,11 +76,7 @@ try {
   const host = await stack.request('POST', '/api/v1/hosts', {
     name: 'bench-cluster',
     kind: 'slurm',
-    address: '127.0.0.1',
-    port: sshd.port,
-    user: sshd.user,
-    identityFile: sshd.identityFile,
-    knownHostsFile: sshd.knownHostsFile,
+    ...sshHostFields(sshd),
     workdir: path.join(work, 'hosts'),
   });
   if (host.status !== 201) throw new Error(`POST /hosts: ${host.status} ${JSON.stringify(host.body)}`);

@@ -12,6 +12,7 @@ import {
   startStackProcess,
   tempDataDir,
   waitForSeries,
+  waitForSeriesEnd,
   type ProcessStack,
   type SeriesBody,
 } from '../support/stack.ts';
@@ -52,12 +53,7 @@ test('SIGKILL of the stack mid-series: every run exactly once', { timeout: 300_0
   await stack.stop('SIGKILL');
   stack = await startStackProcess(options);
 
-  const series = await waitForSeries<SeriesBody>(
-    stack,
-    id,
-    (s) => !['staging', 'running', 'collecting', 'archiving'].includes(s.state),
-    240_000,
-  );
+  const series = await waitForSeriesEnd(stack, id);
   assert.equal(series.state, 'completed', JSON.stringify(series));
   assert.equal(series.counts.succeeded, 24);
 

@@ -73,3 +73,14 @@ async function dropConnections(stateDir: string): Promise<number> {
   }
   return children.length;
 }
+
+/** The fields of a host registered at this sshd (POST /api/v1/hosts). */
+export function sshHostFields(sshd: TestSshd) {
+  return {
+    address: '127.0.0.1',
+    port: sshd.port,
+    user: sshd.user,
+    identityFile: sshd.identityFile,
+    knownHostsFile: sshd.knownHostsFile,
+  };
+}

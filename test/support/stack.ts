@@ -199,6 +199,14 @@ export async function startHostWorkerProcess(options: {
   };
 }
 
+/** States a series leaves on its own; waitForSeriesEnd waits for any other. */
+const UNFINISHED = ['staging', 'running', 'collecting', 'archiving'];
+
+/** Polls GET /series/:id until the series is in a final state. */
+export function waitForSeriesEnd(api: Api, id: string, timeoutMs = 240_000): Promise<SeriesBody> {
+  return waitForSeries<SeriesBody>(api, id, (s) => !UNFINISHED.includes(s.state), timeoutMs);
+}
+
 /** Polls GET /series/:id until `done` holds (or fails after `timeoutMs`). */
 export async function waitForSeries<T extends { state: string }>(
   api: Api,

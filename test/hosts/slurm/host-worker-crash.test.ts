@@ -9,11 +9,12 @@ import { chmod, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { startSlurm, type TestSlurm } from '../../support/slurm.ts';
-import { startSshd, type TestSshd } from '../../support/sshd.ts';
+import { sshHostFields, startSshd, type TestSshd } from '../../support/sshd.ts';
 import {
   startHostWorkerProcess,
   startTestStack,
   waitForSeries,
+  waitForSeriesEnd,
   type HostWorkerProcess,
   type InProcessStack,
   type SeriesBody,
@@ -73,11 +74,7 @@ test(
     const host = await stack.request('POST', '/api/v1/hosts', {
       name: 'cluster',
       kind: 'slurm',
-      address: '127.0.0.1',
-      port: sshd.port,
-      user: sshd.user,
-      identityFile: sshd.identityFile,
-      knownHostsFile: sshd.knownHostsFile,
+      ...sshHostFields(sshd),
       workdir: path.join(work.dir, 'hosts'),
     });
     assert.equal(host.status, 201, JSON.stringify(host.body));
@@ -110,12 +107,7 @@ test(
     await worker.stop('SIGKILL');
     worker = await startWorker();
 
-    const series = await waitForSeries<SeriesBody>(
-      stack,
-      id,
-      (s) => !['staging', 'running', 'collecting', 'archiving'].includes(s.state),
-      240_000,
-    );
+    const series = await waitForSeriesEnd(stack, id);
     assert.equal(series.state, 'completed', JSON.stringify(series));
     assert.equal(series.counts.succeeded, 40);
     assert.equal((await lines(path.join(work.dir, 'sbatch.log'))).length, 1, 'one sbatch in all');

@@ -8,7 +8,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startSlurm, type TestSlurm } from '../../support/slurm.ts';
-import { startSshd, type TestSshd } from '../../support/sshd.ts';
+import { sshHostFields, startSshd, type TestSshd } from '../../support/sshd.ts';
 import { startTestStack, waitForSeries, type InProcessStack, type SeriesBody } from '../../support/stack.ts';
 import { startTemporal, type TestTemporal } from '../../support/temporal.ts';
 import { tempDir } from '../helpers.ts';
@@ -35,11 +35,7 @@ describe('a series on a slurm host over SSH', { timeout: 300_000 }, () => {
     const host = await stack.request('POST', '/api/v1/hosts', {
       name: 'cluster',
       kind: 'slurm',
-      address: '127.0.0.1',
-      port: sshd.port,
-      user: sshd.user,
-      identityFile: sshd.identityFile,
-      knownHostsFile: sshd.knownHostsFile,
+      ...sshHostFields(sshd),
       workdir: work.dir,
     });
     assert.equal(host.status, 201, JSON.stringify(host.body));
