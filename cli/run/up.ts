@@ -28,6 +28,7 @@ export async function runUp(options: { hostWorkers: boolean; controlWorker: bool
   lines.push(
     '',
     `Try the example sweep (66 runs of a spiral-wave simulation on this machine):`,
+    `  bin/tuplet login --url ${stack.url} --user admin     # once; asks for the password`,
     `  bin/tuplet submit examples/spiral/sweep.ini --app spiral --host local --wait`,
     '',
     'Ctrl-C stops everything; starting again resumes unfinished series.',
