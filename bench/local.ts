@@ -7,8 +7,9 @@ import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { hosts } from '../db/schema.ts';
 import { startTemporal } from '../test/support/temporal.ts';
+import { timeSeries } from './_series.ts';
 import { timeline } from './_timeline.ts';
-import { startTestStack, waitForSeries, type SeriesBody } from '../test/support/stack.ts';
+import { startTestStack } from '../test/support/stack.ts';
 
 const n = Number(process.argv[2] ?? 1000);
 const program = 'sleep 0.05';
@@ -64,25 +65,14 @@ try {
         () => undefined,
       );
   }, 200);
-  const start = performance.now();
-  const postedAt = Date.now();
-  const created = await stack.request<{ id: string }>('POST', '/api/v1/series', {
+  const timed = await timeSeries(stack, {
     application: 'bench-sleep',
     host: 'local',
-    ini: `i = 0...1...${n - 1}\n`,
+    n,
     description: 'bench local',
   });
-  if (created.status !== 201)
-    throw new Error(`POST /series answered ${created.status}: ${JSON.stringify(created.body)}`);
-  await waitForSeries<SeriesBody>(
-    stack,
-    created.body.id,
-    (s) => s.counts.succeeded + s.counts.failed === n || s.state === 'failed',
-    30 * 60_000,
-  );
-  const oursS = (performance.now() - start) / 1000;
-  const recordedAt = Date.now();
-  const seriesDir = path.join(stack.dataDir, 'work', created.body.id);
+  const { postedAt, recordedAt, seconds: oursS } = timed;
+  const seriesDir = path.join(stack.dataDir, 'work', timed.id);
   const runnerStartedAt = (await stat(path.join(seriesDir, '.tuplet', 'chunk-0.pid'))).mtimeMs;
   const phases = await timeline(seriesDir, { postedAt, submittedAt: runnerStartedAt, recordedAt });
   clearInterval(sampler);

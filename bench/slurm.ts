@@ -12,6 +12,7 @@ import { startSlurm } from '../test/support/slurm.ts';
 import { sshHostFields, startSshd } from '../test/support/sshd.ts';
 import { startTestStack, tempDataDir, waitForSeries, type SeriesBody } from '../test/support/stack.ts';
 import { startTemporal } from '../test/support/temporal.ts';
+import { timeSeries } from './_series.ts';
 import { timeline } from './_timeline.ts';
 
 const n = Number(process.argv[2] ?? 1000);
@@ -86,36 +87,20 @@ try {
   const baselineS = await baseline();
 
   const connectionsBefore = sshConnectionsOpened();
-  const start = performance.now();
-  const postedAt = Date.now();
-  const created = await stack.request<{ id: string }>('POST', '/api/v1/series', {
+  const timed = await timeSeries(stack, {
     application: 'bench-true',
     host: 'bench-cluster',
-    ini: `i = 0...1...${n - 1}\n`,
+    n,
     description: 'bench slurm',
   });
-  if (created.status !== 201)
-    throw new Error(`POST /series: ${created.status} ${JSON.stringify(created.body)}`);
-  await waitForSeries<SeriesBody>(
-    stack,
-    created.body.id,
-    (s) => s.counts.succeeded + s.counts.failed === n || s.state === 'failed',
-    30 * 60_000,
-  );
-  const oursS = (performance.now() - start) / 1000;
-  const recordedAt = Date.now();
-  const final = await waitForSeries<SeriesBody>(
-    stack,
-    created.body.id,
-    (s) => s.state !== 'running',
-    10 * 60_000,
-  );
+  const { postedAt, recordedAt, seconds: oursS } = timed;
+  const final = await waitForSeries<SeriesBody>(stack, timed.id, (s) => s.state !== 'running', 10 * 60_000);
   const counted = await shims.count();
-  const startEpoch = Date.now() / 1000 - (performance.now() - start) / 1000;
+  const startEpoch = postedAt / 1000;
   const pollOffsets = (await shims.pollTimes()).map((t) => +(t - startEpoch).toFixed(1));
   const connections = sshConnectionsOpened() - connectionsBefore;
   const [firstSbatch = 0] = await shims.sbatchTimes();
-  const phases = await timeline(path.join(work, 'hosts', created.body.id), {
+  const phases = await timeline(path.join(work, 'hosts', timed.id), {
     postedAt,
     submittedAt: firstSbatch * 1000,
     recordedAt,
