@@ -270,7 +270,8 @@ describe('slurm executor', { concurrency: true }, () => {
     assert.equal(pollStarts.length, batcher.execCount);
     assert.ok(pollStarts.length < asked / 2, `${pollStarts.length} execs for ${asked} polls`);
     const gaps = pollStarts.slice(1).map((t, i) => t - pollStarts[i]!);
-    assert.ok(Math.min(...gaps) >= minGapMs - 1, `gaps ${gaps.join(',')}`);
+    // (Seen where the exec is called, after some async work of each batch: a few ms of jitter.)
+    assert.ok(Math.min(...gaps) >= minGapMs - 25, `gaps ${gaps.join(',')}`);
   });
 
   test('one poll of several series: a series whose directory is gone fails alone', async () => {
