@@ -14,27 +14,7 @@ export const DEFAULT_SCAN_LIMIT = 20_000;
 /** The scan script (its output format is described in its header). */
 export const SCAN_SCRIPT = readFileSync(new URL('./runner/tuplet-scan.sh', import.meta.url), 'utf8');
 
-export interface ScanOptions {
-  seriesDir: string;
-  /** Cursor of the previous scan (host epoch seconds, possibly fractional); absent: everything. */
-  since?: string;
-  limit?: number;
-}
-
-/** The argument list of one scan (run it through any Transport). */
-export function scanCommand(options: ScanOptions): string[] {
-  return [
-    'bash',
-    '-c',
-    SCAN_SCRIPT,
-    'tuplet-scan',
-    options.seriesDir,
-    options.since ?? '',
-    String(options.limit ?? DEFAULT_SCAN_LIMIT),
-  ];
-}
-
-/** Scans of several series in one exec, each after a line `@@series DIR`. */
+/** The scans of several series in one exec (one status round trip), each after a line `@@series DIR`. */
 const SCAN_MANY_SCRIPT = `scan=$1 limit=$2
 shift 2
 while (($# >= 2)); do

@@ -157,18 +157,6 @@ exit "$code"`;
   return { exitCode: result.code, outputTail: result.stdout };
 }
 
-/** Argument list that writes stdin to `file` atomically (temp file, then rename). */
-export function writeFileCommand(file: string, mode = '644'): string[] {
-  return [
-    'bash',
-    '-c',
-    'mkdir -p -- "$(dirname -- "$1")" && cat >"$1.tmp.$$" && chmod "$2" "$1.tmp.$$" && mv -f -- "$1.tmp.$$" "$1"',
-    'tuplet-write',
-    file,
-    mode,
-  ];
-}
-
 /** Runs a command and throws CommandFailedError when it exits non-zero. */
 export async function execChecked(
   transport: Transport,

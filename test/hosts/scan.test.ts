@@ -6,7 +6,13 @@ import { mkdir, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { LocalTransport } from '../../hosts/local-transport.ts';
-import { indexOfDir, nextCursor, parseScanOutput, scanCommand } from '../../hosts/scan.ts';
+import {
+  indexOfDir,
+  nextCursor,
+  parseScanManyOutput,
+  parseScanOutput,
+  scanManyCommand,
+} from '../../hosts/scan.ts';
 import { tempDir } from './helpers.ts';
 
 const recorded = [
@@ -119,10 +125,12 @@ void describe('scan script', () => {
 
   async function scan(seriesDir: string, since?: string, limit?: number) {
     const { stdout, code } = await transport.exec(
-      scanCommand({ seriesDir, ...(since ? { since } : {}), ...(limit ? { limit } : {}) }),
+      scanManyCommand([{ seriesDir, ...(since ? { since } : {}) }], limit),
     );
     assert.equal(code, 0);
-    return parseScanOutput(stdout);
+    const [result, ...more] = parseScanManyOutput(stdout);
+    assert.equal(more.length, 0);
+    return result!;
   }
 
   void test('reports changes since the cursor, oldest first, cut at the limit without splitting a tie', async () => {
