@@ -1,7 +1,8 @@
 // What the web UI is built from: the same database, configuration and storage the API gets.
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
-import type { RunState, SeriesState } from '../workflows/shared.ts';
+import type { RunCounts } from '../db/series.ts';
+import type { SeriesState } from '../workflows/shared.ts';
 import type { TtlCache } from './data/cache.ts';
 
 export interface WebDeps {
@@ -18,7 +19,7 @@ export interface WebContext extends WebDeps {
 
 export type { AppEnv as WebEnv, AuthUser } from '../api/context.ts';
 
-export type RunCounts = Record<RunState, number>;
+export type { RunCounts };
 
 export interface Progress {
   state: SeriesState;

@@ -2,10 +2,6 @@
 import type { RunCounts } from './context.ts';
 import { FINAL_SERIES_STATES, type SeriesState } from '../workflows/shared.ts';
 
-export function emptyCounts(): RunCounts {
-  return { pending: 0, queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 };
-}
-
 export function doneOf(counts: RunCounts): number {
   return counts.succeeded + counts.failed + counts.cancelled;
 }

@@ -11,7 +11,8 @@ import { ApiError, conflict, forbidden } from '../errors.ts';
 import { createRouter, jsonBody, jsonResponse, pick, signedIn } from '../openapi.ts';
 import { DescriptionSchema, IdParam, IniSchema, ResourcesSchema, TagsSchema } from '../schemas.ts';
 import { createSeries } from '../series/create.ts';
-import { getSeries, type SeriesWithOwner } from '../series/query.ts';
+import type { SeriesWithOwner } from '../../db/series.ts';
+import { getSeries } from '../series/query.ts';
 import { startSeriesWorkflow } from '../series/workflow.ts';
 import { CreatedSchema } from './series.ts';
 

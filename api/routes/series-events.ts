@@ -8,7 +8,8 @@ import { requireUser } from '../auth.ts';
 import type { ApiDeps } from '../context.ts';
 import { createRouter, pick, signedIn } from '../openapi.ts';
 import { IdParam } from '../schemas.ts';
-import { countRuns, findSeries, getSeries, progressOf } from '../series/query.ts';
+import { countRuns, findSeries } from '../../db/series.ts';
+import { getSeries, progressOf } from '../series/query.ts';
 
 const POLL_MS = 1000;
 

@@ -20,7 +20,8 @@ import {
 import { createSeries } from '../series/create.ts';
 import { packageForSeries } from '../series/packages.ts';
 import { SeriesSchema, SeriesSummarySchema, seriesJson, seriesSummaryJson } from '../series/json.ts';
-import { countRuns, getSeries, listSeries } from '../series/query.ts';
+import { countRuns } from '../../db/series.ts';
+import { getSeries, listSeries } from '../series/query.ts';
 
 export const CreateSeriesBody = z
   .object({
@@ -63,11 +64,10 @@ const stateList = z
   .openapi({ description: 'One state or several separated by commas', example: 'running,staging' });
 
 const ListQuery = z.object({
-  q: z
-    .string()
-    .max(200)
-    .optional()
-    .openapi({ description: 'Text in the description, tags, application or owner name' }),
+  q: z.string().max(200).optional().openapi({
+    description:
+      'Words that must each appear (in any order) in the description, tags, application or owner name',
+  }),
   owner: z.string().max(64).optional().openapi({ description: '`me` or a user name' }),
   state: stateList,
   host: z.string().max(64).optional(),

@@ -3,7 +3,8 @@ import { z } from '@hono/zod-openapi';
 import type { Config } from '../../config.ts';
 import { RUN_STATES } from '../../workflows/shared.ts';
 import { ResourcesSchema, SeriesStateSchema } from '../schemas.ts';
-import { progressOf, type RunCounts, type SeriesWithOwner } from './query.ts';
+import type { RunCounts, SeriesWithOwner } from '../../db/series.ts';
+import { progressOf } from './query.ts';
 import { temporalUiLink } from './workflow.ts';
 
 export const CountsSchema = z.object(

@@ -1,64 +1,22 @@
 // Reading series: one by id, or a page of everyone's series (newest first) with text search
 // and filters, each with its run counts by state.
-import { and, desc, eq, getTableColumns, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
-import { runs, series, users } from '../../db/schema.ts';
-import { RUN_STATES, type RunState, type SeriesState } from '../../workflows/shared.ts';
+import {
+  findSeries,
+  seriesTextMatch,
+  seriesWithOwner,
+  type RunCounts,
+  type SeriesWithOwner,
+} from '../../db/series.ts';
+import { series, users } from '../../db/schema.ts';
+import type { SeriesState } from '../../workflows/shared.ts';
 import { badRequest, notFound } from '../errors.ts';
-
-export type SeriesRow = typeof series.$inferSelect;
-export type SeriesWithOwner = SeriesRow & { ownerName: string };
-export type RunCounts = Record<RunState, number>;
-
-const withOwner = { ...getTableColumns(series), ownerName: users.name };
-
-export async function findSeries(db: Database, id: string): Promise<SeriesWithOwner | undefined> {
-  const [row] = await db
-    .select(withOwner)
-    .from(series)
-    .innerJoin(users, eq(users.id, series.ownerId))
-    .where(eq(series.id, id))
-    .limit(1);
-  return row;
-}
 
 export async function getSeries(db: Database, id: string): Promise<SeriesWithOwner> {
   const row = await findSeries(db, id);
   if (!row) throw notFound(`series '${id}'`);
   return row;
-}
-
-export function emptyCounts(): RunCounts {
-  return Object.fromEntries(RUN_STATES.map((s) => [s, 0])) as RunCounts;
-}
-
-/** Run counts by state for several series in one query; runs not yet recorded count as pending. */
-export async function countRuns(
-  db: Database,
-  list: ReadonlyArray<{ id: string; count: number }>,
-): Promise<Map<string, RunCounts>> {
-  const result = new Map(list.map((s) => [s.id, emptyCounts()]));
-  if (list.length === 0) return result;
-  const rows = await db
-    .select({ seriesId: runs.seriesId, state: runs.state, n: sql<number>`count(*)::int` })
-    .from(runs)
-    .where(
-      inArray(
-        runs.seriesId,
-        list.map((s) => s.id),
-      ),
-    )
-    .groupBy(runs.seriesId, runs.state);
-  for (const row of rows) {
-    const counts = result.get(row.seriesId);
-    if (counts && row.state in counts) counts[row.state] += Number(row.n);
-  }
-  for (const s of list) {
-    const counts = result.get(s.id)!;
-    const recorded = RUN_STATES.reduce((sum, state) => sum + counts[state], 0);
-    if (recorded < s.count) counts.pending += s.count - recorded;
-  }
-  return result;
 }
 
 export function progressOf(count: number, counts: RunCounts) {
@@ -100,29 +58,14 @@ function decodeCursor(text: string): Cursor {
   throw badRequest('cursor: not a cursor this API returned');
 }
 
-/** `%`, `_` and `\` match literally in the search text. */
-function likePattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-}
-
 export async function listSeries(
   db: Database,
   filter: SeriesFilter,
   me: { id: string },
 ): Promise<{ series: SeriesWithOwner[]; nextCursor: string | null }> {
   const conditions: SQL[] = [];
-  const q = filter.q?.trim();
-  if (q) {
-    const pattern = likePattern(q);
-    conditions.push(
-      or(
-        ilike(series.description, pattern),
-        ilike(series.application, pattern),
-        ilike(users.name, pattern),
-        sql`${series.tags}::text ilike ${pattern}`,
-      )!,
-    );
-  }
+  const text = seriesTextMatch(filter.q);
+  if (text) conditions.push(text);
   if (filter.owner === 'me') conditions.push(eq(series.ownerId, me.id));
   else if (filter.owner) conditions.push(eq(users.name, filter.owner));
   if (filter.state && filter.state.length > 0) conditions.push(inArray(series.state, filter.state));
@@ -136,7 +79,7 @@ export async function listSeries(
   }
 
   const rows = await db
-    .select({ ...withOwner, createdAtText: sql<string>`${series.createdAt}::text` })
+    .select({ ...seriesWithOwner, createdAtText: sql<string>`${series.createdAt}::text` })
     .from(series)
     .innerJoin(users, eq(users.id, series.ownerId))
     .where(and(...conditions))

@@ -370,6 +370,8 @@ export function seriesTests(ctx: SuiteContext): void {
       assert.deepEqual(await ids('q=MORPHO'), [a], 'tags');
       assert.deepEqual(await ids('q=gpu_'), [b], '_ is literal');
       assert.deepEqual(await ids('q=lattice'), [c], 'application');
+      assert.deepEqual(await ids('q=fresh%20turing'), [a], 'every word, in any order, across fields');
+      assert.deepEqual(await ids('q=turing%20ising'), [], 'a word found nowhere excludes the series');
       assert.ok((await ids(`q=${encodeURIComponent(ctx.h.bob.name)}`)).includes(b), 'owner name');
       assert.deepEqual((await ids('owner=me', ctx.h.bob.token)).slice(0, 2), [c, b]);
       assert.ok((await ids(`owner=${ctx.h.bob.name}`)).every((id) => id !== a));

@@ -4,19 +4,17 @@ import type { Database } from '../../db/client.ts';
 import type { SeriesState } from '../../workflows/shared.ts';
 import type { RunCounts } from '../context.ts';
 import { seriesVersion, ttlFor, type TtlCache } from './cache.ts';
-import { countsOf } from './series.ts';
+import { countRuns } from '../../db/series.ts';
 
 export interface Versioned {
   id: string;
   state: SeriesState;
   attempt: number;
+  count: number;
 }
 
 async function load(db: Database, cache: TtlCache, rows: Versioned[]): Promise<Map<string, RunCounts>> {
-  const loaded = await countsOf(
-    db,
-    rows.map((r) => r.id),
-  );
+  const loaded = await countRuns(db, rows);
   for (const row of rows) cache.set(`counts:${seriesVersion(row)}`, ttlFor(row.state), loaded.get(row.id)!);
   return loaded;
 }

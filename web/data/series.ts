@@ -1,11 +1,10 @@
-// Series as the pages show them: one query for a page of series, one for all their counts
-// (never a query per row), whatever the number of runs.
-import { and, desc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
+// Series as the pages show them: one query for a page of series (their counts come in one
+// more, db/series.ts countRuns, through data/counts.ts), whatever the number of runs.
+import { and, desc, eq, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
-import { applications, hosts, runs, series, users } from '../../db/schema.ts';
-import { RUN_STATES, type RunState, type SeriesState } from '../../workflows/shared.ts';
-import type { RunCounts } from '../context.ts';
-import { emptyCounts } from '../format.ts';
+import { applications, hosts, series, users } from '../../db/schema.ts';
+import { findSeries, seriesTextMatch, type SeriesWithOwner } from '../../db/series.ts';
+import type { SeriesState } from '../../workflows/shared.ts';
 
 export interface SeriesFilter {
   /** Words that must each appear in the description, tags, application or owner name. */
@@ -46,24 +45,10 @@ const listColumns = {
   createdAt: series.createdAt,
 };
 
-/** `%` and `_` typed by a user match themselves, not any character. */
-function likePattern(word: string): string {
-  return `%${word.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-}
-
 export async function listSeries(db: Database, filter: SeriesFilter): Promise<{ rows: SeriesListRow[]; more: boolean }> {
   const conditions: SQL[] = [];
-  for (const word of (filter.q ?? '').split(/\s+/).filter(Boolean).slice(0, 8)) {
-    const pattern = likePattern(word);
-    conditions.push(
-      or(
-        ilike(series.description, pattern),
-        ilike(series.application, pattern),
-        ilike(users.name, pattern),
-        sql`${series.tags}::text ilike ${pattern}`,
-      )!,
-    );
-  }
+  const text = seriesTextMatch(filter.q);
+  if (text) conditions.push(text);
   if (filter.ownerId) conditions.push(eq(series.ownerId, filter.ownerId));
   if (filter.state) conditions.push(eq(series.state, filter.state));
   if (filter.host) conditions.push(eq(series.host, filter.host));
@@ -79,32 +64,11 @@ export async function listSeries(db: Database, filter: SeriesFilter): Promise<{ 
   return { rows: rows.slice(0, filter.limit), more: rows.length > filter.limit };
 }
 
-/** Run counts by state of several series in one grouped query. */
-export async function countsOf(db: Database, ids: string[]): Promise<Map<string, RunCounts>> {
-  const result = new Map<string, RunCounts>(ids.map((id) => [id, emptyCounts()]));
-  if (ids.length === 0) return result;
-  const rows = await db
-    .select({ seriesId: runs.seriesId, state: runs.state, n: sql<number>`count(*)::int` })
-    .from(runs)
-    .where(inArray(runs.seriesId, ids))
-    .groupBy(runs.seriesId, runs.state);
-  for (const row of rows) {
-    const counts = result.get(row.seriesId);
-    if (counts && (RUN_STATES as readonly string[]).includes(row.state)) counts[row.state as RunState] = Number(row.n);
-  }
-  return result;
-}
-
-export type SeriesRow = typeof series.$inferSelect & { owner: string };
+export type SeriesRow = SeriesWithOwner & { owner: string };
 
 export async function getSeries(db: Database, id: string): Promise<SeriesRow | undefined> {
-  const [row] = await db
-    .select({ s: series, owner: users.name })
-    .from(series)
-    .innerJoin(users, eq(users.id, series.ownerId))
-    .where(eq(series.id, id))
-    .limit(1);
-  return row ? { ...row.s, owner: row.owner } : undefined;
+  const row = await findSeries(db, id);
+  return row && { ...row, owner: row.ownerName };
 }
 
 /** Names for the home page's filters and the new-series form. */

@@ -3,7 +3,8 @@
 import { SERIES_STATES } from '../../workflows/shared.ts';
 import { ProgressBar, StateBadge, Tags } from '../components.tsx';
 import type { AuthUser, RunCounts } from '../context.ts';
-import { emptyCounts, formatTime, isFinal, stateLabel } from '../format.ts';
+import { emptyCounts } from '../../db/series.ts';
+import { formatTime, isFinal, stateLabel } from '../format.ts';
 import { Layout } from '../layout.tsx';
 import type { SeriesFilter, SeriesListRow } from '../data/series.ts';
 

@@ -12,7 +12,7 @@ import { getRun, metricNames, runFiles, runsPage } from '../data/runs.ts';
 import { getSeries, type SeriesRow } from '../data/series.ts';
 import { readSlice, seriesFilePath } from '../data/storage.ts';
 import { sweepOfSeries } from '../data/sweeps.ts';
-import { emptyCounts } from '../format.ts';
+import { emptyCounts } from '../../db/series.ts';
 import { RunPage, type RunFileView } from '../pages/run.tsx';
 import { SeriesPage } from '../pages/series.tsx';
 import { loadPreview } from '../previews/file.tsx';

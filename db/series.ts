@@ -1,0 +1,80 @@
+// Series queries the HTTP API and the web pages share: one series with its owner's name, run
+// counts by state for a page of series in one grouped query, and the text search condition.
+import { eq, getTableColumns, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { RUN_STATES, type RunState } from '../workflows/shared.ts';
+import type { Database } from './client.ts';
+import { runs, series, users } from './schema.ts';
+
+export type SeriesRow = typeof series.$inferSelect;
+export type SeriesWithOwner = SeriesRow & { ownerName: string };
+export type RunCounts = Record<RunState, number>;
+
+/** The columns of a series with its owner's name (join `users` on the owner). */
+export const seriesWithOwner = { ...getTableColumns(series), ownerName: users.name };
+
+export async function findSeries(db: Database, id: string): Promise<SeriesWithOwner | undefined> {
+  const [row] = await db
+    .select(seriesWithOwner)
+    .from(series)
+    .innerJoin(users, eq(users.id, series.ownerId))
+    .where(eq(series.id, id))
+    .limit(1);
+  return row;
+}
+
+export function emptyCounts(): RunCounts {
+  return Object.fromEntries(RUN_STATES.map((s) => [s, 0])) as RunCounts;
+}
+
+/** Run counts by state for several series in one query; runs not yet recorded count as pending. */
+export async function countRuns(
+  db: Database,
+  list: ReadonlyArray<{ id: string; count: number }>,
+): Promise<Map<string, RunCounts>> {
+  const result = new Map(list.map((s) => [s.id, emptyCounts()]));
+  if (list.length === 0) return result;
+  const rows = await db
+    .select({ seriesId: runs.seriesId, state: runs.state, n: sql<number>`count(*)::int` })
+    .from(runs)
+    .where(
+      inArray(
+        runs.seriesId,
+        list.map((s) => s.id),
+      ),
+    )
+    .groupBy(runs.seriesId, runs.state);
+  for (const row of rows) {
+    const counts = result.get(row.seriesId);
+    if (counts && row.state in counts) counts[row.state] += Number(row.n);
+  }
+  for (const s of list) {
+    const counts = result.get(s.id)!;
+    const recorded = RUN_STATES.reduce((sum, state) => sum + counts[state], 0);
+    if (recorded < s.count) counts.pending += s.count - recorded;
+  }
+  return result;
+}
+
+/** `%`, `_` and `\` typed by a user match themselves, not any character. */
+function likePattern(word: string): string {
+  return `%${word.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+}
+
+/**
+ * Search text: every word (up to 8) must appear in the description, tags, application or the
+ * owner's name, in any order (the query joins `users` on the owner). Undefined when empty.
+ */
+export function seriesTextMatch(text: string | undefined): SQL | undefined {
+  const words = (text ?? '').split(/\s+/).filter(Boolean).slice(0, 8);
+  if (words.length === 0) return undefined;
+  const each = words.map((word) => {
+    const pattern = likePattern(word);
+    return or(
+      ilike(series.description, pattern),
+      ilike(series.application, pattern),
+      ilike(users.name, pattern),
+      sql`${series.tags}::text ilike ${pattern}`,
+    )!;
+  });
+  return sql.join(each, sql` and `);
+}
