@@ -1,16 +1,9 @@
 // Control activities: every database side effect of a series, on task queue `tuplet-control`.
 import type { Database } from '../../db/client.ts';
-import { applyRunChanges } from '../../db/runs.ts';
+import { applyRunChanges, countRunsByState } from '../../db/runs.ts';
 import type { Logger } from '../../log.ts';
 import { archiveSeriesFiles, indexChunkFiles } from './files.ts';
-import {
-  cancelUnfinished,
-  countByState,
-  countUnfinished,
-  createRunRows,
-  failUnfinished,
-  markRunsQueued,
-} from './runs.ts';
+import { cancelUnfinished, countUnfinished, createRunRows, failUnfinished, markRunsQueued } from './runs.ts';
 import { loadSeriesPlan, updateSeriesState } from './series.ts';
 import type { ControlActivities } from './types.ts';
 
@@ -44,7 +37,7 @@ export function createControlActivities({
     indexChunk: (seriesId, ranges) => indexChunkFiles(db, storageDir, seriesId, ranges),
     archiveSeries: (seriesId) => archiveSeriesFiles(db, storageDir, seriesId),
     async finishSeries(seriesId) {
-      const counts = await countByState(db, seriesId);
+      const counts = await countRunsByState(db, seriesId);
       // Runs the scheduler cancelled count as failures; a series is `cancelled` only on request.
       const state = counts.failed + counts.cancelled > 0 ? 'completed_with_failures' : 'completed';
       await updateSeriesState(db, seriesId, state);
@@ -54,6 +47,6 @@ export function createControlActivities({
       await cancelUnfinished(db, seriesId);
       await updateSeriesState(db, seriesId, 'cancelled', 'cancelled by request');
     },
-    countRuns: (seriesId) => countByState(db, seriesId),
+    countRuns: (seriesId) => countRunsByState(db, seriesId),
   };
 }

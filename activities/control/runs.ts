@@ -6,7 +6,7 @@ import { insertRuns } from '../../db/runs.ts';
 import { runs, series } from '../../db/schema.ts';
 import { parseSweep, tuplesInRange } from '../../sweep/index.ts';
 import type { IndexRange } from '../../workflows/plan.ts';
-import { RUN_STATES, TERMINAL_RUN_STATES, type RunState } from '../../workflows/shared.ts';
+import { TERMINAL_RUN_STATES, type RunState } from '../../workflows/shared.ts';
 import { notFound } from '../errors.ts';
 
 const INSERT_BATCH = 5_000;
@@ -85,17 +85,6 @@ export async function cancelUnfinished(db: Database, seriesId: string): Promise<
     .update(runs)
     .set({ state: 'cancelled', reason: 'CANCELLED', endedAt: new Date() })
     .where(and(eq(runs.seriesId, seriesId), inArray(runs.state, ['pending', 'queued', 'running'])));
-}
-
-export async function countByState(db: Database, seriesId: string): Promise<Record<RunState, number>> {
-  const rows = await db
-    .select({ state: runs.state, n: sql<number>`count(*)::int` })
-    .from(runs)
-    .where(eq(runs.seriesId, seriesId))
-    .groupBy(runs.state);
-  const counts = Object.fromEntries(RUN_STATES.map((s) => [s, 0])) as Record<RunState, number>;
-  for (const r of rows) counts[r.state] = r.n;
-  return counts;
 }
 
 export function isTerminal(state: RunState): boolean {

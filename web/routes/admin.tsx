@@ -1,8 +1,9 @@
 // GET /applications, /hosts (everyone), /users (admins), /tokens (one's own).
 import type { Context } from 'hono';
-import { asc, desc, eq } from 'drizzle-orm';
+import { asc } from 'drizzle-orm';
 import { HTTPException } from 'hono/http-exception';
-import { apiTokens, applications, hosts, users } from '../../db/schema.ts';
+import { listApiTokens } from '../../db/accounts.ts';
+import { applications, hosts, users } from '../../db/schema.ts';
 import type { AuthUser, WebContext, WebEnv } from '../context.ts';
 import { ApplicationsPage } from '../pages/applications.tsx';
 import { HostsPage } from '../pages/hosts.tsx';
@@ -36,18 +37,8 @@ export function usersPage({ db }: WebContext) {
 
 export function tokensPage({ db }: WebContext) {
   return async (c: Context<WebEnv>, user: AuthUser, csrf: string) => {
-    const rows = await db
-      .select({
-        id: apiTokens.id,
-        name: apiTokens.name,
-        prefix: apiTokens.prefix,
-        createdAt: apiTokens.createdAt,
-        lastUsedAt: apiTokens.lastUsedAt,
-        expiresAt: apiTokens.expiresAt,
-      })
-      .from(apiTokens)
-      .where(eq(apiTokens.userId, user.id))
-      .orderBy(desc(apiTokens.createdAt));
+    // Newest first on the page.
+    const rows = (await listApiTokens(db, user.id)).reverse();
     return c.html(<TokensPage user={user} csrf={csrf} tokens={rows} />);
   };
 }
