@@ -100,6 +100,8 @@ export interface PollResult {
   truncated: boolean;
   /** Jobs the scheduler/runner still knows as alive, by jobId. */
   aliveJobs: string[];
+  /** Why the scheduler holds the polled jobs when that needs a person (e.g. `PartitionTimeLimit: …`). */
+  held?: string;
 }
 
 export interface CollectResult {

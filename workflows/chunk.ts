@@ -46,6 +46,7 @@ export async function chunkWorkflow(input: ChunkWorkflowInput): Promise<{ remain
   ]);
   let interval = caps.pollMinMs;
   let deadPolls = 0;
+  let held: string | null = null;
   for (let polls = 0; ; polls++) {
     if (polls >= POLLS_PER_HISTORY) {
       await continueAsNew<typeof chunkWorkflow>({ ...input, resume: { jobId, cursor, resubmits } });
@@ -53,6 +54,12 @@ export async function chunkWorkflow(input: ChunkWorkflowInput): Promise<{ remain
     const polledAt = Date.now();
     const result = await host.quick.pollChunks(plan.host, spec, { chunks: [{ ...chunk, jobId }], cursor });
     cursor = result.cursor;
+    // A job held for a reason that needs a person (a time limit above the partition's, a
+    // drained node…) would wait unseen: the series shows why until the hold clears.
+    if ((result.held ?? null) !== held) {
+      held = result.held ?? null;
+      await control.noteSeriesHeld(seriesId, held);
+    }
     const { remaining } = await control.recordRunChanges(seriesId, attempt, result.changes, ranges);
     if (remaining === 0) break;
     if (result.truncated) continue;

@@ -4,7 +4,7 @@ import { applyRunChanges, countRunsByState } from '../../db/runs.ts';
 import type { Logger } from '../../log.ts';
 import { archiveSeriesFiles, indexChunkFiles } from './files.ts';
 import { cancelUnfinished, countUnfinished, createRunRows, failUnfinished, markRunsQueued } from './runs.ts';
-import { loadSeriesPlan, updateSeriesState } from './series.ts';
+import { loadSeriesPlan, noteSeriesHeld, updateSeriesState } from './series.ts';
 import type { ControlActivities } from './types.ts';
 
 export interface ControlDeps {
@@ -23,6 +23,7 @@ export function createControlActivities({
   return {
     loadSeries: (seriesId) => loadSeriesPlan(db, seriesId, maxTuples),
     setSeriesState: (seriesId, state, reason) => updateSeriesState(db, seriesId, state, reason),
+    noteSeriesHeld: (seriesId, held) => noteSeriesHeld(db, seriesId, held),
     createRuns: (seriesId) => createRunRows(db, seriesId),
     markQueued: (seriesId, ranges, jobId) => markRunsQueued(db, seriesId, ranges, jobId),
     async recordRunChanges(seriesId, attempt, changes, ranges) {

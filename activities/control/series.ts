@@ -1,5 +1,5 @@
 // Loading a series and its host from the database, and moving the series between states.
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { hosts, series } from '../../db/schema.ts';
 import type { HostSpec, SeriesSpec } from '../../hosts/executor.ts';
@@ -62,4 +62,13 @@ export async function updateSeriesState(
       ...(final ? { finishedAt: now } : { finishedAt: null }),
     })
     .where(eq(series.id, seriesId));
+}
+
+/** The reason of a running series, set while its jobs are held: a final state's reason is never overwritten. */
+export async function noteSeriesHeld(db: Database, seriesId: string, held: string | null): Promise<void> {
+  const reason = held === null ? null : `waiting in the queue: ${held}`;
+  await db
+    .update(series)
+    .set({ reason, updatedAt: new Date() })
+    .where(and(eq(series.id, seriesId), eq(series.state, 'running')));
 }

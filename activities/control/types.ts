@@ -14,6 +14,8 @@ export interface SeriesPlan {
 export interface ControlActivities {
   loadSeries(seriesId: string): Promise<SeriesPlan>;
   setSeriesState(seriesId: string, state: SeriesState, reason?: string): Promise<void>;
+  /** Shows (or, with null, clears) why the scheduler holds a running series' jobs, as its reason. */
+  noteSeriesHeld(seriesId: string, held: string | null): Promise<void>;
   /** Inserts the run rows of the whole series (idempotent, batched, resumable). */
   createRuns(seriesId: string): Promise<number>;
   markQueued(seriesId: string, ranges: IndexRange[], jobId: string): Promise<void>;

@@ -22,7 +22,8 @@ export function seriesEventRoutes(deps: ApiDeps) {
     method: 'get',
     path: '/{id}/events',
     tags: ['series'],
-    summary: 'Server-sent `progress` events `{state, count, counts, progress}` until the series is final',
+    summary:
+      'Server-sent `progress` events `{state, reason, count, counts, progress}` until the series is final',
     security: signedIn,
     request: { params: IdParam },
     responses: {
@@ -45,6 +46,7 @@ export function seriesEventRoutes(deps: ApiDeps) {
         const counts = (await countRuns(db, [row])).get(id)!;
         const payload = JSON.stringify({
           state: row.state,
+          reason: row.reason,
           count: row.count,
           counts,
           progress: progressOf(row.count, counts),

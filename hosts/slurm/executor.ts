@@ -54,7 +54,7 @@ import { SlurmUnavailableError, sbatchError } from './sbatch.ts';
 import { chunkComment, chunkKey, jobName, renderSbatchScript } from './sbatch-script.ts';
 import { maxChunkSize, parseSlurmConfig, type SlurmLimits } from './scontrol.ts';
 import { SINFO_SCRIPT, parseSinfo, type SlurmClusterInfo } from './sinfo.ts';
-import { meaningOfState, slurmTime } from './squeue.ts';
+import { heldReason, meaningOfState, slurmTime } from './squeue.ts';
 
 export interface SlurmExecutorOptions {
   /** Variables for every command on the host, e.g. `{ SLURM_CONF }` of a test cluster. */
@@ -196,11 +196,13 @@ export class SlurmExecutor implements Executor {
         ...output,
         squeue: output.squeue.filter((r) => r.name === name),
       };
+      const held = heldOf(view, request);
       return {
         cursor: nextCursor(answer.scan),
         changes: changesOf(view, request),
         truncated: answer.scan.truncatedAt !== undefined,
         aliveJobs: aliveJobsOf(view, request),
+        ...(held ? { held } : {}),
       };
     });
   }
@@ -305,6 +307,16 @@ export function changesOf(output: SeriesPollView, request: PollRequest): RunChan
     changes.set(ended.index, change);
   }
   return [...changes.values()].sort((a, b) => a.index - b.index);
+}
+
+/** The first reason a polled job is held for that needs a person (see squeue.ts heldReason). */
+export function heldOf(output: SeriesPollView, request: PollRequest): string | undefined {
+  const polled = new Set(request.chunks.map((c) => c.jobId));
+  for (const record of output.squeue) {
+    const held = polled.has(record.jobId) ? heldReason(record) : undefined;
+    if (held) return held;
+  }
+  return undefined;
 }
 
 /** Jobs with a task pending or running; when squeue did not answer, every job asked about (unknown is not dead). */

@@ -134,3 +134,33 @@ export function meaningOfState(slurmState: string): SlurmStateMeaning {
   const word = slurmState.trim().split(/\s+/)[0]!.toUpperCase();
   return STATES[word] ?? QUEUED;
 }
+
+/**
+ * Pending reasons that will not clear without a person (changed limits, a fixed request, a
+ * node back up), with what they mean. Queue reasons such as `Priority`, `Resources` or the
+ * `Assoc…Limit` family clear by themselves and are not here.
+ */
+const HELD_REASONS: Record<string, string> = {
+  PartitionTimeLimit: "the time limit asked for exceeds the partition's maximum",
+  PartitionNodeLimit: 'the job asks for more nodes than the partition allows',
+  PartitionDown: 'the partition is down',
+  PartitionInactive: 'the partition is inactive',
+  ReqNodeNotAvail: 'a node the job needs is down, drained or reserved',
+  QOSMaxWallDurationPerJobLimit: "the time limit asked for exceeds the QOS's maximum",
+  QOSNotAllowed: 'the QOS is not allowed on this partition',
+  AccountNotAllowed: 'the account is not allowed on this partition',
+  InvalidAccount: 'the account is invalid',
+  InvalidQOS: 'the QOS is invalid',
+  BadConstraints: 'no node satisfies the constraints asked for',
+  JobHeldAdmin: 'an administrator holds the job',
+  JobHeldUser: 'the job is held (scontrol release)',
+};
+
+/** `PartitionTimeLimit: …what it means` for a pending record held for such a reason, else undefined. */
+export function heldReason(record: Pick<SqueueRecord, 'state' | 'reason'>): string | undefined {
+  if (meaningOfState(record.state).state !== 'queued') return undefined;
+  // squeue prints e.g. `(ReqNodeNotAvail, UnavailableNodes:node1)`; the first word names it.
+  const word = /^\(?([A-Za-z]+)/.exec(record.reason.trim())?.[1];
+  const meaning = word === undefined ? undefined : HELD_REASONS[word];
+  return meaning === undefined ? undefined : `${word}: ${meaning}`;
+}

@@ -176,6 +176,8 @@ MinJobAge=60
 GresTypes=gpu
 NodeName=localhost NodeAddr=127.0.0.1 $shape RealMemory=4000 Gres=gpu:2 State=UNKNOWN
 PartitionName=debug Nodes=localhost Default=YES MaxTime=INFINITE State=UP
+# A partition with a 1-minute limit: a longer --time waits there with PartitionTimeLimit.
+PartitionName=short Nodes=localhost MaxTime=1 State=UP
 ${TUPLET_SLURM_EXTRA_CONF:-}
 EOF
   if [[ -n ${TUPLET_SLURM_CGROUP_CONF:-} ]]; then

@@ -26,6 +26,8 @@
       const el = root.querySelector(`[data-count="${state}"]`);
       if (el) el.textContent = Number(n).toLocaleString('en');
     }
+    const reason = root.querySelector('[data-series-reason]');
+    if (reason && 'reason' in p) reason.textContent = p.reason ?? '';
     const holder = root.querySelector('[data-series-state]');
     if (holder?.querySelector('[data-state]')?.dataset.state !== p.state) {
       renderState(holder, p.state);

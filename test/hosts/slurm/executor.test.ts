@@ -127,7 +127,10 @@ describe('slurm executor', { concurrency: true }, () => {
     const check = await executor.check();
     assert.deepEqual(
       check.partitions.map((p) => [p.name, p.default, p.available]),
-      [['debug', true, true]],
+      [
+        ['debug', true, true],
+        ['short', false, true],
+      ],
     );
     assert.equal(check.gpus, 2);
     assert.ok(check.freeGpus >= 0 && check.freeGpus <= 2);
@@ -293,6 +296,39 @@ describe('slurm executor', { concurrency: true }, () => {
     );
     assert.ok(gone instanceof Error);
     assert.equal(gone.name, 'SeriesDirMissingError');
+  });
+
+  test('a job held for a reason that needs a person says so in the poll', async () => {
+    const executor = localExecutor('held');
+    // The `short` partition allows 1 minute: asking for 5 leaves the job pending for good.
+    const series = seriesSpec('held', 'x = 1 2\n', 'true', {
+      count: 2,
+      resources: { partition: 'short', time: '00:05:00' },
+    });
+    await executor.stageSeries(series);
+    const chunk = wholeChunk(2);
+    await executor.stageChunk(series, chunk);
+    const { jobId } = await executor.submit(series, chunk);
+    try {
+      let held: string | undefined;
+      for (let i = 0; i < 60 && !held; i++) {
+        held = (await executor.poll(series, { chunks: [{ ...chunk, jobId }] })).held;
+        if (!held) await sleep(250);
+      }
+      assert.match(
+        held ?? '',
+        /^PartitionTimeLimit: the time limit asked for exceeds the partition's maximum$/,
+      );
+    } finally {
+      await executor.cancel(series, [jobId]);
+    }
+    // A job that runs is not held.
+    const free = seriesSpec('not-held', 'x = 1 2\n', 'true', { count: 2 });
+    await executor.stageSeries(free);
+    await executor.stageChunk(free, chunk);
+    const submitted = await executor.submit(free, chunk);
+    const result = await executor.poll(free, { chunks: [{ ...chunk, jobId: submitted.jobId }] });
+    assert.equal(result.held, undefined);
   });
 
   test('resources.gpus = 1: every task gets one GPU of its own', async () => {

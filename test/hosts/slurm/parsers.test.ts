@@ -14,6 +14,7 @@ import {
 import { maxChunkSize, parseSlurmConfig } from '../../../hosts/slurm/scontrol.ts';
 import { gpusIn, parseSinfo } from '../../../hosts/slurm/sinfo.ts';
 import {
+  heldReason,
   meaningOfState,
   parseArrayTasks,
   parseSqueue,
@@ -112,6 +113,23 @@ void describe('squeue', () => {
     assert.equal(foreign?.comment, '');
     assert.equal(foreign?.reason, 'PartitionTimeLimit');
     assert.equal(foreign?.tasks, undefined);
+  });
+
+  void test('held jobs: reasons that need a person, from recorded and typical output', () => {
+    const foreign = all.find((r) => r.name === 'wrap' && r.state === 'PENDING')!;
+    assert.equal(
+      heldReason(foreign),
+      "PartitionTimeLimit: the time limit asked for exceeds the partition's maximum",
+    );
+    // The same reason on a job that no longer waits, or queue reasons that clear by themselves: not held.
+    assert.equal(heldReason({ ...foreign, state: 'CANCELLED' }), undefined);
+    for (const reason of ['Priority', 'Resources', 'AssocGrpCpuLimit', 'None', '']) {
+      assert.equal(heldReason({ state: 'PENDING', reason }), undefined, reason);
+    }
+    assert.equal(
+      heldReason({ state: 'PENDING', reason: '(ReqNodeNotAvail, UnavailableNodes:node[1-2])' }),
+      'ReqNodeNotAvail: a node the job needs is down, drained or reserved',
+    );
   });
 
   void test('failure states are kept apart', () => {

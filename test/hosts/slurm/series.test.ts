@@ -99,6 +99,37 @@ describe('a series on a slurm host over SSH', { timeout: 300_000 }, () => {
     assert.deepEqual([...seenBySlurm].sort(), [...new Set(jobIds)].sort());
   });
 
+  test('a series whose jobs the scheduler holds shows why, until it is cancelled', async () => {
+    const created = await stack.request<{ id: string }>('POST', '/api/v1/series', {
+      application: 'echo-config',
+      host: 'cluster',
+      ini: '[p]\nx = 1 2 3\n',
+      resources: { partition: 'short', time: '00:05:00' },
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const id = created.body.id;
+    const held = await waitForSeries<SeriesBody & { reason: string | null }>(
+      stack,
+      id,
+      (s) => (s.reason ?? '').includes('PartitionTimeLimit'),
+      60_000,
+    );
+    assert.equal(held.state, 'running');
+    assert.equal(
+      held.reason,
+      "waiting in the queue: PartitionTimeLimit: the time limit asked for exceeds the partition's maximum",
+    );
+    const cancelled = await stack.request('POST', `/api/v1/series/${id}/cancel`);
+    assert.ok(cancelled.status >= 200 && cancelled.status < 300, JSON.stringify(cancelled.body));
+    const series = await waitForSeries<SeriesBody & { reason: string | null }>(
+      stack,
+      id,
+      (s) => s.state === 'cancelled',
+      60_000,
+    );
+    assert.equal(series.reason, 'cancelled by request');
+  });
+
   test('cancel over HTTP leaves nothing of the series in squeue', async () => {
     const app = await stack.request('POST', '/api/v1/applications', { name: 'sleeper', command: 'sleep 60' });
     assert.equal(app.status, 201, JSON.stringify(app.body));
