@@ -2,6 +2,9 @@
 import path from 'node:path';
 import { z } from 'zod';
 
+export const MIN_PASSWORD_LENGTH = 12;
+export const MIN_ADMIN_TOKEN_LENGTH = 32;
+
 const optionalString = z
   .string()
   .optional()
@@ -15,9 +18,34 @@ const envSchema = z.object({
   TEMPORAL_ADDRESS: optionalString,
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_UI_URL: optionalString,
-  TUPLET_ADMIN_TOKEN: optionalString,
-  TUPLET_ADMIN_PASSWORD: optionalString,
+  // TLS to Temporal: a CA to trust (else the system's), a client certificate and key for
+  // mutual TLS, the server name to expect; TEMPORAL_TLS=true turns TLS on with none of them.
+  TEMPORAL_TLS: optionalString.pipe(z.enum(['true', 'false']).optional()),
+  TEMPORAL_TLS_CA: optionalString,
+  TEMPORAL_TLS_CERT: optionalString,
+  TEMPORAL_TLS_KEY: optionalString,
+  TEMPORAL_TLS_SERVER_NAME: optionalString,
+  TEMPORAL_API_KEY: optionalString,
+  // 32 bytes, base64 or hex: encrypts and authenticates every Temporal payload (AES-256-GCM).
+  TUPLET_PAYLOAD_KEY: optionalString,
+  TUPLET_ADMIN_TOKEN: optionalString.pipe(
+    z.string().min(MIN_ADMIN_TOKEN_LENGTH, `at least ${MIN_ADMIN_TOKEN_LENGTH} characters`).optional(),
+  ),
+  TUPLET_ADMIN_PASSWORD: optionalString.pipe(
+    z.string().min(MIN_PASSWORD_LENGTH, `at least ${MIN_PASSWORD_LENGTH} characters`).optional(),
+  ),
+  // Where browsers reach Tuplet; https makes cookies Secure and __Host- prefixed.
+  TUPLET_PUBLIC_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
   TUPLET_MAX_TUPLES: z.coerce.number().int().positive().default(1_000_000),
+  // Largest request body of any route but package uploads (JSON, forms, INI text).
+  TUPLET_MAX_BODY_BYTES: z.coerce.number().int().positive().default(4 * 1024 ** 2),
+  // Largest package upload, and all packages of one user together.
+  TUPLET_MAX_PACKAGE_BYTES: z.coerce.number().int().positive().default(1024 ** 3),
+  TUPLET_PACKAGE_QUOTA_BYTES: z.coerce.number().int().positive().default(5 * 1024 ** 3),
+  // A package no series used for this long is deleted.
+  TUPLET_PACKAGE_TTL_HOURS: z.coerce.number().positive().default(24 * 7),
+  // The configs of one series together (template bytes × tuples) may render to at most this.
+  TUPLET_MAX_RENDERED_BYTES: z.coerce.number().int().positive().default(4 * 1024 ** 3),
   TUPLET_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   // For the CLI: which API to talk to and with which token (else ~/.config/tuplet/cli.json).
   TUPLET_URL: optionalString,
@@ -26,14 +54,39 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
+export interface TemporalTls {
+  /** PEM file paths; read by whoever connects (the worker's or API's machine). */
+  caFile?: string;
+  certFile?: string;
+  keyFile?: string;
+  serverName?: string;
+}
+
 export interface Config {
   port: number;
   listenHost: string;
   dataDir: string;
   databaseUrl: string | undefined;
-  temporal: { address: string | undefined; namespace: string; uiUrl: string | undefined };
+  temporal: {
+    address: string | undefined;
+    namespace: string;
+    uiUrl: string | undefined;
+    /** Undefined: plain TCP (the embedded dev server on loopback). */
+    tls: TemporalTls | undefined;
+    apiKey: string | undefined;
+  };
+  /** The AES-256 key of the payload codec; undefined: payloads travel as plain JSON. */
+  payloadKey: Buffer | undefined;
   admin: { token: string | undefined; password: string | undefined };
+  publicUrl: URL | undefined;
   maxTuples: number;
+  limits: {
+    bodyBytes: number;
+    packageBytes: number;
+    packageQuotaBytes: number;
+    packageTtlMs: number;
+    renderedBytes: number;
+  };
   logLevel: Env['TUPLET_LOG_LEVEL'];
   cli: { url: string | undefined; token: string | undefined };
 }
@@ -50,15 +103,49 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid environment: ${issues}`);
   }
   const e = parsed.data;
+  const tlsWanted = e.TEMPORAL_TLS === 'true' || !!(e.TEMPORAL_TLS_CA || e.TEMPORAL_TLS_CERT || e.TEMPORAL_TLS_KEY);
+  if (!!e.TEMPORAL_TLS_CERT !== !!e.TEMPORAL_TLS_KEY)
+    throw new ConfigError('invalid environment: TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together');
   return {
     port: e.TUPLET_PORT,
     listenHost: e.TUPLET_HOST,
     dataDir: path.resolve(e.TUPLET_DATA_DIR),
     databaseUrl: e.DATABASE_URL,
-    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, uiUrl: e.TEMPORAL_UI_URL },
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      uiUrl: e.TEMPORAL_UI_URL,
+      tls: tlsWanted
+        ? {
+            ...(e.TEMPORAL_TLS_CA ? { caFile: e.TEMPORAL_TLS_CA } : {}),
+            ...(e.TEMPORAL_TLS_CERT ? { certFile: e.TEMPORAL_TLS_CERT } : {}),
+            ...(e.TEMPORAL_TLS_KEY ? { keyFile: e.TEMPORAL_TLS_KEY } : {}),
+            ...(e.TEMPORAL_TLS_SERVER_NAME ? { serverName: e.TEMPORAL_TLS_SERVER_NAME } : {}),
+          }
+        : undefined,
+      apiKey: e.TEMPORAL_API_KEY,
+    },
+    payloadKey: e.TUPLET_PAYLOAD_KEY === undefined ? undefined : parsePayloadKey(e.TUPLET_PAYLOAD_KEY),
     admin: { token: e.TUPLET_ADMIN_TOKEN, password: e.TUPLET_ADMIN_PASSWORD },
+    publicUrl: e.TUPLET_PUBLIC_URL === undefined ? undefined : new URL(e.TUPLET_PUBLIC_URL),
     maxTuples: e.TUPLET_MAX_TUPLES,
+    limits: {
+      bodyBytes: e.TUPLET_MAX_BODY_BYTES,
+      packageBytes: e.TUPLET_MAX_PACKAGE_BYTES,
+      packageQuotaBytes: e.TUPLET_PACKAGE_QUOTA_BYTES,
+      packageTtlMs: e.TUPLET_PACKAGE_TTL_HOURS * 3600_000,
+      renderedBytes: e.TUPLET_MAX_RENDERED_BYTES,
+    },
     logLevel: e.TUPLET_LOG_LEVEL,
     cli: { url: e.TUPLET_URL, token: e.TUPLET_TOKEN },
   };
+}
+
+/** 32 bytes written as 64 hex digits or as base64. */
+function parsePayloadKey(text: string): Buffer {
+  const trimmed = text.trim();
+  const key = /^[0-9a-fA-F]{64}$/.test(trimmed) ? Buffer.from(trimmed, 'hex') : Buffer.from(trimmed, 'base64');
+  if (key.length !== 32)
+    throw new ConfigError('invalid environment: TUPLET_PAYLOAD_KEY: 32 bytes as 64 hex digits or base64');
+  return key;
 }

@@ -59,10 +59,25 @@ export const hosts = pgTable('hosts', {
   gpus: integer('gpus'),
   partition: text('partition'),
   arrayThrottle: integer('array_throttle'),
+  /** SLURM accounts members may charge (`--account`); an empty list lets nobody choose one. */
+  accounts: jsonb('accounts').$type<AllowedChoice[]>().notNull().default([]),
+  /** SLURM QOS members may ask for (`--qos`), as `accounts`. */
+  qos: jsonb('qos').$type<AllowedChoice[]>().notNull().default([]),
+  /** Environment variables every run on this host gets (set by an admin; never secrets). */
+  env: jsonb('env').$type<Record<string, string>>().notNull().default({}),
+  /** local hosts: the OS account runs execute as (through sudo), instead of the server's. */
+  runUser: text('run_user'),
   description: text('description').notNull().default(''),
   createdAt: createdAt(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/** A value an admin allows on a host: for everyone, or for the named users only. */
+export interface AllowedChoice {
+  name: string;
+  /** User names; absent means every user. */
+  users?: string[];
+}
 
 export interface ApplicationSnapshot {
   name: string;
@@ -70,6 +85,7 @@ export interface ApplicationSnapshot {
   configFile: string;
   setup?: string;
   collect?: string[];
+  env?: Record<string, string>;
 }
 
 export const applications = pgTable('applications', {
@@ -78,10 +94,34 @@ export const applications = pgTable('applications', {
   configFile: text('config_file').notNull().default('config.ini'),
   setup: text('setup'),
   collect: jsonb('collect').$type<string[]>(),
+  /** Environment variables every run of this application gets (set by an admin). */
+  env: jsonb('env').$type<Record<string, string>>().notNull().default({}),
   description: text('description').notNull().default(''),
   createdAt: createdAt(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/** Uploaded input packages: the file lives in `<storage>/packages/<id>.pkg`. */
+export const packages = pgTable(
+  'packages',
+  {
+    id: text('id').primaryKey(),
+    ownerId: text('owner_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    format: text('format').$type<'zip' | 'tar' | 'tar.gz'>().notNull(),
+    entries: integer('entries').notNull(),
+    /** Unpacked bytes. */
+    bytes: bigint('bytes', { mode: 'number' }).notNull(),
+    /** Bytes on disk (what the owner's quota counts). */
+    uploadedBytes: bigint('uploaded_bytes', { mode: 'number' }).notNull(),
+    createdAt: createdAt(),
+    /** Last time a series was created with it; unused packages are deleted after a while. */
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('packages_owner_idx').on(t.ownerId)],
+);
 
 export const series = pgTable(
   'series',
@@ -107,6 +147,8 @@ export const series = pgTable(
     /** Incremented by each rerun; runs carry the attempt that last ran them. */
     attempt: integer('attempt').notNull().default(1),
     packagePath: text('package_path'),
+    /** The uploaded package (table packages) the series unpacks; kept by clones. */
+    packageId: text('package_id'),
     archivePath: text('archive_path'),
     archiveSize: bigint('archive_size', { mode: 'number' }),
     archiveSha256: text('archive_sha256'),

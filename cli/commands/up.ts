@@ -18,7 +18,7 @@ PGlite), TEMPORAL_ADDRESS (an existing Temporal instead of the dev server), TEMP
 TEMPORAL_UI_URL, TUPLET_ADMIN_TOKEN, TUPLET_ADMIN_PASSWORD.
 
 Example:
-  TUPLET_ADMIN_PASSWORD=secret tuplet up`,
+  TUPLET_ADMIN_PASSWORD=a-long-passphrase tuplet up`,
     )
     .action(async (options: { hostWorkers: boolean; controlWorker: boolean }) => {
       const { runUp } = await import('../run/up.ts');

@@ -9,7 +9,7 @@ import { startTemporal, type TestTemporal } from '../support/temporal.ts';
 import { startTestStack, type InProcessStack } from '../support/stack.ts';
 import { collectPageErrors, launchBrowser, screenshot, type Browser } from './support/browser.ts';
 
-const ADMIN_PASSWORD = 'test-password'; // what startTestStack gives the bootstrap admin
+const ADMIN_PASSWORD = 'test-password-long'; // what startTestStack gives the bootstrap admin
 const SMALL = { a: 'a = 0.6 0.9', b: 'b = 0.02 0.06' };
 
 let temporal: TestTemporal;

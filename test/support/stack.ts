@@ -75,7 +75,7 @@ function environment(options: StackOptions, dataDir: string, token: string, port
     TUPLET_DATA_DIR: dataDir,
     TEMPORAL_ADDRESS: options.temporalAddress,
     TUPLET_ADMIN_TOKEN: token,
-    TUPLET_ADMIN_PASSWORD: 'test-password',
+    TUPLET_ADMIN_PASSWORD: 'test-password-long',
     TUPLET_LOG_LEVEL: 'warn',
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
   };
