@@ -22,6 +22,7 @@ import {
   parseKnownHosts,
   type KnownHostEntry,
 } from './known-hosts.ts';
+import { resolveWorkerPath } from './worker-path.ts';
 
 export interface SshOptions {
   /** Path of an ssh-agent socket to try besides the identity file. */
@@ -160,7 +161,7 @@ export class SshConnectionPool {
     const port = host.port ?? 22;
     const entries = await this.knownHosts();
     const privateKey = host.identityFile
-      ? await readFile(host.identityFile).catch((error: Error) => {
+      ? await readFileOnWorker(host.identityFile).catch((error: Error) => {
           throw new SshConfigError(
             this.target,
             `host ${host.name}: cannot read identityFile: ${error.message}`,
@@ -229,7 +230,7 @@ export class SshConnectionPool {
         `host ${this.host.name}: no knownHostsFile is set, so its host key cannot be verified; refusing to connect`,
       );
     }
-    const text = await readFile(file, 'utf8').catch((error: Error) => {
+    const text = await readFileOnWorker(file, 'utf8').catch((error: Error) => {
       throw new HostKeyUnknownError(
         this.target,
         `host ${this.host.name}: cannot read knownHostsFile ${file}: ${error.message}`,
@@ -285,4 +286,12 @@ export class SshConnectionPool {
       `${this.target}: cannot connect (${error.code ?? error.message})`,
     );
   }
+}
+
+/** Reads a key file named as an admin wrote it (absolute, or `~/` of this worker's home). */
+function readFileOnWorker(file: string): Promise<Buffer>;
+function readFileOnWorker(file: string, encoding: 'utf8'): Promise<string>;
+async function readFileOnWorker(file: string, encoding?: 'utf8'): Promise<Buffer | string> {
+  const resolved = resolveWorkerPath(file);
+  return encoding ? readFile(resolved, encoding) : readFile(resolved);
 }
