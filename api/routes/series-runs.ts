@@ -5,10 +5,11 @@ import path from 'node:path';
 import { files, runs } from '../../db/schema.ts';
 import { requireUser } from '../auth.ts';
 import type { ApiDeps } from '../context.ts';
-import { ApiError, badRequest, notFound } from '../errors.ts';
+import { ApiError, notFound } from '../errors.ts';
 import { createRouter, jsonResponse, pick, signedIn } from '../openapi.ts';
 import { IdParam, limitParam, RunStateSchema } from '../schemas.ts';
-import { contentTypeOf, fileResponse, resolveStoredFile, safeRelativePath } from '../series/files.ts';
+import { pathAfter } from '../../files/confine.ts';
+import { serveStoredFile } from '../../files/serve.ts';
 import { getSeries } from '../series/query.ts';
 
 const RunSchema = z
@@ -170,25 +171,10 @@ export function seriesRunRoutes(deps: ApiDeps) {
   app.get('/:id/runs/:index{[0-9]+}/files/*', async (c) => {
     const id = c.req.param('id');
     const index = Number(c.req.param('index'));
-    // Decode segment by segment from the raw URL: `%2e%2e` or `%2f` must not slip past the checks.
-    const raw = new URL(c.req.url).pathname;
-    const marker = `/runs/${c.req.param('index')}/files/`;
-    const rest = raw.slice(raw.indexOf(marker) + marker.length);
-    let decoded: string;
-    try {
-      decoded = decodeURIComponent(rest);
-    } catch {
-      throw badRequest('path: malformed percent-encoding');
-    }
-    const segments = safeRelativePath(decoded);
+    const segments = pathAfter(c.req.url, `/runs/${c.req.param('index')}/files/`);
     const run = await findRun(id, index);
     const seriesDir = path.join(storageDir, id);
-    const { file, size } = await resolveStoredFile(
-      seriesDir,
-      path.join(seriesDir, 'runs', run.dir),
-      segments,
-    );
-    return fileResponse(file, size, contentTypeOf(file));
+    return serveStoredFile(seriesDir, path.join(seriesDir, 'runs', run.dir), segments);
   });
 
   app.openAPIRegistry.registerPath({
@@ -206,12 +192,13 @@ export function seriesRunRoutes(deps: ApiDeps) {
   app.get('/:id/archive', async (c) => {
     const row = await getSeries(db, c.req.param('id'));
     const name = `${row.id}.tar.gz`;
-    const { file, size } = await resolveStoredFile(storageDir, storageDir, [name]).catch((error: unknown) => {
-      throw error instanceof ApiError && error.status === 404
-        ? notFound(`archive of series '${row.id}' (it is ${row.state})`)
-        : error;
-    });
-    return fileResponse(file, size, 'application/gzip', name);
+    return serveStoredFile(storageDir, storageDir, [name], { type: 'application/gzip' }).catch(
+      (error: unknown) => {
+        throw error instanceof ApiError && error.status === 404
+          ? notFound(`archive of series '${row.id}' (it is ${row.state})`)
+          : error;
+      },
+    );
   });
 
   return app;

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { ApiError } from '../../api/errors.ts';
 import { ResourcesSchema } from '../../api/schemas.ts';
-import { contentTypeOf, resolveStoredFile, safeRelativePath } from '../../api/series/files.ts';
+import { openStoredFile, safeRelativePath } from '../../files/confine.ts';
+import { servedTypeOf } from '../../files/content-type.ts';
 
 describe('resources', () => {
   test('accepts what sbatch understands', () => {
@@ -80,23 +81,25 @@ describe('run file paths', () => {
     await symlink(path.join(root, 'secret'), path.join(seriesDir, 'runs', '0', 'link'));
     const runDir = path.join(seriesDir, 'runs', '0');
     t.after(() => rm(root, { recursive: true, force: true }));
-    const found = await resolveStoredFile(seriesDir, runDir, ['ok.txt']);
+    const found = await openStoredFile(seriesDir, runDir, ['ok.txt']);
+    await found.handle.close();
     assert.equal(found.size, 3);
     await assert.rejects(
-      resolveStoredFile(seriesDir, runDir, ['link']),
+      openStoredFile(seriesDir, runDir, ['link']),
       (e: unknown) => e instanceof ApiError && e.status === 400,
     );
     await assert.rejects(
-      resolveStoredFile(seriesDir, runDir, ['missing']),
+      openStoredFile(seriesDir, runDir, ['missing']),
       (e: unknown) => e instanceof ApiError && e.status === 404,
     );
   });
 
   test('content types', () => {
-    assert.equal(contentTypeOf('a/spiral.png'), 'image/png');
-    assert.match(contentTypeOf('metrics.json'), /^application\/json/);
-    assert.equal(contentTypeOf('config.ini'), 'text/plain; charset=utf-8');
-    assert.equal(contentTypeOf('.tuplet/stdout'), 'text/plain; charset=utf-8');
-    assert.equal(contentTypeOf('blob.bin'), 'application/octet-stream');
+    assert.deepEqual(servedTypeOf('a/spiral.png'), { type: 'image/png', inline: true });
+    assert.match(servedTypeOf('metrics.json').type, /^application\/json/);
+    assert.equal(servedTypeOf('config.ini').type, 'text/plain; charset=utf-8');
+    assert.equal(servedTypeOf('.tuplet/stdout').type, 'text/plain; charset=utf-8');
+    assert.deepEqual(servedTypeOf('blob.bin'), { type: 'application/octet-stream', inline: false });
+    assert.deepEqual(servedTypeOf('report.html'), { type: 'application/octet-stream', inline: false });
   });
 });
