@@ -4,6 +4,8 @@
 //   poll     one exec for every chunk and series asking: one squeue, then per series the runs
 //            the scheduler ended + the exit-file scan
 //   cancel   scancel of every job of the series, by name and by id
+// squeue and scancel see only the jobs of the host's own user (`id -un` there): another
+// account's job named like a series is never adopted, counted alive or cancelled.
 // The cluster's limits (MaxArraySize, MaxJobCount, MinJobAge) are read once per executor.
 import type {
   ChunkSpec,

@@ -3,14 +3,20 @@
 # Run by hosts/slurm/commands.ts as
 #   bash -c "$(cat cancel.sh)" tuplet-cancel SERIES_DIR NAME WAIT_SECONDS [JOB...]
 # Marks the series cancelled (.tuplet/slurm/cancelled = highest attempt submitted, ≥ 1),
-# waits for submits in flight (their locks), scancels by name and by the given ids, then
-# waits up to WAIT_SECONDS until squeue shows none of the series' jobs pending or running.
+# waits for submits in flight (their locks), scancels this user's jobs by name and by the
+# given ids, then waits up to WAIT_SECONDS until squeue shows none of them pending or running.
 # Prints `cancelled N` (jobs still listed when it gave up waiting: 0 is success).
 set -u
 trap '' HUP PIPE
 dir=$1 name=$2 wait_seconds=$3
 shift 3
 s=.tuplet/slurm
+# Only our own jobs: another account's job named like the series is neither cancelled nor
+# waited for.
+me=$(id -un) || {
+  echo "tuplet-cancel: cannot tell which user this is" >&2
+  exit 3
+}
 
 if cd "$dir" 2>/dev/null && [[ -d $s ]]; then
   max=1
@@ -29,14 +35,14 @@ if cd "$dir" 2>/dev/null && [[ -d $s ]]; then
   fi
 fi
 
-scancel --name="$name" || {
+scancel --user="$me" --name="$name" || {
   echo "tuplet-cancel: scancel failed" >&2
   exit 75
 }
-(($# > 0)) && scancel "$@" 2>/dev/null
+(($# > 0)) && scancel --user="$me" "$@" 2>/dev/null
 
 for ((i = 0; i <= wait_seconds * 5; i++)); do
-  listed=$(squeue -h --name="$name" -t PENDING,RUNNING,COMPLETING,CONFIGURING,SUSPENDED,REQUEUED,REQUEUE_HOLD -o '%F') || {
+  listed=$(squeue -h --user="$me" --name="$name" -t PENDING,RUNNING,COMPLETING,CONFIGURING,SUSPENDED,REQUEUED,REQUEUE_HOLD -o '%F') || {
     echo "tuplet-cancel: squeue failed" >&2
     exit 75
   }

@@ -7,7 +7,7 @@
 # (KEYS = the comma-separated chunk-<k>.a<attempt> of the chunks polled in that series;
 # JOBCOMP = the jobcomp file or '').
 # Output:
-#   @@squeue RC          squeue -h -t all --name=NAME,NAME… -o SQUEUE_FORMAT (or its error)
+#   @@squeue RC          squeue -h -t all --user=ME --name=NAME,NAME… -o SQUEUE_FORMAT (or its error)
 #   then, for each series in the order given:
 #   @@series DIR
 #   @@jobs               KEY<TAB>JOB for every job of the polled chunks
@@ -21,12 +21,17 @@ set -u
 scan=$1 limit=$2 jobcomp=$3
 shift 3
 s=.tuplet/slurm
+# Only our own jobs: another account's job named like a series never counts as one of it.
+me=$(id -un) || {
+  echo "tuplet-poll: cannot tell which user this is" >&2
+  exit 3
+}
 
 names=()
 for ((i = 2; i <= $#; i += 4)); do names+=("${!i}"); done
 queue=$(
   IFS=,
-  squeue -h -t all --name="${names[*]}" -o '%F|%K|%T|%S|%e|%j|%k|%r' 2>&1
+  squeue -h -t all --user="$me" --name="${names[*]}" -o '%F|%K|%T|%S|%e|%j|%k|%r' 2>&1
 )
 rc=$?
 printf '@@squeue %s\n' "$rc"

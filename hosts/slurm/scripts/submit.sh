@@ -19,6 +19,12 @@ set -u
 trap '' HUP PIPE
 dir=$1 key=$2 name=$3 comment=$4 ranges=$5 size=$6 throttle=$7 attempt=$8
 s=.tuplet/slurm
+# Only our own jobs: another account's job named and commented like this chunk's is
+# never adopted as ours.
+me=$(id -un) || {
+  echo "tuplet-submit: cannot tell which user this is" >&2
+  exit 3
+}
 cd "$dir" 2>/dev/null || {
   echo "tuplet-submit: no series directory $dir" >&2
   exit 3
@@ -52,7 +58,7 @@ if [[ -s $s/$key.answer ]]; then
   rm -f "$s/$key.answer"
 fi
 
-queue=$(squeue -h -t all --name="$name" -o '%F|%T|%k' 2>&1) || {
+queue=$(squeue -h -t all --user="$me" --name="$name" -o '%F|%T|%k' 2>&1) || {
   echo "tuplet-submit: squeue failed: $queue" >&2
   exit 75
 }
