@@ -8,6 +8,7 @@ import { loadUser } from './auth.ts';
 import type { ApiDeps, AppEnv } from './context.ts';
 import { renderDocsPage, type OpenApiDocument } from './docs-page.tsx';
 import { ApiError, createErrorHandler } from './errors.ts';
+import { withCommonErrors } from './openapi.ts';
 import { applicationRoutes } from './routes/applications.ts';
 import { healthRoutes } from './routes/health.ts';
 import { hostRoutes } from './routes/hosts.ts';
@@ -98,7 +99,8 @@ export function createApp(deps: ApiDeps): Hono<AppEnv> {
   app.route(`${API_PREFIX}/tokens`, tokenRoutes(deps));
 
   let document: OpenApiDocument | undefined;
-  const openApiDocument = () => (document ??= app.getOpenAPI31Document(documentInfo) as OpenApiDocument);
+  const openApiDocument = () =>
+    (document ??= withCommonErrors(app.getOpenAPI31Document(documentInfo)) as OpenApiDocument);
   app.get(`${API_PREFIX}/openapi.json`, (c) => c.json(openApiDocument()));
   app.get(`${API_PREFIX}/docs`, (c) =>
     c.html(renderDocsPage(openApiDocument(), `${API_PREFIX}/openapi.json`)),

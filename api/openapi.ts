@@ -59,3 +59,33 @@ export const jsonResponse = <T extends z.ZodType>(schema: T, description: string
 
 /** Security requirement shared by every signed-in route. */
 export const signedIn: Array<Record<string, string[]>> = [{ bearer: [] }, { session: [] }];
+
+interface DocumentOperation {
+  parameters?: unknown[];
+  requestBody?: unknown;
+  responses?: Record<string, unknown>;
+}
+
+/**
+ * Adds the answers that come from the app rather than from a route to every operation they
+ * apply to: 400 from createRouter's validation wherever there are parameters or a body, 413
+ * from the body limit wherever there is a body. Routes need not repeat them in `responses`.
+ */
+export function withCommonErrors<T extends { paths?: Record<string, Record<string, unknown>> }>(
+  document: T,
+): T {
+  const error = (description: string) => ({
+    description,
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+  });
+  for (const item of Object.values(document.paths ?? {})) {
+    for (const value of Object.values(item)) {
+      const operation = value as DocumentOperation;
+      if (!operation?.responses) continue;
+      if (operation.parameters?.length || operation.requestBody)
+        operation.responses['400'] ??= error(errors[400].description);
+      if (operation.requestBody) operation.responses['413'] ??= error(errors[413].description);
+    }
+  }
+  return document;
+}

@@ -13,6 +13,17 @@ import { getSeries, progressOf } from '../series/query.ts';
 
 const POLL_MS = 1000;
 
+/** One event of the stream, as an SSE client parses it (the schema each event is checked against). */
+const SeriesEventSchema = z
+  .object({
+    event: z.enum(['progress', 'deleted']),
+    data: z.string().openapi({
+      description: 'JSON: `{state, reason, count, counts, progress}` (progress) or `{id}` (deleted)',
+    }),
+    id: z.string().optional(),
+  })
+  .openapi('SeriesEvent');
+
 export function seriesEventRoutes(deps: ApiDeps) {
   const { db } = deps;
   const app = createRouter();
@@ -27,7 +38,10 @@ export function seriesEventRoutes(deps: ApiDeps) {
     security: signedIn,
     request: { params: IdParam },
     responses: {
-      200: { description: 'An event stream', content: { 'text/event-stream': { schema: z.string() } } },
+      200: {
+        description: 'An event stream',
+        content: { 'text/event-stream': { schema: SeriesEventSchema } },
+      },
       ...pick(401, 404),
     },
   });
