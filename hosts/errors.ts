@@ -15,14 +15,15 @@ export class CommandFailedError extends Error {
   }
 }
 
-/** An uploaded package that must not be unpacked (bad path, link out, too large, unreadable). */
+/** An uploaded package that must not be unpacked (bad path, a link, too large, unreadable). */
 export class PackageError extends Error {
   override name = 'PackageError';
   constructor(
     readonly code:
       | 'traversal'
       | 'reserved'
-      | 'link_escape'
+      | 'link'
+      | 'special'
       | 'too_large'
       | 'too_many_entries'
       | 'unsupported'

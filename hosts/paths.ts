@@ -14,12 +14,15 @@ export function safeRelativePath(raw: string): string | undefined {
   return normal;
 }
 
-/** Whether a symlink at `entryPath` pointing at `target` stays inside the archive's root. */
-export function linkStaysInside(entryPath: string, target: string): boolean {
-  if (target === '' || target.startsWith('/') || target.includes('\0')) return false;
-  const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(entryPath), target));
-  return resolved !== '..' && !resolved.startsWith('../');
-}
+/**
+ * What Tuplet itself writes at the top of a series directory (hosts/staging.ts): its scripts
+ * and per-run state under `.tuplet/`, the run directories and the tuple index. Nothing that
+ * comes from outside — a package entry above all — may create or replace these.
+ */
+export const TUPLET_DIR = '.tuplet';
+export const RUNS_DIR = 'runs';
+export const TUPLES_FILE = 'tuples.tsv';
+export const RESERVED_SERIES_NAMES: ReadonlySet<string> = new Set([TUPLET_DIR, RUNS_DIR, TUPLES_FILE]);
 
 /** A series id or file name usable as one path component on any host. */
 export function isSafeComponent(name: string): boolean {

@@ -1,6 +1,7 @@
 // Staging: everything a series needs on a host, sent as streams over a transport.
-//   stageSeries: `<workdir>/<seriesId>/` with `.tuplet/command.sh`, the runner script,
-//                `tuples.tsv` (streamed) and the checked package — three exec channels.
+//   stageSeries: `<workdir>/<seriesId>/` with the package's admitted entries, then
+//                `.tuplet/command.sh`, the runner script and `tuples.tsv` (streamed) —
+//                one tar stream into one exec channel.
 //   stageChunk:  `runs/<dir>/<configFile>` of every tuple of a chunk as one tar stream into
 //                `tar -x` (one exec channel), rendered while it flows: memory stays flat.
 // Tuples are expanded here from the template (never carried by the workflow); the same
@@ -11,24 +12,19 @@ import { Readable } from 'node:stream';
 import { parseSweep, renderTuple, tuplesInRange, type Sweep } from '../sweep/index.ts';
 import { CommandFailedError, HostInputError, describeCommand } from './errors.ts';
 import type { ChunkSpec, HostSpec, SeriesSpec } from './executor.ts';
-import {
-  checkPackage,
-  tarPackageStream,
-  zipPackageEntries,
-  type CheckedPackage,
-  type PackageLimits,
-} from './package.ts';
-import { isSafeComponent, safeRelativePath } from './paths.ts';
+import { checkPackage, packageEntries, type PackageLimits } from './package.ts';
+import { isSafeComponent, RUNS_DIR, safeRelativePath, TUPLES_FILE, TUPLET_DIR } from './paths.ts';
+import { cleanEnvCommand } from './runner/environment.ts';
 import { tarStream, type TarEntry } from './tar-pack.ts';
 import type { ExecOptions, ExecResult, Transport } from './transport.ts';
 
 /** The runner script as shipped into every series directory. */
 export const RUNNER_SCRIPT = readFileSync(new URL('./runner/tuplet-runner.sh', import.meta.url), 'utf8');
 /** Where staging puts it, relative to the series directory. */
-export const RUNNER_PATH = '.tuplet/tuplet-runner.sh';
-export const COMMAND_PATH = '.tuplet/command.sh';
+export const RUNNER_PATH = `${TUPLET_DIR}/tuplet-runner.sh`;
+export const COMMAND_PATH = `${TUPLET_DIR}/command.sh`;
 /** The application's setup command, run once per series by the executors' `setup`. */
-export const SETUP_PATH = '.tuplet/setup.sh';
+export const SETUP_PATH = `${TUPLET_DIR}/setup.sh`;
 
 export type IndexRange = [start: number, endExclusive: number];
 
@@ -46,7 +42,7 @@ export function seriesDirOf(host: Pick<HostSpec, 'workdir'>, seriesId: string): 
 /** The application's config file name, checked: relative, inside the run directory. */
 export function checkedConfigFile(configFile: string): string {
   const safe = safeRelativePath(configFile);
-  if (safe === undefined || safe.startsWith('.tuplet/') || safe === '.tuplet') {
+  if (safe === undefined || safe.startsWith(`${TUPLET_DIR}/`) || safe === TUPLET_DIR) {
     throw new HostInputError(
       `config file ${JSON.stringify(configFile)} must be a relative path inside the run directory`,
     );
@@ -91,7 +87,7 @@ export function* configEntries(
   const file = checkedConfigFile(configFile);
   for (const [start, stop] of ranges) {
     for (const tuple of tuplesInRange(sweep, start, stop)) {
-      yield { path: `runs/${tuple.dir}/${file}`, data: renderTuple(sweep, tuple.index) };
+      yield { path: `${RUNS_DIR}/${tuple.dir}/${file}`, data: renderTuple(sweep, tuple.index) };
     }
   }
 }
@@ -119,7 +115,7 @@ export function tuplesTsvEntry(sweep: Sweep): TarEntry {
   let size = 0;
   for (const batch of tuplesTsvBatches(sweep)) size += Buffer.byteLength(batch);
   return {
-    path: 'tuples.tsv',
+    path: TUPLES_FILE,
     size,
     open: () => Promise.resolve(Readable.from(tuplesTsvBatches(sweep), { objectMode: false })),
   };
@@ -140,11 +136,13 @@ export function untarCommand(dir: string, options: { gzip?: boolean } = {}): str
 /**
  * Runs the series' setup script once, in the series directory, where submission happens
  * (the login node of a cluster): a setup that already succeeded is not run again. Prints the
- * tail of its output; exits with its code.
+ * tail of its output; exits with its code. It sees what runs see: the allowlisted
+ * environment and the admin's variables `env` (hosts/runner/environment.ts).
  */
 export async function runSetupOnce(
   transport: Transport,
   seriesDir: string,
+  env: Readonly<Record<string, string>>,
 ): Promise<{ exitCode: number; outputTail: string }> {
   const script = `cd "$1" || exit 1
 if [ -f .tuplet/setup.exit ] && [ "$(cat .tuplet/setup.exit)" = 0 ]; then tail -c 4000 .tuplet/setup.log; exit 0; fi
@@ -153,7 +151,7 @@ code=$?
 echo "$code" >.tuplet/setup.exit
 tail -c 4000 .tuplet/setup.log
 exit "$code"`;
-  const result = await transport.exec(['bash', '-c', script, 'tuplet-setup', seriesDir]);
+  const result = await transport.exec(cleanEnvCommand(env, ['bash', '-c', script, 'tuplet-setup', seriesDir]));
   return { exitCode: result.code, outputTail: result.stdout };
 }
 
@@ -200,8 +198,30 @@ export interface StageSeriesOptions {
 }
 
 /**
- * Creates the series directory with `.tuplet/command.sh`, the setup script, the runner script, the package
- * (checked first: nothing is sent when it is refused) and `tuples.tsv`. Idempotent.
+ * The series directory's entries in the order they are unpacked: the package's first, then
+ * Tuplet's own files, so that whatever a package holds, `tar -x` writes (and, on a retry,
+ * rewrites) Tuplet's files last. The package's entries are admitted again as they stream
+ * (package-rules.ts: plain files and directories only, never at Tuplet's names).
+ */
+export async function* seriesEntries(
+  series: Pick<SeriesSpec, 'command' | 'setup' | 'packagePath'>,
+  sweep: Sweep,
+  packageLimits?: PackageLimits,
+): AsyncGenerator<TarEntry> {
+  if (series.packagePath) yield* packageEntries(series.packagePath, packageLimits);
+  yield { path: RUNS_DIR, type: 'Directory' };
+  yield { path: `${TUPLET_DIR}/active`, type: 'Directory' };
+  yield { path: COMMAND_PATH, data: `${series.command}\n`, mode: 0o644 };
+  yield { path: RUNNER_PATH, data: RUNNER_SCRIPT, mode: 0o755 };
+  if (series.setup) yield { path: SETUP_PATH, data: `${series.setup}\n`, mode: 0o644 };
+  yield tuplesTsvEntry(sweep);
+}
+
+/**
+ * Creates the series directory with the package, `.tuplet/command.sh`, the setup script, the
+ * runner script and `tuples.tsv`, in one exec (each exec over SSH costs a session and the
+ * login shell's start). The package is checked whole first: when it is refused, nothing is
+ * sent. Idempotent.
  */
 export async function stageSeries(
   transport: Transport,
@@ -210,26 +230,10 @@ export async function stageSeries(
   sweep: Sweep,
   options: StageSeriesOptions = {},
 ): Promise<void> {
-  const checked: CheckedPackage | undefined = series.packagePath
-    ? await checkPackage(series.packagePath, options.packageLimits)
-    : undefined;
-  const execOptions = { signal: options.signal, timeoutMs: options.timeoutMs };
-
-  async function* files(): AsyncGenerator<TarEntry> {
-    yield { path: 'runs', type: 'Directory' };
-    yield { path: '.tuplet/active', type: 'Directory' };
-    yield { path: COMMAND_PATH, data: `${series.command}\n`, mode: 0o644 };
-    yield { path: RUNNER_PATH, data: RUNNER_SCRIPT, mode: 0o755 };
-    if (series.setup) yield { path: SETUP_PATH, data: `${series.setup}\n`, mode: 0o644 };
-    if (checked?.format === 'zip') yield* zipPackageEntries(checked, options.packageLimits);
-    yield tuplesTsvEntry(sweep);
-  }
-  // One exec for all of it (each exec over SSH costs a session and the login shell's start).
-  await execChecked(transport, untarCommand(seriesDir), { ...execOptions, stdin: tarStream(files()) });
-  if (checked && checked.format !== 'zip') {
-    await execChecked(transport, untarCommand(seriesDir, { gzip: checked.format === 'tar.gz' }), {
-      ...execOptions,
-      stdin: tarPackageStream(checked),
-    });
-  }
+  if (series.packagePath) await checkPackage(series.packagePath, options.packageLimits);
+  await execChecked(transport, untarCommand(seriesDir), {
+    signal: options.signal,
+    timeoutMs: options.timeoutMs,
+    stdin: tarStream(seriesEntries(series, sweep, options.packageLimits)),
+  });
 }

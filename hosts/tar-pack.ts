@@ -1,5 +1,5 @@
 // A tar stream built from entries produced on the fly (rendered configs, scripts, the
-// entries of an uploaded package), for `tar -x` on a host. Headers are encoded by
+// admitted entries of an uploaded package), for `tar -x` on a host. Headers are encoded by
 // node-tar's Header and Pax (long names), so the format is node-tar's; this module only
 // streams: entries are pulled lazily and sent in batches, so memory stays flat whatever
 // the number of entries and the consumer's speed sets the pace (backpressure).
@@ -13,7 +13,7 @@ export interface TarEntry {
   /** Content of a file entry. */
   data?: Buffer | string | Uint8Array;
   /** Or: the content as a stream opened when the entry's turn comes, of exactly `size` bytes. */
-  open?: () => Promise<Readable>;
+  open?: () => Promise<AsyncIterable<Uint8Array>>;
   size?: number;
   /** Default 0o644 for files, 0o755 for directories and symlinks. */
   mode?: number;
@@ -49,9 +49,9 @@ export function tarStream(
         size = 0;
         let sent = 0;
         for await (const part of await entry.open()) {
-          sent += (part as Buffer).length;
+          sent += part.length;
           if (sent > (entry.size ?? 0)) break;
-          yield part as Buffer;
+          yield Buffer.from(part.buffer, part.byteOffset, part.length);
         }
         if (sent !== (entry.size ?? 0))
           throw new Error(`tar entry ${entry.path}: expected ${entry.size} bytes, got ${sent}`);

@@ -1,9 +1,10 @@
 // Uploaded packages: refused before anything reaches the host when an entry would escape
-// the series directory (.., absolute, links out), or when it is too large; good ones land.
+// the series directory (.., absolute), is a link, or is too large; good ones land, as plain
+// files and directories with plain permissions. (The attacks: test/security/packages.test.ts.)
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile, readlink, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { PackageError } from '../../hosts/errors.ts';
@@ -66,8 +67,9 @@ void describe('package checks', { concurrency: true }, () => {
     ],
     ['nested-dotdot.tar', 'tar', [['a/../../evil', 'x']], 'traversal', 'a/../../evil'],
     ['absolute.tar.gz', 'tar.gz', [['/etc/cron.d/evil', 'x']], 'traversal', '/etc/cron.d/evil'],
-    ['link-out.tar', 'tar', [['data', '->', '../../outside']], 'link_escape', 'data'],
-    ['link-abs.zip', 'zip', [['passwd', '->', '/etc/passwd']], 'link_escape', 'passwd'],
+    ['link-out.tar', 'tar', [['data', '->', '../../outside']], 'link', 'data'],
+    ['link-abs.zip', 'zip', [['passwd', '->', '/etc/passwd']], 'link', 'passwd'],
+    ['link-inside.tar.gz', 'tar.gz', [['bin/latest', '->', '../data/input.csv']], 'link', 'bin/latest'],
     ['reserved.zip', 'zip', [['.tuplet/command.sh', 'rm -rf ~']], 'reserved', '.tuplet/command.sh'],
   ];
   for (const [name, kind, entries, code, entry] of refusals) {
@@ -116,13 +118,12 @@ void describe('package checks', { concurrency: true }, () => {
       const file = makeArchive(`good.${kind}`, kind, [
         ['bin/model.py', 'print("hi")\n'],
         ['data/input.csv', 'a,b\n1,2\n'],
-        ['bin/latest', '->', '../data/input.csv'],
       ]);
       const seriesDir = path.join(root.dir, 'work', `good-${kind.replace('.', '-')}`);
       const series = seriesSpec('good', 'x = 1 2\n', 'python3 bin/model.py', { packagePath: file });
       await stageSeries(new LocalTransport(), seriesDir, series, sweepOf(series));
       assert.equal(await readFile(path.join(seriesDir, 'bin/model.py'), 'utf8'), 'print("hi")\n');
-      assert.equal(await readlink(path.join(seriesDir, 'bin/latest')), '../data/input.csv');
+      assert.equal(await readFile(path.join(seriesDir, 'data/input.csv'), 'utf8'), 'a,b\n1,2\n');
       assert.equal(await readFile(path.join(seriesDir, 'tuples.tsv'), 'utf8'), '0\t0_x=1\n1\t1_x=2\n');
       assert.equal(
         await readFile(path.join(seriesDir, '.tuplet/command.sh'), 'utf8'),
@@ -130,5 +131,28 @@ void describe('package checks', { concurrency: true }, () => {
       );
       assert.ok(((await stat(path.join(seriesDir, '.tuplet/tuplet-runner.sh'))).mode & 0o111) !== 0);
     });
+  }
+});
+
+void test('a large tar.gz streams through re-encoding intact', async () => {
+  const file = path.join(root.dir, 'large.tar.gz');
+  const script = String.raw`
+import io, os, sys, tarfile
+with tarfile.open(sys.argv[1], 'w:gz') as t:
+    for name, size in (('data/a.bin', 24 << 20), ('data/b.bin', 3)):
+        data = os.urandom(size); info = tarfile.TarInfo(name); info.size = size
+        t.addfile(info, io.BytesIO(data))
+        open(sys.argv[1] + '.' + os.path.basename(name), 'wb').write(data)
+`;
+  execFileSync('python3', ['-c', script, file]);
+  const seriesDir = path.join(root.dir, 'work', 'large');
+  const series = seriesSpec('large', 'x = 1\n', 'true', { packagePath: file });
+  await stageSeries(new LocalTransport(), seriesDir, series, sweepOf(series));
+  for (const name of ['a.bin', 'b.bin']) {
+    const [unpacked, original] = await Promise.all([
+      readFile(path.join(seriesDir, 'data', name)),
+      readFile(`${file}.${name}`),
+    ]);
+    assert.ok(unpacked.equals(original), name);
   }
 });
