@@ -5,6 +5,7 @@
 // Needs GNU find (-newermt, -printf), sort and awk on the host.
 import { readFileSync } from 'node:fs';
 import type { RunChange } from './executor.ts';
+import { LOWEST_EXIT_CODE, epochSecondsToIso, parseExitCode, printable, shown } from './run-fields.ts';
 
 /** Seconds the next cursor is set back, for file times written around the scan. */
 export const SCAN_OVERLAP_SECONDS = 2;
@@ -76,33 +77,38 @@ export class ScanParseError extends Error {
   override name = 'ScanParseError';
 }
 
-/** Parses the scan's output (pure). Unknown lines are ignored; malformed known ones throw. */
+/**
+ * Parses the scan's output (pure). Unknown lines are ignored. What a run's files say is
+ * checked run by run (hosts/run-fields.ts): an ended run with a value that cannot be true is
+ * `failed` with a reason naming the file and the value, and the rest of the scan stands.
+ * Only output without the host time, which the script prints before it reads any file,
+ * throws.
+ */
 export function parseScanOutput(text: string): ScanResult {
-  const result: ScanResult = { hostNow: NaN, runs: [], runners: [], missing: false };
-  for (const line of text.split('\n')) {
-    if (line === '') continue;
-    const fields = line.split('\t');
+  const lines = text.split('\n').map((line) => line.split('\t'));
+  const hostNow = Number(lines.find((fields) => fields[0] === 'N')?.[1] ?? NaN);
+  if (!Number.isFinite(hostNow)) throw new ScanParseError('scan output lacks the host time (N line)');
+  const result: ScanResult = { hostNow, runs: [], runners: [], missing: false };
+  for (const fields of lines) {
     switch (fields[0]) {
-      case 'N':
-        result.hostNow = Number(fields[1]);
-        break;
       case 'E':
         result.missing = true;
         break;
       case 'T':
-        result.truncatedAt = fields[1];
+        if (isFileTime(fields[1])) result.truncatedAt = fields[1];
         break;
       case 'R': {
-        const run = parseRunLine(fields);
+        const run = parseRunLine(fields, hostNow * 1000);
         if (run) result.runs.push(run);
         break;
       }
-      case 'J':
-        result.runners.push(parseRunnerLine(fields, line));
+      case 'J': {
+        const runner = parseRunnerLine(fields);
+        if (runner) result.runners.push(runner);
         break;
+      }
     }
   }
-  if (!Number.isFinite(result.hostNow)) throw new ScanParseError('scan output lacks the host time (N line)');
   return result;
 }
 
@@ -118,32 +124,61 @@ export function indexOfDir(dir: string): number | undefined {
   return digits === undefined ? undefined : Number(digits);
 }
 
-function parseRunLine(fields: string[]): ScannedRun | undefined {
+/** A file time as find prints it (`1795313476.0164572110`): what the next cursor may be. */
+function isFileTime(text: string | undefined): text is string {
+  return text !== undefined && /^\d{1,12}(\.\d{1,10})?$/.test(text);
+}
+
+function parseRunLine(fields: string[], nowMs: number): ScannedRun | undefined {
   const [, dir = '', attempt = '', started = '', ended = '', exit = '', reason = ''] = fields;
   const index = indexOfDir(dir);
-  if (index === undefined) return undefined;
+  if (index === undefined || !Number.isSafeInteger(index)) return undefined;
+  const file = (name: string) => `runs/${printable(dir, 120)}/.tuplet/${name}`;
+  const problems: string[] = [];
   const run: ScannedRun = { index, dir, state: 'running' };
-  if (/^\d+$/.test(attempt)) run.attempt = Number(attempt);
-  const startedAt = epochToIso(started);
-  if (startedAt) run.startedAt = startedAt;
-  if (exit.trim() !== '') {
-    const code = Number(exit.trim());
-    const lost = reason.trim() === 'LOST' || !Number.isInteger(code) || code < 0;
-    run.state = !lost && code === 0 ? 'succeeded' : 'failed';
-    run.exitCode = lost ? null : code;
-    if (lost) run.reason = reason.trim() || 'LOST';
-    else if (reason.trim() !== '') run.reason = reason.trim();
-    const endedAt = epochToIso(ended);
+  if (/^\d{1,9}$/.test(attempt.trim())) run.attempt = Number(attempt.trim());
+  else if (attempt.trim() !== '')
+    problems.push(`unreadable attempt in ${file('attempt')}: ${shown(attempt)}`);
+  if (started.trim() !== '') {
+    const startedAt = epochSecondsToIso(started, nowMs);
+    if (startedAt) run.startedAt = startedAt;
+    else problems.push(`unreadable start time in ${file('started')}: ${shown(started)}`);
+  }
+  if (exit.trim() === '') {
+    // Only a claim, no start time yet: nothing to report until the next scan. A run still
+    // going is reported without the fields it garbled; they fail it when it ends.
+    return started.trim() === '' ? undefined : run;
+  }
+  const code = parseExitCode(exit);
+  const note = printable(reason.trim());
+  if (code === undefined) problems.push(`unreadable exit code in ${file('exit')}: ${shown(exit)}`);
+  if (ended.trim() !== '') {
+    const endedAt = epochSecondsToIso(ended, nowMs);
     if (endedAt) run.endedAt = endedAt;
-  } else if (!run.startedAt) {
-    // Only a claim, no start time yet: nothing to report until the next scan.
-    return undefined;
+    else problems.push(`unreadable end time in ${file('ended')}: ${shown(ended)}`);
+  }
+  if (problems.length > 0) {
+    run.state = 'failed';
+    run.exitCode = code ?? null;
+    run.reason = printable([note, ...problems].filter(Boolean).join('; '));
+  } else if (note === 'LOST' || code === LOWEST_EXIT_CODE) {
+    run.state = 'failed';
+    run.exitCode = null;
+    run.reason = note || 'LOST';
+  } else {
+    run.state = code === 0 ? 'succeeded' : 'failed';
+    run.exitCode = code!;
+    if (note !== '') run.reason = note;
   }
   return run;
 }
 
-function parseRunnerLine(fields: string[], line: string): ScannedRunner {
+/** A chunk runner's line; undefined when garbled (its runner then counts as gone). */
+function parseRunnerLine(fields: string[]): ScannedRunner | undefined {
   const [, chunk = '', pid = '', startTime = '', attempt = '', alive = '', done = ''] = fields;
+  if (![chunk, pid, attempt].every((n) => /^\d{1,9}$/.test(n)) || !/^[\w:.-]{1,64}$/.test(startTime)) {
+    return undefined;
+  }
   const runner: ScannedRunner = {
     chunkIndex: Number(chunk),
     pid: Number(pid),
@@ -151,15 +186,6 @@ function parseRunnerLine(fields: string[], line: string): ScannedRunner {
     attempt: Number(attempt),
     alive: alive === '1',
   };
-  if (!Number.isInteger(runner.chunkIndex) || !Number.isInteger(runner.pid)) {
-    throw new ScanParseError(`bad runner line: ${line}`);
-  }
-  if (/^\d+$/.test(done)) runner.doneAttempt = Number(done);
+  if (/^\d{1,9}$/.test(done)) runner.doneAttempt = Number(done);
   return runner;
-}
-
-function epochToIso(text: string): string | undefined {
-  const seconds = Number(text.trim());
-  if (text.trim() === '' || !Number.isFinite(seconds)) return undefined;
-  return new Date(seconds * 1000).toISOString();
 }

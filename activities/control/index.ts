@@ -1,9 +1,15 @@
 // Control activities: every database side effect of a series, on task queue `tuplet-control`.
 import type { Database } from '../../db/client.ts';
-import { applyRunChanges, countRunsByState } from '../../db/runs.ts';
+import { countRunsByState } from '../../db/runs.ts';
 import type { Logger } from '../../log.ts';
 import { archiveSeriesFiles, indexChunkFiles } from './files.ts';
-import { cancelUnfinished, countUnfinished, createRunRows, failUnfinished, markRunsQueued } from './runs.ts';
+import {
+  cancelUnfinished,
+  createRunRows,
+  failUnfinished,
+  markRunsQueued,
+  recordRunChanges,
+} from './runs.ts';
 import { loadSeriesPlan, noteSeriesHeld, updateSeriesState } from './series.ts';
 import type { ControlActivities } from './types.ts';
 
@@ -26,10 +32,8 @@ export function createControlActivities({
     noteSeriesHeld: (seriesId, held) => noteSeriesHeld(db, seriesId, held),
     createRuns: (seriesId) => createRunRows(db, seriesId),
     markQueued: (seriesId, ranges, jobId) => markRunsQueued(db, seriesId, ranges, jobId),
-    async recordRunChanges(seriesId, attempt, changes, ranges) {
-      if (changes.length > 0) await applyRunChanges(db, seriesId, changes, attempt);
-      return { remaining: await countUnfinished(db, seriesId, ranges) };
-    },
+    recordRunChanges: (seriesId, attempt, changes, ranges) =>
+      recordRunChanges(db, logger, seriesId, attempt, changes, ranges),
     async failUnfinishedRuns(seriesId, ranges, reason) {
       const n = await failUnfinished(db, seriesId, ranges, reason);
       if (n > 0) logger.warn({ seriesId, runs: n, reason }, 'runs lost by their host were marked failed');

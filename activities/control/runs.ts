@@ -2,8 +2,11 @@
 import { Context } from '@temporalio/activity';
 import { and, eq, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
-import { insertRuns } from '../../db/runs.ts';
+import { applyRunChanges, insertRuns } from '../../db/runs.ts';
 import { runs, series } from '../../db/schema.ts';
+import type { RunChange } from '../../hosts/executor.ts';
+import { checkedRunChange } from '../../hosts/run-fields.ts';
+import type { Logger } from '../../log.ts';
 import { parseSweep, tuplesInRange } from '../../sweep/index.ts';
 import type { IndexRange } from '../../workflows/plan.ts';
 import { TERMINAL_RUN_STATES, type RunState } from '../../workflows/shared.ts';
@@ -49,6 +52,32 @@ export async function markRunsQueued(db: Database, seriesId: string, ranges: Ind
     .update(runs)
     .set({ state: 'queued', jobId })
     .where(and(eq(runs.seriesId, seriesId), eq(runs.state, 'pending'), inRanges(ranges)));
+}
+
+/**
+ * Records what a poll reported about the runs of `ranges` and answers how many are not yet
+ * final. Each change is checked on its own first (hosts/run-fields.ts), so one run's
+ * impossible value — a time no database can hold, an exit code past 255 — fails that run
+ * with a reason instead of failing the write of every change reported with it.
+ */
+export async function recordRunChanges(
+  db: Database,
+  logger: Logger,
+  seriesId: string,
+  attempt: number,
+  changes: readonly RunChange[],
+  ranges: IndexRange[],
+): Promise<{ remaining: number }> {
+  const now = Date.now();
+  const checked = changes.flatMap((change) => checkedRunChange(change, ranges, now) ?? []);
+  if (checked.length < changes.length) {
+    logger.warn(
+      { seriesId, ignored: changes.length - checked.length },
+      'a poll reported runs outside the chunk polled; they were ignored',
+    );
+  }
+  if (checked.length > 0) await applyRunChanges(db, seriesId, checked, attempt);
+  return { remaining: await countUnfinished(db, seriesId, ranges) };
 }
 
 export async function countUnfinished(db: Database, seriesId: string, ranges: IndexRange[]): Promise<number> {

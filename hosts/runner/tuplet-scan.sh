@@ -26,27 +26,40 @@ start_of() {
     REPLY=${REPLY// /_}
   fi
 }
+# Runs may write anything into the series directory: a garbled runner file names no runner
+# (its chunk's runner then counts as gone), and no field carries a tab or a line break.
 for f in .tuplet/chunk-*.pid; do
   [ -f "$f" ] || continue
-  read -r pid st att <"$f"
   k=${f#.tuplet/chunk-}
   k=${k%.pid}
+  [[ $k =~ ^[0-9]+$ ]] || continue
+  pid='' st='' att=''
+  read -r pid st att <"$f"
+  [[ $pid =~ ^[0-9]+$ && $att =~ ^[0-9]+$ && $st =~ ^[A-Za-z0-9:._-]+$ && ${#st} -le 64 ]] || continue
   alive=0
   if start_of "$pid" && [ "$REPLY" = "$st" ]; then alive=1; fi
   done_attempt=
   [ -f ".tuplet/chunk-$k.done" ] && read -r done_attempt <".tuplet/chunk-$k.done"
+  [[ $done_attempt =~ ^[0-9]+$ ]] || done_attempt=
   printf 'J\t%s\t%s\t%s\t%s\t%s\t%s\n' "$k" "$pid" "$st" "$att" "$alive" "$done_attempt"
 done
 if [ -d runs ]; then
   if [ -n "$since" ]; then newer=(-newermt "@$since"); else newer=(); fi
   # A run's .tuplet/ directory changes time whenever a file appears in it (started, the
   # exit file's rename): its time alone says which runs changed, without opening the rest.
-  find runs -mindepth 2 -maxdepth 2 -name .tuplet ${newer[@]+"${newer[@]}"} -printf '%T@ %p\n' 2>/dev/null |
+  find runs -mindepth 2 -maxdepth 2 -name .tuplet -type d ${newer[@]+"${newer[@]}"} -printf '%T@ %p\n' 2>/dev/null |
     sort -n -k1,1 |
-    awk -v limit="$limit" '
-      function rd(f,   line) { line = ""; if ((getline line < f) <= 0) line = ""; close(f); return line }
+    LC_ALL=C awk -v limit="$limit" '
+      # What a run wrote, fit for one field: the first line, at most 200 bytes, its tabs and
+      # other control characters as "?" (hosts/scan.ts checks the values).
+      function clean(s) { if (length(s) > 200) s = substr(s, 1, 200); gsub(/[\001-\037\177]/, "?", s); return s }
+      function rd(f,   line) { line = ""; if ((getline line < f) <= 0) line = ""; close(f); return clean(line) }
       {
         t = $1; d = substr($0, length($1) + 2)
+        # Only a file time and runs/NAME/.tuplet with a name Tuplet gives (index first, then the
+        # characters of sweep/naming.ts) make a record: a run may create directories of any
+        # name, and a line break in one cuts it into lines of their own.
+        if (t !~ /^[0-9]+(\.[0-9]+)?$/ || d !~ /^runs\/[0-9][A-Za-z0-9._=+,@-]*\/\.tuplet$/) next
         if (d in seen) next
         if (n >= limit && t != last) { cut = 1; exit }
         s = rd(d "/started"); x = rd(d "/exit")

@@ -25,6 +25,7 @@ import { CommandFailedError, HostInputError, describeCommand } from '../errors.t
 import type { PackageLimits } from '../package.ts';
 import { ChunkCancelledError, SeriesDirMissingError } from '../runner-executor.ts';
 import { DEFAULT_SCAN_LIMIT, nextCursor } from '../scan.ts';
+import { isExitCode } from '../run-fields.ts';
 import {
   checkedConfigFile,
   chunkRanges,
@@ -300,7 +301,7 @@ export function changesOf(output: SeriesPollView, request: PollRequest): RunChan
     const change: RunChange = {
       index: ended.index,
       state: meaning.state,
-      exitCode: ended.exitCode ?? null,
+      exitCode: isExitCode(ended.exitCode) ? ended.exitCode : null,
       reason: meaning.reason ?? ended.state,
     };
     if (known?.startedAt) change.startedAt = known.startedAt;

@@ -92,6 +92,89 @@ void describe('scan output parser', () => {
     assert.throws(() => parseScanOutput('R\t000001_x\t1\n'), { name: 'ScanParseError' });
   });
 
+  void test('a run line with a value that cannot be true fails that run alone, with the file and the value', () => {
+    const now = 1_795_313_500;
+    const ok = (index: number) => `R\t${index}_ok\t1\t${now - 20}\t${now - 10}\t0\t\t${now - 10}.5`;
+    const hostile = (started: string, exit = '0', ended = String(now - 10), reason = '') =>
+      parseScanOutput(
+        [
+          `N\t${now}`,
+          ok(0),
+          `R\t000001_a=2\t1\t${started}\t${ended}\t${exit}\t${reason}\t${now}.1`,
+          ok(2),
+        ].join('\n'),
+      );
+    const badStart = (started: string) => {
+      const { runs } = hostile(started);
+      assert.deepEqual(
+        runs.map((r) => [r.index, r.state]),
+        [
+          [0, 'succeeded'],
+          [1, 'failed'],
+          [2, 'succeeded'],
+        ],
+        `started = ${JSON.stringify(started.slice(0, 20))}`,
+      );
+      const run = runs[1]!;
+      assert.equal(run.startedAt, undefined);
+      assert.equal(run.exitCode, 0, 'the exit code that could be read is kept');
+      assert.match(run.reason ?? '', /^unreadable start time in runs\/000001_a=2\/\.tuplet\/started: '/);
+      assert.ok(run.reason!.length < 200, 'the reason quotes a short piece of the value');
+      return run.reason!;
+    };
+    assert.equal(badStart('1e20'), "unreadable start time in runs/000001_a=2/.tuplet/started: '1e20'");
+    badStart('99999999999999999999999'); // a huge number
+    badStart('-1795313400'); // negative
+    badStart('0'); // 1970: before any run
+    badStart(String(now + 3 * 86_400)); // days after the host's own clock
+    badStart('garbage');
+    badStart('\ufffd\ufffd(\ufffd'); // non-UTF-8 bytes, as the transport decodes them
+    assert.match(badStart('7'.repeat(10_000_000)), /'7{30,}…'$/); // a 10 MB line
+
+    for (const exit of ['1e20', '256', '-7', '99999999999', 'x', '0x0']) {
+      const run = hostile(String(now - 20), exit).runs[1]!;
+      assert.equal(run.state, 'failed', `exit ${exit}`);
+      assert.equal(run.exitCode, null);
+      assert.match(run.reason ?? '', /^unreadable exit code in runs\/000001_a=2\/\.tuplet\/exit: '/);
+    }
+    const lateEnd = hostile(String(now - 20), '0', '1e20').runs[1]!;
+    assert.equal(lateEnd.state, 'failed');
+    assert.match(lateEnd.reason ?? '', /unreadable end time in .*ended: '1e20'/);
+
+    const escapes = hostile(String(now - 20), '3', String(now - 10), '\u0000\u001b[31mred\u007f').runs[1]!;
+    assert.equal(escapes.state, 'failed');
+    assert.equal(escapes.exitCode, 3);
+    assert.equal(escapes.reason, '??[31mred?', 'control characters never reach the database or a page');
+  });
+
+  void test('a run still going keeps its garbled fields to itself until it ends', () => {
+    const { runs } = parseScanOutput('N\t1795313500\nR\t7_x\t1\t1e20\t\t\t\t1795313499.0\n');
+    assert.deepEqual(runs, [{ index: 7, dir: '7_x', attempt: 1, state: 'running' }]);
+  });
+
+  void test('lines no run can be named by, garbled runner lines and a garbled cut are ignored', () => {
+    const scan = parseScanOutput(
+      [
+        'N\t1795313500',
+        'J\t0\t14606\t85200\t1\t1\t',
+        'J\t1\t14606 R\t85200\t1\t1\t', // a pid with a space
+        'J\tx\t1\t2\t1\t1\t',
+        'J\t2\t1\t2\t3 R\t1\t',
+        'R\t99999999999999999999_x\t1\t1795313473\t1795313474\t0\t\t1795313474.0',
+        'R\tno-index\t1\t1795313473\t1795313474\t0\t\t1795313474.0',
+        'T\t1e20',
+        '@@series /elsewhere',
+      ].join('\n'),
+    );
+    assert.deepEqual(
+      scan.runners.map((r) => r.chunkIndex),
+      [0],
+    );
+    assert.deepEqual(scan.runs, []);
+    assert.equal(scan.truncatedAt, undefined);
+    assert.equal(nextCursor(scan), '1795313498');
+  });
+
   void test('reads the index from the directory name', () => {
     assert.equal(indexOfDir('000042_alpha=0.1'), 42);
     assert.equal(indexOfDir('7'), 7);
@@ -186,6 +269,54 @@ void describe('scan script', () => {
       [4],
     );
     assert.equal(rest.truncatedAt, undefined);
+  });
+
+  void test('files a run garbled stay within its own record: no tab, no line break, no 10 MB line', async () => {
+    const seriesDir = path.join(root.dir, 'hostile');
+    const now = Math.floor(Date.now() / 1000);
+    await run(
+      seriesDir,
+      '0_a=1',
+      { attempt: '1\n', started: `${now}\n`, ended: `${now}\n`, exit: '0\n' },
+      now,
+    );
+    await run(seriesDir, '1_a=2', { attempt: '1\n', started: '1e20\n', ended: `${now}\n`, exit: '0\n' }, now);
+    await run(
+      seriesDir,
+      '2_a=3',
+      {
+        attempt: '1\n',
+        started: `${now}\tR\t5_fake\t1\n`,
+        ended: Buffer.from([0xff, 0xfe, 0x09, 0x0a]).toString('latin1'),
+        exit: '7'.repeat(10_000_000),
+        reason: 'a\tb\u001b[0m',
+      },
+      now,
+    );
+    // A directory whose name holds a line break and a record of its own.
+    await run(seriesDir, '3_a=4\nR\t4_fake\t1\t1\t1\t0\t\t1', { started: `${now}\n`, exit: '0\n' }, now);
+    await mkdir(path.join(seriesDir, '.tuplet'), { recursive: true });
+    await writeFile(path.join(seriesDir, '.tuplet/chunk-0.pid'), '1 2 3\tR\t6_fake\n');
+    await writeFile(path.join(seriesDir, '.tuplet/chunk-1\nJ\t9\t1\t1\t1\t1\t.pid'), '1 2 3\n');
+
+    const result = await scan(seriesDir);
+    assert.deepEqual(result.runners, []);
+    const byIndex = new Map(result.runs.map((r) => [r.index, r]));
+    assert.deepEqual(
+      [...byIndex.keys()].sort(),
+      [0, 1, 2],
+      'no record made up by a file or directory name, and none for a directory Tuplet never names',
+    );
+    assert.equal(byIndex.get(0)!.state, 'succeeded');
+    assert.equal(byIndex.get(1)!.state, 'failed');
+    assert.equal(byIndex.get(1)!.reason, "unreadable start time in runs/1_a=2/.tuplet/started: '1e20'");
+    const two = byIndex.get(2)!;
+    assert.equal(two.state, 'failed');
+    assert.match(
+      two.reason ?? '',
+      /^a\?b\?\[0m; unreadable start time .*; unreadable exit code .*'7+…'; unreadable end time/,
+    );
+    assert.ok(two.reason!.length <= 300);
   });
 
   void test('tells live runners from dead ones and reused PIDs', async () => {

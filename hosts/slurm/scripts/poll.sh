@@ -102,6 +102,8 @@ poll_series() {
         if (code != "" && code + 0 < 128) return
       }
       if (seen[key, t]++) return
+      # The exit file is written by the run: only a short number passes, never a tab or a 10 MB line.
+      if (code !~ /^-?[0-9]+$/ || length(code) > 4) code = ""
       printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", key, job, t, idx, state, end, code
     }
     function ended(state) { return state != "" && state !~ /^(COMPLETED|PENDING|RUNNING|COMPLETING|CONFIGURING|REQUEUED|REQUEUE_HOLD|REQUEUE_FED|RESV_DEL_HOLD|SUSPENDED|STOPPED|RESIZING|SIGNALING|STAGE_OUT|POWER_UP_NODE|UPDATE_DB)$/ }
