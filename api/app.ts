@@ -3,13 +3,14 @@
 // cross-cutting parts: request logs, sign-in, body limits, errors, the OpenAPI document.
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { loadUser } from './auth.ts';
+import { limitBody } from './body-limit.ts';
 import type { ApiDeps, AppEnv } from './context.ts';
 import { renderDocsPage, type OpenApiDocument } from './docs-page.tsx';
 import { ApiError, createErrorHandler } from './errors.ts';
 import { withCommonErrors } from './openapi.ts';
 import { applicationRoutes } from './routes/applications.ts';
+import { codecRoutes } from './routes/codec.ts';
 import { healthRoutes } from './routes/health.ts';
 import { hostRoutes } from './routes/hosts.ts';
 import { packageRoutes } from './routes/packages.ts';
@@ -21,13 +22,13 @@ import { sessionRoutes } from './routes/session.ts';
 import { sweepRoutes } from './routes/sweeps.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { userRoutes } from './routes/users.ts';
+import { SignInCookies } from './sign-in-cookies.ts';
+import { SignInGuard } from './sign-in-guard.ts';
 import { createWebApp } from '../web/app.tsx';
 
 export type { ApiDeps } from './context.ts';
 
 export const API_PREFIX = '/api/v1';
-/** JSON bodies are small (an INI template is at most 512 KiB); anything bigger is refused early. */
-export const MAX_BODY_BYTES = 1024 * 1024;
 
 const documentInfo = {
   openapi: '3.1.0',
@@ -42,6 +43,11 @@ const documentInfo = {
 
 export function createApp(deps: ApiDeps): Hono<AppEnv> {
   const { logger } = deps;
+  // One guard and one cookie policy for the API's and the web UI's sign-ins.
+  const signIn = {
+    guard: deps.signInGuard ?? new SignInGuard(),
+    cookies: new SignInCookies(deps.config.publicUrl),
+  };
   const app = new OpenAPIHono<AppEnv>();
   app.onError(createErrorHandler(logger));
   app.notFound((c) => {
@@ -70,23 +76,24 @@ export function createApp(deps: ApiDeps): Hono<AppEnv> {
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
     type: 'apiKey',
     in: 'cookie',
-    name: 'tuplet_session',
+    name: signIn.cookies.sessionName,
   });
 
   app.route('/healthz', healthRoutes(deps));
+  // The Temporal UI's remote codec (admins only; outside /api/v1: a protocol of Temporal's).
+  app.route('/codec', codecRoutes(deps));
 
   // Packages stream to disk under their own, larger limit (api/series/packages.ts).
-  const jsonLimit = bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: () => {
-      throw new ApiError(413, 'too_large', `request body larger than ${MAX_BODY_BYTES} bytes`);
+  const { bodyBytes } = deps.config.limits;
+  const bodyLimit = limitBody({
+    maxBytes: bodyBytes,
+    tooLarge: () => {
+      throw new ApiError(413, 'too_large', `request body larger than ${bodyBytes} bytes (TUPLET_MAX_BODY_BYTES)`);
     },
   });
-  app.use(`${API_PREFIX}/*`, (c, next) =>
-    c.req.path === `${API_PREFIX}/packages` ? next() : jsonLimit(c, next),
-  );
-  app.use(`${API_PREFIX}/*`, loadUser(deps.db));
-  app.route(`${API_PREFIX}/session`, sessionRoutes(deps));
+  app.use('/api/*', (c, next) => (c.req.path === `${API_PREFIX}/packages` ? next() : bodyLimit(c, next)));
+  app.use(`${API_PREFIX}/*`, loadUser(deps.db, signIn.cookies));
+  app.route(`${API_PREFIX}/session`, sessionRoutes(deps, signIn));
   app.route(`${API_PREFIX}/sweeps`, sweepRoutes(deps));
   app.route(`${API_PREFIX}/packages`, packageRoutes(deps));
   app.route(`${API_PREFIX}/series`, seriesRoutes(deps));
@@ -107,6 +114,6 @@ export function createApp(deps: ApiDeps): Hono<AppEnv> {
   );
 
   // The web UI mounts at `/`, after the API so that its pages never shadow an API route.
-  app.route('/', createWebApp(deps));
+  app.route('/', createWebApp({ ...deps, signIn }));
   return app;
 }

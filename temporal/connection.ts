@@ -3,8 +3,7 @@
 // certificate (mutual TLS) and server name of TEMPORAL_TLS_*, the API key of
 // TEMPORAL_API_KEY, and the payload codec of TUPLET_PAYLOAD_KEY.
 import { readFile } from 'node:fs/promises';
-import { Client, Connection } from '@temporalio/client';
-import type { TLSConfig } from '@temporalio/common';
+import { Client, Connection, type TLSConfig } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { Config, TemporalTls } from '../config.ts';
 import type { Logger } from '../log.ts';
@@ -66,9 +65,7 @@ function addressOf(settings: TemporalSettings): string {
   return address;
 }
 
-async function transportOptions(
-  settings: TemporalSettings,
-): Promise<{ tls?: TLSConfig; apiKey?: string }> {
+async function transportOptions(settings: TemporalSettings): Promise<{ tls?: TLSConfig; apiKey?: string }> {
   const { tls, apiKey } = settings.temporal;
   // An API key without TEMPORAL_TLS_* still travels over TLS: the SDK turns it on for keys.
   return {

@@ -1,4 +1,5 @@
 // The control worker: every workflow, and the database activities, on `tuplet-control`.
+import type { DataConverter } from '@temporalio/common';
 import type { NativeConnection } from '@temporalio/worker';
 import { Worker, type WorkflowBundle } from '@temporalio/worker';
 import { createControlActivities, type ControlDeps } from '../activities/control/index.ts';
@@ -7,6 +8,8 @@ import { CONTROL_TASK_QUEUE } from '../workflows/shared.ts';
 export interface ControlWorkerOptions extends ControlDeps {
   connection: NativeConnection;
   namespace: string;
+  /** Tuplet's (temporal/data-converter.ts); the bundle must be built for the same one. */
+  dataConverter: DataConverter;
   workflowBundle: WorkflowBundle;
 }
 
@@ -16,6 +19,7 @@ export async function createControlWorker(options: ControlWorkerOptions): Promis
     namespace: options.namespace,
     taskQueue: CONTROL_TASK_QUEUE,
     workflowBundle: options.workflowBundle,
+    dataConverter: options.dataConverter,
     activities: createControlActivities(options),
     // Let an in-flight activity finish on Ctrl-C rather than be retried elsewhere.
     shutdownGraceTime: '5s',

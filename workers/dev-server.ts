@@ -22,6 +22,8 @@ export interface DevServerOptions {
   port?: number;
   /** Web UI port; false = no UI; 0 = a free one; default: port + 1000 (a free one when port is 0). */
   uiPort?: number | false;
+  /** Where the Web UI decodes payloads (the remote codec protocol); see api/routes/codec.ts. */
+  uiCodecEndpoint?: string;
   /** Namespace to create besides `default`. */
   namespace?: string;
   log?: Logger;
@@ -100,6 +102,7 @@ async function startOnce(binary: string, options: DevServerOptions): Promise<Dev
   }
   if (uiPort === false) args.push('--headless');
   else args.push('--ui-port', String(uiPort));
+  if (uiPort !== false && options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
 
   const child = await spawnTiedToParent(binary, args);
   const output = captureOutput(child, options.log);

@@ -1,5 +1,6 @@
 // The embedded all-in-one worker set: the control worker plus a host worker for every
 // registered host, picking up hosts registered while it runs.
+import type { DataConverter } from '@temporalio/common';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { Database } from '../db/client.ts';
 import { hosts } from '../db/schema.ts';
@@ -11,6 +12,8 @@ import { startHostWorker, type RunningHostWorker } from './host.ts';
 export interface EmbeddedWorkersOptions {
   connection: NativeConnection;
   namespace: string;
+  /** Tuplet's (temporal/data-converter.ts), for every worker started here. */
+  dataConverter: DataConverter;
   db: Database;
   storageDir: string;
   maxTuples: number;
@@ -32,7 +35,8 @@ export async function startEmbeddedWorkers(options: EmbeddedWorkersOptions): Pro
   const control: Worker = await createControlWorker({
     connection: options.connection,
     namespace: options.namespace,
-    workflowBundle: await workflowBundle(),
+    dataConverter: options.dataConverter,
+    workflowBundle: await workflowBundle(options.dataConverter),
     db: options.db,
     storageDir: options.storageDir,
     maxTuples: options.maxTuples,
@@ -49,6 +53,7 @@ export async function startEmbeddedWorkers(options: EmbeddedWorkersOptions): Pro
       const starting = startHostWorker({
         connection: options.connection,
         namespace: options.namespace,
+        dataConverter: options.dataConverter,
         hostName: name,
         storageDir: options.storageDir,
         logger,

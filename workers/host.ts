@@ -1,5 +1,6 @@
 // A host worker: the activities of one host on `tuplet-host-<name>`. It needs Temporal and
 // the host's key files, never the database.
+import type { DataConverter } from '@temporalio/common';
 import type { NativeConnection } from '@temporalio/worker';
 import { Worker } from '@temporalio/worker';
 import { createHostActivities } from '../activities/host/index.ts';
@@ -11,6 +12,9 @@ import { hostCapabilities } from './capabilities.ts';
 export interface HostWorkerOptions {
   connection: NativeConnection;
   namespace: string;
+  /** Tuplet's (temporal/data-converter.ts): with a payload key, inputs that fail
+   * authentication are refused before any activity runs. */
+  dataConverter: DataConverter;
   hostName: string;
   storageDir: string;
   logger: Logger;
@@ -36,6 +40,7 @@ export async function startHostWorker(options: HostWorkerOptions): Promise<Runni
     namespace: options.namespace,
     taskQueue: hostTaskQueue(options.hostName),
     activities: handle.activities,
+    dataConverter: options.dataConverter,
     shutdownGraceTime: '5s',
   });
   const done = worker.run().finally(() => handle.close());

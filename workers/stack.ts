@@ -3,12 +3,12 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
 import { createApp } from '../api/app.ts';
 import type { Config } from '../config.ts';
 import { openDatabase, type DatabaseHandle } from '../db/client.ts';
 import type { Logger } from '../log.ts';
+import { connectClient, connectWorkers, warnIfTemporalUnprotected } from '../temporal/connection.ts';
+import { tupletDataConverter } from '../temporal/data-converter.ts';
 import { bootstrap, type BootstrapResult } from './bootstrap.ts';
 import { checkHostThroughWorker } from './check-host.ts';
 import { startTemporalDevServer } from './dev-server.ts';
@@ -49,6 +49,7 @@ export async function startStack(
     }
   };
   installTemporalRuntime(config.logLevel);
+  warnIfTemporalUnprotected(config, logger);
   try {
     await mkdir(config.dataDir, { recursive: true });
     const storageDir = path.join(config.dataDir, 'storage');
@@ -62,12 +63,15 @@ export async function startStack(
         port: 7233,
         uiPort: 8233,
         namespace: config.temporal.namespace,
+        ...(config.payloadKey ? { uiCodecEndpoint: codecEndpoint(config) } : {}),
         log: logger,
       });
       stops.push(() => server.stop());
       temporalAddress = server.address;
       temporalUiUrl ??= server.uiUrl;
     }
+    // Every connection below goes to this address, with the config's TLS, API key and codec.
+    const temporalConfig = { ...config, temporal: { ...config.temporal, address: temporalAddress, uiUrl: temporalUiUrl } };
 
     const database = await openDatabase({
       ...(config.databaseUrl
@@ -83,11 +87,12 @@ export async function startStack(
 
     let workers: EmbeddedWorkers | undefined;
     if (options.controlWorker !== false) {
-      const workerConnection = await NativeConnection.connect({ address: temporalAddress });
+      const workerConnection = await connectWorkers(temporalConfig);
       stops.push(() => workerConnection.close());
       workers = await startEmbeddedWorkers({
         connection: workerConnection,
         namespace: config.temporal.namespace,
+        dataConverter: tupletDataConverter(config.payloadKey),
         db: database.db,
         storageDir,
         maxTuples: config.maxTuples,
@@ -98,13 +103,12 @@ export async function startStack(
       stops.push(() => running.shutdown());
     }
 
-    const clientConnection = await Connection.connect({ address: temporalAddress });
-    stops.push(() => clientConnection.close());
-    const temporal = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+    const { client: temporal, close: closeClient } = await connectClient(temporalConfig);
+    stops.push(closeClient);
     const app = createApp({
       db: database.db,
       temporal,
-      config: { ...config, temporal: { ...config.temporal, address: temporalAddress, uiUrl: temporalUiUrl } },
+      config: temporalConfig,
       storageDir,
       logger,
       checkHost: (host) => checkHostThroughWorker(temporal, host),
@@ -128,6 +132,16 @@ export async function startStack(
     await stop();
     throw error;
   }
+}
+
+/**
+ * Where the embedded Temporal UI asks to decode payloads: our `/codec` route (api/routes/codec.ts),
+ * which answers signed-in admins only.
+ */
+function codecEndpoint(config: Config): string {
+  const host = ['0.0.0.0', '::'].includes(config.listenHost) ? '127.0.0.1' : config.listenHost;
+  const base = config.publicUrl?.origin ?? `http://${host}:${config.port}`;
+  return `${base}/codec`;
 }
 
 function listen(

@@ -1,9 +1,10 @@
 // The action of `tuplet worker`, loaded only when that command runs.
 import path from 'node:path';
-import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../../config.ts';
 import { openDatabase } from '../../db/client.ts';
 import { createLogger } from '../../log.ts';
+import { connectWorkers, warnIfTemporalUnprotected } from '../../temporal/connection.ts';
+import { tupletDataConverter } from '../../temporal/data-converter.ts';
 import { startEmbeddedWorkers } from '../../workers/embedded.ts';
 import { startHostWorker } from '../../workers/host.ts';
 import { installTemporalRuntime } from '../../workers/runtime.ts';
@@ -20,13 +21,16 @@ export async function runWorker(options: { host?: string; control?: boolean }): 
     throw new CliInputError('the control worker needs DATABASE_URL');
   const logger = createLogger(config.logLevel);
   installTemporalRuntime(config.logLevel);
-  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  warnIfTemporalUnprotected(config, logger);
+  const connection = await connectWorkers(config);
+  const dataConverter = tupletDataConverter(config.payloadKey);
   const storageDir = path.join(config.dataDir, 'storage');
   let stop: () => Promise<void>;
   if (options.host) {
     const worker = await startHostWorker({
       connection,
       namespace: config.temporal.namespace,
+      dataConverter,
       hostName: options.host,
       storageDir,
       logger,
@@ -38,6 +42,7 @@ export async function runWorker(options: { host?: string; control?: boolean }): 
     const workers = await startEmbeddedWorkers({
       connection,
       namespace: config.temporal.namespace,
+      dataConverter,
       db: database.db,
       storageDir,
       maxTuples: config.maxTuples,

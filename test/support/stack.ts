@@ -22,6 +22,8 @@ export interface StackOptions {
   adminToken?: string;
   /** False: no host workers in the stack (they run as `tuplet worker --host` processes). */
   hostWorkers?: boolean;
+  /** More environment for the stack's config (e.g. TUPLET_PAYLOAD_KEY, TEMPORAL_TLS_*). */
+  env?: Record<string, string>;
 }
 
 export interface Api {
@@ -78,6 +80,7 @@ function environment(options: StackOptions, dataDir: string, token: string, port
     TUPLET_ADMIN_PASSWORD: 'test-password-long',
     TUPLET_LOG_LEVEL: 'warn',
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+    ...options.env,
   };
 }
 
