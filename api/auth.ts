@@ -2,13 +2,13 @@
 // Cookie sign-ins must prove with a CSRF token that a state-changing request comes from our
 // own pages. Exported for the web UI, which mounts the same middleware.
 import type { Context, MiddlewareHandler } from 'hono';
-import { getCookie } from 'hono/cookie';
-import { findSession, findUserByToken } from '../db/accounts.ts';
+import { findSession, findToken } from '../db/accounts.ts';
 import type { Database } from '../db/client.ts';
 import type { AppEnv, AuthUser } from './context.ts';
 import { ApiError, forbidden, unauthorized } from './errors.ts';
+import type { SignInCookies } from './sign-in-cookies.ts';
 
-export const SESSION_COOKIE = 'tuplet_session';
+export { SESSION_COOKIE } from './sign-in-cookies.ts';
 export const CSRF_HEADER = 'X-CSRF-Token';
 export const CSRF_FIELD = '_csrf';
 
@@ -48,17 +48,18 @@ function sameSecret(a: string, b: string): boolean {
  * (the caller meant to sign in); a stale cookie is simply ignored. A cookie-authenticated
  * request that changes state without the session's CSRF token is a 403.
  */
-export function loadUser(db: Database): MiddlewareHandler<AppEnv> {
+export function loadUser(db: Database, cookies: SignInCookies): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const token = bearerToken(c);
     if (token !== undefined) {
-      const user = await findUserByToken(db, token);
-      if (!user) throw unauthorized('unknown, revoked or expired API token');
-      c.set('user', toAuthUser(user));
+      const found = await findToken(db, token);
+      if (!found) throw unauthorized('unknown, revoked or expired API token');
+      c.set('user', toAuthUser(found.user));
       c.set('authMethod', 'token');
+      c.set('token', { id: found.id, expiresAt: found.expiresAt });
       return next();
     }
-    const cookie = getCookie(c, SESSION_COOKIE);
+    const cookie = cookies.readSession(c);
     if (cookie) {
       const session = await findSession(db, cookie);
       if (session) {

@@ -4,6 +4,7 @@ import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
 import type { HostSpec } from '../hosts/executor.ts';
 import type { Logger } from '../log.ts';
+import type { SignInGuard } from './sign-in-guard.ts';
 
 export interface ApiDeps {
   db: Database;
@@ -14,6 +15,8 @@ export interface ApiDeps {
   logger: Logger;
   /** Connection test of a host (SSH, host key, partitions, GPUs); absent: the check answers 501. */
   checkHost?: (host: HostSpec) => Promise<unknown>;
+  /** Rate limits of password sign-ins; absent: createApp makes one (tests inject a clock). */
+  signInGuard?: SignInGuard;
 }
 
 export type Role = 'admin' | 'member';
@@ -31,6 +34,8 @@ export interface AuthVariables {
   authMethod?: 'token' | 'session';
   /** The browser session (cookie sign-in only), for CSRF tokens in forms. */
   session?: { csrfToken: string };
+  /** The API token (token sign-in only): new tokens it creates may not outlive it. */
+  token?: { id: string; expiresAt: Date | null };
 }
 
 /** The Hono environment of every API (and web UI) route. */

@@ -39,6 +39,7 @@ export const errors = {
   409: errorResponse('Conflicts with the current state'),
   413: errorResponse('Body too large'),
   422: errorResponse('Refers to something that does not exist'),
+  429: errorResponse('Too many attempts: wait for the seconds of the Retry-After header'),
   501: errorResponse('Not available in this deployment'),
   503: errorResponse('A backing service (Temporal, the database) does not answer'),
 } as const;

@@ -1,13 +1,13 @@
 // Users, API tokens and browser sessions. Secrets (passwords, tokens, session cookies) never
 // reach the database: passwords are stored as scrypt hashes, tokens and session ids as sha256.
 import { createHash, randomBytes } from 'node:crypto';
-import { and, asc, count, eq, gt, isNull, lt, or } from 'drizzle-orm';
+import { and, asc, count, eq, gt, isNull, lt, ne, or } from 'drizzle-orm';
 import type { Database } from './client.ts';
 import { newId } from './ids.ts';
-import { decoyHash, hashPassword, verifyPassword } from './passwords.ts';
+import { decoyHash, hashPassword, needsRehash, verifyPassword, type ScryptCost } from './passwords.ts';
 import { apiTokens, sessions, users } from './schema.ts';
 
-export { hashPassword, verifyPassword } from './passwords.ts';
+export { hashPassword, verifyPassword, type ScryptCost } from './passwords.ts';
 
 export type Role = 'admin' | 'member';
 
@@ -29,6 +29,8 @@ export interface ApiTokenInfo {
 }
 
 export const ADMIN_NAME = 'admin';
+/** The name of the token bootstrap registers from TUPLET_ADMIN_TOKEN (reserved for it). */
+export const ADMIN_TOKEN_NAME = 'TUPLET_ADMIN_TOKEN';
 export const TOKEN_PREFIX = 'tpl_';
 export const DEFAULT_SESSION_TTL_MS = 7 * 24 * 3600 * 1000;
 /** lastUsedAt is a hint for people reviewing their tokens: a write per minute is plenty. */
@@ -51,12 +53,16 @@ export class DuplicateNameError extends Error {
   }
 }
 
-/** Creates a user; throws DuplicateNameError when the name is taken. */
+/**
+ * Creates a user; throws DuplicateNameError when the name is taken. `passwordCost` lowers the
+ * scrypt cost for tests only (the first sign-in rehashes at the default).
+ */
 export async function createUser(
   db: Database,
-  input: { name: string; password?: string; role: Role },
+  input: { name: string; password?: string; role: Role; passwordCost?: ScryptCost },
 ): Promise<User> {
-  const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
+  const passwordHash =
+    input.password === undefined ? null : await hashPassword(input.password, input.passwordCost);
   const [user] = await db
     .insert(users)
     .values({ id: newId(), name: input.name, passwordHash, role: input.role })
@@ -71,11 +77,62 @@ export async function findUserByName(db: Database, name: string): Promise<User |
   return user ?? null;
 }
 
+/**
+ * Changes a user's role and/or password (null: token sign-in only). A new password or a
+ * different role ends every session and API token of the user in the same transaction: a
+ * credential someone may have taken, or a privilege that was granted, stops at once.
+ * Returns whether sign-ins were ended; false too when the user does not exist.
+ */
+export async function changeAccount(
+  db: Database,
+  userId: string,
+  change: { role?: Role; password?: string | null },
+): Promise<{ found: boolean; signInsEnded: boolean }> {
+  const passwordHash =
+    change.password === undefined || change.password === null
+      ? change.password
+      : await hashPassword(change.password);
+  return db.transaction(async (tx) => {
+    const [before] = await tx
+      .select({ role: users.role })
+      .from(users)
+      .where(eq(users.id, userId))
+      .for('update');
+    if (!before) return { found: false, signInsEnded: false };
+    const roleChanged = change.role !== undefined && change.role !== before.role;
+    const set = {
+      ...(roleChanged ? { role: change.role } : {}),
+      ...(passwordHash !== undefined ? { passwordHash } : {}),
+    };
+    if (Object.keys(set).length === 0) return { found: true, signInsEnded: false };
+    await tx.update(users).set(set).where(eq(users.id, userId));
+    await endSignInsOf(tx, userId);
+    return { found: true, signInsEnded: true };
+  });
+}
+
 export async function setPassword(db: Database, userId: string, password: string): Promise<void> {
-  await db
-    .update(users)
-    .set({ passwordHash: await hashPassword(password) })
-    .where(eq(users.id, userId));
+  await changeAccount(db, userId, { password });
+}
+
+/** Ends every session and deletes every API token of a user ("sign out everywhere"). */
+export async function endSignIns(
+  db: Database,
+  userId: string,
+): Promise<{ sessions: number; tokens: number }> {
+  return db.transaction((tx) => endSignInsOf(tx, userId));
+}
+
+async function endSignInsOf(tx: Database, userId: string): Promise<{ sessions: number; tokens: number }> {
+  const endedSessions = await tx
+    .delete(sessions)
+    .where(eq(sessions.userId, userId))
+    .returning({ id: sessions.id });
+  const endedTokens = await tx
+    .delete(apiTokens)
+    .where(eq(apiTokens.userId, userId))
+    .returning({ id: apiTokens.id });
+  return { sessions: endedSessions.length, tokens: endedTokens.length };
 }
 
 /** The user when name and password match; null otherwise, after the same amount of work. */
@@ -93,7 +150,16 @@ export async function authenticatePassword(
     return null;
   }
   const { passwordHash, ...user } = row;
-  return (await verifyPassword(password, passwordHash)) ? user : null;
+  if (!(await verifyPassword(password, passwordHash))) return null;
+  if (needsRehash(passwordHash)) {
+    // Hashed at an older, cheaper cost: now that we hold the password, store it at today's.
+    // Only if unchanged meanwhile, so a concurrent password change is never overwritten.
+    await db
+      .update(users)
+      .set({ passwordHash: await hashPassword(password) })
+      .where(and(eq(users.id, user.id), eq(users.passwordHash, passwordHash)));
+  }
+  return user;
 }
 
 /** Creates an API token; the returned `token` is shown once and cannot be recovered. */
@@ -102,34 +168,33 @@ export async function createApiToken(
   userId: string,
   name: string,
   ttlMs?: number,
-): Promise<{ id: string; token: string; prefix: string }> {
+): Promise<{ id: string; token: string; prefix: string; expiresAt: Date | null }> {
   const token = TOKEN_PREFIX + randomSecret(32);
-  const id = await registerToken(db, userId, name, token, ttlMs);
-  return { id, token, prefix: tokenPrefix(token) };
-}
-
-function tokenPrefix(token: string): string {
-  return token.slice(0, TOKEN_PREFIX.length + 6);
-}
-
-async function registerToken(db: Database, userId: string, name: string, token: string, ttlMs?: number) {
+  const prefix = token.slice(0, TOKEN_PREFIX.length + 6);
   const id = newId();
-  await db.insert(apiTokens).values({
-    id,
-    userId,
-    name,
-    tokenHash: sha256(token),
-    prefix: tokenPrefix(token),
-    expiresAt: ttlMs === undefined ? null : new Date(Date.now() + ttlMs),
-  });
-  return id;
+  const expiresAt = ttlMs === undefined ? null : new Date(Date.now() + ttlMs);
+  await db.insert(apiTokens).values({ id, userId, name, tokenHash: sha256(token), prefix, expiresAt });
+  return { id, token, prefix, expiresAt };
 }
 
 /** The owner of a valid, unexpired token, or null. */
 export async function findUserByToken(db: Database, token: string): Promise<User | null> {
+  return (await findToken(db, token))?.user ?? null;
+}
+
+/** A valid, unexpired token: its owner, id and expiry; null otherwise. Notes its use. */
+export async function findToken(
+  db: Database,
+  token: string,
+): Promise<{ user: User; id: string; expiresAt: Date | null } | null> {
   const now = new Date();
   const [row] = await db
-    .select({ ...userColumns, tokenId: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt })
+    .select({
+      ...userColumns,
+      tokenId: apiTokens.id,
+      lastUsedAt: apiTokens.lastUsedAt,
+      expiresAt: apiTokens.expiresAt,
+    })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
     .where(
@@ -139,11 +204,11 @@ export async function findUserByToken(db: Database, token: string): Promise<User
       ),
     );
   if (!row) return null;
-  const { tokenId, lastUsedAt, ...user } = row;
+  const { tokenId, lastUsedAt, expiresAt, ...user } = row;
   if (!lastUsedAt || now.getTime() - lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
     await db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, tokenId));
   }
-  return user;
+  return { user, id: tokenId, expiresAt };
 }
 
 export async function listApiTokens(db: Database, userId: string): Promise<ApiTokenInfo[]> {
@@ -173,13 +238,15 @@ export async function revokeApiToken(db: Database, tokenId: string, userId?: str
 
 /**
  * Starts a browser session. `sessionToken` goes into the cookie (only its sha256 is stored);
- * `csrfToken` must accompany cookie-authenticated writes.
+ * `csrfToken` must accompany cookie-authenticated writes. Sessions begin only here, so purging
+ * expired ones here too bounds the table by the sign-ins of one session lifetime.
  */
 export async function createSession(
   db: Database,
   userId: string,
   ttlMs = DEFAULT_SESSION_TTL_MS,
 ): Promise<{ sessionToken: string; csrfToken: string; expiresAt: Date }> {
+  await deleteExpiredSessions(db);
   const sessionToken = randomSecret(32);
   const csrfToken = randomSecret(24);
   const expiresAt = new Date(Date.now() + ttlMs);
@@ -218,8 +285,9 @@ export async function deleteExpiredSessions(db: Database): Promise<number> {
  * The design's bootstrap rule, safe to run at every start:
  * - no users yet: creates the admin `admin` with `password` (or a random one, returned once
  *   as `generatedPassword` for the caller to print) and registers `token` for it when given;
- * - users exist: only makes sure `token`, when given, is registered for `admin`, so restarts
- *   with TUPLET_ADMIN_TOKEN set keep working. An existing password is never changed here.
+ * - users exist: only makes sure `token`, when given, is admin's token named
+ *   TUPLET_ADMIN_TOKEN, so restarts with it set keep working, and a changed value replaces
+ *   (revokes) the old one. An existing password is never changed here.
  */
 export async function bootstrapAdmin(
   db: Database,
@@ -244,22 +312,30 @@ export async function bootstrapAdmin(
 }
 
 async function ensureAdminToken(db: Database, token: string): Promise<void> {
-  const [registered] = await db
-    .select({ id: apiTokens.id })
-    .from(apiTokens)
-    .where(eq(apiTokens.tokenHash, sha256(token)));
-  if (registered) return;
   const admin = await findUserByName(db, ADMIN_NAME);
   if (!admin) return; // renamed or removed by the operators: the variable no longer applies
-  await db
-    .insert(apiTokens)
-    .values({
-      id: newId(),
-      userId: admin.id,
-      name: 'TUPLET_ADMIN_TOKEN',
-      tokenHash: sha256(token),
-      // The operator chose this token, possibly short: no part of it goes into the database.
-      prefix: '',
-    })
-    .onConflictDoNothing({ target: apiTokens.tokenHash });
+  const tokenHash = sha256(token);
+  await db.transaction(async (tx) => {
+    // The operator changed the variable: the value it had before must stop working.
+    await tx
+      .delete(apiTokens)
+      .where(
+        and(
+          eq(apiTokens.userId, admin.id),
+          eq(apiTokens.name, ADMIN_TOKEN_NAME),
+          ne(apiTokens.tokenHash, tokenHash),
+        ),
+      );
+    await tx
+      .insert(apiTokens)
+      .values({
+        id: newId(),
+        userId: admin.id,
+        name: ADMIN_TOKEN_NAME,
+        tokenHash,
+        // The operator chose this token: no part of it goes into the database.
+        prefix: '',
+      })
+      .onConflictDoNothing({ target: apiTokens.tokenHash });
+  });
 }

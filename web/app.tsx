@@ -2,19 +2,20 @@
 // calling the JSON API for actions and live data. Mounted at `/` by the API app.
 import { readFile } from 'node:fs/promises';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { HTTPException } from 'hono/http-exception';
-import { loadUser, SESSION_COOKIE } from '../api/auth.ts';
-import { authenticatePassword, createSession, deleteSession } from '../db/accounts.ts';
+import { loadUser } from '../api/auth.ts';
+import { limitBody } from '../api/body-limit.ts';
+import { SignInCookies } from '../api/sign-in-cookies.ts';
+import { SignInGuard } from '../api/sign-in-guard.ts';
 import type { AuthUser, WebContext, WebDeps, WebEnv } from './context.ts';
 import { TtlCache } from './data/cache.ts';
 import { MessagePage } from './layout.tsx';
 import { applicationsPage, hostsPage, tokensPage, usersPage } from './routes/admin.tsx';
 import { homePage } from './routes/home.tsx';
+import { loginRoutes } from './routes/login.tsx';
 import { newSeriesPage } from './routes/new-series.tsx';
 import { runPage, seriesPage } from './routes/series.tsx';
 import { webApiRoutes } from './routes/web-api.ts';
-import { LoginPage } from './pages/login.tsx';
 import { staticRoutes } from './static.ts';
 
 export type { WebDeps } from './context.ts';
@@ -33,22 +34,29 @@ export function page(handler: PageHandler) {
   };
 }
 
-/** Only a local path may follow a sign-in (no open redirect to another site). */
-function safeNext(next: unknown): string {
-  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\')
-    ? next
-    : '/';
-}
-
 export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   const { db } = deps;
   const ctx: WebContext = { ...deps, cache: new TtlCache() };
   const app = new Hono<WebEnv>();
-  const user: MiddlewareHandler<WebEnv> = loadUser(db);
+  const signIn = deps.signIn ?? {
+    guard: new SignInGuard(),
+    cookies: new SignInCookies(deps.config.publicUrl),
+  };
+  const user: MiddlewareHandler<WebEnv> = loadUser(db, signIn.cookies);
+  // Bodies are limited before anything reads them (loadUser reads a form's CSRF field).
+  const { bodyBytes } = deps.config.limits;
+  const bodyLimit = limitBody({
+    maxBytes: bodyBytes,
+    tooLarge: () => {
+      throw new HTTPException(413, { message: `The request is larger than ${bodyBytes} bytes.` });
+    },
+  });
+  // Every web path (the API, mounted beside this app, limits its own bodies).
+  app.use('*', (c, next) => (c.req.path.startsWith('/api/') ? next() : bodyLimit(c, next)));
   // Middleware only on the web UI's own paths: this app is mounted at `/` beside the API.
+  // (/login mounts loadUser itself, for GET only: web/routes/login.tsx.)
   for (const p of [
     '/',
-    '/login',
     '/logout',
     '/series/*',
     '/applications',
@@ -62,38 +70,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
 
   app.route('/static', staticRoutes());
 
-  app.get('/login', (c) => {
-    if (c.get('user')) return c.redirect(safeNext(c.req.query('next')), 303);
-    return c.html(<LoginPage next={safeNext(c.req.query('next'))} />);
-  });
-
-  app.post('/login', async (c) => {
-    const form = await c.req.parseBody();
-    const name = typeof form.name === 'string' ? form.name.trim() : '';
-    const password = typeof form.password === 'string' ? form.password : '';
-    const next = safeNext(form.next);
-    const found = name && password ? await authenticatePassword(db, name, password) : undefined;
-    if (!found) {
-      return c.html(<LoginPage next={next} name={name} error="Wrong name or password." />, 401);
-    }
-    const session = await createSession(db, found.id);
-    setCookie(c, SESSION_COOKIE, session.sessionToken, {
-      httpOnly: true,
-      sameSite: 'Lax',
-      path: '/',
-      secure: new URL(c.req.url).protocol === 'https:',
-      expires: session.expiresAt,
-    });
-    return c.redirect(next, 303);
-  });
-
-  // Reaching here with a cookie means loadUser accepted the form's CSRF token.
-  app.post('/logout', async (c) => {
-    const cookie = getCookie(c, SESSION_COOKIE);
-    if (cookie && c.get('user')) await deleteSession(db, cookie);
-    deleteCookie(c, SESSION_COOKIE, { path: '/' });
-    return c.redirect('/login', 303);
-  });
+  app.route('/', loginRoutes(ctx, signIn, user));
 
   app.get('/', page(homePage(ctx)));
   app.get('/series/new', page(newSeriesPage(ctx)));

@@ -1,4 +1,6 @@
 // What the web UI is built from: the same database, configuration and storage the API gets.
+import type { SignInCookies } from '../api/sign-in-cookies.ts';
+import type { SignInGuard } from '../api/sign-in-guard.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
 import type { RunCounts } from '../db/series.ts';
@@ -10,6 +12,8 @@ export interface WebDeps {
   config: Config;
   /** `<dataDir>/storage`: collected outputs under `<seriesId>/runs/<dir>/`. */
   storageDir: string;
+  /** The sign-in rate limits and cookies, shared with the API (else the web app makes its own). */
+  signIn?: { guard: SignInGuard; cookies: SignInCookies };
 }
 
 /** What route factories get: the deps plus the web UI's own short-lived query cache. */

@@ -1,9 +1,11 @@
 // What a first start registers: the admin account, the `local` host and the example application.
+// Every start also applies TUPLET_ADMIN_TOKEN (a changed value revokes the old one) and drops
+// sessions that expired while the server was down (sign-ins drop them as it runs).
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
-import { bootstrapAdmin } from '../db/accounts.ts';
+import { bootstrapAdmin, deleteExpiredSessions } from '../db/accounts.ts';
 import type { Database } from '../db/client.ts';
 import { applications, hosts } from '../db/schema.ts';
 
@@ -20,6 +22,7 @@ export async function bootstrap(
   options: { dataDir: string; adminToken?: string; adminPassword?: string },
 ): Promise<BootstrapResult> {
   const admin = await bootstrapAdmin(db, { token: options.adminToken, password: options.adminPassword });
+  await deleteExpiredSessions(db);
   await db
     .insert(hosts)
     .values({

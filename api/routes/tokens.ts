@@ -1,10 +1,12 @@
 // /api/v1/tokens: the signed-in user's own API tokens. A token is shown once, when created;
-// the database keeps only its hash and a short prefix to recognise it.
+// the database keeps only its hash and a short prefix to recognise it. A token that expires
+// cannot create one that outlives it (else a leaked short-lived token would be forever);
+// a browser session, which took the password, may create tokens of any lifetime.
 import { createRoute, z } from '@hono/zod-openapi';
-import { createApiToken, listApiTokens, revokeApiToken } from '../../db/accounts.ts';
+import { ADMIN_TOKEN_NAME, createApiToken, listApiTokens, revokeApiToken } from '../../db/accounts.ts';
 import { currentUser, requireUser } from '../auth.ts';
 import type { ApiDeps } from '../context.ts';
-import { notFound } from '../errors.ts';
+import { badRequest, notFound } from '../errors.ts';
 import { createRouter, jsonBody, jsonResponse, pick, signedIn } from '../openapi.ts';
 
 const TokenSchema = z
@@ -19,6 +21,24 @@ const TokenSchema = z
   .openapi('ApiToken');
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+const DAY_MS = 86_400_000;
+
+/** Refuses a new token's lifetime when the token making the request expires before it. */
+function checkWithinCaller(callerExpiresAt: Date | null | undefined, expiresInDays: number | undefined) {
+  if (!callerExpiresAt) return;
+  const latest = callerExpiresAt.toISOString();
+  if (expiresInDays === undefined) {
+    throw badRequest(
+      `expiresInDays: required when signed in with a token that expires (at ${latest}): a token cannot create one that outlives it`,
+    );
+  }
+  if (Date.now() + expiresInDays * DAY_MS > callerExpiresAt.getTime()) {
+    const allowed = Math.floor((callerExpiresAt.getTime() - Date.now()) / DAY_MS);
+    throw badRequest(
+      `expiresInDays: ${expiresInDays} days would outlive the token making this request (it expires at ${latest}); at most ${allowed}`,
+    );
+  }
+}
 
 export function tokenRoutes(deps: ApiDeps) {
   const { db } = deps;
@@ -65,8 +85,16 @@ export function tokenRoutes(deps: ApiDeps) {
       request: {
         body: jsonBody(
           z.object({
-            name: z.string().min(1).max(100).openapi({ example: 'laptop' }),
-            expiresInDays: z.number().int().min(1).max(3650).optional(),
+            name: z
+              .string()
+              .min(1)
+              .max(100)
+              .refine((n) => n !== ADMIN_TOKEN_NAME, `reserved for the token of ${ADMIN_TOKEN_NAME}`)
+              .openapi({ example: 'laptop' }),
+            expiresInDays: z.number().int().min(1).max(3650).optional().openapi({
+              description:
+                'Absent: never expires. Signed in with a token that expires, required and no later than it.',
+            }),
           }),
         ),
       },
@@ -77,7 +105,8 @@ export function tokenRoutes(deps: ApiDeps) {
     }),
     async (c) => {
       const { name, expiresInDays } = c.req.valid('json');
-      const ttlMs = expiresInDays ? expiresInDays * 86_400_000 : undefined;
+      checkWithinCaller(c.get('token')?.expiresAt, expiresInDays);
+      const ttlMs = expiresInDays ? expiresInDays * DAY_MS : undefined;
       const created = await createApiToken(db, currentUser(c).id, name, ttlMs);
       return c.json(
         {
@@ -87,7 +116,7 @@ export function tokenRoutes(deps: ApiDeps) {
           token: created.token,
           createdAt: new Date().toISOString(),
           lastUsedAt: null,
-          expiresAt: ttlMs ? new Date(Date.now() + ttlMs).toISOString() : null,
+          expiresAt: iso(created.expiresAt),
         },
         201,
       );

@@ -1,7 +1,10 @@
 // /api/v1/users: accounts, managed by admins. `GET /users/me` answers anyone signed in.
+// A new password, a new role, removal and `POST /users/{name}/sign-out` end every session and
+// API token of the account: whoever held one signs in again, under the new rules.
 import { createRoute, z } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
-import { createUser, DuplicateNameError, hashPassword } from '../../db/accounts.ts';
+import { MIN_PASSWORD_LENGTH } from '../../config.ts';
+import { changeAccount, createUser, DuplicateNameError, endSignIns } from '../../db/accounts.ts';
 import { series, users } from '../../db/schema.ts';
 import { currentUser, requireAdmin, requireUser } from '../auth.ts';
 import type { ApiDeps } from '../context.ts';
@@ -14,7 +17,10 @@ const UserRowSchema = UserSchema.extend({ createdAt: z.string(), hasPassword: z.
   'UserAccount',
 );
 const RoleSchema = z.enum(['admin', 'member']);
-const PasswordSchema = z.string().min(8, 'password: at least 8 characters').max(1024);
+const PasswordSchema = z
+  .string()
+  .min(MIN_PASSWORD_LENGTH, `password: at least ${MIN_PASSWORD_LENGTH} characters`)
+  .max(1024);
 
 type UserRow = typeof users.$inferSelect;
 
@@ -106,7 +112,8 @@ export function userRoutes(deps: ApiDeps) {
       method: 'patch',
       path: '/{name}',
       tags: ['users'],
-      summary: 'Change the role or password of an account (admin)',
+      summary:
+        'Change the role or password of an account (admin); either change ends its sessions and API tokens',
       security: signedIn,
       middleware: [requireAdmin] as const,
       request: {
@@ -120,12 +127,47 @@ export function userRoutes(deps: ApiDeps) {
     async (c) => {
       const user = await getUser(c.req.valid('param').name);
       const { role, password } = c.req.valid('json');
-      const changes: Partial<Pick<UserRow, 'role' | 'passwordHash'>> = {};
-      if (role) changes.role = role;
-      if (password !== undefined)
-        changes.passwordHash = password === null ? null : await hashPassword(password);
-      if (Object.keys(changes).length > 0) await db.update(users).set(changes).where(eq(users.id, user.id));
+      const { signInsEnded } = await changeAccount(db, user.id, {
+        ...(role ? { role } : {}),
+        ...(password !== undefined ? { password } : {}),
+      });
+      if (signInsEnded) {
+        deps.logger.info(
+          {
+            user: user.name,
+            by: currentUser(c).name,
+            role: role ?? user.role,
+            password: password !== undefined,
+          },
+          'account changed; its sessions and tokens ended',
+        );
+      }
       return c.json(userJson(await getUser(user.name)), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/{name}/sign-out',
+      tags: ['users'],
+      summary: 'Sign an account out everywhere (admin): ends all its sessions and deletes all its API tokens',
+      security: signedIn,
+      middleware: [requireAdmin] as const,
+      request: { params: NameParam },
+      responses: {
+        200: jsonResponse(
+          z.object({ sessions: z.number().int(), tokens: z.number().int() }).openapi('SignedOut'),
+          'How many sessions and tokens ended',
+        ),
+        ...pick(401, 403, 404),
+      },
+    }),
+    async (c) => {
+      const user = await getUser(c.req.valid('param').name);
+      const ended = await endSignIns(db, user.id);
+      deps.logger.info({ user: user.name, by: currentUser(c).name, ...ended }, 'signed out everywhere');
+      return c.json(ended, 200);
     },
   );
 
@@ -149,6 +191,7 @@ export function userRoutes(deps: ApiDeps) {
         .where(eq(series.ownerId, user.id))
         .limit(1);
       if (owned) throw conflict(`user '${user.name}' owns series (e.g. ${owned.id}); delete those first`);
+      // Its sessions and tokens go with it (ON DELETE CASCADE), in the same statement.
       await db.delete(users).where(eq(users.id, user.id));
       return c.body(null, 204);
     },

@@ -12,6 +12,8 @@ import {
   DuplicateNameError,
   findSession,
   findUserByToken,
+  changeAccount,
+  endSignIns,
   hashPassword,
   listApiTokens,
   revokeApiToken,
@@ -19,12 +21,14 @@ import {
   verifyPassword,
 } from '../../db/accounts.ts';
 import type { Database } from '../../db/client.ts';
+import { needsRehash } from '../../db/passwords.ts';
 import { apiTokens, sessions, users } from '../../db/schema.ts';
 import { backends, withDatabase } from '../support/database.ts';
 
 test('passwords: scrypt hashes that verify only the right password', async () => {
   const stored = await hashPassword('correct horse');
-  assert.match(stored, /^scrypt\$32768\$8\$1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
+  assert.match(stored, /^scrypt\$131072\$8\$1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
+  assert.equal(needsRehash(stored), false);
   assert.ok(!stored.includes('correct horse'));
   assert.equal(await verifyPassword('correct horse', stored), true);
   assert.equal(await verifyPassword('correct horsE', stored), false);
@@ -36,12 +40,19 @@ test('passwords: scrypt hashes that verify only the right password', async () =>
     '',
     'plain',
     'bcrypt$x',
-    stored.replace('$32768$', '$1000$'),
-    stored.replace('$32768$', '$1073741824$'),
+    stored.replace('$131072$', '$1000$'),
+    stored.replace('$131072$', '$1073741824$'),
   ]) {
     assert.equal(await verifyPassword('correct horse', bad), false, bad);
   }
+  // Hashes of an older, cheaper cost still verify, and ask to be rehashed.
+  const old = await hashPassword('correct horse', { N: 2 ** 15, r: 8, p: 1 });
+  assert.equal(await verifyPassword('correct horse', old), true);
+  assert.equal(needsRehash(old), true);
 });
+
+/** Tests about anything but the cost hash at a low one (sign-in rehashes it at the default). */
+const FAST = { N: 2 ** 10, r: 8, p: 1 };
 
 async function tokenRow(db: Database, id: string) {
   const [row] = await db.select().from(apiTokens).where(eq(apiTokens.id, id));
@@ -53,13 +64,18 @@ for (const kind of backends) {
   describe(`accounts on ${kind}`, () => {
     test('users sign in with their password only', () =>
       withDatabase(kind, async ({ db }) => {
-        const ada = await createUser(db, { name: 'ada', password: 'lovelace', role: 'member' });
+        const ada = await createUser(db, {
+          name: 'ada',
+          password: 'lovelace',
+          role: 'member',
+          passwordCost: FAST,
+        });
         assert.deepEqual(Object.keys(ada).sort(), ['createdAt', 'id', 'name', 'role']);
         assert.match(ada.id, /^[0-9a-z]{12}$/);
         assert.equal(ada.role, 'member');
         await createUser(db, { name: 'robot', role: 'member' });
         await assert.rejects(
-          createUser(db, { name: 'ada', password: 'x', role: 'admin' }),
+          createUser(db, { name: 'ada', password: 'x', role: 'admin', passwordCost: FAST }),
           DuplicateNameError,
         );
 
@@ -164,11 +180,92 @@ for (const kind of backends) {
         const [stored] = await listApiTokens(db, admin.id);
         assert.equal(stored?.prefix, ''); // no part of an operator's token is stored
 
-        // A token set later (users exist already) is registered for admin.
+        // A token set later (users exist already) is registered for admin, in place of the old.
         await createUser(db, { name: 'ada', role: 'member' });
         await bootstrapAdmin(db, { token: 'a-newer-operator-token-abcdef' });
         assert.deepEqual(await findUserByToken(db, 'a-newer-operator-token-abcdef'), admin);
+        assert.equal(await findUserByToken(db, options.token), null);
+        assert.deepEqual(
+          (await listApiTokens(db, admin.id)).map((t) => t.name),
+          ['TUPLET_ADMIN_TOKEN'],
+        );
         assert.equal((await db.select().from(users)).length, 2);
+        // Without the variable, the registered token stays (an operator may drop the secret).
+        await bootstrapAdmin(db, {});
+        assert.deepEqual(await findUserByToken(db, 'a-newer-operator-token-abcdef'), admin);
+      }));
+
+    test('a new password or role, or signing out everywhere, ends sessions and tokens', () =>
+      withDatabase(kind, async ({ db }) => {
+        const ada = await createUser(db, { name: 'ada', role: 'member' });
+        const bob = await createUser(db, { name: 'bob', role: 'member' });
+        const signIns = async (userId: string) => ({
+          session: (await createSession(db, userId)).sessionToken,
+          token: (await createApiToken(db, userId, 'laptop')).token,
+        });
+        const alive = async (s: { session: string; token: string }) =>
+          (await findSession(db, s.session)) !== null && (await findUserByToken(db, s.token)) !== null;
+        const bobs = await signIns(bob.id);
+
+        let adas = await signIns(ada.id);
+        assert.deepEqual(await changeAccount(db, ada.id, { role: 'member' }), {
+          found: true,
+          signInsEnded: false,
+        });
+        assert.equal(await alive(adas), true, 'the same role changes nothing');
+        assert.deepEqual(await changeAccount(db, ada.id, { role: 'admin' }), {
+          found: true,
+          signInsEnded: true,
+        });
+        assert.equal(await alive(adas), false);
+        adas = await signIns(ada.id);
+        await changeAccount(db, ada.id, { password: 'a-new-password' });
+        assert.equal(await alive(adas), false);
+        assert.equal((await authenticatePassword(db, 'ada', 'a-new-password'))?.role, 'admin');
+        adas = await signIns(ada.id);
+        await changeAccount(db, ada.id, { password: null });
+        assert.equal(await alive(adas), false);
+        adas = await signIns(ada.id);
+        assert.deepEqual(await endSignIns(db, ada.id), { sessions: 1, tokens: 1 });
+        assert.equal(await alive(adas), false);
+        assert.equal(await alive(bobs), true, "another user's sign-ins stay");
+        assert.deepEqual(await changeAccount(db, 'nobody', { role: 'admin' }), {
+          found: false,
+          signInsEnded: false,
+        });
+      }));
+
+    test('sign-in rehashes a password stored at an older cost', () =>
+      withDatabase(kind, async ({ db }) => {
+        const ada = await createUser(db, {
+          name: 'ada',
+          password: 'lovelace-1815',
+          role: 'member',
+          passwordCost: { N: 2 ** 14, r: 8, p: 1 },
+        });
+        const storedHash = async () =>
+          (await db.select().from(users).where(eq(users.id, ada.id)))[0]?.passwordHash ?? '';
+        assert.match(await storedHash(), /^scrypt\$16384\$/);
+        assert.equal(await authenticatePassword(db, 'ada', 'wrong'), null);
+        assert.match(await storedHash(), /^scrypt\$16384\$/, 'a failed sign-in rehashes nothing');
+        assert.deepEqual(await authenticatePassword(db, 'ada', 'lovelace-1815'), ada);
+        assert.match(await storedHash(), /^scrypt\$131072\$8\$1\$/);
+        assert.deepEqual(await authenticatePassword(db, 'ada', 'lovelace-1815'), ada);
+      }));
+
+    test('a sign-in purges expired sessions', () =>
+      withDatabase(kind, async ({ db }) => {
+        const ada = await createUser(db, { name: 'ada', role: 'member' });
+        const expiresAt = new Date(Date.now() - 1_000);
+        for (const id of ['stale-1', 'stale-2']) {
+          await db.insert(sessions).values({ id, userId: ada.id, csrfToken: 'x', expiresAt });
+        }
+        const fresh = await createSession(db, ada.id);
+        const left = await db.select().from(sessions);
+        assert.deepEqual(
+          left.map((s) => s.id),
+          [sha256(fresh.sessionToken)],
+        );
       }));
 
     test('bootstrap: no admin named admin any more, the token is not given to anyone', () =>

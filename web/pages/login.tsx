@@ -1,7 +1,9 @@
-// Sign-in. The form posts to POST /login (web/app.tsx), which sets the HttpOnly session cookie.
+// Sign-in. The form posts to POST /login (web/routes/login.tsx), which sets the HttpOnly
+// session cookie; `csrf` is the token of the browser's login cookie (a double submit).
+import { CSRF_FIELD } from '../../api/auth.ts';
 import { Layout } from '../layout.tsx';
 
-export function LoginPage(props: { next: string; error?: string; name?: string }) {
+export function LoginPage(props: { next: string; csrf: string; error?: string; name?: string }) {
   return (
     <Layout title="Sign in">
       <div class="card login">
@@ -12,6 +14,7 @@ export function LoginPage(props: { next: string; error?: string; name?: string }
           </p>
         ) : null}
         <form method="post" action="/login">
+          <input type="hidden" name={CSRF_FIELD} value={props.csrf} />
           <input type="hidden" name="next" value={props.next} />
           <p>
             <label for="name">User name</label>

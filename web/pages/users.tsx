@@ -1,4 +1,6 @@
-// Users (admins only): who may sign in, with which role.
+// Users (admins only): who may sign in, with which role. A new role or password, removal and
+// "Sign out everywhere" end the account's sessions and API tokens (api/routes/users.ts).
+import { MIN_PASSWORD_LENGTH } from '../../config.ts';
 import type { AuthUser } from '../context.ts';
 import { formatTime } from '../format.ts';
 import { Layout } from '../layout.tsx';
@@ -14,6 +16,9 @@ export function UsersPage(props: { user: AuthUser; csrf: string; users: UserRow[
   return (
     <Layout title="Users" user={props.user} csrf={props.csrf} active="users">
       <h1>Users</h1>
+      <p class="muted">
+        Saving a new role or password signs the user out everywhere: their sessions and API tokens end.
+      </p>
       <div class="table-wrap">
         <table>
           <thead>
@@ -59,10 +64,21 @@ export function UsersPage(props: { user: AuthUser; csrf: string; users: UserRow[
                         type="password"
                         autocomplete="new-password"
                         placeholder="new password"
+                        minlength={MIN_PASSWORD_LENGTH}
                         style="width:10rem"
                       />
                       <button type="submit" class="secondary">
                         Save
+                      </button>
+                      <button
+                        type="button"
+                        class="secondary"
+                        data-action={`POST /api/v1/users/${encodeURIComponent(u.name)}/sign-out`}
+                        data-confirm={`End every session and API token of ${u.name}?`}
+                        data-done="Signed out everywhere"
+                        data-then="none"
+                      >
+                        Sign out everywhere
                       </button>
                       <button
                         type="button"
@@ -95,7 +111,7 @@ export function UsersPage(props: { user: AuthUser; csrf: string; users: UserRow[
               name="password"
               type="password"
               autocomplete="new-password"
-              minlength={8}
+              minlength={MIN_PASSWORD_LENGTH}
             />
           </div>
           <div>
