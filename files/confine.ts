@@ -27,16 +27,16 @@ export function safeRelativePath(raw: string): string[] {
 }
 
 /**
- * The relative path at the end of a URL, after `marker`, decoded from the raw URL: a `%2e%2e`
- * or `%2f` must reach the checks as what it means, not slip past them as text.
+ * The relative path at the end of a URL, after the part `prefix` matches, decoded from the
+ * raw URL: a `%2e%2e` or `%2f` must reach the checks as what it means, not slip past them.
  */
-export function pathAfter(url: string, marker: string): string[] {
+export function pathAfter(url: string, prefix: RegExp): string[] {
   const raw = new URL(url).pathname;
-  const at = raw.indexOf(marker);
-  if (at < 0) throw badRequest('path: missing');
+  const match = prefix.exec(raw);
+  if (!match || match.index !== 0) throw badRequest('path: missing');
   let decoded: string;
   try {
-    decoded = decodeURIComponent(raw.slice(at + marker.length));
+    decoded = decodeURIComponent(raw.slice(match[0].length));
   } catch {
     throw badRequest('path: malformed percent-encoding');
   }

@@ -171,7 +171,7 @@ export function seriesRunRoutes(deps: ApiDeps) {
   app.get('/:id/runs/:index{[0-9]+}/files/*', async (c) => {
     const id = c.req.param('id');
     const index = Number(c.req.param('index'));
-    const segments = pathAfter(c.req.url, `/runs/${c.req.param('index')}/files/`);
+    const segments = pathAfter(c.req.url, /^\/api\/v1\/series\/[^/]+\/runs\/\d+\/files\//);
     const run = await findRun(id, index);
     const seriesDir = path.join(storageDir, id);
     return serveStoredFile(seriesDir, path.join(seriesDir, 'runs', run.dir), segments);

@@ -1,15 +1,10 @@
-// Reading collected outputs from the series storage (`<storageDir>/<seriesId>/<path>`).
-// Paths come from the database or the URL: both are resolved and must stay inside the
-// series' directory.
-import { open, stat } from 'node:fs/promises';
+// Reading the beginning or end of a collected output (`<storageDir>/<seriesId>/<path>`) for
+// previews and output tails. Paths come from the database, files from runs: both go through
+// the same confinement as downloads (files/confine.ts), so a link a run left behind is
+// refused here too instead of being followed.
 import path from 'node:path';
-
-export function seriesFilePath(storageDir: string, seriesId: string, relative: string): string | undefined {
-  if (relative.includes('\0') || path.isAbsolute(relative)) return undefined;
-  const root = path.resolve(storageDir, seriesId);
-  const full = path.resolve(root, relative);
-  return full.startsWith(root + path.sep) ? full : undefined;
-}
+import { ApiError } from '../../api/errors.ts';
+import { openStoredFile, safeRelativePath } from '../../files/confine.ts';
 
 export interface Slice {
   bytes: Buffer;
@@ -18,21 +13,41 @@ export interface Slice {
   partial: boolean;
 }
 
-/** The first `max` bytes (or the last, with `fromEnd`); undefined when the file is missing. */
-export async function readSlice(file: string, max: number, fromEnd = false): Promise<Slice | undefined> {
-  let handle;
+/** Why a stored path may not be read (it leads outside the series, or is not a plain path). */
+export interface Refused {
+  refused: string;
+}
+
+/**
+ * The first `max` bytes of a series' file (or the last, with `fromEnd`); undefined when there
+ * is no such regular file (not collected yet).
+ */
+export async function readSeriesSlice(
+  storageDir: string,
+  seriesId: string,
+  relative: string,
+  max: number,
+  fromEnd = false,
+): Promise<Slice | Refused | undefined> {
+  const root = path.join(storageDir, seriesId);
+  let file;
   try {
-    const info = await stat(file);
-    if (!info.isFile()) return undefined;
-    handle = await open(file, 'r');
-    const length = Math.min(max, info.size);
-    const bytes = Buffer.alloc(length);
-    await handle.read(bytes, 0, length, fromEnd ? info.size - length : 0);
-    return { bytes, size: info.size, partial: info.size > length };
+    file = await openStoredFile(root, root, safeRelativePath(relative));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (error instanceof ApiError && error.status === 404) return undefined;
+    if (error instanceof ApiError) return { refused: error.message };
     throw error;
-  } finally {
-    await handle?.close();
   }
+  try {
+    const length = Math.min(max, file.size);
+    const bytes = Buffer.alloc(length);
+    const { bytesRead } = await file.handle.read(bytes, 0, length, fromEnd ? file.size - length : 0);
+    return { bytes: bytes.subarray(0, bytesRead), size: file.size, partial: file.size > bytesRead };
+  } finally {
+    await file.handle.close();
+  }
+}
+
+export function isRefused(read: Slice | Refused | undefined): read is Refused {
+  return read !== undefined && 'refused' in read;
 }

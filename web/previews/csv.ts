@@ -1,14 +1,35 @@
 // CSV for previews: a small RFC 4180 reader (quotes, doubled quotes, CRLF) and the choice
 // of what to plot — numeric columns against the first numeric column (or the row number).
+// The text is the first bytes of a run's output: rows and columns are capped and the
+// deadline is checked as it goes, so no file makes the table or the work unbounded.
+import { NO_DEADLINE, type Deadline } from './budget.ts';
 
-export function parseCsv(text: string, maxRows = 5000): string[][] {
+export interface CsvLimits {
+  /** Rows kept at most (default 5000). */
+  maxRows?: number;
+  /** Columns kept per row at most; later fields are dropped (default 100). */
+  maxColumns?: number;
+  deadline?: Deadline;
+}
+
+export const CSV_MAX_COLUMNS = 100;
+/** Characters parsed between two looks at the deadline. */
+const CHECK_EVERY = 1 << 16;
+
+export function parseCsv(text: string, limits: CsvLimits = {}): string[][] {
+  const { maxRows = 5000, maxColumns = CSV_MAX_COLUMNS, deadline = NO_DEADLINE } = limits;
   const rows: string[][] = [];
   let row: string[] = [];
   let field = '';
   let quoted = false;
   let i = 0;
   const delimiter = guessDelimiter(text);
+  const endField = () => {
+    if (row.length < maxColumns) row.push(field);
+    field = '';
+  };
   while (i < text.length && rows.length < maxRows) {
+    if (i % CHECK_EVERY === 0) deadline.check();
     const ch = text[i]!;
     if (quoted) {
       if (ch === '"') {
@@ -18,20 +39,17 @@ export function parseCsv(text: string, maxRows = 5000): string[][] {
         } else quoted = false;
       } else field += ch;
     } else if (ch === '"' && field === '') quoted = true;
-    else if (ch === delimiter) {
-      row.push(field);
-      field = '';
-    } else if (ch === '\n' || ch === '\r') {
+    else if (ch === delimiter) endField();
+    else if (ch === '\n' || ch === '\r') {
       if (ch === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
+      endField();
       rows.push(row);
       row = [];
-      field = '';
     } else field += ch;
     i++;
   }
   if ((field !== '' || row.length > 0) && rows.length < maxRows) {
-    row.push(field);
+    endField();
     rows.push(row);
   }
   return rows.filter((r) => !(r.length === 1 && r[0] === ''));

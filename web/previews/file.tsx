@@ -1,18 +1,28 @@
 // Previews of a run's files by kind: images inline, CSV as a table and a plot, JSON
-// pretty-printed, NetCDF as its header, text as its beginning. Only the first bytes of a
-// file are read, whatever its size.
-import path from 'node:path';
-import { readSlice, seriesFilePath } from '../data/storage.ts';
+// pretty-printed, NetCDF as its header, text as its beginning. Runs write these files, so
+// each preview has a budget: it reads at most a few hundred KiB of the file, whatever its
+// size, through the same confinement as downloads, and gives up past a deadline (budget.ts);
+// the page then says why ("preview too large", "took too long") instead of waiting.
 import { formatBytes } from '../format.ts';
-import { parseCsv, plotOf, type PlotData } from './csv.ts';
-import { looksLikeNetCdf, parseNetCdfHeader, type NcAttribute, type NcHeader } from './netcdf.ts';
+import { isImage } from '../../files/content-type.ts';
+import { isRefused, readSeriesSlice } from '../data/storage.ts';
+import { deadlineIn, PreviewLimitError, type Deadline } from './budget.ts';
+import { CSV_MAX_COLUMNS, parseCsv, plotOf, type PlotData } from './csv.ts';
+import {
+  looksLikeNetCdf,
+  NetCdfError,
+  parseNetCdfHeader,
+  type NcAttribute,
+  type NcHeader,
+} from './netcdf.ts';
 import { LinePlot } from './plot.tsx';
 
-const IMAGE = new Set(['.png', '.jpg', '.jpeg', '.gif', '.webp', '.svg', '.bmp']);
 const TEXT_BYTES = 32 * 1024;
 const NETCDF_BYTES = 256 * 1024;
 const CSV_BYTES = 256 * 1024;
 const JSON_BYTES = 256 * 1024;
+/** Time one preview may take, reading included. */
+export const PREVIEW_MS = 2000;
 
 export type Preview =
   | { kind: 'image' }
@@ -22,32 +32,60 @@ export type Preview =
   | { kind: 'netcdf'; header: NcHeader }
   | { kind: 'none'; message: string };
 
-export async function loadPreview(storageDir: string, seriesId: string, relative: string): Promise<Preview> {
-  const file = seriesFilePath(storageDir, seriesId, relative);
-  if (!file) return { kind: 'none', message: 'not a path inside the series storage' };
-  const ext = path.extname(relative).toLowerCase();
-  if (IMAGE.has(ext)) return { kind: 'image' };
-  const max =
-    ext === '.nc' || ext === '.cdf'
-      ? NETCDF_BYTES
-      : ext === '.csv' || ext === '.tsv'
-        ? CSV_BYTES
-        : ext === '.json'
-          ? JSON_BYTES
-          : TEXT_BYTES;
-  const slice = await readSlice(file, max);
-  if (!slice) return { kind: 'none', message: 'not collected (yet)' };
+const none = (message: string): Preview => ({ kind: 'none', message });
+
+function bytesToRead(ext: string): number {
+  if (ext === '.nc' || ext === '.cdf') return NETCDF_BYTES;
+  if (ext === '.csv' || ext === '.tsv') return CSV_BYTES;
+  if (ext === '.json') return JSON_BYTES;
+  return TEXT_BYTES;
+}
+
+/** The preview of a series' file; never throws for what the file holds, and ends by the deadline. */
+export async function loadPreview(
+  storageDir: string,
+  seriesId: string,
+  relative: string,
+  deadline: Deadline = deadlineIn(PREVIEW_MS),
+): Promise<Preview> {
+  try {
+    return await previewOf(storageDir, seriesId, relative, deadline);
+  } catch (error) {
+    if (error instanceof PreviewLimitError) return none(error.message);
+    throw error;
+  }
+}
+
+async function previewOf(
+  storageDir: string,
+  seriesId: string,
+  relative: string,
+  deadline: Deadline,
+): Promise<Preview> {
+  if (isImage(relative)) return { kind: 'image' };
+  const dot = relative.lastIndexOf('.');
+  const ext = dot > relative.lastIndexOf('/') ? relative.slice(dot).toLowerCase() : '';
+  const max = bytesToRead(ext);
+  const slice = await deadline.within(readSeriesSlice(storageDir, seriesId, relative, max));
+  if (!slice) return none('not collected (yet)');
+  if (isRefused(slice)) return none(`not previewed: ${slice.refused}`);
+  const tooLarge = (what: string) =>
+    none(
+      `preview too large: ${what} is longer than the first ${formatBytes(max)}, which is all a preview reads; download the file`,
+    );
   if (looksLikeNetCdf(slice.bytes)) {
     try {
-      return { kind: 'netcdf', header: parseNetCdfHeader(slice.bytes) };
+      return { kind: 'netcdf', header: parseNetCdfHeader(slice.bytes, deadline) };
     } catch (error) {
-      return { kind: 'none', message: (error as Error).message };
+      if (!(error instanceof NetCdfError)) throw error;
+      if (error.truncated && slice.partial) return tooLarge('the NetCDF header');
+      return none(`NetCDF header not readable: ${error.message}`);
     }
   }
   if (ext === '.nc' && slice.bytes.subarray(1, 4).toString('latin1') === 'HDF') {
-    return { kind: 'none', message: 'NetCDF-4 (HDF5) file: download it to read it' };
+    return none('NetCDF-4 (HDF5) file: download it to read it');
   }
-  if (slice.bytes.includes(0)) return { kind: 'none', message: 'binary file' };
+  if (slice.bytes.includes(0)) return none('binary file: download it to see it');
   const text = slice.bytes.toString('utf8');
   if (ext === '.json' && !slice.partial) {
     try {
@@ -57,7 +95,11 @@ export async function loadPreview(storageDir: string, seriesId: string, relative
     }
   }
   if (ext === '.csv' || ext === '.tsv') {
-    const rows = parseCsv(slice.partial ? text.slice(0, text.lastIndexOf('\n') + 1) : text);
+    // A partial read ends mid-line: keep whole lines only, and say so when there is none.
+    const end = slice.partial ? text.lastIndexOf('\n') + 1 : text.length;
+    if (end === 0) return tooLarge('the first line');
+    const rows = parseCsv(text.slice(0, end), { deadline });
+    deadline.check();
     return { kind: 'csv', rows, plot: plotOf(rows), partial: slice.partial };
   }
   return { kind: 'text', text, partial: slice.partial };
@@ -108,6 +150,9 @@ export function FilePreview(props: { preview: Preview; url: string; name: string
           </div>
           {preview.rows.length > 51 || preview.partial ? (
             <p class="muted small">First 50 rows shown.</p>
+          ) : null}
+          {preview.rows.some((r) => r.length >= CSV_MAX_COLUMNS) ? (
+            <p class="muted small">First {CSV_MAX_COLUMNS} columns shown.</p>
           ) : null}
         </>
       );

@@ -2,6 +2,14 @@
 // dimensions, global attributes and variables with their attributes. The data section is
 // never read, so previewing a large file costs only its first kilobytes.
 // Format: https://docs.unidata.ucar.edu/netcdf-c/current/file_format_specifications.html
+//
+// The bytes come from files that runs wrote, so every count in them may lie: each length is
+// checked against the bytes left before it is used (in plain Number arithmetic, never 32-bit
+// bit operations), and lists are capped, so the work is bounded by the bytes given.
+// Why not netcdfjs: it holds against lying counts too (it throws when it runs out of
+// bytes), but reads neither CDF-5 nor its unsigned and 64-bit types, which ours does,
+// its errors do not say what was wrong, and it decodes every attribute value in full.
+import { NO_DEADLINE, type Deadline } from './budget.ts';
 
 export type NcType =
   'byte' | 'char' | 'short' | 'int' | 'float' | 'double' | 'ubyte' | 'ushort' | 'uint' | 'int64' | 'uint64';
@@ -38,6 +46,14 @@ export interface NcHeader {
 
 export class NetCdfError extends Error {
   override name = 'NetCdfError';
+
+  /** True when the bytes ran out: the file, or the part of it that was read, is too short. */
+  constructor(
+    message: string,
+    readonly truncated = false,
+  ) {
+    super(message);
+  }
 }
 
 const TYPES: Record<number, { type: NcType; size: number }> = {
@@ -59,6 +75,11 @@ const NC_VARIABLE = 0x0b;
 const NC_ATTRIBUTE = 0x0c;
 /** Attribute values shown at most; a header can hold long arrays. */
 const MAX_VALUES = 64;
+/** Caps on lists: netcdf-c's own limits for classic files (NC_MAX_DIMS, _ATTRS, _VARS, _VAR_DIMS). */
+export const MAX_DIMENSIONS = 1024;
+export const MAX_ATTRIBUTES = 8192;
+export const MAX_VARIABLES = 8192;
+export const MAX_VARIABLE_DIMENSIONS = 1024;
 
 /** True when the bytes start like a classic NetCDF file. */
 export function looksLikeNetCdf(bytes: Uint8Array): boolean {
@@ -71,19 +92,22 @@ export function looksLikeNetCdf(bytes: Uint8Array): boolean {
   );
 }
 
-/** Parses the header; throws NetCdfError when the bytes are not (or not enough of) a classic NetCDF file. */
-export function parseNetCdfHeader(bytes: Uint8Array): NcHeader {
+/**
+ * Parses the header; throws NetCdfError when the bytes are not (or not enough of) a classic
+ * NetCDF file or claim more than they hold, and PreviewLimitError past the deadline.
+ */
+export function parseNetCdfHeader(bytes: Uint8Array, deadline: Deadline = NO_DEADLINE): NcHeader {
   if (!looksLikeNetCdf(bytes)) {
     throw new NetCdfError('not a classic NetCDF file (HDF5-based NetCDF-4 files are not previewed)');
   }
   const version = bytes[3] as 1 | 2 | 5;
-  const reader = new Reader(bytes, version === 5);
+  const reader = new Reader(bytes, version === 5, deadline);
   reader.skip(4);
   const rawRecords = reader.count();
   const numRecords = version === 5 ? rawRecords : rawRecords === 0xffffffff ? 'streaming' : rawRecords;
 
   const dimensions: NcDimension[] = [];
-  for (let i = 0, n = reader.listLength(NC_DIMENSION); i < n; i++) {
+  for (let i = 0, n = reader.listLength(NC_DIMENSION, 'dimensions', MAX_DIMENSIONS); i < n; i++) {
     const name = reader.name();
     const length = reader.count();
     const unlimited = length === 0;
@@ -95,10 +119,11 @@ export function parseNetCdfHeader(bytes: Uint8Array): NcHeader {
   }
   const attributes = readAttributes(reader);
   const variables: NcVariable[] = [];
-  for (let i = 0, n = reader.listLength(NC_VARIABLE); i < n; i++) {
+  for (let i = 0, n = reader.listLength(NC_VARIABLE, 'variables', MAX_VARIABLES); i < n; i++) {
     const name = reader.name();
+    const nd = reader.length(`dimensions of variable '${name}'`, reader.countSize, MAX_VARIABLE_DIMENSIONS);
     const dimIds: number[] = [];
-    for (let d = 0, nd = reader.count(); d < nd; d++) dimIds.push(reader.count());
+    for (let d = 0; d < nd; d++) dimIds.push(reader.count());
     const varAttributes = readAttributes(reader);
     const type = reader.type();
     reader.count(); // vsize
@@ -115,10 +140,10 @@ export function parseNetCdfHeader(bytes: Uint8Array): NcHeader {
 
 function readAttributes(reader: Reader): NcAttribute[] {
   const attributes: NcAttribute[] = [];
-  for (let i = 0, n = reader.listLength(NC_ATTRIBUTE); i < n; i++) {
+  for (let i = 0, n = reader.listLength(NC_ATTRIBUTE, 'attributes', MAX_ATTRIBUTES); i < n; i++) {
     const name = reader.name();
     const { type, size } = reader.type();
-    const count = reader.count();
+    const count = reader.length(`values of attribute '${name}'`, size);
     const start = reader.offset;
     reader.skip(pad4(count * size));
     attributes.push({ name, type, value: decodeValues(reader.bytes, start, type, size, count) });
@@ -135,9 +160,10 @@ function decodeValues(
 ): NcAttribute['value'] {
   if (type === 'char')
     return new TextDecoder().decode(bytes.subarray(start, start + count)).replace(/\0+$/, '');
-  const view = new DataView(bytes.buffer, bytes.byteOffset + start, count * size);
+  const shown = Math.min(count, MAX_VALUES);
+  const view = new DataView(bytes.buffer, bytes.byteOffset + start, shown * size);
   const values: Array<number | string> = [];
-  for (let i = 0; i < Math.min(count, MAX_VALUES); i++) {
+  for (let i = 0; i < shown; i++) {
     const at = i * size;
     switch (type) {
       case 'byte':
@@ -176,20 +202,28 @@ function decodeValues(
   return values;
 }
 
+/** `n` rounded up to a multiple of 4, in Number arithmetic: `(n + 3) & ~3` wraps past 2^31. */
 function pad4(n: number): number {
-  return (n + 3) & ~3;
+  return n + ((4 - (n % 4)) % 4);
 }
 
 /** Big-endian cursor; `count()` reads a NON_NEG, 8 bytes wide in CDF-5 and 4 otherwise. */
 class Reader {
   offset = 0;
+  readonly countSize: number;
   private readonly view: DataView;
 
   constructor(
     readonly bytes: Uint8Array,
-    private readonly wide: boolean,
+    wide: boolean,
+    private readonly deadline: Deadline,
   ) {
+    this.countSize = wide ? 8 : 4;
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  get left(): number {
+    return this.bytes.length - this.offset;
   }
 
   skip(n: number): void {
@@ -198,7 +232,7 @@ class Reader {
   }
 
   count(): number {
-    if (this.wide) {
+    if (this.countSize === 8) {
       this.need(8);
       const value = this.view.getBigUint64(this.offset);
       this.offset += 8;
@@ -212,20 +246,44 @@ class Reader {
     return value;
   }
 
+  /**
+   * A count of items of `itemBytes` bytes each that must follow: refused when the bytes left
+   * cannot hold them (the count lies, or the bytes read end first) or when above `cap`.
+   */
+  length(what: string, itemBytes: number, cap = Infinity): number {
+    const at = this.offset;
+    const n = this.count();
+    if (n > cap)
+      throw new NetCdfError(
+        `the header lists ${n} ${what} at byte ${at}, more than the ${cap} a preview reads`,
+      );
+    if (n > Math.floor(this.left / itemBytes)) {
+      throw new NetCdfError(
+        `header truncated at byte ${at}: it claims ${n} ${what}, more than the ${this.left} bytes left can hold`,
+        true,
+      );
+    }
+    this.deadline.check();
+    return n;
+  }
+
   /** A list header: the tag (or ZERO for an absent list) and its number of elements. */
-  listLength(tag: number): number {
+  listLength(tag: number, what: string, cap: number): number {
     this.need(4);
     const found = this.view.getUint32(this.offset);
     this.offset += 4;
-    const n = this.count();
+    // Every element takes at least two counts (a name's length and one more field).
+    const n = this.length(what, 2 * this.countSize, cap);
     if (found === 0 && n === 0) return 0;
     if (found !== tag)
-      throw new NetCdfError(`unexpected tag 0x${found.toString(16)} at byte ${this.offset - 8}`);
+      throw new NetCdfError(
+        `unexpected tag 0x${found.toString(16)} at byte ${this.offset - 4 - this.countSize}`,
+      );
     return n;
   }
 
   name(): string {
-    const length = this.count();
+    const length = this.length('bytes of a name', 1);
     this.need(pad4(length));
     const text = new TextDecoder().decode(this.bytes.subarray(this.offset, this.offset + length));
     this.offset += pad4(length);
@@ -242,9 +300,12 @@ class Reader {
   }
 
   private need(n: number): void {
-    if (this.offset + n > this.bytes.length) {
+    if (!Number.isSafeInteger(n) || n < 0)
+      throw new NetCdfError(`invalid length ${n} at byte ${this.offset}`);
+    if (n > this.left) {
       throw new NetCdfError(
         `header truncated at byte ${this.offset} (the file or the bytes read are too short)`,
+        true,
       );
     }
   }

@@ -10,12 +10,13 @@ import { seriesVersion, ttlFor } from '../data/cache.ts';
 import { cachedCounts } from '../data/counts.ts';
 import { getRun, metricNames, runFiles, runsPage } from '../data/runs.ts';
 import { getSeries, type SeriesRow } from '../data/series.ts';
-import { readSlice, seriesFilePath } from '../data/storage.ts';
+import { isRefused, readSeriesSlice } from '../data/storage.ts';
 import { sweepOfSeries } from '../data/sweeps.ts';
 import { emptyCounts } from '../../db/series.ts';
 import { RunPage, type RunFileView } from '../pages/run.tsx';
 import { SeriesPage } from '../pages/series.tsx';
 import { loadPreview } from '../previews/file.tsx';
+import { isImage } from '../../files/content-type.ts';
 
 export const RUNS_PAGE_SIZE = 50;
 const OUTPUT_TAIL_BYTES = 16 * 1024;
@@ -78,9 +79,8 @@ export function fileUrl(seriesId: string, path: string): string {
 }
 
 async function tail(deps: WebDeps, row: SeriesRow, relative: string) {
-  const file = seriesFilePath(deps.storageDir, row.id, relative);
-  const slice = file ? await readSlice(file, OUTPUT_TAIL_BYTES, true) : undefined;
-  if (!slice) return undefined;
+  const slice = await readSeriesSlice(deps.storageDir, row.id, relative, OUTPUT_TAIL_BYTES, true);
+  if (!slice || isRefused(slice)) return undefined;
   let text = slice.bytes.toString('utf8');
   if (slice.partial) text = text.slice(text.indexOf('\n') + 1); // start at a whole line
   return { text, partial: slice.partial };
@@ -102,7 +102,6 @@ export function runPage(deps: WebContext) {
       tail(deps, row, `${runDir}.tuplet/stderr`),
     ]);
     // Images first (what one opens a run for), then the rest by name; the runner's own files apart.
-    const isImage = (p: string) => /\.(png|jpe?g|gif|webp|svg|bmp)$/i.test(p);
     const visible = fileRows
       .filter((f) => !f.path.startsWith(`${runDir}.tuplet/`))
       .sort((a, b) => Number(isImage(b.path)) - Number(isImage(a.path)) || a.path.localeCompare(b.path));

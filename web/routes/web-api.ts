@@ -1,9 +1,6 @@
 // JSON endpoints the pages need beyond the public API: progress of many series at once,
 // the parameter map, the CSV export and run files with safe content types.
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { stream } from 'hono/streaming';
@@ -14,40 +11,11 @@ import { seriesVersion, ttlFor } from '../data/cache.ts';
 import { cachedCounts } from '../data/counts.ts';
 import { mapData, MapQueryError } from '../data/map.ts';
 import { allRuns, metricNames } from '../data/runs.ts';
-import { seriesFilePath } from '../data/storage.ts';
 import { sweepOfSeries } from '../data/sweeps.ts';
 import { csvLine } from '../csv-export.ts';
 import { seriesOr404 } from './series.tsx';
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.bmp': 'image/bmp',
-  '.svg': 'image/svg+xml',
-  '.json': 'application/json',
-  '.csv': 'text/csv; charset=utf-8',
-  '.pdf': 'application/pdf',
-};
-const TEXTUAL = new Set([
-  '.txt',
-  '.log',
-  '.ini',
-  '.out',
-  '.err',
-  '.dat',
-  '.tsv',
-  '.md',
-  '.py',
-  '.sh',
-  '.c',
-  '.h',
-  '.cfg',
-  '.yaml',
-  '.yml',
-]);
+import { pathAfter } from '../../files/confine.ts';
+import { serveStoredFile } from '../../files/serve.ts';
 
 function signedIn(c: Context<WebEnv>) {
   const user = c.get('user');
@@ -133,41 +101,14 @@ export function webApiRoutes(deps: WebContext) {
     });
   });
 
-  // GET /web-api/series/:id/files/<path>: a collected file, with a content type that cannot run script.
+  // GET /web-api/series/:id/files/<path>: a collected file, served as the API serves it (files/serve.ts).
   app.get('/series/:id/files/*', async (c) => {
     signedIn(c);
     const id = c.req.param('id');
     const [row] = await db.select({ id: series.id }).from(series).where(eq(series.id, id)).limit(1);
     if (!row) throw new HTTPException(404, { message: 'no such series' });
-    const prefix = `/web-api/series/${encodeURIComponent(id)}/files/`;
-    let relative: string;
-    try {
-      relative = c.req.path.slice(prefix.length).split('/').map(decodeURIComponent).join('/');
-    } catch {
-      throw new HTTPException(400, { message: 'malformed path' });
-    }
-    const file = seriesFilePath(storageDir, row.id, relative);
-    const info = file ? await stat(file).catch(() => undefined) : undefined;
-    if (!file || !info?.isFile()) throw new HTTPException(404, { message: 'no such file' });
-    const ext = path.extname(file).toLowerCase();
-    const type =
-      CONTENT_TYPES[ext] ?? (TEXTUAL.has(ext) ? 'text/plain; charset=utf-8' : 'application/octet-stream');
-    c.header('Content-Type', type);
-    c.header('Content-Length', String(info.size));
-    c.header('X-Content-Type-Options', 'nosniff');
-    // A run's files are untrusted: an SVG or HTML output must not run script on our origin.
-    c.header(
-      'Content-Security-Policy',
-      "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox",
-    );
-    c.header('Cache-Control', 'private, max-age=60');
-    if (type === 'application/octet-stream') {
-      c.header(
-        'Content-Disposition',
-        `attachment; filename="${path.basename(file).replace(/[^A-Za-z0-9._-]/g, '_')}"`,
-      );
-    }
-    return c.body(Readable.toWeb(createReadStream(file)) as ReadableStream);
+    const root = path.join(storageDir, row.id);
+    return serveStoredFile(root, root, pathAfter(c.req.url, /^\/web-api\/series\/[^/]+\/files\//));
   });
 
   return app;
