@@ -4,6 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from '../api/app.ts';
+import { startPackagePurge } from '../api/series/package-purge.ts';
 import type { Config } from '../config.ts';
 import { openDatabase, type DatabaseHandle } from '../db/client.ts';
 import type { Logger } from '../log.ts';
@@ -113,6 +114,8 @@ export async function startStack(
       logger,
       checkHost: (host) => checkHostThroughWorker(temporal, host),
     });
+    const purge = startPackagePurge({ db: database.db, storageDir, config, logger });
+    stops.push(() => purge.stop());
     const server = await listen(app.fetch, config.listenHost, config.port);
     stops.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
     const address = server.address();

@@ -11,6 +11,7 @@ import { ApiError, conflict, forbidden } from '../errors.ts';
 import { createRouter, jsonBody, jsonResponse, pick, signedIn } from '../openapi.ts';
 import { DescriptionSchema, IdParam, IniSchema, ResourcesSchema, TagsSchema } from '../schemas.ts';
 import { createSeries } from '../series/create.ts';
+import { packageForClone } from '../series/packages.ts';
 import type { SeriesWithOwner } from '../../db/series.ts';
 import { getSeries } from '../series/query.ts';
 import { startSeriesWorkflow } from '../series/workflow.ts';
@@ -34,6 +35,10 @@ const CloneBody = z
     description: DescriptionSchema.optional(),
     tags: TagsSchema.optional(),
     resources: ResourcesSchema.optional(),
+    package: z.string().optional().openapi({
+      description:
+        "Id of an uploaded package to unpack instead of the source's; needed to clone another user's series that has one",
+    }),
   })
   .openapi('CloneOverrides');
 
@@ -174,13 +179,16 @@ export function seriesActionRoutes(deps: ApiDeps) {
       request: { params: IdParam, body: { ...jsonBody(CloneBody), required: false } },
       responses: {
         201: jsonResponse(CreatedSchema.extend({ parentId: z.string() }), 'The new series'),
-        ...pick(400, 401, 404, 413, 422, 503),
+        ...pick(400, 401, 403, 404, 413, 422, 503),
       },
     }),
     async (c) => {
       const source = await getSeries(db, c.req.valid('param').id);
       const overrides = c.req.valid('json');
-      const created = await createSeries(deps, currentUser(c), {
+      const user = currentUser(c);
+      // A package is private to its owner: a clone runs on the source's only if it is the user's own.
+      const pkg = await packageForClone(deps, user, source, overrides.package);
+      const created = await createSeries(deps, user, {
         application: overrides.application ?? source.application,
         host: overrides.host ?? source.host,
         ini: overrides.ini ?? source.ini,
@@ -188,8 +196,7 @@ export function seriesActionRoutes(deps: ApiDeps) {
         tags: overrides.tags ?? source.tags,
         resources: overrides.resources ?? source.resources,
         parentId: source.id,
-        // The clone runs on the same inputs: the package stays where the parent's is.
-        packagePath: source.packagePath ?? undefined,
+        ...pkg,
       });
       return c.json({ ...created, parentId: source.id }, 201);
     },

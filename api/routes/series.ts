@@ -18,7 +18,7 @@ import {
   TagsSchema,
 } from '../schemas.ts';
 import { createSeries } from '../series/create.ts';
-import { packageForSeries } from '../series/packages.ts';
+import { usePackage } from '../series/packages.ts';
 import { SeriesSchema, SeriesSummarySchema, seriesJson, seriesSummaryJson } from '../series/json.ts';
 import { countRuns } from '../../db/series.ts';
 import { getSeries, listSeries } from '../series/query.ts';
@@ -97,8 +97,8 @@ export function seriesRoutes(deps: ApiDeps) {
     async (c) => {
       const { package: packageId, ...body } = c.req.valid('json');
       const user = currentUser(c);
-      const packagePath = packageId ? await packageForSeries(deps.storageDir, user, packageId) : undefined;
-      const created = await createSeries(deps, user, { ...body, packagePath });
+      const pkg = packageId ? await usePackage(deps, user, packageId) : {};
+      const created = await createSeries(deps, user, { ...body, ...pkg });
       return c.json(created, 201);
     },
   );

@@ -5,6 +5,7 @@ import { requireUser } from '../auth.ts';
 import type { ApiDeps } from '../context.ts';
 import { createRouter, jsonBody, jsonResponse, pick, signedIn } from '../openapi.ts';
 import { IniSchema } from '../schemas.ts';
+import { checkRenderedSize } from '../series/rendered-size.ts';
 
 const PreviewSchema = z
   .object({
@@ -45,6 +46,7 @@ export function sweepRoutes(deps: ApiDeps) {
     (c) => {
       const { ini, limit } = c.req.valid('json');
       const sweep = parseSweep(ini, { maxTuples: deps.config.maxTuples });
+      checkRenderedSize(ini, sweep.count, deps.config.limits.renderedBytes);
       return c.json(previewOf(sweep, limit), 200);
     },
   );

@@ -16,7 +16,7 @@ export type ArchiveKind = 'tar' | 'tar.gz' | 'zip';
 
 const SCRIPT = String.raw`
 import io, json, stat, sys, tarfile, zipfile
-kind, out, entries = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+kind, out, entries = sys.argv[1], sys.argv[2], json.load(sys.stdin)
 if kind == 'zip':
     with zipfile.ZipFile(out, 'w') as z:
         for e in entries:
@@ -76,7 +76,7 @@ with gzip.open(out, 'wb') as g:
 /** Writes the archive `<dir>/<name>` holding exactly these entries, in this order; returns its path. */
 export function makeArchive(dir: string, name: string, kind: ArchiveKind, entries: ArchiveEntry[]): string {
   const file = path.join(dir, name);
-  execFileSync('python3', ['-c', SCRIPT, kind, file, JSON.stringify(entries)]);
+  execFileSync('python3', ['-c', SCRIPT, kind, file], { input: JSON.stringify(entries) });
   return file;
 }
 

@@ -1,0 +1,93 @@
+// Uploaded packages that no new series has used for TUPLET_PACKAGE_TTL_HOURS, and that no
+// unfinished series unpacks, are deleted: their rows, then their files. The API process runs
+// the purge at start and then periodically; tests call purgeUnusedPackages with a clock.
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { deleteUnusedPackages, existingPackageIds, insertPackage } from '../../db/packages.ts';
+import type { PackageDeps } from './packages.ts';
+import { packageFile, packagesDir } from './packages.ts';
+
+export type PurgeDeps = Pick<PackageDeps, 'db' | 'storageDir' | 'config' | 'logger'>;
+
+/** Deletes the packages unused since `now - packageTtlMs`; returns their ids. */
+export async function purgeUnusedPackages(deps: PurgeDeps, now = new Date()): Promise<string[]> {
+  await adoptLegacyPackages(deps);
+  const cutoff = new Date(now.getTime() - deps.config.limits.packageTtlMs);
+  const ids = await deleteUnusedPackages(deps.db, cutoff);
+  await Promise.all(ids.map((id) => rm(packageFile(deps.storageDir, id), { force: true })));
+  if (ids.length > 0) deps.logger.info({ packages: ids, cutoff }, 'unused packages deleted');
+  return ids;
+}
+
+export interface PackagePurge {
+  /** No more runs; resolves when the one under way (if any) has ended. */
+  stop(): Promise<void>;
+}
+
+/** Runs the purge now and every `intervalMs` (default: an hour) until stopped; never keeps the process up. */
+export function startPackagePurge(deps: PurgeDeps, intervalMs = 3_600_000): PackagePurge {
+  let running: Promise<unknown> | undefined;
+  const runOnce = () => {
+    running ??= purgeUnusedPackages(deps)
+      .catch((error: unknown) => deps.logger.warn({ err: error }, 'purging unused packages failed'))
+      .finally(() => (running = undefined));
+  };
+  runOnce();
+  const timer = setInterval(runOnce, intervalMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
+
+/**
+ * Packages uploaded before they had rows kept their metadata in `<id>.json` beside the file:
+ * give each a row (last used when its file was last written) so that it counts against its
+ * owner's quota, can be used by id and is purged like the others.
+ */
+async function adoptLegacyPackages(deps: PurgeDeps): Promise<void> {
+  const dir = packagesDir(deps.storageDir);
+  const metas = (await readdir(dir).catch(() => [] as string[])).filter((n) => /^[a-z0-9]+\.json$/.test(n));
+  if (metas.length === 0) return;
+  const known = await existingPackageIds(
+    deps.db,
+    metas.map((n) => n.slice(0, -'.json'.length)),
+  );
+  for (const name of metas) {
+    const id = name.slice(0, -'.json'.length);
+    const meta = path.join(dir, name);
+    try {
+      if (!known.has(id)) {
+        const legacy = JSON.parse(await readFile(meta, 'utf8')) as LegacyMeta;
+        const written = (await stat(packageFile(deps.storageDir, id))).mtime;
+        await insertPackage(deps.db, {
+          id,
+          ownerId: legacy.ownerId,
+          name: legacy.name,
+          format: legacy.format,
+          entries: legacy.entries,
+          bytes: legacy.bytes,
+          uploadedBytes: legacy.uploadedBytes,
+          createdAt: written,
+          lastUsedAt: written,
+        });
+      }
+      await rm(meta, { force: true });
+    } catch (error) {
+      // Its owner removed, its file gone, the database away: left as it is, tried again next time.
+      deps.logger.warn({ err: error, packageId: id }, 'an old package could not be given a row');
+    }
+  }
+}
+
+interface LegacyMeta {
+  ownerId: string;
+  name: string;
+  format: 'zip' | 'tar' | 'tar.gz';
+  entries: number;
+  bytes: number;
+  uploadedBytes: number;
+}
