@@ -1,6 +1,8 @@
 // Input schemas shared by several routes. Values that end up in a job script or a path are
 // validated tightly here, so nothing reaching a host can inject directives or escape a directory.
 import { z } from '@hono/zod-openapi';
+import { HostInputError } from '../hosts/errors.ts';
+import { allowedExtraOptions, parseExtraDirective } from '../hosts/slurm/directives.ts';
 import { RUN_STATES, SERIES_STATES } from '../workflows/shared.ts';
 
 /** True when the text holds a control character (newline, NUL, escape, DEL, …). */
@@ -37,6 +39,16 @@ function validTime(s: string): boolean {
   return Number(min) < 60 && Number(sec) < 60 && (m[1] === undefined || Number(h) < 24);
 }
 
+/** An extra #SBATCH directive must be one of the options members may add (hosts/slurm/directives.ts). */
+function allowedDirective(directive: string, ctx: z.RefinementCtx): void {
+  try {
+    parseExtraDirective(directive);
+  } catch (error) {
+    if (!(error instanceof HostInputError)) throw error;
+    ctx.addIssue({ code: 'custom', message: error.message });
+  }
+}
+
 export const ResourcesSchema = z
   .object({
     partition: slurmWord('partition').optional(),
@@ -55,14 +67,13 @@ export const ResourcesSchema = z
     account: slurmWord('account').optional(),
     qos: slurmWord('qos').optional(),
     extra: z
-      .array(
-        singleLine(200)
-          .regex(/^--?[A-Za-z]/, 'an extra directive is an sbatch option such as `--constraint=v100`')
-          .refine((s) => !/#\s*SBATCH/i.test(s), 'an extra directive must not contain `#SBATCH`'),
-      )
+      .array(singleLine(200).superRefine(allowedDirective))
       .max(32)
       .optional()
-      .openapi({ example: ['--constraint=v100'] }),
+      .openapi({
+        example: ['--constraint=v100'],
+        description: `Extra #SBATCH options, one each, from those members may add: ${allowedExtraOptions()}`,
+      }),
   })
   .strict()
   .openapi('Resources');

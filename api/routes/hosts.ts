@@ -28,6 +28,28 @@ const workerPath = z
     'an absolute path (or one starting with `~/`) on the machine of the worker that serves the host',
   );
 
+/**
+ * SLURM accounts or QOS an admin allows on a host, each for everyone or for the named users
+ * only; series may choose nothing else (api/series/resources.ts). Names as the job script
+ * writes them (hosts/slurm/sbatch-script.ts).
+ */
+const allowedChoices = (what: string) =>
+  z
+    .array(
+      z
+        .object({
+          name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, `${what}: letters, digits and . _ - only`),
+          users: z.array(nameSchema).max(1000).optional().openapi({ description: 'Absent: every user' }),
+        })
+        .strict(),
+    )
+    .max(200)
+    .refine(
+      (list) => new Set(list.map((c) => c.name)).size === list.length,
+      `${what}: a name is listed twice`,
+    )
+    .openapi({ example: [{ name: 'lab' }, { name: 'big-grant', users: ['alice'] }] });
+
 const hostFields = {
   kind: z.enum(['local', 'ssh', 'slurm']),
   address: z
@@ -43,6 +65,8 @@ const hostFields = {
   gpus: z.number().int().min(0).max(64),
   partition: z.string().regex(/^[A-Za-z0-9_.,-]{1,64}$/, 'a partition name'),
   arrayThrottle: z.number().int().min(1).max(100_000),
+  accounts: allowedChoices('accounts'),
+  qos: allowedChoices('qos'),
   description: z.string().max(2000),
 };
 
@@ -60,6 +84,8 @@ const HostSchema = z
     gpus: z.number().int().nullable(),
     partition: z.string().nullable(),
     arrayThrottle: z.number().int().nullable(),
+    accounts: hostFields.accounts,
+    qos: hostFields.qos,
     description: z.string(),
     createdAt: z.string(),
     updatedAt: z.string(),
@@ -80,6 +106,8 @@ const NewHostSchema = z
     gpus: hostFields.gpus.optional(),
     partition: hostFields.partition.optional(),
     arrayThrottle: hostFields.arrayThrottle.optional(),
+    accounts: hostFields.accounts.optional(),
+    qos: hostFields.qos.optional(),
     description: hostFields.description.optional(),
   })
   .strict()
@@ -99,6 +127,8 @@ const HostPatchSchema = z
     gpus: hostFields.gpus.nullable().optional(),
     partition: hostFields.partition.nullable().optional(),
     arrayThrottle: hostFields.arrayThrottle.nullable().optional(),
+    accounts: hostFields.accounts.optional(),
+    qos: hostFields.qos.optional(),
     description: hostFields.description.optional(),
   })
   .strict()

@@ -9,6 +9,7 @@ import { parseSweep } from '../../sweep/index.ts';
 import { seriesWorkflowId } from '../../workflows/shared.ts';
 import type { ApiDeps, AuthUser } from '../context.ts';
 import { ApiError } from '../errors.ts';
+import { checkResources } from './resources.ts';
 import { startSeriesWorkflow } from './workflow.ts';
 
 export interface NewSeries {
@@ -40,8 +41,13 @@ export async function createSeries(deps: ApiDeps, owner: AuthUser, input: NewSer
 
   const [app] = await db.select().from(applications).where(eq(applications.name, input.application)).limit(1);
   if (!app) throw unknownReference('application', input.application);
-  const [host] = await db.select({ name: hosts.name }).from(hosts).where(eq(hosts.name, input.host)).limit(1);
+  const [host] = await db
+    .select({ name: hosts.name, accounts: hosts.accounts, qos: hosts.qos })
+    .from(hosts)
+    .where(eq(hosts.name, input.host))
+    .limit(1);
   if (!host) throw unknownReference('host', input.host);
+  checkResources(input.resources ?? {}, host, owner);
 
   const snapshot: ApplicationSnapshot = { name: app.name, command: app.command, configFile: app.configFile };
   if (app.setup) snapshot.setup = app.setup;

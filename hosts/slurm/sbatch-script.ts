@@ -4,6 +4,7 @@
 // the run directory is read from the list at run time and only ever used quoted.
 import type { ChunkSpec, HostSpec, Resources, SeriesSpec } from '../executor.ts';
 import { HostInputError } from '../errors.ts';
+import { extraDirectiveLine } from './directives.ts';
 import { isSafeComponent, safeRelativePath } from '../paths.ts';
 import { quoteArg } from '../shell.ts';
 
@@ -32,27 +33,6 @@ export const SLURM_DIR = '.tuplet/slurm';
 export function chunkKey(chunk: Pick<ChunkSpec, 'chunkIndex' | 'attempt'>): string {
   return `chunk-${chunk.chunkIndex}.a${chunk.attempt}`;
 }
-
-/** Options Tuplet sets itself: an extra directive may not change them. */
-const RESERVED = new Set([
-  'array',
-  'a',
-  'job-name',
-  'J',
-  'comment',
-  'output',
-  'o',
-  'error',
-  'e',
-  'input',
-  'i',
-  'open-mode',
-  'chdir',
-  'D',
-  'parsable',
-  'wrap',
-  'export-file',
-]);
 
 const PARTITION = /^[A-Za-z0-9_.-]+(,[A-Za-z0-9_.-]+)*$/;
 const NAME = /^[A-Za-z0-9_.-]+$/;
@@ -99,26 +79,9 @@ export function resourceDirectives(resources: Resources, host: Pick<HostSpec, 'p
     if (!NAME.test(value)) throw new HostInputError(`invalid ${option} ${JSON.stringify(value)}`);
     lines.push(`--${option}=${value}`);
   }
-  for (const extra of resources.extra ?? []) lines.push(checkExtraDirective(extra));
+  // Checked again here: a series stored before the allowlist (or any path around the API) cannot inject.
+  for (const extra of resources.extra ?? []) lines.push(extraDirectiveLine(extra));
   return lines;
-}
-
-/**
- * A free-form directive must be one option of one line (`--constraint=a100`, `-C a100`,
- * `--exclusive`), printable, and must not touch what Tuplet relies on (name, array, output…).
- */
-export function checkExtraDirective(raw: string): string {
-  const text = raw.trim().replace(/^#SBATCH\s+/, '');
-  const bad = (why: string) => new HostInputError(`extra directive ${JSON.stringify(raw)}: ${why}`);
-  if (text === '') throw bad('empty');
-  if (text.length > 200) throw bad('longer than 200 characters');
-  if (/[\p{Cc}]/u.test(text)) throw bad('must be one line of printable characters');
-  const option = /^--?([A-Za-z][A-Za-z0-9-]*)(?:[= ]|$)/.exec(text)?.[1];
-  if (option === undefined) throw bad('must be an sbatch option such as --constraint=a100');
-  if (text.startsWith('--') ? RESERVED.has(option) : RESERVED.has(option[0]!)) {
-    throw bad(`--${option} is set by Tuplet`);
-  }
-  return text;
 }
 
 /** The array specification `0-<n-1>[%throttle]`. */

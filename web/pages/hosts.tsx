@@ -1,5 +1,5 @@
 // Hosts: everyone sees them and may check one; admins add and edit them.
-import type { hosts } from '../../db/schema.ts';
+import type { AllowedChoice, hosts } from '../../db/schema.ts';
 import type { AuthUser } from '../context.ts';
 import { Layout } from '../layout.tsx';
 
@@ -52,6 +52,8 @@ export function HostsPage(props: { user: AuthUser; csrf: string; hosts: Host[] }
                 <dd>{h.partition}</dd>
               </>
             ) : null}
+            <AllowedFacts label="Accounts" list={h.accounts} />
+            <AllowedFacts label="QOS" list={h.qos} />
           </dl>
           <div class="actions">
             <button class="secondary" data-check={h.name}>
@@ -99,6 +101,17 @@ function HostForm(props: { host?: Host }) {
       <input id={id(name)} name={name} value={value ?? ''} {...extra} />
     </div>
   );
+  // JSON as the API takes it; `[]` allows none (an empty field leaves the list unchanged).
+  const choices = (name: 'accounts' | 'qos', label: string, list: AllowedChoice[] | undefined) => (
+    <div>
+      <label for={id(name)}>
+        {label} <span class="hint">[{'{"name": "lab"}, {"name": "big", "users": ["alice"]}'}]</span>
+      </label>
+      <textarea id={id(name)} name={name} data-type="json" rows={2} class="code">
+        {list && list.length > 0 ? JSON.stringify(list) : ''}
+      </textarea>
+    </div>
+  );
   return (
     <form
       data-api={h ? `PATCH /api/v1/hosts/${encodeURIComponent(h.name)}` : 'POST /api/v1/hosts'}
@@ -126,9 +139,26 @@ function HostForm(props: { host?: Host }) {
       {field('gpus', 'GPUs', h?.gpus, { type: 'number', 'data-type': 'int' })}
       {field('partition', 'Partition', h?.partition)}
       {field('description', 'Description', h?.description)}
+      {choices('accounts', 'SLURM accounts members may choose', h?.accounts)}
+      {choices('qos', 'SLURM QOS members may choose', h?.qos)}
       <div>
         <button type="submit">{h ? 'Save' : 'Add'}</button>
       </div>
     </form>
+  );
+}
+
+/** An account or QOS list: who may choose each name (everyone unless users are named). */
+function AllowedFacts(props: { label: string; list: AllowedChoice[] }) {
+  if (props.list.length === 0) return null;
+  return (
+    <>
+      <dt>{props.label}</dt>
+      <dd>
+        {props.list
+          .map((choice) => (choice.users ? `${choice.name} (${choice.users.join(', ')})` : choice.name))
+          .join('; ')}
+      </dd>
+    </>
   );
 }

@@ -2,6 +2,7 @@
 // series, (2) edit the INI with a live preview, (3) application, host, resources and
 // description, (4) review and launch. new-series.js drives the preview and the launch.
 import type { Resources } from '../../hosts/executor.ts';
+import { allowedExtraOptions } from '../../hosts/slurm/directives.ts';
 import type { AuthUser } from '../context.ts';
 import { Layout } from '../layout.tsx';
 
@@ -11,6 +12,9 @@ export interface HostChoice {
   partition: string | null;
   gpus: number | null;
   slots: number | null;
+  /** SLURM accounts and QOS the signed-in user may choose on this host. */
+  accounts: string[];
+  qos: string[];
 }
 
 export interface ApplicationChoice {
@@ -43,6 +47,7 @@ export function NewSeriesPage(props: NewSeriesProps) {
   const { prefill } = props;
   const r = prefill.resources ?? {};
   const lines = Math.max(1, prefill.ini.split('\n').length);
+  const chosenHost = props.hosts.find((h) => h.name === prefill.host) ?? props.hosts[0];
   return (
     <Layout title="New series" user={props.user} csrf={props.csrf} active="new" scripts={['new-series.js']}>
       <h1>New series</h1>
@@ -148,6 +153,8 @@ export function NewSeriesPage(props: NewSeriesProps) {
                     data-kind={h.kind}
                     data-partition={h.partition ?? ''}
                     data-gpus={h.gpus ?? ''}
+                    data-accounts={JSON.stringify(h.accounts)}
+                    data-qos={JSON.stringify(h.qos)}
                   >
                     {`${h.name} (${h.kind}${h.gpus ? `, ${h.gpus} GPUs` : ''})`}
                   </option>
@@ -195,10 +202,13 @@ export function NewSeriesPage(props: NewSeriesProps) {
               </label>
               <input id="memory" name="resources.memory" value={r.memory ?? ''} />
             </div>
+            <ChoiceSelect id="account" label="Account" chosen={r.account} offered={chosenHost?.accounts} />
+            <ChoiceSelect id="qos" label="QOS" chosen={r.qos} offered={chosenHost?.qos} />
           </div>
           <div data-for="slurm" style="margin-top:0.6rem">
             <label for="extra">
-              Extra directives <span class="hint">one sbatch option per line, e.g. --constraint=v100</span>
+              Extra directives{' '}
+              <span class="hint">one per line: {allowedExtraOptions()}, e.g. --constraint=v100</span>
             </label>
             <textarea id="extra" name="resources.extra" data-type="lines" rows={2} class="code">
               {(r.extra ?? []).join('\n')}
@@ -261,5 +271,26 @@ export function NewSeriesPage(props: NewSeriesProps) {
         </section>
       </form>
     </Layout>
+  );
+}
+
+/**
+ * The account or QOS of a SLURM series: only what the host allows the signed-in user
+ * (new-series.js refills it from the chosen host's `data-accounts` / `data-qos`).
+ */
+function ChoiceSelect(props: { id: 'account' | 'qos'; label: string; chosen?: string; offered?: string[] }) {
+  const offered = props.offered ?? [];
+  return (
+    <div data-for="slurm" data-choices={props.id} hidden={offered.length === 0}>
+      <label for={props.id}>{props.label}</label>
+      <select id={props.id} name={`resources.${props.id}`} data-chosen={props.chosen ?? ''}>
+        <option value="">the cluster's default</option>
+        {offered.map((name) => (
+          <option value={name} selected={props.chosen === name}>
+            {name}
+          </option>
+        ))}
+      </select>
+    </div>
   );
 }

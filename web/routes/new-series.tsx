@@ -1,6 +1,7 @@
 // GET /series/new[?from=<id>|?example=1]: the four-step form, blank, cloned or the example.
 import type { Context } from 'hono';
 import { and, desc, eq } from 'drizzle-orm';
+import { choicesFor } from '../../api/series/resources.ts';
 import { applications, hosts, series } from '../../db/schema.ts';
 import { exampleIni } from '../app.tsx';
 import type { AuthUser, WebContext, WebEnv } from '../context.ts';
@@ -20,6 +21,8 @@ export function newSeriesPage(ctx: WebContext) {
           partition: hosts.partition,
           gpus: hosts.gpus,
           slots: hosts.slots,
+          accounts: hosts.accounts,
+          qos: hosts.qos,
         })
         .from(hosts)
         .orderBy(hosts.name),
@@ -72,7 +75,12 @@ export function newSeriesPage(ctx: WebContext) {
       <NewSeriesPage
         user={user}
         csrf={csrf}
-        hosts={hostRows}
+        hosts={hostRows.map((h) => ({
+          ...h,
+          // Only what this user may choose (the API checks the same on launch).
+          accounts: choicesFor(h.accounts, user),
+          qos: choicesFor(h.qos, user),
+        }))}
         applications={appRows}
         previous={previous}
         prefill={prefill}

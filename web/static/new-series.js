@@ -101,12 +101,29 @@
             ? kind === 'slurm' || gpus > 0
             : true;
       el.hidden = !show;
-      for (const input of el.querySelectorAll('input, textarea')) input.disabled = !show;
+      for (const input of el.querySelectorAll('input, textarea, select')) input.disabled = !show;
     }
+    if (kind === 'slurm') offerChoices(option);
     const partition = document.getElementById('partition');
     if (partition && !partition.value && option?.dataset.partition)
       partition.placeholder = option.dataset.partition;
     review();
+  }
+
+  // Account and QOS: only what the chosen host allows this user; hidden when it allows none.
+  function offerChoices(option) {
+    for (const el of document.querySelectorAll('#new-series [data-choices]')) {
+      const select = el.querySelector('select');
+      const field = el.dataset.choices === 'account' ? 'accounts' : 'qos';
+      const offered = JSON.parse(option?.dataset[field] || '[]');
+      const keep = select.value || select.dataset.chosen;
+      select.replaceChildren(
+        new window.Option("the cluster's default", ''),
+        ...offered.map((name) => new window.Option(name, name, false, name === keep)),
+      );
+      el.hidden = offered.length === 0;
+      select.disabled = offered.length === 0;
+    }
   }
 
   function review() {

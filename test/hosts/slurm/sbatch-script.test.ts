@@ -11,10 +11,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { SeriesSpec } from '../../../hosts/executor.ts';
+import { extraDirectiveLine } from '../../../hosts/slurm/directives.ts';
 import {
   chunkComment,
   chunkKey,
-  checkExtraDirective,
   jobName,
   renderSbatchScript,
   type SbatchScriptInput,
@@ -83,10 +83,11 @@ void describe('what the job script refuses', () => {
     renderSbatchScript({ ...full, series: series(resources) });
 
   void test('directives that are not one option on one line', () => {
-    assert.throws(() => checkExtraDirective('--constraint=a\n#SBATCH --array=0-9'), /one line/);
-    assert.throws(() => checkExtraDirective('echo hi'), /sbatch option/);
-    assert.throws(() => checkExtraDirective(''), /empty/);
-    assert.throws(() => checkExtraDirective(`--comment=${'x'.repeat(300)}`), /200/);
+    assert.throws(() => extraDirectiveLine('--constraint=a\n#SBATCH --array=0-9'), /one line/);
+    assert.throws(() => extraDirectiveLine('echo hi'), /sbatch option/);
+    assert.throws(() => extraDirectiveLine(''), /empty/);
+    assert.throws(() => extraDirectiveLine(`--constraint=${'x'.repeat(300)}`), /200/);
+    assert.throws(() => extraDirectiveLine('--exclusive --array=0-9'), /one option per directive/);
   });
 
   void test('directives that would change what Tuplet relies on', () => {
@@ -100,9 +101,11 @@ void describe('what the job script refuses', () => {
       '--chdir=/',
       '-D /',
     ]) {
-      assert.throws(() => checkExtraDirective(bad), /set by Tuplet/, bad);
+      assert.throws(() => extraDirectiveLine(bad), /not an option members may add/, bad);
     }
-    assert.equal(checkExtraDirective('#SBATCH   --mail-type=END'), '--mail-type=END');
+    // Written back in the long form, whatever form was typed.
+    assert.equal(extraDirectiveLine('#SBATCH   --exclusive'), '--exclusive');
+    assert.equal(extraDirectiveLine('-C  ib'), '--constraint=ib');
   });
 
   void test('resource values outside their forms', () => {
