@@ -23,6 +23,10 @@ export interface HostSpec {
   partition?: string;
   /** SLURM: at most this many array tasks running at once per chunk (the `%throttle`). */
   arrayThrottle?: number;
+  /** Variables every run on this host gets (set by an admin; not secrets: payloads show them). */
+  env?: Record<string, string>;
+  /** local hosts: the OS account every command and run executes as, instead of the worker's. */
+  runUser?: string;
 }
 
 export interface Resources {
@@ -53,6 +57,8 @@ export interface SeriesSpec {
   maxTuples: number;
   /** A package (zip or tar) on the worker's machine to unpack into the series directory. */
   packagePath?: string;
+  /** Variables every run of the application gets (its snapshot's, set by an admin). */
+  env?: Record<string, string>;
 }
 
 export interface ChunkSpec {

@@ -1,10 +1,13 @@
 // Runs commands on this machine: spawned directly from the argument list (no shell), each
 // in its own process group so a timeout or an abort kills the command and everything it
 // started. Processes that detach on purpose (the runner, via setsid) leave that group and
-// are not affected.
+// are not affected. Commands start from an allowlisted environment (PATH, HOME, the locale…:
+// hosts/runner/environment.ts), never this process's: the worker's secrets
+// (TUPLET_ADMIN_TOKEN, DATABASE_URL, …) reach no command, run or setup script.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import { PassThrough, Readable } from 'node:stream';
+import { commandEnvironment } from './runner/environment.ts';
 import type { ExecOptions, ExecResult, StreamingExec, Transport } from './transport.ts';
 
 /** Output kept from `exec` (stdout) before the command is failed as too talkative. */
@@ -24,6 +27,8 @@ export class CommandAbortedError extends Error {
 
 export class LocalTransport implements Transport {
   readonly label = 'local';
+  /** Read once: the allowlist of this process's environment. */
+  private readonly env = commandEnvironment();
 
   exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
     const running = this.execStream(argv, options);
@@ -49,6 +54,7 @@ export class LocalTransport implements Transport {
     if (!file) throw new Error('empty command');
     const child = spawn(file, args, {
       cwd: options.cwd,
+      env: this.env,
       detached: true, // own process group: killGroup reaches the command's children too
       stdio: ['pipe', 'pipe', 'pipe'],
     });

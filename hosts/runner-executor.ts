@@ -1,7 +1,10 @@
 // The Executor of hosts without a scheduler — the local machine and SSH workstations —
 // over a Transport: staging as tar streams, one detached runner per chunk
 // (hosts/runner/tuplet-runner.sh) that survives the worker and the SSH connection, one scan
-// per poll, one tar stream per collect, and cancel by process group.
+// per poll, one tar stream per collect, and cancel by process group. The runner and the setup
+// script start under `env -i` with the allowlisted environment and the admin's variables
+// (hosts/runner/environment.ts); a local host with a `runUser` runs every command as that
+// account (hosts/run-as-user.ts).
 import os from 'node:os';
 import path from 'node:path';
 import type { Sweep } from '../sweep/index.ts';
@@ -20,6 +23,8 @@ import type {
 } from './executor.ts';
 import type { PackageLimits } from './package.ts';
 import { groupPollItems, pollOne } from './poll-groups.ts';
+import { RunAsUserTransport } from './run-as-user.ts';
+import { adminEnvironment, cleanEnvCommand } from './runner/environment.ts';
 import {
   ScanParseError,
   nextCursor,
@@ -72,15 +77,23 @@ export function runnerJobId(
 export class RunnerExecutor implements Executor {
   private readonly sweeps = new Map<string, Sweep>();
   private slotsProbe: Promise<number> | undefined;
+  /** The host's transport; on a local host with a runUser, every command runs as that account. */
+  readonly transport: Transport;
 
   constructor(
     readonly host: HostSpec,
-    readonly transport: Transport,
+    transport: Transport,
     private readonly options: RunnerExecutorOptions = {},
   ) {
     if (host.kind !== 'local' && host.kind !== 'ssh') {
       throw new HostInputError(`the runner executor serves local and ssh hosts, not ${host.kind}`);
     }
+    if (host.runUser && host.kind !== 'local') {
+      throw new HostInputError(
+        `host ${host.name}: runUser is for local hosts (an ssh host runs as its user)`,
+      );
+    }
+    this.transport = host.runUser ? new RunAsUserTransport(transport, host.runUser) : transport;
   }
 
   seriesDir(seriesId: string): string {
@@ -109,7 +122,7 @@ export class RunnerExecutor implements Executor {
   /** Runs `.tuplet/setup.sh` once: a setup that already succeeded is not run again. */
   async setup(series: SeriesSpec): Promise<{ exitCode: number; outputTail: string }> {
     if (!series.setup) return { exitCode: 0, outputTail: '' };
-    return runSetupOnce(this.transport, this.seriesDir(series.seriesId));
+    return runSetupOnce(this.transport, this.seriesDir(series.seriesId), adminEnvironment(series, this.host));
   }
 
   async submit(series: SeriesSpec, chunk: ChunkSpec): Promise<SubmitResult> {
@@ -117,7 +130,8 @@ export class RunnerExecutor implements Executor {
     const config = checkedConfigFile(series.configFile);
     const ranges = chunkRanges(chunk);
     const { slots, gpus } = await this.slotsAndGpus();
-    const argv = [
+    // The runner's environment is what its runs get, plus their TUPLET_* variables.
+    const argv = cleanEnvCommand(adminEnvironment(series, this.host), [
       'bash',
       path.posix.join(seriesDir, RUNNER_PATH),
       'start',
@@ -129,7 +143,7 @@ export class RunnerExecutor implements Executor {
       String(slots),
       String(gpus),
       formatRanges(ranges),
-    ];
+    ]);
     const { stdout } = await execChecked(this.transport, argv, { timeoutMs: this.commandTimeout });
     const match = /^(started|running|finished|cancelled) (\d+) (\S+)$/m.exec(stdout);
     if (!match) throw new Error(`${this.transport.label}: unexpected answer of the runner: ${stdout.trim()}`);

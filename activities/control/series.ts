@@ -20,6 +20,8 @@ export function hostSpecOf(row: HostRow): HostSpec {
   if (row.gpus !== null) spec.gpus = row.gpus;
   if (row.partition !== null) spec.partition = row.partition;
   if (row.arrayThrottle !== null) spec.arrayThrottle = row.arrayThrottle;
+  if (Object.keys(row.env).length > 0) spec.env = row.env;
+  if (row.runUser !== null) spec.runUser = row.runUser;
   return spec;
 }
 
@@ -41,6 +43,7 @@ export async function loadSeriesPlan(db: Database, seriesId: string, maxTuples: 
   if (app.setup) spec.setup = app.setup;
   if (app.collect && app.collect.length > 0) spec.collect = app.collect;
   if (row.packagePath) spec.packagePath = row.packagePath;
+  if (app.env && Object.keys(app.env).length > 0) spec.env = app.env;
   return { spec, host: hostSpecOf(hostRow), state: row.state, attempt: row.attempt, count: row.count };
 }
 

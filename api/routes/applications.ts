@@ -9,6 +9,7 @@ import { requireAdmin, requireUser } from '../auth.ts';
 import type { ApiDeps } from '../context.ts';
 import { conflict, notFound } from '../errors.ts';
 import { createRouter, jsonBody, jsonResponse, pick, signedIn } from '../openapi.ts';
+import { runEnvSchema } from '../run-environment.ts';
 import { hasControlCharacters, nameSchema, NameParam } from '../schemas.ts';
 
 /** A glob relative to the run directory: no absolute paths, no `..`. */
@@ -29,6 +30,7 @@ const fields = {
     .openapi({ example: 'config.ini' }),
   setup: z.string().min(1).max(10_000).openapi({ example: 'python3 -m venv .venv' }),
   collect: z.array(globSchema).max(64),
+  env: runEnvSchema,
   description: z.string().max(10_000),
 };
 
@@ -39,6 +41,7 @@ const ApplicationSchema = z
     configFile: z.string(),
     setup: z.string().nullable(),
     collect: z.array(z.string()).nullable(),
+    env: z.record(z.string(), z.string()),
     description: z.string(),
     createdAt: z.string(),
     updatedAt: z.string(),
@@ -52,6 +55,7 @@ const NewApplicationSchema = z
     configFile: fields.configFile.optional(),
     setup: fields.setup.optional(),
     collect: fields.collect.optional(),
+    env: fields.env.optional(),
     description: fields.description.optional(),
   })
   .strict()
@@ -63,6 +67,7 @@ const ApplicationPatchSchema = z
     configFile: fields.configFile.optional(),
     setup: fields.setup.nullable().optional(),
     collect: fields.collect.nullable().optional(),
+    env: fields.env.optional(),
     description: fields.description.optional(),
   })
   .strict()

@@ -13,6 +13,11 @@
 #
 # RANGES: comma-separated `start-endExclusive` index ranges, e.g. `0-100` or `3-4,9-12`.
 #
+# The host layer starts `start` under `env -i` with an allowlisted environment and the
+# variables an admin set (hosts/runner/environment.ts): the runner and its runs see nothing
+# of the worker's. Each run gets that environment plus TUPLET_SERIES, TUPLET_INDEX,
+# TUPLET_DIR, TUPLET_CONFIG and, on a GPU slot, CUDA_VISIBLE_DEVICES.
+#
 # Files, all under SERIES_DIR/.tuplet/ unless said otherwise:
 #   chunk-K.pid        `PID STARTTIME ATTEMPT` of the chunk's runner (start time tells a
 #                      reused PID apart)
@@ -105,7 +110,7 @@ cmd_start() {
   fi
   # A runner started from a non-leader child: setsid makes it a session and process
   # group leader in place, so $! is its PID and its process group.
-  setsid bash "$SELF" main "$dir" "$series" "$config" "$chunk" "$attempt" "$slots" "$gpus" "$ranges" \
+  setsid "$BASH" "$SELF" main "$dir" "$series" "$config" "$chunk" "$attempt" "$slots" "$gpus" "$ranges" \
     </dev/null >>"$t/chunk-$chunk.log" 2>&1 9>&- &
   pid=$!
   proc_start "$pid" || {
