@@ -151,7 +151,9 @@ code=$?
 echo "$code" >.tuplet/setup.exit
 tail -c 4000 .tuplet/setup.log
 exit "$code"`;
-  const result = await transport.exec(cleanEnvCommand(env, ['bash', '-c', script, 'tuplet-setup', seriesDir]));
+  const result = await transport.exec(
+    cleanEnvCommand(env, ['bash', '-c', script, 'tuplet-setup', seriesDir]),
+  );
   return { exitCode: result.code, outputTail: result.stdout };
 }
 

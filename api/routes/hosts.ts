@@ -10,6 +10,8 @@ import type { ApiDeps } from '../context.ts';
 import { ApiError, badRequest, conflict, notFound } from '../errors.ts';
 import { createRouter, ErrorSchema, jsonBody, jsonResponse, pick, signedIn } from '../openapi.ts';
 import { hasControlCharacters, nameSchema, NameParam } from '../schemas.ts';
+import { RUN_USER } from '../../hosts/run-as-user.ts';
+import { runEnvSchema } from '../run-environment.ts';
 
 const noControl = (s: string) => !hasControlCharacters(s);
 const absolutePath = z
@@ -65,6 +67,11 @@ const hostFields = {
   gpus: z.number().int().min(0).max(64),
   partition: z.string().regex(/^[A-Za-z0-9_.,-]{1,64}$/, 'a partition name'),
   arrayThrottle: z.number().int().min(1).max(100_000),
+  env: runEnvSchema,
+  runUser: z
+    .string()
+    .regex(RUN_USER, 'a login name of this machine')
+    .openapi({ description: 'local hosts: the OS account programs run as (docs/security.md)' }),
   accounts: allowedChoices('accounts'),
   qos: allowedChoices('qos'),
   description: z.string().max(2000),
@@ -84,6 +91,8 @@ const HostSchema = z
     gpus: z.number().int().nullable(),
     partition: z.string().nullable(),
     arrayThrottle: z.number().int().nullable(),
+    env: z.record(z.string(), z.string()),
+    runUser: z.string().nullable(),
     accounts: hostFields.accounts,
     qos: hostFields.qos,
     description: z.string(),
@@ -106,6 +115,8 @@ const NewHostSchema = z
     gpus: hostFields.gpus.optional(),
     partition: hostFields.partition.optional(),
     arrayThrottle: hostFields.arrayThrottle.optional(),
+    env: hostFields.env.optional(),
+    runUser: hostFields.runUser.optional(),
     accounts: hostFields.accounts.optional(),
     qos: hostFields.qos.optional(),
     description: hostFields.description.optional(),
@@ -127,6 +138,8 @@ const HostPatchSchema = z
     gpus: hostFields.gpus.nullable().optional(),
     partition: hostFields.partition.nullable().optional(),
     arrayThrottle: hostFields.arrayThrottle.nullable().optional(),
+    env: hostFields.env.optional(),
+    runUser: hostFields.runUser.nullable().optional(),
     accounts: hostFields.accounts.optional(),
     qos: hostFields.qos.optional(),
     description: hostFields.description.optional(),
@@ -142,9 +155,11 @@ function hostJson(row: HostRow): z.infer<typeof HostSchema> {
 }
 
 /** Rules across fields, checked on the host as it will be stored. */
-function assertConsistent(host: { kind: string; address?: string | null }): void {
+function assertConsistent(host: { kind: string; address?: string | null; runUser?: string | null }): void {
   if (host.kind === 'ssh' && !host.address)
     throw badRequest('address: an ssh host needs an address', { field: 'address' });
+  if (host.runUser && host.kind !== 'local')
+    throw badRequest('runUser: only a local host runs programs as another account', { field: 'runUser' });
 }
 
 export function hostRoutes(deps: ApiDeps) {

@@ -38,6 +38,7 @@ import {
   type IndexRange,
 } from '../staging.ts';
 import type { Transport } from '../transport.ts';
+import { adminEnvironment } from '../runner/environment.ts';
 import {
   SUBMIT_REFUSED,
   SUBMIT_UNAVAILABLE,
@@ -125,7 +126,7 @@ export class SlurmExecutor implements Executor {
    */
   async setup(series: SeriesSpec): Promise<{ exitCode: number; outputTail: string }> {
     if (!series.setup) return { exitCode: 0, outputTail: '' };
-    return runSetupOnce(this.transport, this.seriesDir(series));
+    return runSetupOnce(this.transport, this.seriesDir(series), adminEnvironment(series, this.host));
   }
 
   async submit(series: SeriesSpec, chunk: ChunkSpec): Promise<SubmitResult> {

@@ -6,14 +6,15 @@ import type { ChunkSpec, HostSpec, Resources, SeriesSpec } from '../executor.ts'
 import { HostInputError } from '../errors.ts';
 import { extraDirectiveLine } from './directives.ts';
 import { isSafeComponent, safeRelativePath } from '../paths.ts';
+import { adminEnvironment, envAssignments, keepEnvironmentShell } from '../runner/environment.ts';
 import { quoteArg } from '../shell.ts';
 
 export interface SbatchScriptInput {
-  series: Pick<SeriesSpec, 'seriesId' | 'configFile' | 'resources'>;
+  series: Pick<SeriesSpec, 'seriesId' | 'configFile' | 'resources' | 'env'>;
   chunk: Pick<ChunkSpec, 'chunkIndex' | 'attempt'>;
   /** Array tasks: how many runs the chunk's list holds. */
   size: number;
-  host: Pick<HostSpec, 'partition' | 'arrayThrottle'>;
+  host: Pick<HostSpec, 'partition' | 'arrayThrottle' | 'env'> & { name?: string };
 }
 
 /** The job name every job of a series carries (how squeue and scancel find them). */
@@ -104,12 +105,15 @@ export function renderSbatchScript(input: SbatchScriptInput): string {
   const configFile = safeRelativePath(series.configFile);
   if (!configFile) throw new HostInputError(`invalid config file name ${JSON.stringify(series.configFile)}`);
   const key = chunkKey(chunk);
+  const adminEnv = envAssignments(adminEnvironment(series, host)).map((pair) => `${quoteArg(pair)} `);
   const directives = [
     `--job-name=${jobName(series.seriesId)}`,
     `--comment=${chunkComment(series.seriesId, chunk)}`,
     `--array=${arraySpec(size, host.arrayThrottle)}`,
     `--output=${SLURM_DIR}/${key}.log`,
     '--open-mode=append',
+    // Nothing of the submitting environment enters the job (the run's is rebuilt below).
+    '--export=NONE',
     ...resourceDirectives(series.resources, host),
   ];
   return `#!/bin/bash
@@ -148,7 +152,11 @@ IFS= read -r -d '' command <"$series_dir/.tuplet/command.sh" || [[ -n \${command
   echo "tuplet: cannot read $series_dir/.tuplet/command.sh" >&2
   exit 3
 }
-TUPLET_SERIES=${series.seriesId} TUPLET_INDEX=$index TUPLET_DIR=$run TUPLET_CONFIG=$run/${quoteArg(configFile)} \\
+# The run's environment: the allowlist, the scheduler's SLURM_* variables and GPUs, what an
+# admin set, the run's TUPLET_*; nothing else of the job's. Steps (srun) inherit all of it.
+${keepEnvironmentShell({ names: ['CUDA_VISIBLE_DEVICES'], prefixes: ['SLURM_'] })}
+env -i "\${keep[@]}" SLURM_EXPORT_ENV=ALL ${adminEnv.join('')}\\
+  TUPLET_SERIES=${series.seriesId} "TUPLET_INDEX=$index" "TUPLET_DIR=$run" "TUPLET_CONFIG=$run/"${quoteArg(configFile)} \\
   bash -c "$command" tuplet-run </dev/null >"$meta/stdout" 2>"$meta/stderr"
 code=$?
 printf '%(%s)T\\n' -1 >"$meta/ended"

@@ -68,7 +68,7 @@ void describe('job script text', () => {
 
   void test('a config file name with a space and a quote stays one quoted word', () => {
     const script = renderSbatchScript({ ...full, series: series({}, "it's my.ini") });
-    assert.match(script, /TUPLET_CONFIG=\$run\/'it'\\''s my\.ini'/);
+    assert.match(script, /"TUPLET_CONFIG=\$run\/"'it'\\''s my\.ini'/);
   });
 
   void test('names', () => {
