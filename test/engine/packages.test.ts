@@ -76,6 +76,47 @@ describe('input packages', { timeout: 180_000 }, () => {
     }
   });
 
+  test('an uploaded tar.gz is re-encoded on its way to the host: its program runs, its modes kept', async () => {
+    const tgz = path.join(stack.dataDir, 'tool.tar.gz');
+    await run('python3', [
+      '-c',
+      `import io, sys, tarfile
+with tarfile.open(sys.argv[1], 'w:gz') as t:
+    data = b'#!/bin/sh\\necho "tool saw $1" > seen.txt\\n'
+    info = tarfile.TarInfo('bin/tool'); info.size = len(data); info.mode = 0o755
+    t.addfile(info, io.BytesIO(data))`,
+      tgz,
+    ]);
+    const uploaded = await stack.fetch('/api/v1/packages?name=tool.tar.gz', {
+      method: 'POST',
+      body: new Uint8Array(await readFile(tgz)),
+    });
+    assert.equal(uploaded.status, 201);
+    const pkg = (await uploaded.json()) as { id: string; format: string };
+    assert.equal(pkg.format, 'tar.gz');
+    const app = await stack.request('POST', '/api/v1/applications', {
+      name: 'tool',
+      command: '../../bin/tool "$(cat config.ini)"',
+    });
+    assert.equal(app.status, 201, JSON.stringify(app.body));
+    const created = await stack.request<{ id: string }>('POST', '/api/v1/series', {
+      application: 'tool',
+      host: 'local',
+      ini: 'k = 1\n',
+      package: pkg.id,
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const series = await waitForSeries<SeriesBody>(
+      stack,
+      created.body.id,
+      (s) => s.state !== 'staging' && s.state !== 'running' && s.state !== 'archiving',
+    );
+    assert.equal(series.state, 'completed', JSON.stringify(series));
+    const dir = path.join(stack.dataDir, 'work', created.body.id, 'runs');
+    const [runDir] = await readdir(dir);
+    assert.equal(await readFile(path.join(dir, runDir!, 'seen.txt'), 'utf8'), 'tool saw k = 1\n');
+  });
+
   test('a package whose entry leaves its directory is refused, and nothing is kept', async () => {
     const packages = path.join(stack.stack.storageDir, 'packages');
     const listPackages = () => readdir(packages).catch(() => [] as string[]);
