@@ -9,6 +9,7 @@ import { parseSweep } from '../../sweep/index.ts';
 import { seriesWorkflowId } from '../../workflows/shared.ts';
 import type { ApiDeps, AuthUser } from '../context.ts';
 import { ApiError } from '../errors.ts';
+import { checkRenderedSize } from './rendered-size.ts';
 import { checkResources } from './resources.ts';
 import { startSeriesWorkflow } from './workflow.ts';
 
@@ -22,6 +23,8 @@ export interface NewSeries {
   parentId?: string | undefined;
   /** An uploaded package's file (see packages.ts), unpacked into the series directory. */
   packagePath?: string | undefined;
+  /** Its row in `packages` (absent for a clone of a series from before packages had rows). */
+  packageId?: string | undefined;
 }
 
 export interface CreatedSeries {
@@ -38,6 +41,7 @@ export async function createSeries(deps: ApiDeps, owner: AuthUser, input: NewSer
   // Throws SweepError (400 with the line) before anything is stored.
   const sweep = parseSweep(input.ini, { maxTuples: config.maxTuples });
   const count = Number(sweep.count);
+  checkRenderedSize(input.ini, sweep.count, config.limits.renderedBytes);
 
   const [app] = await db.select().from(applications).where(eq(applications.name, input.application)).limit(1);
   if (!app) throw unknownReference('application', input.application);
@@ -72,6 +76,7 @@ export async function createSeries(deps: ApiDeps, owner: AuthUser, input: NewSer
     workflowId,
     parentId: input.parentId ?? null,
     packagePath: input.packagePath ?? null,
+    packageId: input.packageId ?? null,
   });
 
   // The row is committed before the workflow starts, so its first activity finds it; if the
