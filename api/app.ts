@@ -25,6 +25,7 @@ import { userRoutes } from './routes/users.ts';
 import { SignInCookies } from './sign-in-cookies.ts';
 import { SignInGuard } from './sign-in-guard.ts';
 import { createWebApp } from '../web/app.tsx';
+import { securityHeaders } from '../web/security-headers.ts';
 
 export type { ApiDeps } from './context.ts';
 
@@ -71,6 +72,9 @@ export function createApp(deps: ApiDeps): Hono<AppEnv> {
       'request',
     );
   });
+
+  // CSP (frame-ancestors 'none'), nosniff, referrer policy on every response, pages and API alike.
+  app.use('*', securityHeaders({ https: deps.config.publicUrl?.protocol === 'https:' }));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
