@@ -18,7 +18,9 @@ export function accountTests(ctx: SuiteContext): void {
     let carol: string;
     before(async () => {
       carol = `carol-${Math.random().toString(36).slice(2, 8)}`;
-      await createUser(ctx.h.db, { name: carol, password: PASSWORD, role: 'member' });
+      // A low scrypt cost for speed; the first sign-in rehashes it at the default.
+      const passwordCost = { N: 2 ** 10, r: 8, p: 1 };
+      await createUser(ctx.h.db, { name: carol, password: PASSWORD, role: 'member', passwordCost });
     });
 
     test('session: sign in sets an HttpOnly cookie; state changes need the CSRF token', async () => {

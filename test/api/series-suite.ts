@@ -172,7 +172,8 @@ export function seriesTests(ctx: SuiteContext): void {
       const tooMany = await submit({ ini: 'a = 1...1...200\nb = 1...1...200\n' });
       assert.match(tooMany.body.error.message, /40000/);
 
-      const huge = await submit({ ini: `a = 1\n${'; padding\n'.repeat(120_000)}` });
+      // Larger than the body limit (TUPLET_MAX_BODY_BYTES, 4 MiB by default).
+      const huge = await submit({ ini: `a = 1\n${'; padding\n'.repeat(500_000)}` });
       assert.equal(huge.status, 413);
       assert.equal(huge.body.error.code, 'too_large');
 
