@@ -52,7 +52,7 @@ if [ -d runs ]; then
     LC_ALL=C awk -v limit="$limit" '
       # What a run wrote, fit for one field: the first line, at most 200 bytes, its tabs and
       # other control characters as "?" (hosts/scan.ts checks the values).
-      function clean(s) { if (length(s) > 200) s = substr(s, 1, 200); gsub(/[\001-\037\177]/, "?", s); return s }
+      function clean(s) { if (length(s) > 200) s = substr(s, 1, 200); gsub(/[[:cntrl:]]/, "?", s); return s }
       function rd(f,   line) { line = ""; if ((getline line < f) <= 0) line = ""; close(f); return clean(line) }
       {
         t = $1; d = substr($0, length($1) + 2)
