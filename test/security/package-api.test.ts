@@ -70,7 +70,7 @@ async function upload(user: TestUser, body: BodyInit, name = 'inputs'): Promise<
 
 let archives = 0;
 /** A stored zip of about `size` bytes of incompressible-enough text. */
-async function zipOf(size: number): Promise<Uint8Array> {
+async function zipOf(size: number): Promise<Uint8Array<ArrayBuffer>> {
   const data = Array.from({ length: size }, (_, i) => String.fromCharCode(97 + ((i * 7919) % 26))).join('');
   const file = makeArchive(scratch, `z${archives++}.zip`, 'zip', [{ name: 'inputs/data.txt', data }]);
   return new Uint8Array(await readFile(file));
