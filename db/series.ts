@@ -1,8 +1,10 @@
 // Series queries the HTTP API and the web pages share: one series with its owner's name, run
-// counts by state for a page of series in one grouped query, and the text search condition.
-import { eq, getTableColumns, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
-import { RUN_STATES, type RunState } from '../workflows/shared.ts';
+// counts by state for a page of series in one grouped query, and the text search condition;
+// and those of the reconcile (workers/reconcile.ts): unfinished series, and ending one.
+import { and, eq, getTableColumns, ilike, inArray, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { FINAL_SERIES_STATES, RUN_STATES, type RunState, type SeriesState } from '../workflows/shared.ts';
 import type { Database } from './client.ts';
+import { cancelUnfinishedRuns } from './runs.ts';
 import { runs, series, users } from './schema.ts';
 
 export type SeriesRow = typeof series.$inferSelect;
@@ -77,4 +79,51 @@ export function seriesTextMatch(text: string | undefined): SQL | undefined {
     )!;
   });
   return sql.join(each, sql` and `);
+}
+
+/** What the reconcile needs of a series whose row is not in a final state. */
+export interface UnfinishedSeries {
+  id: string;
+  workflowId: string;
+  state: SeriesState;
+  attempt: number;
+}
+
+export async function listUnfinishedSeries(db: Database): Promise<UnfinishedSeries[]> {
+  return db
+    .select({ id: series.id, workflowId: series.workflowId, state: series.state, attempt: series.attempt })
+    .from(series)
+    .where(notInArray(series.state, [...FINAL_SERIES_STATES]))
+    .orderBy(series.createdAt);
+}
+
+/**
+ * Ends a series its workflow left unfinished: the row becomes `state` with `reason` and its
+ * unfinished runs are cancelled, in one transaction. Only while the row is as it was listed
+ * (same attempt, not final): a series that recorded its end meanwhile, or was rerun, is left
+ * alone. Answers whether the row was changed.
+ */
+export async function endUnfinishedSeries(
+  db: Database,
+  listed: Pick<UnfinishedSeries, 'id' | 'attempt'>,
+  state: 'failed' | 'cancelled',
+  reason: string,
+): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const now = new Date();
+    const changed = await tx
+      .update(series)
+      .set({ state, reason, finishedAt: now, updatedAt: now })
+      .where(
+        and(
+          eq(series.id, listed.id),
+          eq(series.attempt, listed.attempt),
+          notInArray(series.state, [...FINAL_SERIES_STATES]),
+        ),
+      )
+      .returning({ id: series.id });
+    if (changed.length === 0) return false;
+    await cancelUnfinishedRuns(tx, listed.id);
+    return true;
+  });
 }

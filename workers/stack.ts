@@ -13,6 +13,7 @@ import { tupletDataConverter } from '../temporal/data-converter.ts';
 import { bootstrap, type BootstrapResult } from './bootstrap.ts';
 import { checkHostThroughWorker } from './check-host.ts';
 import { startTemporalDevServer } from './dev-server.ts';
+import { startReconciler } from './reconcile.ts';
 import { startEmbeddedWorkers, type EmbeddedWorkers } from './embedded.ts';
 import { installTemporalRuntime } from './runtime.ts';
 
@@ -116,6 +117,9 @@ export async function startStack(
     });
     const purge = startPackagePurge({ db: database.db, storageDir, config, logger });
     stops.push(() => purge.stop());
+    // Series whose workflow closed without recording their end are repaired, now and every few minutes.
+    const reconciler = startReconciler({ db: database.db, temporal, logger });
+    stops.push(() => reconciler.stop());
     const server = await listen(app.fetch, config.listenHost, config.port);
     stops.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
     const address = server.address();

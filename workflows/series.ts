@@ -8,6 +8,8 @@ import {
   defineQuery,
   executeChild,
   isCancellation,
+  log,
+  patched,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -24,6 +26,13 @@ import {
 } from './shared.ts';
 
 export const progressQuery = defineQuery<SeriesProgress>(progressQueryName);
+
+/**
+ * Patch: a failed series records its end before the host's cleanup, and a cleanup that fails
+ * (there, or before recording a cancel) is logged, not thrown. Before it, a host refusing both
+ * the failed step and the cleanup — an unknown host key — left the series `staging` for good.
+ */
+const RECORD_END_BEFORE_CLEANUP = 'record-series-end-before-cleanup';
 
 /** Children per workflow run before continuing as new (each child costs a handful of events). */
 const CHUNKS_PER_HISTORY = 300;
@@ -99,18 +108,31 @@ export async function seriesWorkflow(input: SeriesWorkflowInput): Promise<Series
     progress.state = final;
     return final;
   } catch (error) {
+    const stopJobs = () => host.quick.cancelSeries(plan.host, withoutTemplate(plan.spec), []);
     if (isCancellation(error)) {
       await CancellationScope.nonCancellable(async () => {
-        await host.quick.cancelSeries(plan.host, withoutTemplate(plan.spec), []);
-        await control.recordCancelled(seriesId);
+        if (patched(RECORD_END_BEFORE_CLEANUP)) {
+          // `cancelled` tells that nothing of the series runs any more, so the jobs go first;
+          // a host that refuses (or, after the retries, cannot be reached) still ends it.
+          await bestEffort(seriesId, stopJobs);
+          await control.recordCancelled(seriesId);
+        } else {
+          await stopJobs();
+          await control.recordCancelled(seriesId);
+        }
       });
       progress.state = 'cancelled';
       throw error;
     }
     const reason = error instanceof Error ? describeFailure(error) : String(error);
     await CancellationScope.nonCancellable(async () => {
-      await host.quick.cancelSeries(plan.host, withoutTemplate(plan.spec), []);
-      await control.setSeriesState(seriesId, 'failed', reason);
+      if (patched(RECORD_END_BEFORE_CLEANUP)) {
+        await control.setSeriesState(seriesId, 'failed', reason);
+        await bestEffort(seriesId, stopJobs);
+      } else {
+        await stopJobs();
+        await control.setSeriesState(seriesId, 'failed', reason);
+      }
     });
     progress.state = 'failed';
     throw ApplicationFailure.nonRetryable(`series ${seriesId} failed: ${reason}`, 'SeriesFailed');
@@ -131,6 +153,19 @@ async function runInWindow(
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(window, chunks.length)) }, lane));
+}
+
+/** Cleanup after the series' end is recorded: its failure is logged, never what the series ends with. */
+async function bestEffort(seriesId: string, cleanup: () => Promise<unknown>): Promise<void> {
+  try {
+    await cleanup();
+  } catch (error) {
+    const reason = error instanceof Error ? describeFailure(error) : String(error);
+    log.warn('stopping the jobs of an ended series failed; some may still run on the host', {
+      seriesId,
+      reason,
+    });
+  }
 }
 
 /** The innermost cause of a failure is what a researcher needs to read. */
