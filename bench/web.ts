@@ -6,13 +6,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
-import { Client, Connection } from '@temporalio/client';
 import { createApp } from '../api/app.ts';
 import { loadConfig } from '../config.ts';
 import { createSession, createUser } from '../db/accounts.ts';
 import { openDatabase } from '../db/client.ts';
 import { users } from '../db/schema.ts';
 import { createLogger } from '../log.ts';
+import { connectClient } from '../temporal/connection.ts';
 import { seedHostAndApplication, seedSeries } from '../test/browser/support/seed.ts';
 import { startTemporal } from '../test/support/temporal.ts';
 import { eq } from 'drizzle-orm';
@@ -29,7 +29,13 @@ function p95(samples: number[]): number {
 async function main() {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tuplet-bench-web-'));
   const temporal = await startTemporal();
-  const connection = await Connection.connect({ address: temporal.address });
+  const config = loadConfig({
+    TUPLET_DATA_DIR: dataDir,
+    TUPLET_LOG_LEVEL: 'silent',
+    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_NAMESPACE: temporal.namespace,
+  });
+  const connection = await connectClient(config);
   const handle = await openDatabase({});
   const { db } = handle;
   let server: ServerType | undefined;
@@ -56,16 +62,11 @@ async function main() {
     const seedSeconds = (performance.now() - seedStart) / 1000;
     const session = await createSession(db, user!.id);
 
-    const config = loadConfig({
-      TUPLET_DATA_DIR: dataDir,
-      TUPLET_LOG_LEVEL: 'silent',
-      TEMPORAL_ADDRESS: temporal.address,
-    });
     const deps = {
       db,
       config,
       storageDir: path.join(dataDir, 'storage'),
-      temporal: new Client({ connection, namespace: temporal.namespace }),
+      temporal: connection.client,
       logger: createLogger('silent'),
     };
     const app = createApp(deps);

@@ -73,7 +73,10 @@ export async function startStack(
       temporalUiUrl ??= server.uiUrl;
     }
     // Every connection below goes to this address, with the config's TLS, API key and codec.
-    const temporalConfig = { ...config, temporal: { ...config.temporal, address: temporalAddress, uiUrl: temporalUiUrl } };
+    const temporalConfig = {
+      ...config,
+      temporal: { ...config.temporal, address: temporalAddress, uiUrl: temporalUiUrl },
+    };
 
     const database = await openDatabase({
       ...(config.databaseUrl
