@@ -2,7 +2,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseCsv, plotOf } from '../../web/previews/csv.ts';
-import { csvLine } from '../../web/csv-export.ts';
+import { csvLine, neutralised } from '../../web/csv-export.ts';
 
 void describe('parseCsv', () => {
   void test('quoted fields, doubled quotes, CRLF and a missing final newline', () => {
@@ -18,6 +18,13 @@ void describe('parseCsv', () => {
     ]);
     assert.deepEqual(parseCsv('t\tv\n1\t2\n'), [
       ['t', 'v'],
+      ['1', '2'],
+    ]);
+  });
+  void test('rows and columns are capped', () => {
+    const rows = parseCsv('a,b,c\n1,2,3\n4,5,6\n', { maxRows: 2, maxColumns: 2 });
+    assert.deepEqual(rows, [
+      ['a', 'b'],
       ['1', '2'],
     ]);
   });
@@ -65,5 +72,19 @@ void describe('plotOf', () => {
   void test('nothing to plot without numbers or rows', () => {
     assert.equal(plotOf(parseCsv('a,b\nx,y\nz,w\n')), undefined);
     assert.equal(plotOf(parseCsv('a\n1\n')), undefined);
+  });
+});
+
+void describe('neutralised (CSV export cells)', () => {
+  void test('formula starts get a leading quote', () => {
+    for (const cell of ['=1+2', '+cmd', '-2+3', '@SUM(A1)', '\t=1', '\r=1', '-', '+', '=HYPERLINK("x")'])
+      assert.equal(neutralised(cell), `'${cell}`, JSON.stringify(cell));
+  });
+  void test('plain numbers and ordinary text are left as they are', () => {
+    for (const cell of ['-1.5', '+2e-3', '-.5', '3', '1e10', 'abc', ' =not at the start', ''])
+      assert.equal(neutralised(cell), cell, JSON.stringify(cell));
+  });
+  void test('numbers written by the export stay numbers', () => {
+    assert.equal(csvLine([-1.5, '-1.5', '=1']), `-1.5,-1.5,'=1\r\n`);
   });
 });

@@ -3,6 +3,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { PreviewLimitError, deadlineIn } from '../../web/previews/budget.ts';
 import { looksLikeNetCdf, NetCdfError, parseNetCdfHeader } from '../../web/previews/netcdf.ts';
 
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`fixtures/${name}`, import.meta.url)));
@@ -53,6 +54,31 @@ void describe('parseNetCdfHeader', () => {
   void test('a truncated header is an error naming the byte, not a crash', () => {
     const bytes = fixture('sample-cdf1.nc').subarray(0, 60);
     assert.throws(() => parseNetCdfHeader(bytes), /truncated at byte \d+/);
+  });
+
+  void test('a count larger than the bytes left is refused before it is used', () => {
+    const bytes = fixture('sample-cdf1.nc').slice();
+    // The first dimension's name length (after magic, numrecs, tag and count) becomes 2^32-19.
+    new DataView(bytes.buffer).setUint32(16, 4294967277);
+    assert.throws(
+      () => parseNetCdfHeader(bytes),
+      (e: unknown) =>
+        e instanceof NetCdfError &&
+        e.truncated &&
+        /claims 4294967277 bytes of a name, more than the \d+ bytes left/.test(e.message),
+    );
+  });
+
+  void test('the deadline is looked at while parsing', () => {
+    let clock = 0;
+    assert.throws(
+      () =>
+        parseNetCdfHeader(
+          fixture('sample-cdf1.nc'),
+          deadlineIn(0, () => clock++),
+        ),
+      PreviewLimitError,
+    );
   });
 
   void test('an unexpected tag is reported', () => {
