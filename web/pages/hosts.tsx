@@ -105,9 +105,16 @@ function HostForm(props: { host?: Host }) {
   const choices = (name: 'accounts' | 'qos', label: string, list: AllowedChoice[] | undefined) => (
     <div>
       <label for={id(name)}>
-        {label} <span class="hint">[{'{"name": "lab"}, {"name": "big", "users": ["alice"]}'}]</span>
+        {label} <span class="hint">JSON</span>
       </label>
-      <textarea id={id(name)} name={name} data-type="json" rows={2} class="code">
+      <textarea
+        id={id(name)}
+        name={name}
+        data-type="json"
+        rows={2}
+        class="code"
+        placeholder='[{"name": "lab"}, {"name": "big", "users": ["alice"]}]'
+      >
         {list && list.length > 0 ? JSON.stringify(list) : ''}
       </textarea>
     </div>
@@ -139,8 +146,8 @@ function HostForm(props: { host?: Host }) {
       {field('gpus', 'GPUs', h?.gpus, { type: 'number', 'data-type': 'int' })}
       {field('partition', 'Partition', h?.partition)}
       {field('description', 'Description', h?.description)}
-      {choices('accounts', 'SLURM accounts members may choose', h?.accounts)}
-      {choices('qos', 'SLURM QOS members may choose', h?.qos)}
+      {choices('accounts', 'SLURM accounts allowed', h?.accounts)}
+      {choices('qos', 'SLURM QOS allowed', h?.qos)}
       <div>
         <button type="submit">{h ? 'Save' : 'Add'}</button>
       </div>
