@@ -23,6 +23,26 @@ void describe('LocalTransport', { concurrency: true }, () => {
     assert.deepEqual(failed, { code: 7, stdout: '', stderr: 'oops\n' });
   });
 
+  void test("commands get the allowlist of this process's environment, never the rest", async () => {
+    const secrets = { TUPLET_ADMIN_TOKEN: 'tpl_marker_token', DATABASE_URL: 'postgres://marker' };
+    const saved = { ...process.env };
+    Object.assign(process.env, secrets, { LC_TIME: 'C' });
+    try {
+      const { stdout } = await new LocalTransport().exec(['env']);
+      for (const value of Object.values(secrets)) assert.ok(!stdout.includes(value), stdout);
+      assert.match(stdout, /^LC_TIME=C$/m);
+      assert.match(
+        stdout,
+        new RegExp(`^PATH=${process.env.PATH!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'),
+      );
+    } finally {
+      for (const name of [...Object.keys(secrets), 'LC_TIME']) {
+        if (saved[name] === undefined) delete process.env[name];
+        else process.env[name] = saved[name];
+      }
+    }
+  });
+
   void test('streams stdin from a Readable and stdout as it comes, in a working directory', async () => {
     const input = Readable.from(
       (function* () {

@@ -254,6 +254,61 @@ void describe('local executor', { concurrency: true }, () => {
     assert.equal(existsSync(seriesDir), false);
   });
 
+  void test("runs and setup see the allowlist, the application's and the host's variables as text, nothing else", async () => {
+    const executor = localExecutor({ env: { SHARED: 'from the host', HOST_ONLY: '$(touch pwned)' } });
+    const series = seriesSpec('env', 'x = 1\n', 'env > run-env.txt', {
+      count: 1,
+      setup: 'env > setup-env.txt',
+      env: { SHARED: 'from the application', APP_ONLY: "it's\ntwo lines" },
+    });
+    const { seriesDir } = await executor.stageSeries(series);
+    assert.equal((await executor.setup(series)).exitCode, 0);
+    const chunk = wholeChunk(1);
+    await executor.stageChunk(series, chunk);
+    await executor.submit(series, chunk);
+    await pollUntilDone(executor, series, chunk, 1);
+    const [dir] = await readdir(path.join(seriesDir, 'runs'));
+    const runEnv = await readFile(path.join(seriesDir, 'runs', dir!, 'run-env.txt'), 'utf8');
+    const setupEnv = await readFile(path.join(seriesDir, 'setup-env.txt'), 'utf8');
+    for (const text of [runEnv, setupEnv]) {
+      assert.match(text, /^SHARED=from the host$/m, "the host's value wins");
+      assert.match(text, /^HOST_ONLY=\$\(touch pwned\)$/m);
+      assert.match(text, /^APP_ONLY=it's\ntwo lines$/m);
+      const names = text.split('\n').flatMap((line) => /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(line)?.[1] ?? []);
+      const foreign = names.filter(
+        (n) =>
+          !/^(PATH|HOME|USER|LOGNAME|LANG|LC_\w+|TZ|TMPDIR|PWD|OLDPWD|SHLVL|_|SHARED|HOST_ONLY|APP_ONLY|TUPLET_(SERIES|INDEX|DIR|CONFIG))$/.test(
+            n,
+          ),
+      );
+      assert.deepEqual(foreign, [], text);
+    }
+    assert.match(runEnv, /^TUPLET_INDEX=0$/m);
+    assert.equal(existsSync(path.join(seriesDir, 'pwned')), false);
+    assert.equal(existsSync(path.join(seriesDir, 'runs', dir!, 'pwned')), false);
+
+    const reserved = seriesSpec('env-reserved', 'x = 1\n', 'true', { env: { TUPLET_INDEX: '7' } });
+    await executor.stageSeries(reserved);
+    await assert.rejects(executor.submit(reserved, wholeChunk(1)), {
+      name: 'HostInputError',
+      message: /the application: environment variable TUPLET_INDEX: .*set by Tuplet/,
+    });
+  });
+
+  void test('runUser is for local hosts only', () => {
+    assert.throws(
+      () =>
+        createExecutor({
+          name: 'ws',
+          kind: 'ssh',
+          address: '127.0.0.1',
+          workdir: '/tmp',
+          runUser: 'nobody',
+        }),
+      { name: 'HostInputError', message: /runUser is for local hosts/ },
+    );
+  });
+
   void test('one poll of two series answers each with its own runs; a missing series fails alone', async () => {
     const executor = localExecutor({ slots: 2 });
     const [one, two] = [
