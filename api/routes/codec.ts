@@ -5,14 +5,13 @@
 // origin, with credentials, so the UI's "include cross-origin credentials" sends our cookie).
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { getCookie } from 'hono/cookie';
 import { cors } from 'hono/cors';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { z } from 'zod';
 import { findSession, findUserByToken } from '../../db/accounts.ts';
 import { EncryptionCodec, PayloadRefusedError } from '../../temporal/payload-codec.ts';
-import { SESSION_COOKIE } from '../auth.ts';
 import type { ApiDeps, AppEnv } from '../context.ts';
+import { SignInCookies } from '../sign-in-cookies.ts';
 import { ApiError, forbidden, unauthorized } from '../errors.ts';
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
@@ -100,7 +99,7 @@ async function requireAdminCaller(c: Context<AppEnv>, deps: ApiDeps): Promise<vo
   const header = c.req.header('authorization');
   const bearer = header ? /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] : undefined;
   if (header && !bearer) throw unauthorized('the Authorization header must be `Bearer <token>`');
-  const cookie = getCookie(c, SESSION_COOKIE);
+  const cookie = new SignInCookies(deps.config.publicUrl).readSession(c);
   const user = bearer
     ? await findUserByToken(deps.db, bearer)
     : cookie
