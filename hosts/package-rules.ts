@@ -71,8 +71,11 @@ export class Budget {
   }
 }
 
-/** The entry as it may be unpacked, or a PackageError naming it. */
-export function admitEntry(entry: RawEntry, budget: Budget): AdmittedEntry {
+/**
+ * The entry as it may be unpacked, undefined for the archive's root directory (`./`, as
+ * `tar -C dir -cf … .` writes it: nothing to unpack), or a PackageError naming it.
+ */
+export function admitEntry(entry: RawEntry, budget: Budget): AdmittedEntry | undefined {
   const shown = JSON.stringify(entry.name);
   if (entry.kind === 'symlink' || entry.kind === 'hardlink') {
     throw new PackageError(
@@ -89,7 +92,9 @@ export function admitEntry(entry: RawEntry, budget: Budget): AdmittedEntry {
       entry.name,
     );
   }
-  const safe = safeRelativePath(entry.name.replace(/^(?:\.\/)+/, ''));
+  const name = entry.name.replace(/^(?:\.\/)+/, '');
+  if (entry.kind === 'directory' && /^\.?\/*$/.test(name)) return undefined;
+  const safe = safeRelativePath(name);
   if (safe === undefined) {
     throw new PackageError(
       'traversal',

@@ -92,7 +92,9 @@ export async function* tarEntries(file: string, gzip: boolean, budget: Budget): 
         budget,
       );
       let opened = false;
-      if (admitted.type === 'Directory') {
+      if (!admitted) {
+        // The archive's root directory: nothing to unpack.
+      } else if (admitted.type === 'Directory') {
         yield { path: admitted.path, type: 'Directory', mode: admitted.mode };
       } else {
         const open = () => {

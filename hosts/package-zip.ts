@@ -32,6 +32,7 @@ export async function* zipEntries(file: string, budget: Budget): AsyncGenerator<
       const entry = await nextZipEntry(zip);
       if (!entry) return;
       const admitted = admitEntry(describe(entry), budget);
+      if (!admitted) continue;
       if (admitted.type === 'Directory') {
         yield { path: admitted.path, type: 'Directory', mode: admitted.mode };
       } else {

@@ -156,3 +156,15 @@ with tarfile.open(sys.argv[1], 'w:gz') as t:
     assert.ok(unpacked.equals(original), name);
   }
 });
+
+void test('a tar.gz made with `tar -C dir .` (a ./ root entry) is unpacked', async () => {
+  const source = path.join(root.dir, 'made-by-gnu-tar');
+  execFileSync('bash', ['-c', 'mkdir -p "$1/inputs" && echo hi > "$1/inputs/a.txt"', 'x', source]);
+  const file = path.join(root.dir, 'dot.tar.gz');
+  execFileSync('tar', ['-czf', file, '-C', source, '.']);
+  const seriesDir = path.join(root.dir, 'work', 'dot');
+  const series = seriesSpec('dot', 'x = 1\n', 'true', { packagePath: file });
+  assert.equal((await checkPackage(file)).entries, 2);
+  await stageSeries(new LocalTransport(), seriesDir, series, sweepOf(series));
+  assert.equal(await readFile(path.join(seriesDir, 'inputs/a.txt'), 'utf8'), 'hi\n');
+});
