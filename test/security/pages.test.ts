@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createApiToken } from '../../db/accounts.ts';
 import { parseCsv } from '../../web/previews/csv.ts';
+import { launchBrowser } from '../browser/support/browser.ts';
 import { seedSeries } from '../browser/support/seed.ts';
 import { startWebTestServer, type WebTestServer } from '../browser/support/server.ts';
 
@@ -61,6 +62,49 @@ describe('pages: headers and CSV exports', () => {
       // The policy allows no inline script, so the pages must not need any.
       for (const tag of html.match(/<script\b[^>]*>/g) ?? []) assert.match(tag, /\ssrc=/, `${route}: ${tag}`);
       assert.doesNotMatch(html, /\son[a-z]+=/i, `${route}: inline event handler`);
+    }
+  });
+
+  test('in Chromium, the pages run under the policy without a violation, and injected script is refused', async () => {
+    const browser = await launchBrowser();
+    try {
+      await browser.context.setExtraHTTPHeaders({ authorization: `Bearer ${token}` });
+      // Installed by the browser itself, so the page's policy does not apply to this script.
+      await browser.context.addInitScript(() => {
+        const seen: string[] = [];
+        (window as unknown as { violations: string[] }).violations = seen;
+        document.addEventListener('securitypolicyviolation', (e) =>
+          seen.push(`${e.violatedDirective} ${e.blockedURI}`),
+        );
+      });
+      const page = await browser.newPage();
+      for (const route of [
+        '/',
+        `/series/${server.completed.id}`,
+        `/series/${server.completed.id}/runs/0`,
+        '/series/new',
+      ]) {
+        await page.goto(`${server.url}${route}`);
+        await page.waitForLoadState('networkidle');
+        assert.deepEqual(
+          await page.evaluate(() => (window as unknown as { violations: string[] }).violations),
+          [],
+          route,
+        );
+      }
+      // An HTML injection into the page: its inline handler must not run.
+      await page.evaluate(() =>
+        document.body.insertAdjacentHTML(
+          'beforeend',
+          '<img src="/nowhere.png" onerror="document.title=\'owned\'">',
+        ),
+      );
+      await page.waitForFunction(() =>
+        (window as unknown as { violations: string[] }).violations.some((v) => v.startsWith('script-src')),
+      );
+      assert.notEqual(await page.title(), 'owned');
+    } finally {
+      await browser.close();
     }
   });
 
