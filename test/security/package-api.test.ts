@@ -4,7 +4,7 @@
 // them, and purged when unused; cloning cannot borrow another user's package; and a series
 // whose configs would render past the limit is refused before anything is stored.
 import assert from 'node:assert/strict';
-import { readdir, readFile, rm, mkdtemp, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -297,6 +297,23 @@ for (const kind of backends) {
     });
 
     void describe('purging unused packages', () => {
+      void test('a package stored before packages had rows gets one, counted and usable', async () => {
+        const deps = { db: h.db, storageDir: h.storageDir, config, logger: createLogger('silent') };
+        const id = `legacy${kind}`;
+        const dir = path.join(h.storageDir, 'packages');
+        await mkdir(dir, { recursive: true });
+        const zip = await zipOf(KiB);
+        await writeFile(path.join(dir, `${id}.pkg`), zip);
+        const meta = { id, ownerId: h.admin.id, name: 'old.zip', format: 'zip', entries: 1, bytes: KiB };
+        await writeFile(path.join(dir, `${id}.json`), JSON.stringify({ ...meta, uploadedBytes: zip.length }));
+
+        assert.deepEqual(await purgeUnusedPackages(deps), []);
+        assert.equal((await findPackage(h.db, id))?.uploadedBytes, zip.length);
+        assert.ok(!(await storedFiles()).includes(`${id}.json`));
+        const created = await createSeries(h.admin, id);
+        assert.equal(created.status, 201, created.text);
+      });
+
       void test('packages unused for the TTL go, unless an unfinished series refers to them', async () => {
         const deps = { db: h.db, storageDir: h.storageDir, config, logger: createLogger('silent') };
         const user = h.bob;
