@@ -111,7 +111,7 @@ export function createApp(deps: ApiDeps): Hono<AppEnv> {
 
   let document: OpenApiDocument | undefined;
   const openApiDocument = () =>
-    (document ??= withCommonErrors(app.getOpenAPI31Document(documentInfo)) as OpenApiDocument);
+    (document ??= withCommonErrors(app.getOpenAPI31Document(documentInfo), API_PREFIX) as OpenApiDocument);
   app.get(`${API_PREFIX}/openapi.json`, (c) => c.json(openApiDocument()));
   app.get(`${API_PREFIX}/docs`, (c) =>
     c.html(renderDocsPage(openApiDocument(), `${API_PREFIX}/openapi.json`)),

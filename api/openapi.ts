@@ -67,25 +67,34 @@ interface DocumentOperation {
   responses?: Record<string, unknown>;
 }
 
+const UNSAFE_METHODS = new Set(['post', 'put', 'patch', 'delete']);
+
 /**
- * Adds the answers that come from the app rather than from a route to every operation they
- * apply to: 400 from createRouter's validation wherever there are parameters or a body, 413
- * from the body limit wherever there is a body. Routes need not repeat them in `responses`.
+ * Adds the answers that come from the app's middleware rather than from a route to every
+ * operation they apply to, so that routes need not repeat them in `responses`. Under the API
+ * prefix (api/auth.ts loadUser): 401 for a malformed or unknown bearer token, 403 for a
+ * cookie sign-in without its CSRF token on a state-changing method. Anywhere: 400 from
+ * createRouter's validation when there are parameters or a body, 413 from the body limit when
+ * there is a body.
  */
-export function withCommonErrors<T extends { paths?: Record<string, Record<string, unknown>> }>(
-  document: T,
-): T {
-  const error = (description: string) => ({
-    description,
-    content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-  });
-  for (const item of Object.values(document.paths ?? {})) {
-    for (const value of Object.values(item)) {
-      const operation = value as DocumentOperation;
+export function withCommonErrors<T>(document: T, apiPrefix: string): T {
+  const paths = (document as { paths?: Record<string, Record<string, DocumentOperation>> }).paths;
+  const add = (operation: DocumentOperation, status: keyof typeof errors) => {
+    const { description } = errors[status];
+    operation.responses![status] ??= {
+      description,
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+    };
+  };
+  for (const [path, item] of Object.entries(paths ?? {})) {
+    for (const [method, operation] of Object.entries(item)) {
       if (!operation?.responses) continue;
-      if (operation.parameters?.length || operation.requestBody)
-        operation.responses['400'] ??= error(errors[400].description);
-      if (operation.requestBody) operation.responses['413'] ??= error(errors[413].description);
+      if (path.startsWith(`${apiPrefix}/`)) {
+        add(operation, 401);
+        if (UNSAFE_METHODS.has(method)) add(operation, 403);
+      }
+      if (operation.parameters?.length || operation.requestBody) add(operation, 400);
+      if (operation.requestBody) add(operation, 413);
     }
   }
   return document;

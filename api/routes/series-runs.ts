@@ -42,6 +42,8 @@ const RunParams = IdParam.extend({
     .number()
     .int()
     .min(0)
+    // runs.index is a PostgreSQL integer: a larger number would fail the query, not find nothing.
+    .max(2 ** 31 - 1)
     .openapi({ param: { name: 'index', in: 'path' }, example: 0 }),
 });
 
@@ -162,15 +164,14 @@ export function seriesRunRoutes(deps: ApiDeps) {
     },
     responses: {
       200: {
-        description: 'The file, with its content type',
-        content: { 'application/octet-stream': { schema: z.string() } },
+        description: 'The file, with the content type of its extension (else application/octet-stream)',
+        content: { '*/*': { schema: z.string() } },
       },
       ...pick(400, 401, 404),
     },
   });
   app.get('/:id/runs/:index{[0-9]+}/files/*', async (c) => {
-    const id = c.req.param('id');
-    const index = Number(c.req.param('index'));
+    const { id, index } = RunParams.parse({ id: c.req.param('id'), index: c.req.param('index') });
     const segments = pathAfter(c.req.url, /^\/api\/v1\/series\/[^/]+\/runs\/\d+\/files\//);
     const run = await findRun(id, index);
     const seriesDir = path.join(storageDir, id);
