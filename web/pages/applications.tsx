@@ -2,6 +2,7 @@
 import type { applications } from '../../db/schema.ts';
 import type { AuthUser } from '../context.ts';
 import { Layout } from '../layout.tsx';
+import { EnvironmentFacts, EnvironmentField } from './environment.tsx';
 
 type Application = typeof applications.$inferSelect;
 
@@ -40,6 +41,7 @@ export function ApplicationsPage(props: { user: AuthUser; csrf: string; applicat
             ) : null}
             <dt>Collect</dt>
             <dd>{a.collect?.length ? a.collect.join(', ') : 'everything a run writes'}</dd>
+            <EnvironmentFacts env={a.env} />
           </dl>
           {admin ? (
             <details>
@@ -108,6 +110,7 @@ function ApplicationForm(props: { application?: Application }) {
         </label>
         <input id={id('collect')} name="collect" data-type="list" value={(a?.collect ?? []).join(', ')} />
       </div>
+      <EnvironmentField id={id('env')} env={a?.env} />
       <div>
         <label for={id('description')}>Description</label>
         <input id={id('description')} name="description" value={a?.description ?? ''} />

@@ -2,6 +2,7 @@
 import type { AllowedChoice, hosts } from '../../db/schema.ts';
 import type { AuthUser } from '../context.ts';
 import { Layout } from '../layout.tsx';
+import { EnvironmentFacts, EnvironmentField } from './environment.tsx';
 
 type Host = typeof hosts.$inferSelect;
 
@@ -54,6 +55,15 @@ export function HostsPage(props: { user: AuthUser; csrf: string; hosts: Host[] }
             ) : null}
             <AllowedFacts label="Accounts" list={h.accounts} />
             <AllowedFacts label="QOS" list={h.qos} />
+            {h.runUser ? (
+              <>
+                <dt>Runs as</dt>
+                <dd>
+                  <code>{h.runUser}</code>
+                </dd>
+              </>
+            ) : null}
+            <EnvironmentFacts env={h.env} />
           </dl>
           <div class="actions">
             <button class="secondary" data-check={h.name}>
@@ -148,6 +158,8 @@ function HostForm(props: { host?: Host }) {
       {field('description', 'Description', h?.description)}
       {choices('accounts', 'SLURM accounts allowed', h?.accounts)}
       {choices('qos', 'SLURM QOS allowed', h?.qos)}
+      {field('runUser', 'Run as account (local hosts)', h?.runUser)}
+      <EnvironmentField id={id('env')} env={h?.env} />
       <div>
         <button type="submit">{h ? 'Save' : 'Add'}</button>
       </div>
