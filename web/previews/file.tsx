@@ -3,6 +3,7 @@
 // each preview has a budget: it reads at most a few hundred KiB of the file, whatever its
 // size, through the same confinement as downloads, and gives up past a deadline (budget.ts);
 // the page then says why ("preview too large", "took too long") instead of waiting.
+import path from 'node:path';
 import { formatBytes } from '../format.ts';
 import { isImage } from '../../files/content-type.ts';
 import { isRefused, readSeriesSlice } from '../data/storage.ts';
@@ -63,8 +64,7 @@ async function previewOf(
   deadline: Deadline,
 ): Promise<Preview> {
   if (isImage(relative)) return { kind: 'image' };
-  const dot = relative.lastIndexOf('.');
-  const ext = dot > relative.lastIndexOf('/') ? relative.slice(dot).toLowerCase() : '';
+  const ext = path.extname(relative).toLowerCase();
   const max = bytesToRead(ext);
   const slice = await deadline.within(readSeriesSlice(storageDir, seriesId, relative, max));
   if (!slice) return none('not collected (yet)');
