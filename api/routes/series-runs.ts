@@ -165,7 +165,8 @@ export function seriesRunRoutes(deps: ApiDeps) {
     responses: {
       200: {
         description: 'The file, with the content type of its extension (else application/octet-stream)',
-        content: { '*/*': { schema: z.string() } },
+        // Any bytes: a client that parses the file by its type (JSON, …) sees its content.
+        content: { '*/*': { schema: z.unknown() } },
       },
       ...pick(400, 401, 404),
     },
