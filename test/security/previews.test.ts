@@ -218,7 +218,7 @@ describe('previews of hostile files return, saying why', { timeout: 120_000 }, (
   });
 });
 
-describe('the run page with hostile outputs', () => {
+describe('the run page with hostile outputs', { timeout: 300_000 }, () => {
   let server: WebTestServer;
   let token: string;
   before(async () => {
