@@ -5,7 +5,8 @@ import { and, eq, notInArray } from 'drizzle-orm';
 import { hostSpecOf } from '../../activities/control/series.ts';
 import { hosts, series } from '../../db/schema.ts';
 import { FINAL_SERIES_STATES } from '../../workflows/shared.ts';
-import { requireAdmin, requireUser } from '../auth.ts';
+import { currentUser, requireAdmin, requireUser } from '../auth.ts';
+import { hostForViewer } from '../hosts-view.ts';
 import type { ApiDeps } from '../context.ts';
 import { ApiError, badRequest, conflict, notFound } from '../errors.ts';
 import { createRouter, ErrorSchema, jsonBody, jsonResponse, pick, signedIn } from '../openapi.ts';
@@ -179,12 +180,15 @@ export function hostRoutes(deps: ApiDeps) {
       path: '/',
       tags: ['hosts'],
       summary: 'Registered hosts',
+      description:
+        'Members see no key-file paths nor run account (null) and, of the accounts and QOS, only those they may choose.',
       security: signedIn,
       responses: { 200: jsonResponse(z.object({ hosts: z.array(HostSchema) }), 'The hosts'), ...pick(401) },
     }),
     async (c) => {
       const rows = await db.select().from(hosts).orderBy(hosts.name);
-      return c.json({ hosts: rows.map(hostJson) }, 200);
+      const viewer = currentUser(c);
+      return c.json({ hosts: rows.map((row) => hostJson(hostForViewer(row, viewer))) }, 200);
     },
   );
 
@@ -194,11 +198,13 @@ export function hostRoutes(deps: ApiDeps) {
       path: '/{name}',
       tags: ['hosts'],
       summary: 'One host',
+      description: 'As in the list: members see no key-file paths nor run account.',
       security: signedIn,
       request: { params: NameParam },
       responses: { 200: jsonResponse(HostSchema, 'The host'), ...pick(401, 404) },
     }),
-    async (c) => c.json(hostJson(await getHost(c.req.valid('param').name)), 200),
+    async (c) =>
+      c.json(hostJson(hostForViewer(await getHost(c.req.valid('param').name), currentUser(c))), 200),
   );
 
   app.openapi(

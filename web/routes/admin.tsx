@@ -2,6 +2,7 @@
 import type { Context } from 'hono';
 import { asc } from 'drizzle-orm';
 import { HTTPException } from 'hono/http-exception';
+import { hostForViewer } from '../../api/hosts-view.ts';
 import { listApiTokens } from '../../db/accounts.ts';
 import { applications, hosts, users } from '../../db/schema.ts';
 import type { AuthUser, WebContext, WebEnv } from '../context.ts';
@@ -20,7 +21,8 @@ export function applicationsPage({ db }: WebContext) {
 export function hostsPage({ db }: WebContext) {
   return async (c: Context<WebEnv>, user: AuthUser, csrf: string) => {
     const rows = await db.select().from(hosts).orderBy(asc(hosts.name));
-    return c.html(<HostsPage user={user} csrf={csrf} hosts={rows} />);
+    const visible = rows.map((row) => hostForViewer(row, user));
+    return c.html(<HostsPage user={user} csrf={csrf} hosts={visible} />);
   };
 }
 
