@@ -112,8 +112,6 @@ export function renderSbatchScript(input: SbatchScriptInput): string {
     `--array=${arraySpec(size, host.arrayThrottle)}`,
     `--output=${SLURM_DIR}/${key}.log`,
     '--open-mode=append',
-    // Nothing of the submitting environment enters the job (the run's is rebuilt below).
-    '--export=NONE',
     ...resourceDirectives(series.resources, host),
   ];
   return `#!/bin/bash
@@ -152,8 +150,10 @@ IFS= read -r -d '' command <"$series_dir/.tuplet/command.sh" || [[ -n \${command
   echo "tuplet: cannot read $series_dir/.tuplet/command.sh" >&2
   exit 3
 }
-# The run's environment: the allowlist, the scheduler's SLURM_* variables and GPUs, what an
-# admin set, the run's TUPLET_*; nothing else of the job's. Steps (srun) inherit all of it.
+# The run's environment, rebuilt: the allowlist, the scheduler's SLURM_* variables and GPUs,
+# what an admin set, the run's TUPLET_*; nothing else the job inherited from its submitter.
+# (Not --export=NONE: it makes every array task load the login environment, a login shell
+# per task.) Steps (srun) inherit all of the run's.
 ${keepEnvironmentShell({ names: ['CUDA_VISIBLE_DEVICES'], prefixes: ['SLURM_'] })}
 env -i "\${keep[@]}" SLURM_EXPORT_ENV=ALL ${adminEnv.join('')}\\
   TUPLET_SERIES=${series.seriesId} "TUPLET_INDEX=$index" "TUPLET_DIR=$run" "TUPLET_CONFIG=$run/"${quoteArg(configFile)} \\
