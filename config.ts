@@ -38,14 +38,33 @@ const envSchema = z.object({
   TUPLET_PUBLIC_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
   TUPLET_MAX_TUPLES: z.coerce.number().int().positive().default(1_000_000),
   // Largest request body of any route but package uploads (JSON, forms, INI text).
-  TUPLET_MAX_BODY_BYTES: z.coerce.number().int().positive().default(4 * 1024 ** 2),
+  TUPLET_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(4 * 1024 ** 2),
   // Largest package upload, and all packages of one user together.
-  TUPLET_MAX_PACKAGE_BYTES: z.coerce.number().int().positive().default(1024 ** 3),
-  TUPLET_PACKAGE_QUOTA_BYTES: z.coerce.number().int().positive().default(5 * 1024 ** 3),
+  TUPLET_MAX_PACKAGE_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 ** 3),
+  TUPLET_PACKAGE_QUOTA_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(5 * 1024 ** 3),
   // A package no series used for this long is deleted.
-  TUPLET_PACKAGE_TTL_HOURS: z.coerce.number().positive().default(24 * 7),
+  TUPLET_PACKAGE_TTL_HOURS: z.coerce
+    .number()
+    .positive()
+    .default(24 * 7),
   // The configs of one series together (template bytes × tuples) may render to at most this.
-  TUPLET_MAX_RENDERED_BYTES: z.coerce.number().int().positive().default(4 * 1024 ** 3),
+  TUPLET_MAX_RENDERED_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(4 * 1024 ** 3),
   TUPLET_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   // For the CLI: which API to talk to and with which token (else ~/.config/tuplet/cli.json).
   TUPLET_URL: optionalString,
@@ -103,7 +122,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid environment: ${issues}`);
   }
   const e = parsed.data;
-  const tlsWanted = e.TEMPORAL_TLS === 'true' || !!(e.TEMPORAL_TLS_CA || e.TEMPORAL_TLS_CERT || e.TEMPORAL_TLS_KEY);
+  const tlsWanted =
+    e.TEMPORAL_TLS === 'true' || !!(e.TEMPORAL_TLS_CA || e.TEMPORAL_TLS_CERT || e.TEMPORAL_TLS_KEY);
   if (!!e.TEMPORAL_TLS_CERT !== !!e.TEMPORAL_TLS_KEY)
     throw new ConfigError('invalid environment: TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together');
   return {
@@ -144,7 +164,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 /** 32 bytes written as 64 hex digits or as base64. */
 function parsePayloadKey(text: string): Buffer {
   const trimmed = text.trim();
-  const key = /^[0-9a-fA-F]{64}$/.test(trimmed) ? Buffer.from(trimmed, 'hex') : Buffer.from(trimmed, 'base64');
+  const key = /^[0-9a-fA-F]{64}$/.test(trimmed)
+    ? Buffer.from(trimmed, 'hex')
+    : Buffer.from(trimmed, 'base64');
   if (key.length !== 32)
     throw new ConfigError('invalid environment: TUPLET_PAYLOAD_KEY: 32 bytes as 64 hex digits or base64');
   return key;

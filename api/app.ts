@@ -92,7 +92,11 @@ export function createApp(deps: ApiDeps): Hono<AppEnv> {
   const bodyLimit = limitBody({
     maxBytes: bodyBytes,
     tooLarge: () => {
-      throw new ApiError(413, 'too_large', `request body larger than ${bodyBytes} bytes (TUPLET_MAX_BODY_BYTES)`);
+      throw new ApiError(
+        413,
+        'too_large',
+        `request body larger than ${bodyBytes} bytes (TUPLET_MAX_BODY_BYTES)`,
+      );
     },
   });
   app.use('/api/*', (c, next) => (c.req.path === `${API_PREFIX}/packages` ? next() : bodyLimit(c, next)));

@@ -3,13 +3,7 @@ import type { Database } from '../../db/client.ts';
 import { countRunsByState } from '../../db/runs.ts';
 import type { Logger } from '../../log.ts';
 import { archiveSeriesFiles, indexChunkFiles } from './files.ts';
-import {
-  cancelUnfinished,
-  createRunRows,
-  failUnfinished,
-  markRunsQueued,
-  recordRunChanges,
-} from './runs.ts';
+import { cancelUnfinished, createRunRows, failUnfinished, markRunsQueued, recordRunChanges } from './runs.ts';
 import { loadSeriesPlan, noteSeriesHeld, updateSeriesState } from './series.ts';
 import type { ControlActivities } from './types.ts';
 
