@@ -6,7 +6,7 @@
 # names may be given as arguments. One `apt-get install`; nothing when all are present.
 set -uo pipefail
 
-packages=(postgresql chromium slurmctld slurmd slurm-client munge openssh-server python3 python3-venv "$@")
+packages=(postgresql chromium slurmctld slurmd slurm-client munge openssh-server python3 python3-venv shellcheck "$@")
 
 say() { echo "install-system-packages: $*" >&2; }
 

@@ -50,7 +50,7 @@ proc_start() {
   if [[ -r /proc/self/stat ]]; then
     read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
     rest=${stat##*) }
-    # shellcheck disable=SC2086
+    # shellcheck disable=SC2086 # split on purpose: the fields of /proc/PID/stat after the name
     set -- $rest
     [[ $1 != Z ]] || return 1
     REPLY=${20}
@@ -156,9 +156,9 @@ cmd_main() {
   # Frees slot $1 after its run ended: a wrapper of ours that died before writing the
   # exit file is LOST.
   release() {
-    local rt=runs/${sdir[$1]}/.tuplet cpid='' cst=''
+    local rt=runs/${sdir[$1]}/.tuplet cpid=''
     if [[ ! -f $rt/exit ]]; then
-      [[ -s $rt/claim-$attempt ]] && read -r cpid cst <"$rt/claim-$attempt"
+      [[ -s $rt/claim-$attempt ]] && read -r cpid _ <"$rt/claim-$attempt"
       [[ -z $cpid || $cpid == "${spid[$1]}" ]] && mark_lost "$rt"
     fi
     spid[$1]=
@@ -296,7 +296,7 @@ run_one() {
 
 cmd_cancel() {
   local dir=$1 grace=${2:-5}
-  local t=$dir/.tuplet f pid st att max=0 idx left i
+  local t=$dir/.tuplet f pid st att max=0 left i
   [[ -d $t ]] || return 0
   for f in "$t"/chunk-*.pid; do
     [[ -f $f ]] || continue
@@ -315,7 +315,7 @@ cmd_cancel() {
     [[ -f $f ]] || continue
     pid=${f##*/}
     pid=${pid##*-}
-    read -r st idx <"$f"
+    read -r st _ <"$f"
     if alive "$pid" "$st"; then
       kill -TERM -- "-$pid" 2>/dev/null
       groups+=("$pid $st")
@@ -339,7 +339,7 @@ cmd_cancel() {
   for f in "$t"/active/*; do
     [[ -f $f ]] || continue
     pid=${f##*-}
-    read -r st idx <"$f"
+    read -r st _ <"$f"
     alive "$pid" "$st" || rm -f "$f"
   done
   echo "cancelled ${#groups[@]}"

@@ -18,6 +18,7 @@ start_of() {
   if [ -r /proc/self/stat ]; then
     read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
     rest=${stat##*) }
+    # shellcheck disable=SC2086 # split on purpose: the fields of /proc/PID/stat after the name
     set -- $rest
     [ "$1" != Z ] || return 1
     REPLY=${20}

@@ -13,7 +13,7 @@ usage() { echo "usage: $0 start DIR PORT | stop DIR" >&2; exit 2; }
 
 find_bindir() {
   local dir
-  dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+  dir=$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
   [[ -n "$dir" && -x "$dir/initdb" ]] && echo "$dir"
 }
 

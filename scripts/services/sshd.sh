@@ -104,14 +104,14 @@ stop() {
   pid=$(cat "$state_dir/pid" 2>/dev/null || true)
   if alive "$pid"; then
     # Open sessions are the listener's children: end them too, they are ours.
-    local children
-    children=$(pgrep -P "$pid" || true)
-    kill -TERM "$pid" $children 2>/dev/null || true
+    local -a children=()
+    mapfile -t children < <(pgrep -P "$pid")
+    kill -TERM "$pid" "${children[@]}" 2>/dev/null || true
     for _ in $(seq 1 100); do
       alive "$pid" || break
       sleep 0.05
     done
-    alive "$pid" && kill -KILL "$pid" 2>/dev/null || true
+    if alive "$pid"; then kill -KILL "$pid" 2>/dev/null || true; fi
     while alive "$pid"; do sleep 0.05; done
   fi
   rm -f "$state_dir/pid"
