@@ -14,6 +14,7 @@ const expectedTables = [
   'applications',
   'files',
   'hosts',
+  'packages',
   'runs',
   'series',
   'sessions',
