@@ -7,11 +7,11 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { startTemporalDevServer, findTemporalCli } from '../../workers/dev-server.ts';
 import { SEARCH_ATTRIBUTES } from '../../workflows/shared.ts';
+import { waitFor } from '../support/wait.ts';
 
 const ownerKey = defineSearchAttributeKey(SEARCH_ATTRIBUTES.owner, SearchAttributeType.KEYWORD);
 const tuplesKey = defineSearchAttributeKey(SEARCH_ATTRIBUTES.tuples, SearchAttributeType.INT);
@@ -140,6 +140,8 @@ void test('the dev server dies with its parent, even when the parent is SIGKILLe
   assert.equal(await isAlive(pid), true);
 
   parent.kill('SIGKILL');
-  for (let waited = 0; waited < 15_000 && (await isAlive(pid)); waited += 100) await sleep(100);
-  assert.equal(await isAlive(pid), false, `temporal server ${pid} outlived its parent`);
+  await waitFor(async () => !(await isAlive(pid)), {
+    what: `temporal server ${pid} to die with its SIGKILLed parent`,
+    timeoutMs: 15_000,
+  });
 });

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { ChunkSpec, Executor, RunChange, SeriesSpec } from '../../hosts/executor.ts';
+import { waitFor } from '../support/wait.ts';
 
 export async function tempDir(prefix: string): Promise<{ dir: string; remove: () => Promise<void> }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), `tuplet-test-${prefix}-`));
@@ -31,6 +32,10 @@ export function wholeChunk(length: number, attempt = 1, chunkIndex = 0): ChunkSp
   return { chunkIndex, offset: 0, length, attempt };
 }
 
+/**
+ * @deprecated A fixed pause is no way to synchronise a test: use `waitFor` from
+ * test/support/wait.ts. Kept only until the SLURM and runner tests stop importing it.
+ */
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls until the chunk's runner is gone and every run has a final state; returns the last state per index. */
@@ -49,18 +54,22 @@ export async function pollUntilDone(
   const poller = options.poller ?? executor;
   const states = new Map<number, RunChange>();
   let cursor: string | undefined;
-  const deadline = Date.now() + (options.timeoutMs ?? 20_000);
-  for (;;) {
-    const result = await poller.poll(series, { chunks: [chunk], ...(cursor ? { cursor } : {}) });
-    cursor = result.cursor;
-    for (const change of result.changes) states.set(change.index, change);
-    if (options.onPoll?.(states)) return states;
-    const final = [...states.values()].filter((c) =>
-      ['succeeded', 'failed', 'cancelled'].includes(c.state),
-    ).length;
-    if (final >= expected && result.aliveJobs.length === 0) return states;
-    if (Date.now() > deadline)
-      throw new Error(`chunk not done in time: ${JSON.stringify([...states.values()])}`);
-    await sleep(150);
-  }
+  return waitFor(
+    async () => {
+      const result = await poller.poll(series, { chunks: [chunk], ...(cursor ? { cursor } : {}) });
+      cursor = result.cursor;
+      for (const change of result.changes) states.set(change.index, change);
+      if (options.onPoll?.(states)) return states;
+      const final = [...states.values()].filter((c) =>
+        ['succeeded', 'failed', 'cancelled'].includes(c.state),
+      ).length;
+      return final >= expected && result.aliveJobs.length === 0 ? states : undefined;
+    },
+    {
+      what: `chunk ${chunk.chunkIndex} of series ${series.seriesId} to end (${expected} runs final, no job alive)`,
+      timeoutMs: options.timeoutMs ?? 20_000,
+      intervalMs: 150,
+      lastSeen: () => [...states.values()],
+    },
+  );
 }

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { describe, test } from 'node:test';
 import { LocalTransport } from '../../hosts/local-transport.ts';
-import { sleep } from './helpers.ts';
+import { waitFor } from '../support/wait.ts';
 
 const transport = new LocalTransport();
 
@@ -64,19 +64,24 @@ void describe('LocalTransport', { concurrency: true }, () => {
       name: 'CommandAbortedError',
       why: 'timeout',
     });
-    await sleep(100);
-    assert.deepEqual(processesWith(marker), []);
+    await waitFor(() => processesWith(marker).length === 0, {
+      what: `no process left running "${marker}"`,
+      lastSeen: () => processesWith(marker),
+    });
   });
 
   void test('an abort signal kills the command', async () => {
     const controller = new AbortController();
     const marker = 'sleep 48.123';
     const pending = transport.exec(['bash', '-c', `${marker} & wait`], { signal: controller.signal });
-    await sleep(200);
+    // Abort a command that is really running, not one still being spawned.
+    await waitFor(() => processesWith(marker).length > 0, { what: `"${marker}" to start` });
     controller.abort();
     await assert.rejects(pending, { name: 'CommandAbortedError', why: 'aborted' });
-    await sleep(100);
-    assert.deepEqual(processesWith(marker), []);
+    await waitFor(() => processesWith(marker).length === 0, {
+      what: `no process left running "${marker}"`,
+      lastSeen: () => processesWith(marker),
+    });
   });
 
   void test('a missing program is an error, not a hang', async () => {

@@ -14,7 +14,8 @@ import { createExecutor } from '../../hosts/index.ts';
 import { SshConnectionPool, SshTransport } from '../../hosts/ssh/index.ts';
 import { startSshd, type TestSshd } from '../support/sshd.ts';
 import { freePort } from '../support/services.ts';
-import { pollUntilDone, seriesSpec, sleep, tempDir, wholeChunk } from './helpers.ts';
+import { waitFor } from '../support/wait.ts';
+import { pollUntilDone, seriesSpec, tempDir, wholeChunk } from './helpers.ts';
 
 let sshd: TestSshd;
 let root: { dir: string; remove: () => Promise<void> };
@@ -123,7 +124,7 @@ void describe('SshTransport', () => {
     const socket = path.join(root.dir, 'agent.sock');
     const agent = spawn('ssh-agent', ['-D', '-a', socket], { stdio: 'ignore' });
     try {
-      for (let i = 0; i < 50 && !existsSync(socket); i++) await sleep(50);
+      await waitFor(() => existsSync(socket), { what: `ssh-agent's socket ${socket}` });
       execFileSync('ssh-add', ['-q', sshd.identityFile], {
         env: { ...process.env, SSH_AUTH_SOCK: socket },
         stdio: 'ignore',

@@ -27,6 +27,7 @@ import { EncryptionCodec, PayloadRefusedError } from '../../temporal/payload-cod
 import { CONTROL_TASK_QUEUE, hostTaskQueue } from '../../workflows/shared.ts';
 import { startTestStack, waitForSeriesEnd, type InProcessStack } from '../support/stack.ts';
 import { startTemporal, type TestTemporal } from '../support/temporal.ts';
+import { waitFor } from '../support/wait.ts';
 import {
   makeTestPki,
   startTlsTerminator,
@@ -382,13 +383,11 @@ describe('Temporal behind mutual TLS with a payload key', { timeout: 600_000 }, 
     workflowId: string,
     match: (e: HistoryEvent) => unknown,
   ): Promise<HistoryEvent> {
-    const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline) {
-      const found = (await historyOf(workflowId)).find((e) => match(e));
-      if (found) return found;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    throw new Error(`no such event in the history of ${workflowId} within 60 s`);
+    return waitFor(async () => (await historyOf(workflowId)).find((e) => match(e)), {
+      what: `the awaited event in the history of ${workflowId}`,
+      timeoutMs: 60_000,
+      intervalMs: 200,
+    });
   }
 
   /** The message of a failure; ours are encrypted (encodeCommonAttributes), so open it with the key. */

@@ -12,6 +12,7 @@ import type { RunState } from '../../workflows/shared.ts';
 import { createLogger } from '../../log.ts';
 import { startStack, type RunningStack } from '../../workers/stack.ts';
 import { freePort } from '../../workers/dev-server.ts';
+import { waitFor } from './wait.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -217,17 +218,14 @@ export async function waitForSeries<T extends { state: string }>(
   done: (series: T) => boolean,
   timeoutMs = 120_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
-  while (Date.now() < deadline) {
-    const { status, body } = await api.request<T>('GET', `/api/v1/series/${id}`);
-    if (status === 200) {
+  return waitFor(
+    async () => {
+      const { status, body } = await api.request<T>('GET', `/api/v1/series/${id}`);
+      if (status !== 200) return undefined;
       last = body;
-      if (done(body)) return body;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 300));
-  }
-  throw new Error(
-    `series ${id} did not reach the expected state in ${timeoutMs} ms; last: ${JSON.stringify(last)}`,
+      return done(body) ? body : undefined;
+    },
+    { what: `series ${id} to reach the expected state`, timeoutMs, intervalMs: 300, lastSeen: () => last },
   );
 }
