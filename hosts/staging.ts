@@ -6,7 +6,6 @@
 //                `tar -x` (one exec channel), rendered while it flows: memory stays flat.
 // Tuples are expanded here from the template (never carried by the workflow); the same
 // functions serve local, ssh and slurm hosts.
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { parseSweep, renderTuple, tuplesInRange, type Sweep } from '../sweep/index.ts';
@@ -15,11 +14,12 @@ import type { ChunkSpec, HostSpec, SeriesSpec } from './executor.ts';
 import { checkPackage, packageEntries, type PackageLimits } from './package.ts';
 import { isSafeComponent, RUNS_DIR, safeRelativePath, TUPLES_FILE, TUPLET_DIR } from './paths.ts';
 import { cleanEnvCommand } from './runner/environment.ts';
+import { loadScript } from './runner/load-script.ts';
 import { tarStream, type TarEntry } from './tar-pack.ts';
 import type { ExecOptions, ExecResult, Transport } from './transport.ts';
 
 /** The runner script as shipped into every series directory. */
-export const RUNNER_SCRIPT = readFileSync(new URL('./runner/tuplet-runner.sh', import.meta.url), 'utf8');
+export const RUNNER_SCRIPT = loadScript(new URL('./runner/tuplet-runner.sh', import.meta.url));
 /** Where staging puts it, relative to the series directory. */
 export const RUNNER_PATH = `${TUPLET_DIR}/tuplet-runner.sh`;
 export const COMMAND_PATH = `${TUPLET_DIR}/command.sh`;
