@@ -12,6 +12,7 @@ import { extract } from 'tar';
 import { CommandFailedError, describeCommand } from './errors.ts';
 import type { ChunkSpec, CollectResult } from './executor.ts';
 import { isSafeComponent, safeRelativePath } from './paths.ts';
+import { TUPLES_IN_RANGES_SH } from './runner/load-script.ts';
 import { indexOfDir } from './scan.ts';
 import { chunkRanges, formatRanges, type IndexRange } from './staging.ts';
 import type { Transport } from './transport.ts';
@@ -33,11 +34,9 @@ export const ALWAYS_COLLECTED = [
  * tuples in RANGES (looked up in tuples.tsv), relative to `runs/`, on stdout.
  */
 export function collectCommand(seriesDir: string, ranges: readonly IndexRange[]): string[] {
-  const script = `cd "$1/runs" || exit 1
-awk -F '\\t' -v ranges="$2" '
-  BEGIN { n = split(ranges, parts, ","); for (i = 1; i <= n; i++) { split(parts[i], ab, "-"); lo[i] = ab[1] + 0; hi[i] = ab[2] + 0 } }
-  { k = $1 + 0; for (i = 1; i <= n; i++) if (k >= lo[i] && k < hi[i]) { print $2; next } }
-' ../tuples.tsv | tar -c -f - --ignore-failed-read --warning=no-failed-read --exclude='.tuplet/claim-*' --exclude='*.tmp.*' --verbatim-files-from -T - 2>/dev/null
+  const script = `${TUPLES_IN_RANGES_SH}
+cd "$1/runs" || exit 1
+tuples_in_ranges "$2" <../tuples.tsv | cut -f 2 | tar -c -f - --ignore-failed-read --warning=no-failed-read --exclude='.tuplet/claim-*' --exclude='*.tmp.*' --verbatim-files-from -T - 2>/dev/null
 exit 0`;
   return ['bash', '-c', script, 'tuplet-collect', seriesDir, formatRanges(ranges)];
 }

@@ -3,8 +3,8 @@
 // runners are alive. The script is constant text; the series directory, the cursor and
 // the limit reach it as positional arguments, never spliced into it.
 // Needs GNU find (-newermt, -printf), sort and awk on the host.
-import { readFileSync } from 'node:fs';
 import type { RunChange } from './executor.ts';
+import { loadScript } from './runner/load-script.ts';
 import { LOWEST_EXIT_CODE, epochSecondsToIso, parseExitCode, printable, shown } from './run-fields.ts';
 
 /** Seconds the next cursor is set back, for file times written around the scan. */
@@ -13,7 +13,7 @@ export const SCAN_OVERLAP_SECONDS = 2;
 export const DEFAULT_SCAN_LIMIT = 20_000;
 
 /** The scan script (its output format is described in its header). */
-export const SCAN_SCRIPT = readFileSync(new URL('./runner/tuplet-scan.sh', import.meta.url), 'utf8');
+export const SCAN_SCRIPT = loadScript(new URL('./runner/tuplet-scan.sh', import.meta.url));
 
 /** The scans of several series in one exec (one status round trip), each after a line `@@series DIR`. */
 const SCAN_MANY_SCRIPT = `scan=$1 limit=$2

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# shellcheck on every shell script of the checkout (part of `npm run lint`): the tracked
+# Runs shellcheck on every shell script of the checkout (part of `npm run lint`): the tracked
 # *.sh files and every tracked file whose first line names bash or sh (.ci/run, bin/tuplet).
 # A finding that is intended is disabled on its line with a comment that says why.
 set -uo pipefail

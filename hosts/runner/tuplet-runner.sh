@@ -43,23 +43,10 @@ SELF=$0
 WAIT_P=0
 ((BASH_VERSINFO[0] > 5 || (BASH_VERSINFO[0] == 5 && BASH_VERSINFO[1] >= 1))) && WAIT_P=1
 
-# Sets REPLY to the start time of process $1 (clock ticks since boot on Linux); fails when
-# the process does not exist or is a zombie.
-proc_start() {
-  local stat rest
-  if [[ -r /proc/self/stat ]]; then
-    read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
-    rest=${stat##*) }
-    # shellcheck disable=SC2086 # split on purpose: the fields of /proc/PID/stat after the name
-    set -- $rest
-    [[ $1 != Z ]] || return 1
-    REPLY=${20}
-  else
-    REPLY=$(ps -o lstart= -p "$1" 2>/dev/null) || return 1
-    REPLY=${REPLY// /_}
-    [[ -n $REPLY ]] || return 1
-  fi
-}
+# shellcheck source=hosts/runner/lib/proc-start.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/proc-start.sh"
+# shellcheck source=hosts/runner/lib/tuples-in-ranges.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/tuples-in-ranges.sh"
 
 # True when process $1 is alive and started at $2 (so not a reused PID).
 alive() {
@@ -142,10 +129,7 @@ cmd_main() {
   # simple command in place (one process per run, as `xargs -P` would start).
   RUN_COMMAND=$(<"$t/command.sh") || exit 1
   list=$t/chunk-$chunk.list
-  awk -F '\t' -v ranges="$ranges" '
-    BEGIN { n = split(ranges, parts, ","); for (i = 1; i <= n; i++) { split(parts[i], ab, "-"); lo[i] = ab[1] + 0; hi[i] = ab[2] + 0 } }
-    { k = $1 + 0; for (i = 1; i <= n; i++) if (k >= lo[i] && k < hi[i]) { print $1 "\t" $2; next } }
-  ' tuples.tsv >"$list.tmp" && mv -f "$list.tmp" "$list" || exit 1
+  tuples_in_ranges "$ranges" <tuples.tsv >"$list.tmp" && mv -f "$list.tmp" "$list" || exit 1
   # Every run's .tuplet/ at once (one process), so starting a run needs no mkdir.
   awk -F '\t' '{ print "runs/" $2 "/.tuplet" }' "$list" | xargs -r -d '\n' mkdir -p --
 

@@ -9,24 +9,12 @@
 #   E                                                             no such series directory
 # Needs GNU find (-newermt, -printf); a run's files are named as in tuplet-runner.sh.
 dir=$1 since=$2 limit=$3
+# shellcheck source=hosts/runner/lib/proc-start.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/proc-start.sh"
 printf 'N\t%(%s)T\n' -1
 cd "$dir" 2>/dev/null || { printf 'E\n'; exit 0; }
 # Runners first: a runner seen gone has written every exit file it ever will before the
 # runs are scanned below.
-start_of() {
-  local stat rest
-  if [ -r /proc/self/stat ]; then
-    read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
-    rest=${stat##*) }
-    # shellcheck disable=SC2086 # split on purpose: the fields of /proc/PID/stat after the name
-    set -- $rest
-    [ "$1" != Z ] || return 1
-    REPLY=${20}
-  else
-    REPLY=$(ps -o lstart= -p "$1" 2>/dev/null) || return 1
-    REPLY=${REPLY// /_}
-  fi
-}
 # Runs may write anything into the series directory: a garbled runner file names no runner
 # (its chunk's runner then counts as gone), and no field carries a tab or a line break.
 for f in .tuplet/chunk-*.pid; do
@@ -38,7 +26,7 @@ for f in .tuplet/chunk-*.pid; do
   read -r pid st att <"$f"
   [[ $pid =~ ^[0-9]+$ && $att =~ ^[0-9]+$ && $st =~ ^[A-Za-z0-9:._-]+$ && ${#st} -le 64 ]] || continue
   alive=0
-  if start_of "$pid" && [ "$REPLY" = "$st" ]; then alive=1; fi
+  if proc_start "$pid" && [ "$REPLY" = "$st" ]; then alive=1; fi
   done_attempt=
   [ -f ".tuplet/chunk-$k.done" ] && read -r done_attempt <".tuplet/chunk-$k.done"
   [[ $done_attempt =~ ^[0-9]+$ ]] || done_attempt=

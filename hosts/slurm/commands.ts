@@ -1,13 +1,17 @@
 // The commands a SLURM executor runs on its host — argument lists of constant scripts
 // (hosts/slurm/scripts/*.sh) whose data come as positional arguments — and the parsers of
 // what they print. Pure; the executor runs them through any Transport.
-import { readFileSync } from 'node:fs';
+// The scripts get the SLURM states they must tell apart as their first argument, from the
+// state map in squeue.ts, rather than a copy in their text: one map, one rule for a state
+// it does not know, and the scripts stay constant text (test/hosts/slurm/states.test.ts runs
+// them on every state and compares).
 import { HostInputError } from '../errors.ts';
+import { loadScript } from '../runner/load-script.ts';
 import { SCAN_SCRIPT, parseScanOutput, type ScanResult } from '../scan.ts';
 import { formatRanges, type IndexRange } from '../staging.ts';
-import { parseSqueue, type SqueueRecord } from './squeue.ts';
+import { FAILED_STATES, OVER_STATES, parseSqueue, type SqueueRecord } from './squeue.ts';
 
-const script = (name: string) => readFileSync(new URL(`./scripts/${name}`, import.meta.url), 'utf8');
+const script = (name: string) => loadScript(new URL(`./scripts/${name}`, import.meta.url));
 export const SUBMIT_SCRIPT = script('submit.sh');
 export const POLL_SCRIPT = script('poll.sh');
 export const CANCEL_SCRIPT = script('cancel.sh');
@@ -46,6 +50,7 @@ export function submitCommand(a: SubmitArgs): string[] {
     '-c',
     SUBMIT_SCRIPT,
     'tuplet-submit',
+    OVER_STATES.join(','),
     a.seriesDir,
     a.key,
     a.jobName,
@@ -108,6 +113,7 @@ export function pollCommand(a: PollArgs): string[] {
     '-c',
     POLL_SCRIPT,
     'tuplet-poll',
+    FAILED_STATES.join(','),
     SCAN_SCRIPT,
     String(a.limit),
     a.jobcompFile ?? '',
@@ -223,7 +229,17 @@ export function cancelCommand(
   for (const id of jobIds) {
     if (!/^\d+(_\d+)?$/.test(id)) throw new HostInputError(`not a SLURM job id: ${JSON.stringify(id)}`);
   }
-  return ['bash', '-c', CANCEL_SCRIPT, 'tuplet-cancel', seriesDir, jobName, String(waitSeconds), ...jobIds];
+  return [
+    'bash',
+    '-c',
+    CANCEL_SCRIPT,
+    'tuplet-cancel',
+    OVER_STATES.join(','),
+    seriesDir,
+    jobName,
+    String(waitSeconds),
+    ...jobIds,
+  ];
 }
 
 export function parseCancelOutput(stdout: string): { remaining: number } {

@@ -1,6 +1,8 @@
 // `squeue` for a series' jobs: the format we ask for, its parser, and the explicit map from
-// SLURM job states to run states (pure). Pending array tasks come compressed on one line
-// (`2-9%2`); running and finished tasks come one per line.
+// SLURM job states to run states (pure) — the one state map: the host scripts get the lists
+// they need from it (OVER_STATES, FAILED_STATES). Pending array tasks come compressed on one
+// line (`2-9%2`); running and finished tasks come one per line. Only poll.sh expands task ids
+// (to find the runs of an ended task on the host); here they stay as squeue printed them.
 import type { RunState } from '../../workflows/shared.ts';
 
 /**
@@ -9,15 +11,11 @@ import type { RunState } from '../../workflows/shared.ts';
  */
 export const SQUEUE_FORMAT = '%F|%K|%T|%S|%e|%j|%k|%r';
 
-export type TaskRanges = Array<[start: number, endExclusive: number]>;
-
 export interface SqueueRecord {
   /** The array job id (the job id for a job that is not an array). */
   jobId: string;
-  /** Array task ids on this line; undefined for a job that is not an array. */
-  tasks: TaskRanges | undefined;
-  /** The `%throttle` of a pending array line, when shown. */
-  throttle?: number;
+  /** Array task ids on this line as squeue prints them (`3`, `1-5%1`); undefined for a job that is not an array. */
+  arrayTasks?: string;
   state: string;
   startTime?: string;
   endTime?: string;
@@ -40,16 +38,14 @@ export function parseSqueue(text: string): SqueueRecord[] {
     const [jobId = '', taskSpec = '', state = '', start = '', end = '', name = '', comment = ''] = fields;
     const reason = fields.slice(7).join('|');
     if (!/^\d+$/.test(jobId)) throw new SqueueParseError(`squeue line without a job id: ${line}`);
-    const { tasks, throttle } = parseArrayTasks(taskSpec);
     const record: SqueueRecord = {
       jobId,
-      tasks,
       state,
       name,
       comment: comment === '(null)' ? '' : comment,
       reason,
     };
-    if (throttle !== undefined) record.throttle = throttle;
+    if (taskSpec !== 'N/A' && taskSpec !== '') record.arrayTasks = taskSpec;
     const startTime = slurmTime(start);
     if (startTime) record.startTime = startTime;
     const endTime = slurmTime(end);
@@ -57,29 +53,6 @@ export function parseSqueue(text: string): SqueueRecord[] {
     records.push(record);
   }
   return records;
-}
-
-/**
- * Array task ids as squeue prints them: `N/A` (not an array), `7`, `2-9%2`, `[1,3-5]%4`,
- * `0-10:2` (a step). Ranges come back sorted as printed, end exclusive.
- */
-export function parseArrayTasks(spec: string): { tasks: TaskRanges | undefined; throttle?: number } {
-  const text = spec.trim();
-  if (text === 'N/A' || text === '') return { tasks: undefined };
-  const match = /^\[?([0-9,:-]+)\]?(?:%(\d+))?$/.exec(text);
-  if (!match) throw new SqueueParseError(`unreadable array task ids: ${spec}`);
-  const tasks: TaskRanges = [];
-  for (const part of match[1]!.split(',')) {
-    const m = /^(\d+)(?:-(\d+)(?::(\d+))?)?$/.exec(part);
-    if (!m) throw new SqueueParseError(`unreadable array task ids: ${spec}`);
-    const first = Number(m[1]);
-    const last = m[2] === undefined ? first : Number(m[2]);
-    const step = m[3] === undefined ? 1 : Number(m[3]);
-    if (last < first || step < 1) throw new SqueueParseError(`unreadable array task ids: ${spec}`);
-    if (step === 1) tasks.push([first, last + 1]);
-    else for (let t = first; t <= last; t += step) tasks.push([t, t + 1]);
-  }
-  return match[2] === undefined ? { tasks } : { tasks, throttle: Number(match[2]) };
 }
 
 /** `2026-11-22T02:12:23` (cluster local time, as SLURM prints it) → ISO string; N/A, NONE, Unknown → undefined. */
@@ -128,6 +101,20 @@ const STATES: Record<string, SlurmStateMeaning> = {
   SPECIAL_EXIT: failedBecause('SPECIAL_EXIT'),
   REVOKED: { alive: false, state: 'cancelled', reason: 'REVOKED' },
 };
+
+/** Every state the map knows. */
+export const KNOWN_STATES: readonly string[] = Object.keys(STATES);
+
+/**
+ * The states of jobs that are over (every known state that is not alive), for submit.sh and
+ * cancel.sh: any other state, an unknown one too, is alive there as in meaningOfState.
+ */
+export const OVER_STATES: readonly string[] = Object.keys(STATES).filter((name) => !STATES[name]!.alive);
+
+/** The states whose tasks ended without success (failed or cancelled): poll.sh reports their runs. */
+export const FAILED_STATES: readonly string[] = OVER_STATES.filter(
+  (name) => STATES[name]!.state !== 'succeeded',
+);
 
 export function meaningOfState(slurmState: string): SlurmStateMeaning {
   // `CANCELLED by 0` appears in some outputs (sacct); the first word is the state.

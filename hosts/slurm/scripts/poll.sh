@@ -3,23 +3,25 @@
 # series the runs the scheduler ended without an exit file (with its reason) and the
 # exit-file scan — all in one exec, however many chunks and series ask at once.
 # Run by hosts/slurm/commands.ts as
-#   bash -c "$(cat poll.sh)" tuplet-poll SCAN_SCRIPT LIMIT JOBCOMP  DIR NAME SINCE KEYS  [DIR NAME SINCE KEYS]...
+#   bash -c "$(cat poll.sh)" tuplet-poll FAILED_STATES SCAN_SCRIPT LIMIT JOBCOMP  DIR NAME SINCE KEYS  [DIR NAME SINCE KEYS]...
 # (KEYS = the comma-separated chunk-<k>.a<attempt> of the chunks polled in that series;
-# JOBCOMP = the jobcomp file or '').
+# JOBCOMP = the jobcomp file or ''; FAILED_STATES = the SLURM states whose tasks ended
+# without success, from the state map in hosts/slurm/squeue.ts: only those are reported
+# below, so a state the map does not know counts as alive, as it does there).
 # Output:
 #   @@squeue RC          squeue -h -t all --user=ME --name=NAME,NAME… -o SQUEUE_FORMAT (or its error)
 #   then, for each series in the order given:
 #   @@series DIR
 #   @@jobs               KEY<TAB>JOB for every job of the polled chunks
 #   @@ended              KEY<TAB>JOB<TAB>TASK<TAB>INDEX<TAB>STATE<TAB>END<TAB>EXIT for each run whose
-#                        task the scheduler ended (not COMPLETED) and whose exit file of the
+#                        task ended in one of FAILED_STATES and whose exit file of the
 #                        chunk's attempt is missing (EXIT empty) or tells of a signal (≥ 128:
 #                        the scheduler's state says which); from squeue, else from jobcomp
 #   @@scan               the output of hosts/runner/tuplet-scan.sh
 # Read-only.
 set -u
-scan=$1 limit=$2 jobcomp=$3
-shift 3
+failed_states=$1 scan=$2 limit=$3 jobcomp=$4
+shift 4
 s=.tuplet/slurm
 # Only our own jobs: another account's job named like a series never counts as one of it.
 me=$(id -un) || {
@@ -72,10 +74,11 @@ poll_series() {
   fi
 
   printf '@@ended\n'
-  printf '%s\n' "$records" | awk -v jobs="$jobs" '
+  printf '%s\n' "$records" | awk -v jobs="$jobs" -v failed="$failed_states" '
     BEGIN {
       n = split(jobs, lines, "\n")
       for (i = 1; i <= n; i++) if (split(lines[i], kj, "\t") == 2) keyOf[kj[2]] = kj[1]
+      m = split(failed, names, ","); for (i = 1; i <= m; i++) isFailed[names[i]] = 1
     }
     function field(name,   m) {
       if (match($0, "(^| )" name "=[^ ]*")) { m = substr($0, RSTART, RLENGTH); sub(/^ /, "", m); return substr(m, length(name) + 2) }
@@ -106,10 +109,9 @@ poll_series() {
       if (code !~ /^-?[0-9]+$/ || length(code) > 4) code = ""
       printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", key, job, t, idx, state, end, code
     }
-    function ended(state) { return state != "" && state !~ /^(COMPLETED|PENDING|RUNNING|COMPLETING|CONFIGURING|REQUEUED|REQUEUE_HOLD|REQUEUE_FED|RESV_DEL_HOLD|SUSPENDED|STOPPED|RESIZING|SIGNALING|STAGE_OUT|POWER_UP_NODE|UPDATE_DB)$/ }
     /^[0-9]+\|/ {
       split($0, f, "|"); job = f[1]; spec = f[2]; state = f[3]; end = f[5]
-      if (!(job in keyOf) || !ended(state)) next
+      if (!(job in keyOf) || !(state in isFailed)) next
       key = keyOf[job]; load(key)
       if (spec == "N/A") { for (t = 0; t < count[key]; t++) report(key, job, t, state, end, 1); next }
       gsub(/[\[\]]/, "", spec); sub(/%[0-9]+$/, "", spec)
@@ -124,7 +126,7 @@ poll_series() {
     /^JobId=/ {
       state = field("JobState"); end = field("EndTime"); aj = field("ArrayJobId"); at = field("ArrayTaskId")
       job = aj != "" ? aj : field("JobId")
-      if (!(job in keyOf) || !ended(state)) next
+      if (!(job in keyOf) || !(state in isFailed)) next
       key = keyOf[job]; load(key)
       if (at == "") { for (t = 0; t < count[key]; t++) report(key, job, t, state, end, 1) }
       else report(key, job, at + 0, state, end, 0)

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Submits one chunk attempt of a series as a SLURM job array — at most once.
 # Run by hosts/slurm/commands.ts as
-#   bash -c "$(cat submit.sh)" tuplet-submit SERIES_DIR KEY NAME COMMENT RANGES SIZE THROTTLE ATTEMPT
-# with the job script on stdin. Every argument is data, never code.
+#   bash -c "$(cat submit.sh)" tuplet-submit OVER_STATES SERIES_DIR KEY NAME COMMENT RANGES SIZE THROTTLE ATTEMPT
+# with the job script on stdin. Every argument is data, never code. OVER_STATES: the SLURM
+# states of jobs that are over, from the state map in hosts/slurm/squeue.ts (any other state,
+# an unknown one too, is alive: the job is reused, never submitted twice).
 #
 # Prints one line: `submitted JOB`, `reused JOB` (found: alive, or finished with every run
 # started), `resubmitted JOB` (the earlier job is gone and some runs never started: just
@@ -17,8 +19,12 @@
 set -u
 # A dropped SSH connection must not stop us between sbatch and the record of its answer.
 trap '' HUP PIPE
-dir=$1 key=$2 name=$3 comment=$4 ranges=$5 size=$6 throttle=$7 attempt=$8
+over_states=$1 dir=$2 key=$3 name=$4 comment=$5 ranges=$6 size=$7 throttle=$8 attempt=$9
 s=.tuplet/slurm
+# shellcheck source=hosts/slurm/scripts/lib/alive-records.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/alive-records.sh"
+# shellcheck source=hosts/runner/lib/tuples-in-ranges.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../runner/lib/tuples-in-ranges.sh"
 # Only our own jobs: another account's job named and commented like this chunk's is
 # never adopted as ours.
 me=$(id -un) || {
@@ -72,7 +78,7 @@ if [[ -z $job ]]; then
 fi
 
 if [[ -n $job ]]; then
-  alive=$(awk -F'|' -v j="$job" '$1 == j && $2 ~ /^(PENDING|RUNNING|COMPLETING|CONFIGURING|REQUEUED|REQUEUE_HOLD|REQUEUE_FED|RESV_DEL_HOLD|SUSPENDED|STOPPED|RESIZING|SIGNALING|STAGE_OUT|POWER_UP_NODE|UPDATE_DB)$/ { print 1; exit }' <<<"$queue")
+  alive=$(alive_records "$over_states" <<<"$queue" | awk -F'|' -v j="$job" '$1 == j { found = 1 } END { if (found) print 1 }')
   if [[ -n $alive || ! -f $s/$key.tsv ]]; then
     echo "reused $job"
     exit 0
@@ -90,10 +96,7 @@ if [[ -n $job ]]; then
   verb=resubmitted
 else
   printf '%s' "$script" >"$s/$key.sbatch.tmp" && mv -f "$s/$key.sbatch.tmp" "$s/$key.sbatch" || exit 3
-  awk -F '\t' -v ranges="$ranges" '
-    BEGIN { n = split(ranges, parts, ","); for (i = 1; i <= n; i++) { split(parts[i], ab, "-"); lo[i] = ab[1] + 0; hi[i] = ab[2] + 0 } }
-    { k = $1 + 0; for (i = 1; i <= n; i++) if (k >= lo[i] && k < hi[i]) { print $1 "\t" $2; next } }
-  ' tuples.tsv >"$s/$key.tsv.tmp" || exit 3
+  tuples_in_ranges "$ranges" <tuples.tsv >"$s/$key.tsv.tmp" || exit 3
   lines=$(wc -l <"$s/$key.tsv.tmp")
   if ((lines != size)); then
     echo "tuplet-submit: tuples.tsv holds $lines of the chunk's $size runs" >&2

@@ -13,13 +13,7 @@ import {
 } from '../../../hosts/slurm/sbatch.ts';
 import { maxChunkSize, parseSlurmConfig } from '../../../hosts/slurm/scontrol.ts';
 import { gpusIn, parseSinfo } from '../../../hosts/slurm/sinfo.ts';
-import {
-  heldReason,
-  meaningOfState,
-  parseArrayTasks,
-  parseSqueue,
-  type SqueueRecord,
-} from '../../../hosts/slurm/squeue.ts';
+import { heldReason, meaningOfState, parseSqueue, type SqueueRecord } from '../../../hosts/slurm/squeue.ts';
 
 const fixtures = path.join(import.meta.dirname, 'fixtures');
 const text = (name: string) => readFileSync(path.join(fixtures, name), 'utf8');
@@ -112,7 +106,7 @@ void describe('squeue', () => {
     const foreign = all.find((r) => r.name === 'wrap' && r.state === 'PENDING');
     assert.equal(foreign?.comment, '');
     assert.equal(foreign?.reason, 'PartitionTimeLimit');
-    assert.equal(foreign?.tasks, undefined);
+    assert.equal(foreign?.arrayTasks, undefined);
   });
 
   void test('held jobs: reasons that need a person, from recorded and typical output', () => {
@@ -146,7 +140,7 @@ void describe('squeue', () => {
       assert.deepEqual(meaningOfState(record.state), { alive: false, state, reason }, what);
     }
     assert.equal(one('timeout').jobId, jobs.timeout);
-    assert.deepEqual(one('timeout').tasks, [[0, 1]]);
+    assert.equal(one('timeout').arrayTasks, '0');
     assert.equal(one('timeout').reason, 'TimeLimit');
     assert.equal(one('oom').reason, 'OutOfMemory');
     assert.equal(one('node-fail').reason, 'NodeDown');
@@ -155,22 +149,20 @@ void describe('squeue', () => {
   void test('completed, cancelled, and a cancelled pending range', () => {
     const completed = byComment('completed');
     assert.deepEqual(
-      completed.map((r) => r.tasks),
-      [[[0, 1]], [[1, 2]], [[2, 3]]],
+      completed.map((r) => r.arrayTasks),
+      ['0', '1', '2'],
     );
     assert.ok(completed.every((r) => meaningOfState(r.state).state === 'succeeded'));
 
     const cancelled = byComment('cancelled');
     assert.equal(cancelled.length, 2);
-    const pendingPart = cancelled.find((r) => r.tasks?.[0]?.[0] === 1)!;
-    assert.deepEqual(pendingPart.tasks, [[1, 6]]);
-    assert.equal(pendingPart.throttle, 1);
+    // The tasks that never started stay compressed on one line, with the throttle.
+    assert.deepEqual(cancelled.map((r) => r.arrayTasks).sort(), ['0', '1-5%1']);
     for (const r of cancelled)
       assert.deepEqual(meaningOfState(r.state), { alive: false, state: 'cancelled', reason: 'CANCELLED' });
 
     const held = one('held');
-    assert.deepEqual(held.tasks, [[0, 20]]);
-    assert.equal(held.throttle, 4);
+    assert.equal(held.arrayTasks, '0-19%4');
     assert.equal(held.state, 'CANCELLED');
   });
 
@@ -188,46 +180,24 @@ void describe('squeue', () => {
     assert.deepEqual(
       {
         state: held!.state,
-        tasks: held!.tasks,
-        throttle: held!.throttle,
+        arrayTasks: held!.arrayTasks,
         reason: held!.reason,
         jobId: held!.jobId,
       },
-      { state: 'PENDING', tasks: [[0, 20]], throttle: 4, reason: 'JobHeldUser', jobId: jobs.held },
+      { state: 'PENDING', arrayTasks: '0-19%4', reason: 'JobHeldUser', jobId: jobs.held },
     );
     assert.deepEqual(meaningOfState('PENDING'), { alive: true, state: 'queued' });
 
     const running = parseSqueue(text('squeue-running-throttled.txt'));
     assert.deepEqual(
-      running.map((r) => [r.state, r.tasks, r.reason]),
+      running.map((r) => [r.state, r.arrayTasks, r.reason]),
       [
-        ['PENDING', [[1, 6]], 'JobArrayTaskLimit'],
-        ['RUNNING', [[0, 1]], 'None'],
+        ['PENDING', '1-5%1', 'JobArrayTaskLimit'],
+        ['RUNNING', '0', 'None'],
       ],
     );
     assert.deepEqual(meaningOfState('RUNNING'), { alive: true, state: 'running' });
     assert.deepEqual(meaningOfState('COMPLETING'), { alive: true, state: 'running' });
-  });
-
-  void test('array task id forms', () => {
-    assert.deepEqual(parseArrayTasks('N/A'), { tasks: undefined });
-    assert.deepEqual(parseArrayTasks('7'), { tasks: [[7, 8]] });
-    assert.deepEqual(parseArrayTasks('[1,3-5]%4'), {
-      tasks: [
-        [1, 2],
-        [3, 6],
-      ],
-      throttle: 4,
-    });
-    assert.deepEqual(parseArrayTasks('0-4:2'), {
-      tasks: [
-        [0, 1],
-        [2, 3],
-        [4, 5],
-      ],
-    });
-    assert.throws(() => parseArrayTasks('x-1'), /unreadable/);
-    assert.throws(() => parseArrayTasks('5-2'), /unreadable/);
   });
 
   void test('a squeue error is not output', () => {
