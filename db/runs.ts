@@ -3,7 +3,8 @@
 // 65,535 bind parameters PostgreSQL allows per statement, and about ten times faster than a
 // parameter per value (drizzle builds and the drivers bind each of those separately).
 // Every write is idempotent: the activities that call these may run more than once.
-import { and, count, eq, notInArray, sql, type SQL } from 'drizzle-orm';
+import { and, count, eq, gte, inArray, lt, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import type { IndexRange } from '../core/ranges.ts';
 import type { RunChange } from '../hosts/executor.ts';
 import { RUN_STATES, TERMINAL_RUN_STATES, type RunState } from '../workflows/shared.ts';
 import type { Database } from './client.ts';
@@ -202,6 +203,77 @@ export async function setRunMetrics(
         where r.series_id = ${seriesId} and r.index = v.index and ${indexSpan(batch)}`),
     );
   }
+}
+
+/** The runs whose index lies in one of `ranges` (end exclusive), as a WHERE condition. */
+function indexInRanges(ranges: readonly IndexRange[]): SQL {
+  const parts = ranges.map(([start, end]) => and(gte(runs.index, start), lt(runs.index, end))!);
+  return parts.length === 1 ? parts[0]! : or(...parts)!;
+}
+
+const UNFINISHED_RUN_STATES: RunState[] = RUN_STATES.filter((s) => !TERMINAL_RUN_STATES.includes(s));
+
+/** How many runs of the series exist (creating them resumes after this many). */
+export async function countSeriesRuns(db: Database, seriesId: string): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(runs).where(eq(runs.seriesId, seriesId));
+  return row?.n ?? 0;
+}
+
+/** Index and directory of every run of `ranges`. */
+export function runDirsIn(
+  db: Database,
+  seriesId: string,
+  ranges: readonly IndexRange[],
+): Promise<Array<{ index: number; dir: string }>> {
+  return db
+    .select({ index: runs.index, dir: runs.dir })
+    .from(runs)
+    .where(and(eq(runs.seriesId, seriesId), indexInRanges(ranges)));
+}
+
+/** Marks the still-pending runs of `ranges` as queued under the scheduler's `jobId`. */
+export async function markRunsQueued(
+  db: Database,
+  seriesId: string,
+  ranges: readonly IndexRange[],
+  jobId: string,
+): Promise<void> {
+  await db
+    .update(runs)
+    .set({ state: 'queued', jobId })
+    .where(and(eq(runs.seriesId, seriesId), eq(runs.state, 'pending'), indexInRanges(ranges)));
+}
+
+/** How many runs of `ranges` have not finished. */
+export async function countUnfinishedRuns(
+  db: Database,
+  seriesId: string,
+  ranges: readonly IndexRange[],
+): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(runs)
+    .where(
+      and(eq(runs.seriesId, seriesId), indexInRanges(ranges), inArray(runs.state, UNFINISHED_RUN_STATES)),
+    );
+  return row?.n ?? 0;
+}
+
+/** Marks the unfinished runs of `ranges` as failed with `reason` (lost by their host); returns how many. */
+export async function failUnfinishedRuns(
+  db: Database,
+  seriesId: string,
+  ranges: readonly IndexRange[],
+  reason: string,
+): Promise<number> {
+  const changed = await db
+    .update(runs)
+    .set({ state: 'failed', reason, endedAt: new Date() })
+    .where(
+      and(eq(runs.seriesId, seriesId), indexInRanges(ranges), inArray(runs.state, UNFINISHED_RUN_STATES)),
+    )
+    .returning({ index: runs.index });
+  return changed.length;
 }
 
 /** Marks every run that has not finished as cancelled; returns how many. */

@@ -1,6 +1,7 @@
 // Executors by host kind. `local` and `ssh` hosts share the runner executor over their
 // transport; other kinds (slurm) add their factory to `executorFactories`
 // (hosts/slurm/index.ts exports one; wire it here with one line).
+import type { Logger } from '../log.ts';
 import type { Executor, HostKind, HostSpec } from './executor.ts';
 import { LocalTransport } from './local-transport.ts';
 import { RunnerExecutor, type RunnerExecutorOptions } from './runner-executor.ts';
@@ -11,14 +12,23 @@ export interface ExecutorOptions extends RunnerExecutorOptions {
   ssh?: SshOptions;
   /** SLURM hosts only, e.g. `{ env: { SLURM_CONF } }` for a test cluster. */
   slurm?: SlurmExecutorOptions;
+  /** The worker's logger: SSH connections (ssh hosts, SLURM login nodes) log through it. */
+  logger?: Logger;
 }
+
+/** SSH options with the worker's logger, unless the caller gave the SSH layer its own. */
+const sshOptionsOf = (options: ExecutorOptions): SshOptions => ({
+  ...(options.logger ? { logger: options.logger } : {}),
+  ...options.ssh,
+});
 
 export type ExecutorFactory = (host: HostSpec, options: ExecutorOptions) => Executor;
 
 export const executorFactories: Partial<Record<HostKind, ExecutorFactory>> = {
   local: (host, options) => new RunnerExecutor(host, new LocalTransport(), options),
-  ssh: (host, options) => new RunnerExecutor(host, new SshTransport(host, options.ssh), options),
-  slurm: (host, options) => createSlurmExecutor(host, { ...options, ...options.slurm }),
+  ssh: (host, options) => new RunnerExecutor(host, new SshTransport(host, sshOptionsOf(options)), options),
+  slurm: (host, options) =>
+    createSlurmExecutor(host, { ...options, ...options.slurm, ssh: sshOptionsOf(options) }),
 };
 
 export class UnsupportedHostKindError extends Error {

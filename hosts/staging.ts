@@ -8,6 +8,7 @@
 // functions serve local, ssh and slurm hosts.
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import type { IndexRange } from '../core/ranges.ts';
 import { parseSweep, renderTuple, tuplesInRange, type Sweep } from '../sweep/index.ts';
 import { CommandFailedError, HostInputError, describeCommand } from './errors.ts';
 import type { ChunkSpec, HostSpec, SeriesSpec } from './executor.ts';
@@ -26,7 +27,8 @@ export const COMMAND_PATH = `${TUPLET_DIR}/command.sh`;
 /** The application's setup command, run once per series by the executors' `setup`. */
 export const SETUP_PATH = `${TUPLET_DIR}/setup.sh`;
 
-export type IndexRange = [start: number, endExclusive: number];
+/** Re-exported for the hosts that import it from here; its home is core/ranges.ts. */
+export type { IndexRange };
 
 /** `<workdir>/<seriesId>` on the host; refuses ids that could leave the workdir. */
 export function seriesDirOf(host: Pick<HostSpec, 'workdir'>, seriesId: string): string {

@@ -31,7 +31,7 @@ export interface RunningHostWorker {
 export async function startHostWorker(options: HostWorkerOptions): Promise<RunningHostWorker> {
   const handle = createHostActivities({
     storageDir: options.storageDir,
-    createExecutor: (host) => createExecutor(host),
+    createExecutor: (host, logger) => createExecutor(host, { logger }),
     capabilities: hostCapabilities,
     logger: options.logger,
   });

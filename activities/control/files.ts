@@ -5,13 +5,12 @@ import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Context } from '@temporalio/activity';
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { create as createTar } from 'tar';
 import type { Database } from '../../db/client.ts';
-import { insertFiles, setRunMetrics } from '../../db/runs.ts';
-import { runs, series } from '../../db/schema.ts';
-import type { IndexRange } from '../../workflows/plan.ts';
-import { inRanges } from './runs.ts';
+import { insertFiles, runDirsIn, setRunMetrics } from '../../db/runs.ts';
+import { series } from '../../db/schema.ts';
+import type { IndexRange } from '../../core/ranges.ts';
 
 const FILE_BATCH = 2_000;
 
@@ -60,10 +59,7 @@ export async function indexChunkFiles(
   seriesId: string,
   ranges: IndexRange[],
 ): Promise<{ files: number; bytes: number }> {
-  const chunkRuns = await db
-    .select({ index: runs.index, dir: runs.dir })
-    .from(runs)
-    .where(and(eq(runs.seriesId, seriesId), inRanges(ranges)));
+  const chunkRuns = await runDirsIn(db, seriesId, ranges);
   const seriesDir = path.join(storageDir, seriesId);
   let rows: Array<{ runIndex: number; path: string; size: number; sha256: string }> = [];
   let metrics: Array<{ index: number; metrics: Record<string, unknown> }> = [];

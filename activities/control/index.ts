@@ -1,9 +1,9 @@
 // Control activities: every database side effect of a series, on task queue `tuplet-control`.
 import type { Database } from '../../db/client.ts';
-import { countRunsByState } from '../../db/runs.ts';
+import { cancelUnfinishedRuns, countRunsByState, failUnfinishedRuns, markRunsQueued } from '../../db/runs.ts';
 import type { Logger } from '../../log.ts';
 import { archiveSeriesFiles, indexChunkFiles } from './files.ts';
-import { cancelUnfinished, createRunRows, failUnfinished, markRunsQueued, recordRunChanges } from './runs.ts';
+import { createRunRows, recordRunChanges } from './runs.ts';
 import { loadSeriesPlan, noteSeriesHeld, updateSeriesState } from './series.ts';
 import type { ControlActivities } from './types.ts';
 
@@ -29,7 +29,7 @@ export function createControlActivities({
     recordRunChanges: (seriesId, attempt, changes, ranges) =>
       recordRunChanges(db, logger, seriesId, attempt, changes, ranges),
     async failUnfinishedRuns(seriesId, ranges, reason) {
-      const n = await failUnfinished(db, seriesId, ranges, reason);
+      const n = await failUnfinishedRuns(db, seriesId, ranges, reason);
       if (n > 0) logger.warn({ seriesId, runs: n, reason }, 'runs lost by their host were marked failed');
       return n;
     },
@@ -43,9 +43,8 @@ export function createControlActivities({
       return state;
     },
     async recordCancelled(seriesId) {
-      await cancelUnfinished(db, seriesId);
+      await cancelUnfinishedRuns(db, seriesId);
       await updateSeriesState(db, seriesId, 'cancelled', 'cancelled by request');
     },
-    countRuns: (seriesId) => countRunsByState(db, seriesId),
   };
 }

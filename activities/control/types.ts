@@ -1,7 +1,7 @@
 // The control activities' signatures (database side), importable as types by workflows.
 import type { HostSpec, RunChange, SeriesSpec } from '../../hosts/executor.ts';
-import type { IndexRange } from '../../workflows/plan.ts';
-import type { RunState, SeriesState } from '../../workflows/shared.ts';
+import type { IndexRange } from '../../core/ranges.ts';
+import type { SeriesState } from '../../workflows/shared.ts';
 
 export interface SeriesPlan {
   spec: SeriesSpec;
@@ -35,5 +35,4 @@ export interface ControlActivities {
   finishSeries(seriesId: string): Promise<SeriesState>;
   /** Records every unfinished run and the series as cancelled. */
   recordCancelled(seriesId: string): Promise<void>;
-  countRuns(seriesId: string): Promise<Record<RunState, number>>;
 }

@@ -3,7 +3,7 @@
 // host (and so its pooled SSH connection) is created once and reused, and the polls of all
 // its chunks go through one PollBatcher (one status exec per host per interval).
 import { Context } from '@temporalio/activity';
-import type { Executor, HostSpec } from '../../hosts/executor.ts';
+import type { Executor, HostSpec, SeriesSpec } from '../../hosts/executor.ts';
 import { PollBatcher } from '../../hosts/poll-batcher.ts';
 import type { Logger } from '../../log.ts';
 import { checkExecutor } from './check.ts';
@@ -12,7 +12,8 @@ import type { HostActivities, HostCapabilities } from './types.ts';
 export interface HostDeps {
   /** Where collected outputs go: `<storageDir>/<seriesId>/runs/<dir>/…`. */
   storageDir: string;
-  createExecutor: (host: HostSpec) => Executor;
+  /** Builds the executor of a host; `logger` is the worker's, bound to the host. */
+  createExecutor: (host: HostSpec, logger: Logger) => Executor;
   /** Chunk size, window and poll intervals for a host (SLURM reads its limits). */
   capabilities: (executor: Executor) => Promise<HostCapabilities>;
   logger: Logger;
@@ -31,7 +32,7 @@ export function createHostActivities(deps: HostDeps): HostActivitiesHandle {
     const cached = executors.get(host.name);
     if (cached?.key === key) return cached.executor;
     if (cached) void cached.executor.close().catch(() => undefined);
-    const executor = deps.createExecutor(host);
+    const executor = deps.createExecutor(host, deps.logger.child({ host: host.name }));
     executors.set(host.name, { key, executor });
     return executor;
   };
@@ -57,11 +58,36 @@ export function createHostActivities(deps: HostDeps): HostActivitiesHandle {
     stageSeries: (host, series) => withHeartbeat(() => executorFor(host).stageSeries(series)),
     stageChunk: (host, series, chunk) => withHeartbeat(() => executorFor(host).stageChunk(series, chunk)),
     setupSeries: (host, series) => withHeartbeat(() => executorFor(host).setup(series)),
-    submitChunk: (host, series, chunk) => executorFor(host).submit(series, chunk),
-    pollChunks: async (host, series, request) => (await batcherFor(executorFor(host))).poll(series, request),
+    async submitChunk(host, series, chunk) {
+      const result = await executorFor(host).submit(series, chunk);
+      deps.logger.info(
+        { ...where(host, series), chunk: chunk.chunkIndex, attempt: chunk.attempt, jobId: result.jobId },
+        result.reused ? 'chunk was submitted before; found its job again' : 'chunk submitted',
+      );
+      return result;
+    },
+    async pollChunks(host, series, request) {
+      const result = await (await batcherFor(executorFor(host))).poll(series, request);
+      deps.logger.debug(
+        {
+          ...where(host, series),
+          chunks: request.chunks.map((c) => c.chunkIndex),
+          changes: result.changes.length,
+          aliveJobs: result.aliveJobs,
+          ...(result.truncated ? { truncated: true } : {}),
+          ...(result.held ? { held: result.held } : {}),
+        },
+        'chunks polled',
+      );
+      return result;
+    },
     collectChunk: (host, series, chunk) =>
       withHeartbeat(() => executorFor(host).collect(series, chunk, deps.storageDir)),
-    cancelSeries: (host, series, jobIds) => executorFor(host).cancel(series, jobIds),
+    async cancelSeries(host, series, jobIds) {
+      deps.logger.info({ ...where(host, series), jobIds }, "cancelling the series' jobs");
+      await executorFor(host).cancel(series, jobIds);
+      deps.logger.info({ ...where(host, series), jobIds }, "the series' jobs are stopped");
+    },
   };
 
   return {
@@ -71,6 +97,11 @@ export function createHostActivities(deps: HostDeps): HostActivitiesHandle {
       executors.clear();
     },
   };
+}
+
+/** The fields every host log line carries: which host, which series. */
+function where(host: HostSpec, series: SeriesSpec): { host: string; seriesId: string } {
+  return { host: host.name, seriesId: series.seriesId };
 }
 
 /** Heartbeats every few seconds while a long host step runs, so a lost worker is noticed. */

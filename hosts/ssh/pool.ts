@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Client, ConnectConfig, ServerHostKeyAlgorithm } from 'ssh2';
 import ssh2 from 'ssh2';
+import type { Logger } from '../../log.ts';
 import type { HostSpec } from '../executor.ts';
 import {
   HostKeyChangedError,
@@ -37,6 +38,8 @@ export interface SshOptions {
   connectAttempts?: number;
   /** First back-off delay (default 500 ms). */
   backoffMs?: number;
+  /** Where (re)connections and their failed attempts are logged; nothing is logged without one. */
+  logger?: Logger;
 }
 
 let connectionsOpenedTotal = 0;
@@ -50,7 +53,8 @@ export class SshConnectionPool {
   readonly target: string;
   /** Connections this pool has opened (1 while the first one lives). */
   connectionsOpened = 0;
-  private readonly options: Required<Omit<SshOptions, 'agent'>> & { agent?: string };
+  private readonly options: Required<Omit<SshOptions, 'agent' | 'logger'>> & { agent?: string };
+  private readonly logger: Logger | undefined;
   private client: Client | undefined;
   private connecting: Promise<Client> | undefined;
   private active = 0;
@@ -71,6 +75,7 @@ export class SshConnectionPool {
       backoffMs: options.backoffMs ?? 500,
       ...(options.agent ? { agent: options.agent } : {}),
     };
+    this.logger = options.logger?.child({ host: host.name, target: this.target });
   }
 
   /** Channels open right now and callers waiting for one (for tests and logs). */
@@ -141,12 +146,20 @@ export class SshConnectionPool {
 
   private async connectWithBackoff(): Promise<Client> {
     let delay = this.options.backoffMs;
+    // Every connection after the first replaces one that dropped: worth a line at info.
+    if (this.connectionsOpened > 0) this.logger?.info('ssh connection lost; reconnecting');
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.connectOnce();
+        const client = await this.connectOnce();
+        this.logger?.debug({ attempt, connections: this.connectionsOpened }, 'ssh connected');
+        return client;
       } catch (error) {
         const retryable = error instanceof HostUnreachableError;
         if (!retryable || attempt >= this.options.connectAttempts || this.closed) throw error;
+        this.logger?.info(
+          { attempt, of: this.options.connectAttempts, retryInMs: delay, reason: error.message },
+          'ssh connection attempt failed; retrying',
+        );
         await new Promise((resolve) => setTimeout(resolve, delay));
         delay = Math.min(delay * 2, 10_000);
       }
