@@ -1,6 +1,5 @@
 // The web UI: server-rendered pages reading the database directly, small local scripts
 // calling the JSON API for actions and live data. Mounted at `/` by the API app.
-import { readFile } from 'node:fs/promises';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { loadUser } from '../api/auth.ts';
@@ -110,13 +109,4 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   });
 
   return app;
-}
-
-/** The example sweep a newcomer can launch at once (the embedded stack's `spiral` application). */
-export async function exampleIni(): Promise<string> {
-  try {
-    return await readFile(new URL('../examples/spiral/sweep.ini', import.meta.url), 'utf8');
-  } catch {
-    return '; An example sweep: every combination of the listed values is one run.\n[model]\nalpha = 0.1 0.2 0.5\nbeta = 1...1...4\nsteps = 100\n';
-  }
 }

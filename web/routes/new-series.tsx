@@ -3,8 +3,8 @@ import type { Context } from 'hono';
 import { and, desc, eq } from 'drizzle-orm';
 import { choicesFor } from '../../api/series/resources.ts';
 import { applications, hosts, series } from '../../db/schema.ts';
-import { exampleIni } from '../app.tsx';
 import type { AuthUser, WebContext, WebEnv } from '../context.ts';
+import { exampleIni } from '../data/example-sweep.ts';
 import { getSeries } from '../data/series.ts';
 import { NewSeriesPage, type Prefill } from '../pages/new-series.tsx';
 
