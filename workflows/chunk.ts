@@ -5,6 +5,13 @@ import { continueAsNew, sleep } from '@temporalio/workflow';
 import type { ChunkSpec, SeriesSpec } from '../hosts/executor.ts';
 import { control, controlLong, hostActivities } from './activities.ts';
 import type { IndexRange } from './plan.ts';
+import {
+  afterPoll,
+  continuesAsNew,
+  initialPollState,
+  resumeFrom,
+  type PollLimits,
+} from './poll-decisions.ts';
 import type { ChunkWorkflowInput } from './shared.ts';
 
 /** Polls per workflow run before continuing as new, to keep the history well under 4,096 events. */
@@ -32,8 +39,6 @@ export async function chunkWorkflow(input: ChunkWorkflowInput): Promise<{ remain
   };
 
   let jobId: string;
-  let resubmits = input.resume?.resubmits ?? 0;
-  let cursor = input.resume?.cursor;
   if (input.resume) {
     jobId = input.resume.jobId;
   } else {
@@ -44,16 +49,23 @@ export async function chunkWorkflow(input: ChunkWorkflowInput): Promise<{ remain
     host.quick.describeHost(plan.host),
     input.resume ? undefined : control.markQueued(seriesId, ranges, jobId),
   ]);
-  let interval = caps.pollMinMs;
-  let deadPolls = 0;
+  const limits: PollLimits = {
+    pollMinMs: caps.pollMinMs,
+    pollMaxMs: caps.pollMaxMs,
+    maxResubmits: MAX_RESUBMITS,
+    pollsPerHistory: POLLS_PER_HISTORY,
+  };
+  let state = initialPollState(jobId, input.resume, limits);
   let held: string | null = null;
-  for (let polls = 0; ; polls++) {
-    if (polls >= POLLS_PER_HISTORY) {
-      await continueAsNew<typeof chunkWorkflow>({ ...input, resume: { jobId, cursor, resubmits } });
+  for (;;) {
+    if (continuesAsNew(state, limits)) {
+      await continueAsNew<typeof chunkWorkflow>({ ...input, resume: resumeFrom(state) });
     }
     const polledAt = Date.now();
-    const result = await host.quick.pollChunks(plan.host, spec, { chunks: [{ ...chunk, jobId }], cursor });
-    cursor = result.cursor;
+    const result = await host.quick.pollChunks(plan.host, spec, {
+      chunks: [{ ...chunk, jobId: state.jobId }],
+      cursor: state.cursor,
+    });
     // A job held for a reason that needs a person (a time limit above the partition's, a
     // drained node…) would wait unseen: the series shows why until the hold clears.
     if ((result.held ?? null) !== held) {
@@ -61,27 +73,28 @@ export async function chunkWorkflow(input: ChunkWorkflowInput): Promise<{ remain
       await control.noteSeriesHeld(seriesId, held);
     }
     const { remaining } = await control.recordRunChanges(seriesId, attempt, result.changes, ranges);
-    if (remaining === 0) break;
-    if (result.truncated) continue;
-
-    // The job or runner is gone but runs are unfinished: look twice (a run may have just
-    // finished between the liveness check and the scan), then submit again — the host skips
-    // runs that already started — and give up on the rest after a few tries.
-    deadPolls = result.aliveJobs.includes(jobId) ? 0 : deadPolls + 1;
-    // The second look scans every run again, not just what changed since the cursor.
-    if (deadPolls === 1) cursor = undefined;
-    if (deadPolls >= 2) {
-      if (resubmits >= MAX_RESUBMITS) {
-        await control.failUnfinishedRuns(seriesId, ranges, 'LOST');
-        break;
-      }
-      resubmits++;
-      deadPolls = 0;
-      jobId = (await host.quick.submitChunk(plan.host, spec, chunk)).jobId;
+    const step = afterPoll(
+      state,
+      {
+        cursor: result.cursor,
+        remaining,
+        truncated: result.truncated,
+        alive: result.aliveJobs.includes(state.jobId),
+        changed: result.changes.length > 0,
+      },
+      limits,
+    );
+    state = step.state;
+    if (step.decision.next === 'collect') break;
+    if (step.decision.next === 'give-up') {
+      await control.failUnfinishedRuns(seriesId, ranges, 'LOST');
+      break;
     }
-    interval = result.changes.length > 0 ? caps.pollMinMs : Math.min(interval * 2, caps.pollMaxMs);
+    if (step.decision.resubmit) {
+      state = { ...state, jobId: (await host.quick.submitChunk(plan.host, spec, chunk)).jobId };
+    }
     // The interval runs from the start of the poll: a slow status exec does not stretch it.
-    const wait = interval - (Date.now() - polledAt);
+    const wait = step.decision.intervalMs - (Date.now() - polledAt);
     if (wait > 0) await sleep(wait);
   }
 
