@@ -36,13 +36,29 @@ if [ -d runs ]; then
   if [ -n "$since" ]; then newer=(-newermt "@$since"); else newer=(); fi
   # A run's .tuplet/ directory changes time whenever a file appears in it (started, the
   # exit file's rename): its time alone says which runs changed, without opening the rest.
-  find runs -mindepth 2 -maxdepth 2 -name .tuplet -type d ${newer[@]+"${newer[@]}"} -printf '%T@ %p\n' 2>/dev/null |
+  # find prints `TIME DIR` for each changed runs/NAME/.tuplet and descends into those only
+  # (everything else at that depth is pruned), where it prints `X FILE` for each record file
+  # that is not a regular file: a FIFO would block the read below until a writer comes, and a
+  # link may lead anywhere (/dev/zero never ends its first line). Those files are never
+  # opened; sort puts their lines (key X = 0) first. What find sees costs no open per file:
+  # the type comes with the directory listing. (A run that swaps a file for a FIFO between
+  # find's listing and awk's read still blocks this scan: that window is one scan long.)
+  find runs -mindepth 2 -maxdepth 3 \
+    \( -path 'runs/*/*/*' \( -name started -o -name exit -o -name attempt -o -name ended -o -name reason \) \
+    ! -type f -printf 'X %p\n' \) -o -path 'runs/*/*/*' -o \
+    \( -name .tuplet -type d ${newer[@]+"${newer[@]}"} -printf '%T@ %p\n' \) -o -prune 2>/dev/null |
     sort -n -k1,1 |
     LC_ALL=C awk -v limit="$limit" '
       # What a run wrote, fit for one field: the first line, at most 200 bytes, its tabs and
       # other control characters as "?" (hosts/scan.ts checks the values).
       function clean(s) { if (length(s) > 200) s = substr(s, 1, 200); gsub(/[[:cntrl:]]/, "?", s); return s }
-      function rd(f,   line) { line = ""; if ((getline line < f) <= 0) line = ""; close(f); return clean(line) }
+      # A record file that is not a regular file reads as a value no field accepts, so the
+      # run fails with the file named (hosts/scan.ts) instead of the scan waiting on it.
+      function rd(f,   line) {
+        if (f in irregular) return "(not a regular file)"
+        line = ""; if ((getline line < f) <= 0) line = ""; close(f); return clean(line)
+      }
+      $1 == "X" { irregular[substr($0, 3)] = 1; next }
       {
         t = $1; d = substr($0, length($1) + 2)
         # Only a file time and runs/NAME/.tuplet with a name Tuplet gives (index first, then the

@@ -1,8 +1,8 @@
 // The poll scan: the parser on recorded output, and the real script on a series directory
 // whose file times are set by hand (cursor, limit, ties at the cut, runner liveness).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdir, utimes, writeFile } from 'node:fs/promises';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdir, symlink, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { LocalTransport } from '../../hosts/local-transport.ts';
@@ -317,6 +317,32 @@ void describe('scan script', () => {
       /^a\?b\?\[0m; unreadable start time .*; unreadable exit code .*'7+…'; unreadable end time/,
     );
     assert.ok(two.reason!.length <= 300);
+  });
+
+  void test('a record file that is a FIFO or a link is never opened: the scan goes on, the run fails naming it', async () => {
+    const seriesDir = path.join(root.dir, 'fifo');
+    const now = Math.floor(Date.now() / 1000);
+    const done = { attempt: '1\n', started: `${now}\n`, ended: `${now}\n`, exit: '0\n' };
+    await run(seriesDir, '0_a=1', done, now);
+    // Opening a FIFO for reading waits for a writer, and none comes; /dev/zero never ends a line.
+    const { exit: _exit, ...withoutExit } = done;
+    await run(seriesDir, '1_a=2', withoutExit, now);
+    execFileSync('mkfifo', [path.join(seriesDir, 'runs/1_a=2/.tuplet/exit')]);
+    const { started: _started, ...withoutStarted } = done;
+    await run(seriesDir, '2_a=3', withoutStarted, now);
+    await symlink('/dev/zero', path.join(seriesDir, 'runs/2_a=3/.tuplet/started'));
+    for (const dir of ['1_a=2', '2_a=3'])
+      await utimes(path.join(seriesDir, 'runs', dir, '.tuplet'), now, now);
+
+    // Bounded, so that the old behaviour (a scan waiting forever) fails here instead of hanging.
+    const { stdout, code } = await transport.exec(scanManyCommand([{ seriesDir }]), { timeoutMs: 30_000 });
+    assert.equal(code, 0);
+    const byIndex = new Map(parseScanManyOutput(stdout)[0]!.runs.map((r) => [r.index, r]));
+    assert.equal(byIndex.get(0)?.state, 'succeeded');
+    assert.equal(byIndex.get(1)?.state, 'failed');
+    assert.match(byIndex.get(1)?.reason ?? '', /runs\/1_a=2\/\.tuplet\/exit: '\(not a regular file\)'/);
+    assert.equal(byIndex.get(2)?.state, 'failed');
+    assert.match(byIndex.get(2)?.reason ?? '', /runs\/2_a=3\/\.tuplet\/started: '\(not a regular file\)'/);
   });
 
   void test('tells live runners from dead ones and reused PIDs', async () => {
