@@ -58,6 +58,7 @@ export class SshConnectionPool {
   private client: Client | undefined;
   private connecting: Promise<Client> | undefined;
   private active = 0;
+  private peak = 0;
   private readonly waiting: Array<() => void> = [];
   private closed = false;
 
@@ -78,9 +79,9 @@ export class SshConnectionPool {
     this.logger = options.logger?.child({ host: host.name, target: this.target });
   }
 
-  /** Channels open right now and callers waiting for one (for tests and logs). */
-  get load(): { active: number; waiting: number } {
-    return { active: this.active, waiting: this.waiting.length };
+  /** Channels open right now, the most ever open at once, and callers waiting for one (for tests and logs). */
+  get load(): { active: number; peak: number; waiting: number } {
+    return { active: this.active, peak: this.peak, waiting: this.waiting.length };
   }
 
   /**
@@ -132,6 +133,7 @@ export class SshConnectionPool {
   private takeSlot(): Promise<void> {
     if (this.active < this.options.maxChannels) {
       this.active += 1;
+      this.peak = Math.max(this.peak, this.active);
       return Promise.resolve();
     }
     return new Promise((resolve) => this.waiting.push(resolve));
