@@ -2,7 +2,7 @@
 # Installs the Debian packages the tests use, when some are missing and we are root:
 # PostgreSQL (database tests against postgres-js), Chromium (web UI), a one-node SLURM
 # with munge, an sshd on 127.0.0.1, python3 (the example application) and python3-venv (the
-# API fuzzer's venv, scripts/ensure-schemathesis.sh). Extra package
+# API fuzzer's venv, scripts/ensure-schemathesis.sh), shellcheck (npm run lint). Extra package
 # names may be given as arguments. One `apt-get install`; nothing when all are present.
 set -uo pipefail
 
