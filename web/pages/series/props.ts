@@ -1,0 +1,18 @@
+// What the series page shows: the series, its run counts and one page of its runs.
+import type { RunState } from '../../../workflows/shared.ts';
+import type { AuthUser, RunCounts } from '../../context.ts';
+import type { RunsPage } from '../../data/runs.ts';
+import type { SeriesRow } from '../../data/series.ts';
+
+export interface SeriesPageProps {
+  user: AuthUser;
+  csrf: string;
+  series: SeriesRow;
+  counts: RunCounts;
+  parameters: Array<{ name: string; values: string[] }>;
+  metrics: string[];
+  page: RunsPage;
+  stateFilter?: RunState;
+  canModify: boolean;
+  temporalUrl?: string;
+}
