@@ -2,7 +2,8 @@
 import type { AllowedChoice, hosts } from '../../db/schema.ts';
 import type { AuthUser } from '../context.ts';
 import { Layout } from '../layout.tsx';
-import { EnvironmentFacts, EnvironmentField } from './environment.tsx';
+import { EnvironmentField } from './environment.tsx';
+import { HostFacts } from './hosts/facts.tsx';
 
 type Host = typeof hosts.$inferSelect;
 
@@ -22,49 +23,7 @@ export function HostsPage(props: { user: AuthUser; csrf: string; hosts: Host[] }
             {h.name} <span class="tag">{h.kind}</span>
           </h2>
           {h.description ? <p>{h.description}</p> : null}
-          <dl class="facts">
-            {h.address ? (
-              <>
-                <dt>Address</dt>
-                <dd>
-                  <code>{`${h.user ? `${h.user}@` : ''}${h.address}${h.port ? `:${h.port}` : ''}`}</code>
-                </dd>
-              </>
-            ) : null}
-            <dt>Work directory</dt>
-            <dd>
-              <code>{h.workdir}</code>
-            </dd>
-            {h.slots ? (
-              <>
-                <dt>Slots</dt>
-                <dd>{h.slots}</dd>
-              </>
-            ) : null}
-            {h.gpus ? (
-              <>
-                <dt>GPUs</dt>
-                <dd>{h.gpus}</dd>
-              </>
-            ) : null}
-            {h.partition ? (
-              <>
-                <dt>Partition</dt>
-                <dd>{h.partition}</dd>
-              </>
-            ) : null}
-            <AllowedFacts label="Accounts" list={h.accounts} />
-            <AllowedFacts label="QOS" list={h.qos} />
-            {h.runUser ? (
-              <>
-                <dt>Runs as</dt>
-                <dd>
-                  <code>{h.runUser}</code>
-                </dd>
-              </>
-            ) : null}
-            <EnvironmentFacts env={h.env} />
-          </dl>
+          <HostFacts host={h} />
           <div class="actions">
             <button class="secondary" data-check={h.name}>
               Check
@@ -164,20 +123,5 @@ function HostForm(props: { host?: Host }) {
         <button type="submit">{h ? 'Save' : 'Add'}</button>
       </div>
     </form>
-  );
-}
-
-/** An account or QOS list: who may choose each name (everyone unless users are named). */
-function AllowedFacts(props: { label: string; list: AllowedChoice[] }) {
-  if (props.list.length === 0) return null;
-  return (
-    <>
-      <dt>{props.label}</dt>
-      <dd>
-        {props.list
-          .map((choice) => (choice.users ? `${choice.name} (${choice.users.join(', ')})` : choice.name))
-          .join('; ')}
-      </dd>
-    </>
   );
 }

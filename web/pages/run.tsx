@@ -2,18 +2,14 @@
 // with previews.
 import { StateBadge } from '../components.tsx';
 import type { AuthUser } from '../context.ts';
-import type { FileRow, RunRow } from '../data/runs.ts';
+import type { RunRow } from '../data/runs.ts';
 import type { SeriesRow } from '../data/series.ts';
-import { formatBytes, formatDuration, formatMetric, formatTime } from '../format.ts';
 import { Layout } from '../layout.tsx';
-import { FilePreview, type Preview } from '../previews/file.tsx';
+import { RunFacts } from './run/facts.tsx';
+import { RunFiles, type RunFileView } from './run/files.tsx';
+import { RunMetrics } from './run/metrics.tsx';
 
-export interface RunFileView extends FileRow {
-  /** Path relative to the run directory. */
-  name: string;
-  url: string;
-  preview?: Preview;
-}
+export type { RunFileView } from './run/files.tsx';
 
 export interface RunPageProps {
   user: AuthUser;
@@ -31,7 +27,6 @@ export interface RunPageProps {
 export function RunPage(props: RunPageProps) {
   const { series: s, run: r } = props;
   const base = `/series/${encodeURIComponent(s.id)}`;
-  const metrics = Object.entries(r.metrics ?? {});
   return (
     <Layout
       title={`Run ${r.index} · ${s.description || s.id}`}
@@ -50,77 +45,11 @@ export function RunPage(props: RunPageProps) {
         {r.index + 1 < props.count ? <a href={`${base}/runs/${r.index + 1}`}>Run {r.index + 1} →</a> : null}
       </nav>
       <div class="grid2">
-        <div class="card">
-          <dl class="facts">
-            <dt>Directory</dt>
-            <dd>
-              <code>{r.dir}</code>
-            </dd>
-            {Object.entries(r.params).map(([k, v]) => (
-              <>
-                <dt class="wrap">{k}</dt>
-                <dd>
-                  <strong>{v}</strong>
-                </dd>
-              </>
-            ))}
-            <dt>Exit code</dt>
-            <dd>{r.exitCode ?? '–'}</dd>
-            {r.reason ? (
-              <>
-                <dt>Reason</dt>
-                <dd>{r.reason}</dd>
-              </>
-            ) : null}
-            <dt>Started</dt>
-            <dd>{formatTime(r.startedAt) || '–'}</dd>
-            <dt>Duration</dt>
-            <dd>
-              {formatDuration(
-                r.startedAt && r.endedAt ? r.endedAt.getTime() - r.startedAt.getTime() : null,
-              ) || '–'}
-            </dd>
-            <dt>Attempt</dt>
-            <dd>{r.attempt}</dd>
-          </dl>
-        </div>
-        <div class="card">
-          <h2 style="margin-top:0">Metrics</h2>
-          {metrics.length ? (
-            <dl class="facts">
-              {metrics.map(([k, v]) => (
-                <>
-                  <dt class="wrap">{k}</dt>
-                  <dd>{formatMetric(v)}</dd>
-                </>
-              ))}
-            </dl>
-          ) : (
-            <p class="muted small">
-              None: a run reports metrics by writing a flat JSON object to <code>metrics.json</code>.
-            </p>
-          )}
-        </div>
+        <RunFacts run={r} />
+        <RunMetrics metrics={r.metrics} />
       </div>
 
-      <h2>Files</h2>
-      {props.files.length === 0 ? (
-        <p class="muted">No files collected for this run yet.</p>
-      ) : (
-        <div class="files">
-          {props.files.map((f, i) => (
-            <details class="card file" open={i < 12 && f.preview !== undefined}>
-              <summary>
-                <code>{f.name}</code> <span class="muted small">{formatBytes(f.size)}</span>{' '}
-                <a href={f.url} download="" class="small">
-                  download
-                </a>
-              </summary>
-              {f.preview ? <FilePreview preview={f.preview} url={f.url} name={f.name} size={f.size} /> : null}
-            </details>
-          ))}
-        </div>
-      )}
+      <RunFiles files={props.files} />
 
       <div class="grid2">
         <Output title="stdout" out={props.stdout} />
