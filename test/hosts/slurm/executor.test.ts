@@ -19,6 +19,10 @@ import { startSlurm, type TestSlurm } from '../../support/slurm.ts';
 import { startSshd, type TestSshd } from '../../support/sshd.ts';
 import { pollUntilDone, seriesSpec, sleep, tempDir, wholeChunk } from '../helpers.ts';
 
+// Series ids of this process: the one-node cluster is shared by every test process on the
+// machine (all as one user), so fixed ids would let two runs adopt or cancel each other's jobs.
+const id = (name: string) => `${name}-${process.pid}`;
+
 let root: { dir: string; remove: () => Promise<void> };
 let slurm: TestSlurm;
 const closers: Array<() => Promise<void>> = [];
@@ -138,7 +142,7 @@ describe('slurm executor', { concurrency: true }, () => {
 
   test('a 20-tuple series completes over the local transport, in one sbatch', async () => {
     const executor = localExecutor('local20');
-    const series = seriesSpec('local20', INI20, COMMAND, { count: 40, collect: ['seen.txt'] });
+    const series = seriesSpec(id('local20'), INI20, COMMAND, { count: 40, collect: ['seen.txt'] });
     const storage = path.join(root.dir, 'storage-local');
     const states = await runSeries(
       executor,
@@ -155,10 +159,10 @@ describe('slurm executor', { concurrency: true }, () => {
       assert.equal(change.exitCode, 0);
       assert.ok(change.startedAt && change.endedAt);
     }
-    assert.deepEqual(await collectedIndices(storage, 'local20'), range(20));
+    assert.deepEqual(await collectedIndices(storage, id('local20')), range(20));
     // One job array for the series (every task of job 1 array line shares the id).
     const jobs = await readFile(
-      path.join(root.dir, 'local20', 'local20', '.tuplet/slurm/chunk-0.a1.jobs'),
+      path.join(root.dir, 'local20', id('local20'), '.tuplet/slurm/chunk-0.a1.jobs'),
       'utf8',
     );
     assert.equal(jobs.trim().split('\n').length, 1);
@@ -178,7 +182,7 @@ describe('slurm executor', { concurrency: true }, () => {
     ) as SlurmExecutor;
     closers.push(() => executor.close());
     assert.ok(executor instanceof SlurmExecutor);
-    const series = seriesSpec('ssh20', INI20, COMMAND, { count: 40 });
+    const series = seriesSpec(id('ssh20'), INI20, COMMAND, { count: 40 });
     const storage = path.join(root.dir, 'storage-ssh');
     const states = await runSeries(
       executor,
@@ -191,7 +195,7 @@ describe('slurm executor', { concurrency: true }, () => {
       range(20, 20),
     );
     assert.ok([...states.values()].every((c) => c.state === 'succeeded'));
-    assert.deepEqual(await collectedIndices(storage, 'ssh20'), range(20, 20));
+    assert.deepEqual(await collectedIndices(storage, id('ssh20')), range(20, 20));
   });
 
   test('MaxArraySize set low: the series is split into arrays that all complete', async () => {
@@ -199,7 +203,7 @@ describe('slurm executor', { concurrency: true }, () => {
     closers.push(() => small.stop());
     const executor = localExecutor('split', small);
     assert.equal(await executor.maxChunkSize(), 8);
-    const series = seriesSpec('split', INI20, COMMAND, { count: 40 });
+    const series = seriesSpec(id('split'), INI20, COMMAND, { count: 40 });
     const planned = planChunks([[0, 20]], await executor.maxChunkSize(), true);
     assert.deepEqual(
       planned.map((c) => c.length),
@@ -218,7 +222,7 @@ describe('slurm executor', { concurrency: true }, () => {
       storage,
     );
     assert.equal([...states.values()].filter((c) => c.state === 'succeeded').length, 20);
-    assert.deepEqual(await collectedIndices(storage, 'split'), range(20));
+    assert.deepEqual(await collectedIndices(storage, id('split')), range(20));
   });
 
   test('chunks of several series polled together: one squeue and scan exec per interval', async () => {
@@ -241,8 +245,8 @@ describe('slurm executor', { concurrency: true }, () => {
     let asked = 0;
     const poller = { poll: (...args: Parameters<PollBatcher['poll']>) => (asked++, batcher.poll(...args)) };
 
-    const first = seriesSpec('batched-a', INI20, 'sleep 0.5', { count: 40 });
-    const second = seriesSpec('batched-b', INI20, 'sleep 0.5', { count: 40 });
+    const first = seriesSpec(id('batched-a'), INI20, 'sleep 0.5', { count: 40 });
+    const second = seriesSpec(id('batched-b'), INI20, 'sleep 0.5', { count: 40 });
     const work: Array<[SeriesSpec, ChunkSpec]> = [
       [first, { chunkIndex: 0, offset: 0, length: 6, attempt: 1 }],
       [first, { chunkIndex: 1, offset: 6, length: 6, attempt: 1 }],
@@ -279,7 +283,7 @@ describe('slurm executor', { concurrency: true }, () => {
 
   test('one poll of several series: a series whose directory is gone fails alone', async () => {
     const executor = localExecutor('missing');
-    const present = seriesSpec('present', 'x = 1 2\n', 'true', { count: 2 });
+    const present = seriesSpec(id('present'), 'x = 1 2\n', 'true', { count: 2 });
     await executor.stageSeries(present);
     const chunk = wholeChunk(2);
     await executor.stageChunk(present, chunk);
@@ -287,7 +291,7 @@ describe('slurm executor', { concurrency: true }, () => {
     await pollUntilDone(executor, present, { ...chunk, jobId }, 2, { timeoutMs: 60_000 });
     const [ok, gone] = await executor.pollMany([
       { series: present, request: { chunks: [{ ...chunk, jobId }] } },
-      { series: seriesSpec('never-staged', 'x = 1\n', 'true'), request: { chunks: [chunk] } },
+      { series: seriesSpec(id('never-staged'), 'x = 1\n', 'true'), request: { chunks: [chunk] } },
     ]);
     assert.ok(ok && !(ok instanceof Error), String(ok));
     assert.deepEqual(
@@ -301,7 +305,7 @@ describe('slurm executor', { concurrency: true }, () => {
   test('a job held for a reason that needs a person says so in the poll', async () => {
     const executor = localExecutor('held');
     // The `short` partition allows 1 minute: asking for 5 leaves the job pending for good.
-    const series = seriesSpec('held', 'x = 1 2\n', 'true', {
+    const series = seriesSpec(id('held'), 'x = 1 2\n', 'true', {
       count: 2,
       resources: { partition: 'short', time: '00:05:00' },
     });
@@ -323,7 +327,7 @@ describe('slurm executor', { concurrency: true }, () => {
       await executor.cancel(series, [jobId]);
     }
     // A job that runs is not held.
-    const free = seriesSpec('not-held', 'x = 1 2\n', 'true', { count: 2 });
+    const free = seriesSpec(id('not-held'), 'x = 1 2\n', 'true', { count: 2 });
     await executor.stageSeries(free);
     await executor.stageChunk(free, chunk);
     const submitted = await executor.submit(free, chunk);
@@ -334,13 +338,13 @@ describe('slurm executor', { concurrency: true }, () => {
   test('resources.gpus = 1: every task gets one GPU of its own', async () => {
     const executor = localExecutor('gpus');
     const command = 'echo "$CUDA_VISIBLE_DEVICES" > gpu.txt; sleep 1';
-    const series = seriesSpec('gpus', INI20, command, { count: 40, resources: { gpus: 1 } });
+    const series = seriesSpec(id('gpus'), INI20, command, { count: 40, resources: { gpus: 1 } });
     const storage = path.join(root.dir, 'storage-gpus');
     await runSeries(executor, series, [{ chunkIndex: 0, offset: 0, length: 4, attempt: 1 }], storage);
-    const runs = await readdir(path.join(storage, 'gpus', 'runs'));
+    const runs = await readdir(path.join(storage, id('gpus'), 'runs'));
     const seen = await Promise.all(
       runs.map(async (dir) =>
-        (await readFile(path.join(storage, 'gpus', 'runs', dir, 'gpu.txt'), 'utf8')).trim(),
+        (await readFile(path.join(storage, id('gpus'), 'runs', dir, 'gpu.txt'), 'utf8')).trim(),
       ),
     );
     assert.equal(seen.length, 4);
@@ -353,7 +357,7 @@ describe('slurm executor', { concurrency: true }, () => {
 
   test('cancel leaves nothing in squeue; the runs it stopped are reported cancelled', async () => {
     const executor = localExecutor('cancel');
-    const series = seriesSpec('cancel', INI20, 'sleep 60', { count: 40 });
+    const series = seriesSpec(id('cancel'), INI20, 'sleep 60', { count: 40 });
     const chunk: ChunkSpec = { chunkIndex: 0, offset: 0, length: 20, attempt: 1 };
     await executor.stageSeries(series);
     await executor.stageChunk(series, chunk);
@@ -361,9 +365,9 @@ describe('slurm executor', { concurrency: true }, () => {
     await pollUntilDone(executor, series, { ...chunk, jobId }, 20, {
       onPoll: (states) => [...states.values()].some((c) => c.state === 'running'),
     });
-    assert.ok((await squeueOf(slurm, 'tuplet-cancel')).length > 0);
+    assert.ok((await squeueOf(slurm, `tuplet-${id('cancel')}`)).length > 0);
     await executor.cancel(series, [jobId]);
-    assert.deepEqual(await squeueOf(slurm, 'tuplet-cancel'), []);
+    assert.deepEqual(await squeueOf(slurm, `tuplet-${id('cancel')}`), []);
 
     const states = await pollUntilDone(executor, series, { ...chunk, jobId }, 20);
     assert.equal(states.size, 20);
@@ -374,12 +378,12 @@ describe('slurm executor', { concurrency: true }, () => {
     }
     // A submit after cancel starts nothing.
     await assert.rejects(executor.submit(series, chunk), { name: 'ChunkCancelledError' });
-    assert.deepEqual(await squeueOf(slurm, 'tuplet-cancel'), []);
+    assert.deepEqual(await squeueOf(slurm, `tuplet-${id('cancel')}`), []);
   });
 
   test('a retried submit does not submit twice, even when the answer was lost', async () => {
     const executor = localExecutor('retry');
-    const series = seriesSpec('retry', INI20, 'sleep 2', { count: 40 });
+    const series = seriesSpec(id('retry'), INI20, 'sleep 2', { count: 40 });
     const chunk: ChunkSpec = { chunkIndex: 0, offset: 0, length: 6, attempt: 1 };
     await executor.stageSeries(series);
     await executor.stageChunk(series, chunk);
@@ -388,12 +392,14 @@ describe('slurm executor', { concurrency: true }, () => {
     assert.deepEqual([a.reused, b.reused].sort(), [false, true]);
 
     // The record of the answer is gone (a worker killed right after sbatch): found by its comment.
-    const slurmDir = path.join(root.dir, 'retry', 'retry', '.tuplet/slurm');
+    const slurmDir = path.join(root.dir, 'retry', id('retry'), '.tuplet/slurm');
     await rm(path.join(slurmDir, 'chunk-0.a1.jobs'));
     const again = await executor.submit(series, chunk);
     assert.deepEqual(again, { jobId: a.jobId, reused: true });
 
-    const jobs = new Set((await squeueOf(slurm, 'tuplet-retry', 'all')).map((line) => line.split('_')[0]));
+    const jobs = new Set(
+      (await squeueOf(slurm, `tuplet-${id('retry')}`, 'all')).map((line) => line.split('_')[0]),
+    );
     assert.deepEqual([...jobs], [a.jobId]);
     const states = await pollUntilDone(executor, series, { ...chunk, jobId: a.jobId }, 6, {
       timeoutMs: 60_000,
@@ -425,7 +431,7 @@ describe('slurm executor', { concurrency: true }, () => {
       }),
     );
     closers.push(() => executor.close());
-    const series = seriesSpec('cut', INI20, COMMAND, { count: 40 });
+    const series = seriesSpec(id('cut'), INI20, COMMAND, { count: 40 });
     const chunk: ChunkSpec = { chunkIndex: 0, offset: 0, length: 10, attempt: 1 };
     await executor.stageSeries(series);
     await executor.stageChunk(series, chunk);
@@ -437,12 +443,14 @@ describe('slurm executor', { concurrency: true }, () => {
     await assert.rejects(first);
 
     // The submit on the host goes on without its connection and records sbatch's answer.
-    const jobsFile = path.join(root.dir, 'cut', 'cut', '.tuplet/slurm/chunk-0.a1.jobs');
+    const jobsFile = path.join(root.dir, 'cut', id('cut'), '.tuplet/slurm/chunk-0.a1.jobs');
     for (let i = 0; i < 100 && !existsSync(jobsFile); i++) await sleep(100);
     const recorded = (await readFile(jobsFile, 'utf8')).trim();
     const again = await executor.submit(series, chunk);
     assert.deepEqual(again, { jobId: recorded, reused: true });
-    const jobs = new Set((await squeueOf(slurm, 'tuplet-cut', 'all')).map((line) => line.split('_')[0]));
+    const jobs = new Set(
+      (await squeueOf(slurm, `tuplet-${id('cut')}`, 'all')).map((line) => line.split('_')[0]),
+    );
     assert.deepEqual([...jobs], [recorded]);
     const states = await pollUntilDone(executor, series, { ...chunk, jobId: recorded }, 10, {
       timeoutMs: 60_000,
@@ -452,7 +460,7 @@ describe('slurm executor', { concurrency: true }, () => {
 
   test('runs of a job squeue no longer shows get their reason from the jobcomp record', async () => {
     const executor = localExecutor('aged');
-    const series = seriesSpec('aged', INI20, 'sleep 60', { count: 40 });
+    const series = seriesSpec(id('aged'), INI20, 'sleep 60', { count: 40 });
     const chunk: ChunkSpec = { chunkIndex: 0, offset: 0, length: 4, attempt: 1 };
     await executor.stageSeries(series);
     await executor.stageChunk(series, chunk);
@@ -460,7 +468,7 @@ describe('slurm executor', { concurrency: true }, () => {
     // squeue by name stops seeing the job, as after MinJobAge; then the job is cancelled.
     const env = { ...process.env, ...slurm.env };
     execFileSync('scontrol', ['update', `JobId=${jobId}`, 'JobName=renamed-by-test'], { env });
-    assert.deepEqual(await squeueOf(slurm, 'tuplet-aged', 'all'), []);
+    assert.deepEqual(await squeueOf(slurm, `tuplet-${id('aged')}`, 'all'), []);
     execFileSync('scancel', [jobId], { env });
     const jobcomp = slurm.jobcompFile;
     for (let i = 0; i < 100 && !(await readFile(jobcomp, 'utf8')).includes(`ArrayJobId=${jobId} `); i++)
@@ -477,7 +485,7 @@ describe('slurm executor', { concurrency: true }, () => {
     const executor = localExecutor('rerun');
     // Run 3 fails the first time only (its run directory remembers).
     const command = '[ "$TUPLET_INDEX" != 3 ] || [ -f again ] || { touch again; exit 7; }';
-    const series = seriesSpec('rerun', INI20, command, { count: 40 });
+    const series = seriesSpec(id('rerun'), INI20, command, { count: 40 });
     const first: ChunkSpec = { chunkIndex: 0, offset: 0, length: 12, attempt: 1 };
     const storage = path.join(root.dir, 'storage-rerun');
     const states = await runSeries(executor, series, [first], storage);
@@ -501,11 +509,11 @@ describe('slurm executor', { concurrency: true }, () => {
     );
     assert.ok([...again.values()].every((c) => c.state === 'succeeded'));
     const attempts = await Promise.all(
-      (await readdir(path.join(root.dir, 'rerun', 'rerun', 'runs')))
+      (await readdir(path.join(root.dir, 'rerun', id('rerun'), 'runs')))
         .sort()
         .map(async (dir) =>
           (
-            await readFile(path.join(root.dir, 'rerun', 'rerun', 'runs', dir, '.tuplet/attempt'), 'utf8')
+            await readFile(path.join(root.dir, 'rerun', id('rerun'), 'runs', dir, '.tuplet/attempt'), 'utf8')
           ).trim(),
         ),
     );
@@ -516,7 +524,7 @@ describe('slurm executor', { concurrency: true }, () => {
     const own = await startSlurm({ name: 'restart' });
     closers.push(() => own.stop());
     const executor = localExecutor('restart', own);
-    const series = seriesSpec('restart', INI20, 'sleep 0.3', { count: 40 });
+    const series = seriesSpec(id('restart'), INI20, 'sleep 0.3', { count: 40 });
     const chunk: ChunkSpec = { chunkIndex: 0, offset: 0, length: 20, attempt: 1 };
     await executor.stageSeries(series);
     await executor.stageChunk(series, chunk);
