@@ -137,7 +137,5 @@ export interface Executor {
   collect(series: SeriesSpec, chunk: ChunkSpec, storageRoot: string): Promise<CollectResult>;
   /** Stops every job and process of the series; records nothing itself. */
   cancel(series: SeriesSpec, jobIds: string[]): Promise<void>;
-  /** Removes the remote scratch directory of the series. */
-  cleanup(series: SeriesSpec): Promise<void>;
   close(): Promise<void>;
 }

@@ -4,6 +4,7 @@
 // poll or the database write of the runs reported with it. Pure: used by the scan parser
 // (on the host worker) and again by the recording activity (on the control worker).
 import { RUN_STATES, TERMINAL_RUN_STATES, type RunState } from '../workflows/shared.ts';
+import { inRanges, type IndexRange } from '../core/ranges.ts';
 import type { RunChange } from './executor.ts';
 
 /** A process exits with 0–255; the runner writes -1 for a run whose wrapper vanished. */
@@ -66,17 +67,19 @@ export function shown(text: string): string {
   return `'${printable(text.trim(), MAX_SHOWN_LENGTH)}'`;
 }
 
-type Ranges = ReadonlyArray<readonly [start: number, endExclusive: number]>;
-
 /**
  * One reported change as the database may record it, or undefined when it is about no run
  * of `ranges` (another chunk's, or no index at all). A final change with an impossible field
  * becomes `failed` with a reason that says which; a field of an unfinished run that cannot
  * be true is left out.
  */
-export function checkedRunChange(change: RunChange, ranges: Ranges, nowMs: number): RunChange | undefined {
+export function checkedRunChange(
+  change: RunChange,
+  ranges: readonly IndexRange[],
+  nowMs: number,
+): RunChange | undefined {
   const { index } = change;
-  if (!Number.isSafeInteger(index) || !ranges.some(([start, end]) => start <= index && index < end)) {
+  if (!Number.isSafeInteger(index) || !inRanges(index, ranges)) {
     return undefined;
   }
   const problems: string[] = [];

@@ -7,6 +7,7 @@
 // account (hosts/run-as-user.ts).
 import os from 'node:os';
 import path from 'node:path';
+import { inRanges } from '../core/ranges.ts';
 import type { Sweep } from '../sweep/index.ts';
 import { collectChunk, type ChunkCollectResult } from './collect.ts';
 import { HostInputError } from './errors.ts';
@@ -43,7 +44,6 @@ import {
   stageChunk,
   stageSeries,
   sweepOf,
-  type IndexRange,
 } from './staging.ts';
 import type { Transport } from './transport.ts';
 
@@ -186,7 +186,7 @@ export class RunnerExecutor implements Executor {
         return new SeriesDirMissingError(`${this.transport.label}: ${seriesDir} does not exist`);
       const changes: RunChange[] = [];
       for (const run of scan.runs) {
-        const chunk = request.chunks.find((c) => inRanges(chunkRanges(c), run.index));
+        const chunk = request.chunks.find((c) => inRanges(run.index, chunkRanges(c)));
         // Files left by an earlier attempt are not news about this one.
         if (!chunk || (run.attempt !== undefined && run.attempt !== chunk.attempt)) continue;
         const { dir: _dir, attempt: _attempt, ...change } = run;
@@ -216,10 +216,6 @@ exec bash "$1/${RUNNER_PATH}" cancel "$1" "$2"`;
         timeoutMs: (grace + 30) * 1000,
       },
     );
-  }
-
-  async cleanup(series: SeriesSpec): Promise<void> {
-    await execChecked(this.transport, ['rm', '-rf', '--', this.seriesDir(series.seriesId)]);
   }
 
   close(): Promise<void> {
@@ -259,8 +255,4 @@ exec bash "$1/${RUNNER_PATH}" cancel "$1" "$2"`;
     const cores = Number(result.stdout.trim());
     return result.code === 0 && Number.isInteger(cores) && cores > 0 ? cores : 1;
   }
-}
-
-function inRanges(ranges: readonly IndexRange[], index: number): boolean {
-  return ranges.some(([start, stop]) => start <= index && index < stop);
 }

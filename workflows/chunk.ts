@@ -4,7 +4,7 @@
 import { continueAsNew, sleep } from '@temporalio/workflow';
 import type { ChunkSpec, SeriesSpec } from '../hosts/executor.ts';
 import { control, controlLong, hostActivities } from './activities.ts';
-import type { IndexRange } from './plan.ts';
+import type { IndexRange } from '../core/ranges.ts';
 import {
   afterPoll,
   continuesAsNew,

@@ -1,7 +1,7 @@
 // Pure planning of a series' chunks: which indices each child workflow runs.
 // Shared by the series workflow and its tests; deterministic and free of I/O.
 
-export type IndexRange = [start: number, endExclusive: number];
+import type { IndexRange } from '../core/ranges.ts';
 
 export interface PlannedChunk {
   chunkIndex: number;
@@ -47,8 +47,4 @@ export function planChunks(ranges: readonly IndexRange[], chunkSize: number, who
   }
   flush();
   return chunks;
-}
-
-export function rangesSize(ranges: readonly IndexRange[]): number {
-  return ranges.reduce((n, [s, e]) => n + (e - s), 0);
 }

@@ -19,6 +19,7 @@ import type {
   SeriesSpec,
   SubmitResult,
 } from '../executor.ts';
+import { inRanges, rangesSize } from '../../core/ranges.ts';
 import { collectChunk } from '../collect.ts';
 import { groupPollItems, pollOne } from '../poll-groups.ts';
 import { CommandFailedError, HostInputError, describeCommand } from '../errors.ts';
@@ -35,7 +36,6 @@ import {
   stageSeries,
   sweepOf,
   runSetupOnce,
-  type IndexRange,
 } from '../staging.ts';
 import type { Transport } from '../transport.ts';
 import { adminEnvironment } from '../runner/environment.ts';
@@ -247,10 +247,6 @@ export class SlurmExecutor implements Executor {
     }
   }
 
-  async cleanup(series: SeriesSpec): Promise<void> {
-    await this.exec(['rm', '-rf', '--', this.seriesDir(series)]);
-  }
-
   async close(): Promise<void> {
     await this.transport.close();
   }
@@ -270,14 +266,6 @@ export class SlurmExecutor implements Executor {
 
 /** What one series' askers see of a poll: squeue's records of its jobs, and its own sections. */
 export type SeriesPollView = Omit<PollOutput, 'series'> & SeriesPollOutput;
-
-function rangesSize(ranges: readonly IndexRange[]): number {
-  return ranges.reduce((n, [start, stop]) => n + (stop - start), 0);
-}
-
-function inRanges(index: number, ranges: readonly IndexRange[]): boolean {
-  return ranges.some(([start, stop]) => start <= index && index < stop);
-}
 
 /**
  * Run changes of the polled chunks: what the exit-file scan saw (of the chunk's attempt),

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { planChunks, rangesSize, type IndexRange } from '../../workflows/plan.ts';
+import { rangesSize, type IndexRange } from '../../core/ranges.ts';
+import { planChunks } from '../../workflows/plan.ts';
 
 const indicesOf = (ranges: readonly IndexRange[]) =>
   ranges.flatMap(([s, e]) => Array.from({ length: e - s }, (_, i) => s + i));
