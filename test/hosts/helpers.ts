@@ -32,12 +32,6 @@ export function wholeChunk(length: number, attempt = 1, chunkIndex = 0): ChunkSp
   return { chunkIndex, offset: 0, length, attempt };
 }
 
-/**
- * @deprecated A fixed pause is no way to synchronise a test: use `waitFor` from
- * test/support/wait.ts. Kept only until the SLURM and runner tests stop importing it.
- */
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** Polls until the chunk's runner is gone and every run has a final state; returns the last state per index. */
 export async function pollUntilDone(
   executor: Executor,

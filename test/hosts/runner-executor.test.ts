@@ -8,7 +8,8 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createExecutor } from '../../hosts/index.ts';
 import type { Executor, HostSpec, PollResult } from '../../hosts/executor.ts';
-import { pollUntilDone, seriesSpec, sleep, tempDir, wholeChunk } from './helpers.ts';
+import { waitFor } from '../support/wait.ts';
+import { pollUntilDone, seriesSpec, tempDir, wholeChunk } from './helpers.ts';
 
 let root: { dir: string; remove: () => Promise<void> };
 const executors: Executor[] = [];
@@ -168,7 +169,11 @@ void describe('local executor', { concurrency: true }, () => {
     // "running" is reported when the run starts; its program's processes follow a moment later.
     // (Only the sleeps themselves: each run's `bash -c` shows the command's text too.)
     const sleepers = () => processesWith('sleep 31.4159').filter((line) => /^\s*\d+ sleep /.test(line));
-    for (let i = 0; i < 50 && sleepers().length < 4; i++) await sleep(100);
+    await waitFor(() => sleepers().length >= 4, {
+      what: "the two running runs' four sleep processes",
+      timeoutMs: 10_000,
+      lastSeen: sleepers,
+    });
     assert.equal(sleepers().length, 4);
     await executor.cancel(series, []);
     assert.deepEqual(processesWith('sleep 31.4159'), []);
@@ -192,8 +197,19 @@ void describe('local executor', { concurrency: true }, () => {
     });
     const runnerPid = Number(jobId.split('-')[3]);
     process.kill(runnerPid, 'SIGKILL');
-    await sleep(100);
-    assert.deepEqual((await executor.poll(series, { chunks: [chunk] })).aliveJobs, []);
+    // The kill is delivered asynchronously: wait until the poll sees the runner gone.
+    let alive: string[] = [];
+    await waitFor(
+      async () => {
+        alive = (await executor.poll(series, { chunks: [chunk] })).aliveJobs;
+        return alive.length === 0;
+      },
+      {
+        what: `the poll to report runner ${jobId} gone after SIGKILL`,
+        timeoutMs: 10_000,
+        lastSeen: () => alive,
+      },
+    );
 
     const restarted = await executor.submit(series, chunk);
     assert.equal(restarted.reused, false);

@@ -17,7 +17,8 @@ import { SlurmExecutor, type SlurmExecutorOptions } from '../../../hosts/slurm/i
 import { planChunks } from '../../../workflows/plan.ts';
 import { startSlurm, type TestSlurm } from '../../support/slurm.ts';
 import { startSshd, type TestSshd } from '../../support/sshd.ts';
-import { pollUntilDone, seriesSpec, sleep, tempDir, wholeChunk } from '../helpers.ts';
+import { waitFor } from '../../support/wait.ts';
+import { pollUntilDone, seriesSpec, tempDir, wholeChunk } from '../helpers.ts';
 
 // Series ids of this process: the one-node cluster is shared by every test process on the
 // machine (all as one user), so fixed ids would let two runs adopt or cancel each other's jobs.
@@ -314,15 +315,11 @@ describe('slurm executor', { concurrency: true }, () => {
     await executor.stageChunk(series, chunk);
     const { jobId } = await executor.submit(series, chunk);
     try {
-      let held: string | undefined;
-      for (let i = 0; i < 60 && !held; i++) {
-        held = (await executor.poll(series, { chunks: [{ ...chunk, jobId }] })).held;
-        if (!held) await sleep(250);
-      }
-      assert.match(
-        held ?? '',
-        /^PartitionTimeLimit: the time limit asked for exceeds the partition's maximum$/,
+      const held = await waitFor(
+        async () => (await executor.poll(series, { chunks: [{ ...chunk, jobId }] })).held,
+        { what: `the poll to report job ${jobId} held`, timeoutMs: 30_000, intervalMs: 250 },
       );
+      assert.match(held, /^PartitionTimeLimit: the time limit asked for exceeds the partition's maximum$/);
     } finally {
       await executor.cancel(series, [jobId]);
     }
@@ -438,13 +435,16 @@ describe('slurm executor', { concurrency: true }, () => {
 
     const first = executor.submit(series, chunk);
     first.catch(() => undefined);
-    while (!existsSync(path.join(shims, 'called'))) await sleep(50);
+    await waitFor(() => existsSync(path.join(shims, 'called')), {
+      what: 'the slow sbatch wrapper to be called',
+      intervalMs: 50,
+    });
     assert.ok((await sshd.dropConnections()) >= 1);
     await assert.rejects(first);
 
     // The submit on the host goes on without its connection and records sbatch's answer.
     const jobsFile = path.join(root.dir, 'cut', id('cut'), '.tuplet/slurm/chunk-0.a1.jobs');
-    for (let i = 0; i < 100 && !existsSync(jobsFile); i++) await sleep(100);
+    await waitFor(() => existsSync(jobsFile), { what: `the submit on the host to record ${jobsFile}` });
     const recorded = (await readFile(jobsFile, 'utf8')).trim();
     const again = await executor.submit(series, chunk);
     assert.deepEqual(again, { jobId: recorded, reused: true });
@@ -471,8 +471,9 @@ describe('slurm executor', { concurrency: true }, () => {
     assert.deepEqual(await squeueOf(slurm, `tuplet-${id('aged')}`, 'all'), []);
     execFileSync('scancel', [jobId], { env });
     const jobcomp = slurm.jobcompFile;
-    for (let i = 0; i < 100 && !(await readFile(jobcomp, 'utf8')).includes(`ArrayJobId=${jobId} `); i++)
-      await sleep(100);
+    await waitFor(async () => (await readFile(jobcomp, 'utf8')).includes(`ArrayJobId=${jobId} `), {
+      what: `job ${jobId}'s record in ${jobcomp}`,
+    });
     const states = await pollUntilDone(executor, series, { ...chunk, jobId }, 4);
     assert.deepEqual([...states.keys()].sort(), [0, 1, 2, 3]);
     for (const change of states.values()) {
@@ -532,21 +533,27 @@ describe('slurm executor', { concurrency: true }, () => {
     let restarted: Promise<void> | undefined;
     const states = new Map<number, RunChange>();
     let cursor: string | undefined;
-    for (const deadline = Date.now() + 60_000; ;) {
-      const result = await executor.poll(series, {
-        chunks: [{ ...chunk, jobId }],
-        ...(cursor ? { cursor } : {}),
-      });
-      cursor = result.cursor;
-      for (const change of result.changes) states.set(change.index, change);
-      const succeeded = [...states.values()].filter((c) => c.state === 'succeeded').length;
-      // While the controller is away the job is not taken for dead.
-      assert.ok(result.aliveJobs.includes(jobId) || succeeded === 20, `job lost after ${succeeded} runs`);
-      if (!restarted && states.size > 0) restarted = own.restartController();
-      if (succeeded === 20 && result.aliveJobs.length === 0) break;
-      assert.ok(Date.now() < deadline, `not done: ${states.size}`);
-      await sleep(200);
-    }
+    await waitFor(
+      async () => {
+        const result = await executor.poll(series, {
+          chunks: [{ ...chunk, jobId }],
+          ...(cursor ? { cursor } : {}),
+        });
+        cursor = result.cursor;
+        for (const change of result.changes) states.set(change.index, change);
+        const succeeded = [...states.values()].filter((c) => c.state === 'succeeded').length;
+        // While the controller is away the job is not taken for dead (a failed assert ends the wait).
+        assert.ok(result.aliveJobs.includes(jobId) || succeeded === 20, `job lost after ${succeeded} runs`);
+        if (!restarted && states.size > 0) restarted = own.restartController();
+        return succeeded === 20 && result.aliveJobs.length === 0;
+      },
+      {
+        what: `the 20 runs of job ${jobId} to succeed across a slurmctld restart`,
+        timeoutMs: 60_000,
+        intervalMs: 200,
+        lastSeen: () => [...states.values()].map((c) => c.state),
+      },
+    );
     assert.ok(restarted, 'the controller was restarted');
     await restarted;
     assert.ok([...states.values()].every((c) => c.state === 'succeeded' && c.exitCode === 0));

@@ -20,7 +20,8 @@ import {
   type SeriesBody,
 } from '../../support/stack.ts';
 import { startTemporal, type TestTemporal } from '../../support/temporal.ts';
-import { sleep, tempDir } from '../helpers.ts';
+import { waitFor } from '../../support/wait.ts';
+import { tempDir } from '../helpers.ts';
 
 let slurm: TestSlurm;
 let sshd: TestSshd;
@@ -95,10 +96,10 @@ test(
     const id = created.body.id;
 
     // Killed while sbatch is answering: the submit script finishes on the host without us.
-    for (let i = 0; (await lines(path.join(work.dir, 'sbatch.log'))).length === 0; i++) {
-      assert.ok(i < 600, 'sbatch was never called');
-      await sleep(100);
-    }
+    await waitFor(async () => (await lines(path.join(work.dir, 'sbatch.log'))).length > 0, {
+      what: 'sbatch to be called',
+      timeoutMs: 60_000,
+    });
     await worker.stop('SIGKILL');
     worker = await startWorker();
 

@@ -4,13 +4,13 @@
 // `UPDATE_GOLDEN=1 node --import tsx --test test/hosts/slurm/sbatch-script.test.ts`.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { SeriesSpec } from '../../../hosts/executor.ts';
+import { waitFor } from '../../support/wait.ts';
 import { extraDirectiveLine } from '../../../hosts/slurm/directives.ts';
 import {
   chunkComment,
@@ -223,8 +223,13 @@ void describe('job script run as an array task', () => {
       });
       const exited = new Promise((resolve) => child.on('exit', resolve));
       const meta = path.join(seriesDir, 'runs/00000_x=1/.tuplet');
-      for (let i = 0; i < 100 && !existsSync(path.join(meta, 'started')); i++) await sleep(50);
-      await sleep(200);
+      // TERM must come once the script's trap is set and its command runs: the `sleep 30`
+      // (bash -c execs it in place) in the task's process group says both.
+      await waitFor(() => spawnSync('pgrep', ['-g', String(child.pid), '-x', 'sleep']).status === 0, {
+        what: "the task's command (sleep 30) to run",
+        intervalMs: 50,
+      });
+      assert.ok(existsSync(path.join(meta, 'started')));
       process.kill(-child.pid!, 'SIGTERM');
       await exited;
       assert.ok(existsSync(path.join(meta, 'ended')));
