@@ -4,6 +4,7 @@ import type { Context, ErrorHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ZodError } from 'zod';
+import { InvalidRequestError, NotFoundError } from '../core/errors.ts';
 import type { Logger } from '../log.ts';
 import { SweepError } from '../sweep/index.ts';
 
@@ -58,6 +59,16 @@ export function errorResponse(error: unknown): {
       body: { error: { code: error.code, message: error.message, ...error.extra } },
       unexpected: false,
     };
+  }
+  if (error instanceof InvalidRequestError) {
+    return {
+      status: 400,
+      body: { error: { code: 'invalid_request', message: error.message } },
+      unexpected: false,
+    };
+  }
+  if (error instanceof NotFoundError) {
+    return { status: 404, body: { error: { code: 'not_found', message: error.message } }, unexpected: false };
   }
   if (error instanceof SweepError) {
     const { code, line, column, message } = error;

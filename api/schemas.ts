@@ -3,16 +3,8 @@
 import { z } from '@hono/zod-openapi';
 import { HostInputError } from '../hosts/errors.ts';
 import { allowedExtraOptions, parseExtraDirective } from '../hosts/slurm/directives.ts';
-import { RUN_STATES, SERIES_STATES } from '../workflows/shared.ts';
-
-/** True when the text holds a control character (newline, NUL, escape, DEL, …). */
-export function hasControlCharacters(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x20 || code === 0x7f) return true;
-  }
-  return false;
-}
+import { RUN_STATES, SERIES_STATES } from '../core/states.ts';
+import { hasControlCharacters } from '../core/text.ts';
 
 /** No control characters: a newline in a directive would start a new script line. */
 const singleLine = (max: number) =>

@@ -1,7 +1,7 @@
 // How the CLI shows a series: one summary line, and a progress bar that follows it live.
 import { SingleBar } from 'cli-progress';
-import type { RunState, SeriesState } from '../workflows/shared.ts';
-import { FINAL_SERIES_STATES } from '../workflows/shared.ts';
+import type { RunState, SeriesState } from '../core/states.ts';
+import { FINAL_SERIES_STATES } from '../core/states.ts';
 import type { ApiClient } from './api-client.ts';
 
 export interface SeriesView {

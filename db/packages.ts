@@ -1,7 +1,7 @@
 // Uploaded packages: who owns which, how many bytes each owner holds (the quota), when each
 // was last used by a new series, and which ones no series needs any more.
 import { and, desc, eq, inArray, isNotNull, lt, notInArray, sum } from 'drizzle-orm';
-import { FINAL_SERIES_STATES } from '../workflows/shared.ts';
+import { FINAL_SERIES_STATES } from '../core/states.ts';
 import type { Database } from './client.ts';
 import { packages, series, users } from './schema.ts';
 

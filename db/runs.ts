@@ -6,7 +6,7 @@
 import { and, count, eq, gte, inArray, lt, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { IndexRange } from '../core/ranges.ts';
 import type { RunChange } from '../hosts/executor.ts';
-import { RUN_STATES, TERMINAL_RUN_STATES, type RunState } from '../workflows/shared.ts';
+import { RUN_STATES, TERMINAL_RUN_STATES, type RunState } from '../core/states.ts';
 import type { Database } from './client.ts';
 import { batches, jsonText, queryRows } from './raw.ts';
 import { runs } from './schema.ts';

@@ -2,7 +2,7 @@
 
 import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import type { Resources } from '../hosts/executor.ts';
-import type { RunState, SeriesState } from '../workflows/shared.ts';
+import type { RunState, SeriesState } from '../core/states.ts';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 

@@ -2,7 +2,7 @@
 // counts by state for a page of series in one grouped query, and the text search condition;
 // and those of the reconcile (workers/reconcile.ts): unfinished series, and ending one.
 import { and, eq, getTableColumns, ilike, inArray, notInArray, or, sql, type SQL } from 'drizzle-orm';
-import { FINAL_SERIES_STATES, RUN_STATES, type RunState, type SeriesState } from '../workflows/shared.ts';
+import { FINAL_SERIES_STATES, RUN_STATES, type RunState, type SeriesState } from '../core/states.ts';
 import type { Database } from './client.ts';
 import { cancelUnfinishedRuns } from './runs.ts';
 import { runs, series, users } from './schema.ts';

@@ -7,21 +7,22 @@
 import { constants } from 'node:fs';
 import { open, realpath, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { badRequest, notFound } from '../api/errors.ts';
-import { hasControlCharacters } from '../api/schemas.ts';
+import { InvalidRequestError, NotFoundError } from '../core/errors.ts';
+import { hasControlCharacters } from '../core/text.ts';
 
 /** Splits a user-supplied relative path; refuses `..`, absolute paths and odd characters. */
 export function safeRelativePath(raw: string): string[] {
-  if (raw === '') throw badRequest('path: empty');
+  if (raw === '') throw new InvalidRequestError('path: empty');
   if (raw.startsWith('/') || raw.startsWith('\\') || /^[A-Za-z]:/.test(raw)) {
-    throw badRequest('path: absolute paths are not allowed');
+    throw new InvalidRequestError('path: absolute paths are not allowed');
   }
   const segments = raw.split('/');
   for (const segment of segments) {
-    if (segment === '..') throw badRequest('path: `..` is not allowed');
-    if (segment === '' || segment === '.') throw badRequest('path: empty or `.` segments are not allowed');
+    if (segment === '..') throw new InvalidRequestError('path: `..` is not allowed');
+    if (segment === '' || segment === '.')
+      throw new InvalidRequestError('path: empty or `.` segments are not allowed');
     if (hasControlCharacters(segment) || segment.includes('\\'))
-      throw badRequest('path: control characters and `\\` are not allowed');
+      throw new InvalidRequestError('path: control characters and `\\` are not allowed');
   }
   return segments;
 }
@@ -33,12 +34,12 @@ export function safeRelativePath(raw: string): string[] {
 export function pathAfter(url: string, prefix: RegExp): string[] {
   const raw = new URL(url).pathname;
   const match = prefix.exec(raw);
-  if (!match || match.index !== 0) throw badRequest('path: missing');
+  if (!match || match.index !== 0) throw new InvalidRequestError('path: missing');
   let decoded: string;
   try {
     decoded = decodeURIComponent(raw.slice(match[0].length));
   } catch {
-    throw badRequest('path: malformed percent-encoding');
+    throw new InvalidRequestError('path: malformed percent-encoding');
   }
   return safeRelativePath(decoded);
 }
@@ -58,29 +59,30 @@ export interface StoredFile {
 
 /**
  * Opens the file at `segments` under `base` (a directory inside `root`, or `root` itself).
- * Throws a 400 when the path, or a link on it, leads outside `root`, and a 404 when there is
- * no regular file there.
+ * Throws InvalidRequestError when the path, or a link on it, leads outside `root`, and
+ * NotFoundError when there is no regular file there.
  */
 export async function openStoredFile(root: string, base: string, segments: string[]): Promise<StoredFile> {
   const shown = segments.join('/');
   const candidate = path.join(base, ...segments);
-  if (!isInside(root, candidate)) throw badRequest(`path '${shown}' leads outside the series directory`);
+  if (!isInside(root, candidate))
+    throw new InvalidRequestError(`path '${shown}' leads outside the series directory`);
   let real: string;
   let realRoot: string;
   try {
     [real, realRoot] = await Promise.all([realpath(candidate), realpath(root)]);
   } catch {
-    throw notFound(`file '${shown}'`);
+    throw new NotFoundError(`file '${shown}'`);
   }
   if (!isInside(realRoot, real)) {
-    throw badRequest(`path '${shown}' leads outside the series directory (through a link)`);
+    throw new InvalidRequestError(`path '${shown}' leads outside the series directory (through a link)`);
   }
   let handle: FileHandle;
   try {
     // No link may be swapped in at the last step, and a FIFO must not hold a thread waiting for a writer.
     handle = await open(real, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch {
-    throw notFound(`file '${shown}'`);
+    throw new NotFoundError(`file '${shown}'`);
   }
   const info = await handle.stat().catch(async (error: unknown) => {
     await handle.close();
@@ -88,7 +90,7 @@ export async function openStoredFile(root: string, base: string, segments: strin
   });
   if (!info.isFile()) {
     await handle.close();
-    throw notFound(`file '${shown}'`);
+    throw new NotFoundError(`file '${shown}'`);
   }
   return { path: real, size: info.size, handle };
 }

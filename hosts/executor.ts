@@ -1,7 +1,7 @@
 // The scheduler-neutral interface every kind of host implements (local, ssh, slurm).
 // Host activities call these methods on the worker that serves the host; nothing here
 // touches the database. Every method is idempotent: activities run at least once.
-import type { RunState } from '../workflows/shared.ts';
+import type { RunState } from '../core/states.ts';
 
 export type HostKind = 'local' | 'ssh' | 'slurm';
 

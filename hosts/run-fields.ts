@@ -3,7 +3,7 @@
 // cannot be true fails that run with a reason naming the file and the value, and never the
 // poll or the database write of the runs reported with it. Pure: used by the scan parser
 // (on the host worker) and again by the recording activity (on the control worker).
-import { RUN_STATES, TERMINAL_RUN_STATES, type RunState } from '../workflows/shared.ts';
+import { RUN_STATES, TERMINAL_RUN_STATES, type RunState } from '../core/states.ts';
 import { inRanges, type IndexRange } from '../core/ranges.ts';
 import type { RunChange } from './executor.ts';
 

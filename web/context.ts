@@ -4,7 +4,7 @@ import type { SignInGuard } from '../api/sign-in-guard.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
 import type { RunCounts } from '../db/series.ts';
-import type { SeriesState } from '../workflows/shared.ts';
+import type { SeriesState } from '../core/states.ts';
 import type { TtlCache } from './data/cache.ts';
 
 export interface WebDeps {

@@ -1,6 +1,6 @@
 // Small formatting helpers shared by pages (pure, also used by the CSV export).
 import type { RunCounts } from './context.ts';
-import { FINAL_SERIES_STATES, type SeriesState } from '../workflows/shared.ts';
+import { FINAL_SERIES_STATES, type SeriesState } from '../core/states.ts';
 
 export function doneOf(counts: RunCounts): number {
   return counts.succeeded + counts.failed + counts.cancelled;

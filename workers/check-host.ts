@@ -2,7 +2,7 @@
 import type { Client } from '@temporalio/client';
 import type { HostCheck } from '../activities/host/types.ts';
 import type { HostSpec } from '../hosts/executor.ts';
-import { CONTROL_TASK_QUEUE } from '../workflows/shared.ts';
+import { CONTROL_TASK_QUEUE } from '../core/naming.ts';
 
 export function checkHostThroughWorker(temporal: Client, host: HostSpec): Promise<HostCheck> {
   return temporal.workflow.execute('hostCheckWorkflow', {

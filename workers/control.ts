@@ -3,7 +3,7 @@ import type { DataConverter } from '@temporalio/common';
 import type { NativeConnection } from '@temporalio/worker';
 import { Worker, type WorkflowBundle } from '@temporalio/worker';
 import { createControlActivities, type ControlDeps } from '../activities/control/index.ts';
-import { CONTROL_TASK_QUEUE } from '../workflows/shared.ts';
+import { CONTROL_TASK_QUEUE } from '../core/naming.ts';
 
 export interface ControlWorkerOptions extends ControlDeps {
   connection: NativeConnection;

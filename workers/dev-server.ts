@@ -8,7 +8,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import type { Logger } from '../log.ts';
-import { SEARCH_ATTRIBUTES } from '../workflows/shared.ts';
+import { SEARCH_ATTRIBUTES } from '../core/naming.ts';
 import { findTemporalCli } from './temporal-cli.ts';
 
 export { findTemporalCli };

@@ -6,7 +6,7 @@ import { Worker } from '@temporalio/worker';
 import { createHostActivities } from '../activities/host/index.ts';
 import { createExecutor } from '../hosts/index.ts';
 import type { Logger } from '../log.ts';
-import { hostTaskQueue } from '../workflows/shared.ts';
+import { hostTaskQueue } from '../core/naming.ts';
 import { hostCapabilities } from './capabilities.ts';
 
 export interface HostWorkerOptions {

@@ -4,7 +4,7 @@
 import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { ControlActivities } from '../activities/control/types.ts';
 import type { HostActivities } from '../activities/host/types.ts';
-import { CONTROL_TASK_QUEUE, hostTaskQueue } from './shared.ts';
+import { CONTROL_TASK_QUEUE, hostTaskQueue } from '../core/naming.ts';
 
 const retry: ActivityOptions['retry'] = {
   initialInterval: '1s',

@@ -17,13 +17,9 @@ import type { HostCapabilities } from '../activities/host/types.ts';
 import { control, controlLong, hostActivities } from './activities.ts';
 import { chunkWorkflow, withoutTemplate } from './chunk.ts';
 import { planChunks, type PlannedChunk } from './plan.ts';
-import {
-  chunkWorkflowId,
-  progressQueryName,
-  type SeriesProgress,
-  type SeriesState,
-  type SeriesWorkflowInput,
-} from './shared.ts';
+import type { SeriesState } from '../core/states.ts';
+import { chunkWorkflowId } from '../core/naming.ts';
+import { progressQueryName, type SeriesProgress, type SeriesWorkflowInput } from './shared.ts';
 
 export const progressQuery = defineQuery<SeriesProgress>(progressQueryName);
 

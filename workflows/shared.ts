@@ -1,49 +1,7 @@
-// Names and input types shared by the API, the CLI, workers and workflows.
-// Pure: importable from workflow code (no Node built-ins, no I/O).
-
-export const CONTROL_TASK_QUEUE = 'tuplet-control';
-
-export function hostTaskQueue(hostName: string): string {
-  return `tuplet-host-${hostName}`;
-}
-
-export function seriesWorkflowId(seriesId: string): string {
-  return `series-${seriesId}`;
-}
-
-export function chunkWorkflowId(seriesId: string, chunkIndex: number): string {
-  return `${seriesWorkflowId(seriesId)}/chunk-${chunkIndex}`;
-}
-
-/** Search attributes the Temporal UI can filter by (registered on the dev server at start). */
-export const SEARCH_ATTRIBUTES = {
-  owner: 'TupletOwner',
-  host: 'TupletHost',
-  application: 'TupletApplication',
-  tuples: 'TupletTuples',
-} as const;
-
-export const RUN_STATES = ['pending', 'queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
-export type RunState = (typeof RUN_STATES)[number];
-export const TERMINAL_RUN_STATES: readonly RunState[] = ['succeeded', 'failed', 'cancelled'];
-
-export const SERIES_STATES = [
-  'staging',
-  'running',
-  'collecting',
-  'archiving',
-  'completed',
-  'completed_with_failures',
-  'failed',
-  'cancelled',
-] as const;
-export type SeriesState = (typeof SERIES_STATES)[number];
-export const FINAL_SERIES_STATES: readonly SeriesState[] = [
-  'completed',
-  'completed_with_failures',
-  'failed',
-  'cancelled',
-];
+// The workflows' own contract with their callers: input types, the progress query's answer
+// and the signal/query names. The product's vocabulary (states, queue and workflow id naming)
+// is in core/. Pure: importable from workflow code (no Node built-ins, no I/O).
+import type { RunState, SeriesState } from '../core/states.ts';
 
 /** Input of workflow `series-<id>`: everything else is read from the database by activities. */
 export interface SeriesWorkflowInput {

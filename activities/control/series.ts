@@ -3,7 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { hosts, series } from '../../db/schema.ts';
 import type { HostSpec, SeriesSpec } from '../../hosts/executor.ts';
-import { FINAL_SERIES_STATES, type SeriesState } from '../../workflows/shared.ts';
+import { FINAL_SERIES_STATES, type SeriesState } from '../../core/states.ts';
 import { notFound } from '../errors.ts';
 import type { SeriesPlan } from './types.ts';
 

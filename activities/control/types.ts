@@ -1,7 +1,7 @@
 // The control activities' signatures (database side), importable as types by workflows.
 import type { HostSpec, RunChange, SeriesSpec } from '../../hosts/executor.ts';
 import type { IndexRange } from '../../core/ranges.ts';
-import type { SeriesState } from '../../workflows/shared.ts';
+import type { SeriesState } from '../../core/states.ts';
 
 export interface SeriesPlan {
   spec: SeriesSpec;

@@ -10,7 +10,8 @@ import type { ApiDeps } from '../context.ts';
 import { conflict, notFound } from '../errors.ts';
 import { createRouter, jsonBody, jsonResponse, pick, signedIn } from '../openapi.ts';
 import { runEnvSchema } from '../run-environment.ts';
-import { hasControlCharacters, nameSchema, NameParam } from '../schemas.ts';
+import { hasControlCharacters } from '../../core/text.ts';
+import { nameSchema, NameParam } from '../schemas.ts';
 
 /** A glob relative to the run directory: no absolute paths, no `..`. */
 const globSchema = z

@@ -4,13 +4,14 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { and, eq, notInArray } from 'drizzle-orm';
 import { hostSpecOf } from '../../activities/control/series.ts';
 import { hosts, series } from '../../db/schema.ts';
-import { FINAL_SERIES_STATES } from '../../workflows/shared.ts';
+import { FINAL_SERIES_STATES } from '../../core/states.ts';
 import { currentUser, requireAdmin, requireUser } from '../auth.ts';
 import { hostForViewer } from '../hosts-view.ts';
 import type { ApiDeps } from '../context.ts';
 import { ApiError, badRequest, conflict, notFound } from '../errors.ts';
 import { createRouter, ErrorSchema, jsonBody, jsonResponse, pick, signedIn } from '../openapi.ts';
-import { hasControlCharacters, nameSchema, NameParam } from '../schemas.ts';
+import { hasControlCharacters } from '../../core/text.ts';
+import { nameSchema, NameParam } from '../schemas.ts';
 import { RUN_USER } from '../../hosts/run-as-user.ts';
 import { runEnvSchema } from '../run-environment.ts';
 

@@ -4,7 +4,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@te
 import { eq } from 'drizzle-orm';
 import { resetRunsForRerun } from '../../db/runs.ts';
 import { series } from '../../db/schema.ts';
-import { FINAL_SERIES_STATES, TERMINAL_RUN_STATES, type RunState } from '../../workflows/shared.ts';
+import { FINAL_SERIES_STATES, TERMINAL_RUN_STATES, type RunState } from '../../core/states.ts';
 import { canModifySeries, currentUser, requireUser } from '../auth.ts';
 import type { ApiDeps, AuthUser } from '../context.ts';
 import { ApiError, conflict, forbidden } from '../errors.ts';

@@ -3,7 +3,7 @@
 // series' final state. The database, not Temporal, is polled: it is the record of run states.
 import { z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
-import { FINAL_SERIES_STATES } from '../../workflows/shared.ts';
+import { FINAL_SERIES_STATES } from '../../core/states.ts';
 import { requireUser } from '../auth.ts';
 import type { ApiDeps } from '../context.ts';
 import { createRouter, pick, signedIn } from '../openapi.ts';

@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { series } from '../../db/schema.ts';
-import { FINAL_SERIES_STATES, SERIES_STATES, type SeriesState } from '../../workflows/shared.ts';
+import { FINAL_SERIES_STATES, SERIES_STATES, type SeriesState } from '../../core/states.ts';
 import { canModifySeries, currentUser, requireUser } from '../auth.ts';
 import type { ApiDeps } from '../context.ts';
 import { conflict, forbidden } from '../errors.ts';

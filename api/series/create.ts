@@ -6,7 +6,7 @@ import { applications, hosts, series } from '../../db/schema.ts';
 import { newId } from '../../db/ids.ts';
 import type { Resources } from '../../hosts/executor.ts';
 import { parseSweep } from '../../sweep/index.ts';
-import { seriesWorkflowId } from '../../workflows/shared.ts';
+import { seriesWorkflowId } from '../../core/naming.ts';
 import type { ApiDeps, AuthUser } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { checkRenderedSize } from './rendered-size.ts';

@@ -1,7 +1,7 @@
 // The JSON shape of a series in answers, and its schema for the OpenAPI document.
 import { z } from '@hono/zod-openapi';
 import type { Config } from '../../config.ts';
-import { RUN_STATES } from '../../workflows/shared.ts';
+import { RUN_STATES } from '../../core/states.ts';
 import { ResourcesSchema, SeriesStateSchema } from '../schemas.ts';
 import type { RunCounts, SeriesWithOwner } from '../../db/series.ts';
 import { progressOf } from './query.ts';

@@ -10,7 +10,7 @@ import {
   type SeriesWithOwner,
 } from '../../db/series.ts';
 import { series, users } from '../../db/schema.ts';
-import type { SeriesState } from '../../workflows/shared.ts';
+import type { SeriesState } from '../../core/states.ts';
 import { badRequest, notFound } from '../errors.ts';
 
 export async function getSeries(db: Database, id: string): Promise<SeriesWithOwner> {

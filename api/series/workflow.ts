@@ -2,7 +2,8 @@
 // never imports workflow code; everything else the workflow needs it reads from the database.
 import type { Client } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
-import { CONTROL_TASK_QUEUE, SEARCH_ATTRIBUTES, type SeriesWorkflowInput } from '../../workflows/shared.ts';
+import { CONTROL_TASK_QUEUE, SEARCH_ATTRIBUTES } from '../../core/naming.ts';
+import type { SeriesWorkflowInput } from '../../workflows/shared.ts';
 
 const keys = {
   owner: defineSearchAttributeKey(SEARCH_ATTRIBUTES.owner, SearchAttributeType.KEYWORD),

@@ -1,6 +1,6 @@
 // `tuplet status|cancel|rerun SERIES`: look at and steer one series.
 import type { Command } from 'commander';
-import { RUN_STATES } from '../../workflows/shared.ts';
+import { RUN_STATES } from '../../core/states.ts';
 import { ApiClient } from '../api-client.ts';
 import { CliInputError } from '../errors.ts';
 import { followSeries, summarize, type SeriesView } from '../series-view.ts';

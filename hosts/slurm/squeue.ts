@@ -3,7 +3,7 @@
 // they need from it (OVER_STATES, FAILED_STATES). Pending array tasks come compressed on one
 // line (`2-9%2`); running and finished tasks come one per line. Only poll.sh expands task ids
 // (to find the runs of an ended task on the host); here they stay as squeue printed them.
-import type { RunState } from '../../workflows/shared.ts';
+import type { RunState } from '../../core/states.ts';
 
 /**
  * `%F` array job id, `%K` array task id(s), `%T` state, `%S` start, `%e` end, `%j` name,

@@ -4,10 +4,11 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { ApiError } from '../../api/errors.ts';
+import { errorResponse } from '../../api/errors.ts';
 import { ResourcesSchema } from '../../api/schemas.ts';
 import { openStoredFile, safeRelativePath } from '../../files/confine.ts';
 import { servedTypeOf } from '../../files/content-type.ts';
+import { InvalidRequestError, NotFoundError } from '../../core/errors.ts';
 
 describe('resources', () => {
   test('accepts what sbatch understands', () => {
@@ -67,7 +68,7 @@ describe('run file paths', () => {
     test(`refuses ${JSON.stringify(bad)}`, () => {
       assert.throws(
         () => safeRelativePath(bad),
-        (error: unknown) => error instanceof ApiError && error.status === 400,
+        (error: unknown) => error instanceof InvalidRequestError && errorResponse(error).status === 400,
       );
     });
   }
@@ -86,11 +87,11 @@ describe('run file paths', () => {
     assert.equal(found.size, 3);
     await assert.rejects(
       openStoredFile(seriesDir, runDir, ['link']),
-      (e: unknown) => e instanceof ApiError && e.status === 400,
+      (e: unknown) => e instanceof InvalidRequestError && errorResponse(e).status === 400,
     );
     await assert.rejects(
       openStoredFile(seriesDir, runDir, ['missing']),
-      (e: unknown) => e instanceof ApiError && e.status === 404,
+      (e: unknown) => e instanceof NotFoundError && errorResponse(e).status === 404,
     );
   });
 

@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import { Client, Connection } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { startTemporalDevServer, findTemporalCli } from '../../workers/dev-server.ts';
-import { SEARCH_ATTRIBUTES } from '../../workflows/shared.ts';
+import { SEARCH_ATTRIBUTES } from '../../core/naming.ts';
 import { waitFor } from '../support/wait.ts';
 
 const ownerKey = defineSearchAttributeKey(SEARCH_ATTRIBUTES.owner, SearchAttributeType.KEYWORD);

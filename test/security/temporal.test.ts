@@ -24,7 +24,7 @@ import type { Logger } from '../../log.ts';
 import { loadConfig } from '../../config.ts';
 import { connectClient, connectWorkers, warnIfTemporalUnprotected } from '../../temporal/connection.ts';
 import { EncryptionCodec, PayloadRefusedError } from '../../temporal/payload-codec.ts';
-import { CONTROL_TASK_QUEUE, hostTaskQueue } from '../../workflows/shared.ts';
+import { CONTROL_TASK_QUEUE, hostTaskQueue } from '../../core/naming.ts';
 import { startTestStack, waitForSeriesEnd, type InProcessStack } from '../support/stack.ts';
 import { startTemporal, type TestTemporal } from '../support/temporal.ts';
 import { waitFor } from '../support/wait.ts';

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../config.ts';
-import type { RunState } from '../../workflows/shared.ts';
+import type { RunState } from '../../core/states.ts';
 import { createLogger } from '../../log.ts';
 import { startStack, type RunningStack } from '../../workers/stack.ts';
 import { freePort } from '../../workers/dev-server.ts';

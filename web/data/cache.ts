@@ -7,7 +7,7 @@
 // values older than MAX_STALE_MS are not served. A series that is still running gets short
 // times — its live numbers come from the event stream anyway; a final series changes only
 // through a rerun, which changes its state and attempt and so the key.
-import { FINAL_SERIES_STATES, type SeriesState } from '../../workflows/shared.ts';
+import { FINAL_SERIES_STATES, type SeriesState } from '../../core/states.ts';
 
 export const LIVE_TTL_MS = 5_000;
 export const FINAL_TTL_MS = 60_000;

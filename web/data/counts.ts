@@ -1,7 +1,7 @@
 // Run counts of series, through the short-lived cache: fresh and stale entries are served
 // (stale ones refreshed in the background), the missing ones read together in one grouped query.
 import type { Database } from '../../db/client.ts';
-import type { SeriesState } from '../../workflows/shared.ts';
+import type { SeriesState } from '../../core/states.ts';
 import type { RunCounts } from '../context.ts';
 import { seriesVersion, ttlFor, type TtlCache } from './cache.ts';
 import { countRuns } from '../../db/series.ts';

@@ -5,7 +5,7 @@ import { and, eq, gte, lte, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { runs } from '../../db/schema.ts';
 import type { Sweep } from '../../sweep/index.ts';
-import { RUN_STATES } from '../../workflows/shared.ts';
+import { RUN_STATES } from '../../core/states.ts';
 
 export const MAX_COLUMNS = 200;
 export const MAX_CELLS = 10_000;

@@ -2,7 +2,7 @@
 import { and, asc, desc, eq, gte, isNotNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { files, runs } from '../../db/schema.ts';
-import type { RunState } from '../../workflows/shared.ts';
+import type { RunState } from '../../core/states.ts';
 
 export type RunRow = Pick<
   typeof runs.$inferSelect,

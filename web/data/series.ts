@@ -4,7 +4,7 @@ import { and, desc, eq, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { applications, hosts, series, users } from '../../db/schema.ts';
 import { findSeries, seriesTextMatch, type SeriesWithOwner } from '../../db/series.ts';
-import type { SeriesState } from '../../workflows/shared.ts';
+import type { SeriesState } from '../../core/states.ts';
 
 export interface SeriesFilter {
   /** Words that must each appear in the description, tags, application or owner name. */

@@ -3,7 +3,7 @@
 // the same confinement as downloads (files/confine.ts), so a link a run left behind is
 // refused here too instead of being followed.
 import path from 'node:path';
-import { ApiError } from '../../api/errors.ts';
+import { InvalidRequestError, NotFoundError } from '../../core/errors.ts';
 import { openStoredFile, safeRelativePath } from '../../files/confine.ts';
 
 export interface Slice {
@@ -34,8 +34,8 @@ export async function readSeriesSlice(
   try {
     file = await openStoredFile(root, root, safeRelativePath(relative));
   } catch (error) {
-    if (error instanceof ApiError && error.status === 404) return undefined;
-    if (error instanceof ApiError) return { refused: error.message };
+    if (error instanceof NotFoundError) return undefined;
+    if (error instanceof InvalidRequestError) return { refused: error.message };
     throw error;
   }
   try {

@@ -2,7 +2,7 @@
 import type { Context } from 'hono';
 import { count } from 'drizzle-orm';
 import { series } from '../../db/schema.ts';
-import { SERIES_STATES, type SeriesState } from '../../workflows/shared.ts';
+import { SERIES_STATES, type SeriesState } from '../../core/states.ts';
 import type { AuthUser, WebContext, WebEnv } from '../context.ts';
 import { cachedCounts } from '../data/counts.ts';
 import { hostAndApplicationNames, listSeries } from '../data/series.ts';

@@ -4,7 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import { canModifySeries } from '../../api/auth.ts';
 import type { Config } from '../../config.ts';
 import { renderTuple } from '../../sweep/index.ts';
-import { RUN_STATES, type RunState } from '../../workflows/shared.ts';
+import { RUN_STATES, type RunState } from '../../core/states.ts';
 import type { AuthUser, WebContext, WebDeps, WebEnv } from '../context.ts';
 import { seriesVersion, ttlFor } from '../data/cache.ts';
 import { cachedCounts } from '../data/counts.ts';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Database } from '../../../db/client.ts';
 import { applications, files, hosts, runs, series } from '../../../db/schema.ts';
 import { parseSweep, tuplesInRange } from '../../../sweep/index.ts';
-import type { RunState, SeriesState } from '../../../workflows/shared.ts';
+import type { RunState, SeriesState } from '../../../core/states.ts';
 import { png } from './png.ts';
 
 export const SEEDED_APPLICATION = 'spiral';

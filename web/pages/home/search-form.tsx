@@ -1,5 +1,5 @@
 // Search and filters of the series list (a GET form: the URL is the filter).
-import { SERIES_STATES } from '../../../workflows/shared.ts';
+import { SERIES_STATES } from '../../../core/states.ts';
 import { stateLabel } from '../../format.ts';
 import type { HomeProps } from './props.ts';
 

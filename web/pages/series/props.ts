@@ -1,5 +1,5 @@
 // What the series page shows: the series, its run counts and one page of its runs.
-import type { RunState } from '../../../workflows/shared.ts';
+import type { RunState } from '../../../core/states.ts';
 import type { AuthUser, RunCounts } from '../../context.ts';
 import type { RunsPage } from '../../data/runs.ts';
 import type { SeriesRow } from '../../data/series.ts';

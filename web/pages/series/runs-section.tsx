@@ -1,5 +1,5 @@
 // The runs: filter by state, one page of the table, and paging by run index.
-import { RUN_STATES } from '../../../workflows/shared.ts';
+import { RUN_STATES } from '../../../core/states.ts';
 import { stateLabel } from '../../format.ts';
 import type { SeriesPageProps } from './props.ts';
 import { RunsTable } from './runs-table.tsx';

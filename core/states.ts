@@ -1,0 +1,26 @@
+// The states a run and a series go through: the words the database stores, the API and the
+// web show, and hosts and workflows decide on. Like all of core/, it imports nothing of the project.
+
+export const RUN_STATES = ['pending', 'queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+export type RunState = (typeof RUN_STATES)[number];
+/** A run in one of these states is over: it is neither polled nor cancelled again. */
+export const TERMINAL_RUN_STATES: readonly RunState[] = ['succeeded', 'failed', 'cancelled'];
+
+export const SERIES_STATES = [
+  'staging',
+  'running',
+  'collecting',
+  'archiving',
+  'completed',
+  'completed_with_failures',
+  'failed',
+  'cancelled',
+] as const;
+export type SeriesState = (typeof SERIES_STATES)[number];
+/** A series in one of these states has finished its workflow: it can be rerun or deleted. */
+export const FINAL_SERIES_STATES: readonly SeriesState[] = [
+  'completed',
+  'completed_with_failures',
+  'failed',
+  'cancelled',
+];
