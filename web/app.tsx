@@ -4,6 +4,7 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { loadUser } from '../api/auth.ts';
 import { limitBody } from '../api/body-limit.ts';
+import { errorResponse } from '../api/errors.ts';
 import { SignInCookies } from '../api/sign-in-cookies.ts';
 import { SignInGuard } from '../api/sign-in-guard.ts';
 import type { AuthUser, WebContext, WebDeps, WebEnv } from './context.ts';
@@ -82,7 +83,8 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   app.route('/web-api', webApiRoutes(ctx));
 
   app.onError((error, c) => {
-    const status = error instanceof HTTPException ? error.status : 500;
+    // The API's mapping, so a typed error of core/ (a refused path, a missing file) gets its status here too.
+    const { status } = errorResponse(error);
     if (c.req.path.startsWith('/web-api/')) {
       return c.json(
         {
