@@ -1,7 +1,6 @@
 // The layers of docs/architecture.md, checked on the import graph (type-only imports count:
-// a type is vocabulary too): no arrow from a lower layer up. An inversion that cannot be fixed
-// at once may be listed below as a known exception (the list is empty since the core/ step):
-// a NEW upward import fails, and so does a listed one that is gone (then strike it off the list).
+// a type is vocabulary too): no arrow from a lower layer up. Since the core/ step there is no
+// exception: what a lower layer needs moves down (core/ for shared vocabulary).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildImportGraph, type ImportGraph } from './import-graph.ts';
@@ -17,9 +16,6 @@ const FORBIDDEN: Record<string, { only?: string[]; not?: string[] }> = {
   // Served by both the API and the web UI, so below both.
   files: { not: ['api', 'web', 'workers', 'cli'] },
 };
-
-/** Upward imports tolerated for now, as `from -> to`: keep this empty. */
-const KNOWN_EXCEPTIONS = new Set<string>([]);
 
 const layerOf = (file: string) => file.split('/')[0]!;
 
@@ -38,21 +34,11 @@ function upwardImports(graph: ImportGraph): string[] {
   return found.sort();
 }
 
-test('no lower layer imports a higher one beyond the known exceptions', () => {
-  const upward = upwardImports(buildImportGraph());
+test('no lower layer imports a higher one', () => {
   assert.deepEqual(
-    upward.filter((edge) => !KNOWN_EXCEPTIONS.has(edge)),
+    upwardImports(buildImportGraph()),
     [],
-    'new upward imports: move what the lower layer needs down (core/ for shared vocabulary) instead',
-  );
-});
-
-test('every known exception still exists (strike off the ones that were fixed)', () => {
-  const upward = new Set(upwardImports(buildImportGraph()));
-  assert.deepEqual(
-    [...KNOWN_EXCEPTIONS].filter((edge) => !upward.has(edge)).sort(),
-    [],
-    'fixed: remove these from KNOWN_EXCEPTIONS in test/architecture/layers.test.ts',
+    'upward imports: move what the lower layer needs down (core/ for shared vocabulary) instead',
   );
 });
 
