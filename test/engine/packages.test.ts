@@ -8,7 +8,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { startTemporal, type TestTemporal } from '../support/temporal.ts';
-import { startTestStack, waitForSeries, type InProcessStack, type SeriesBody } from '../support/stack.ts';
+import { startTestStack, waitForSeriesEnd, type InProcessStack, type SeriesBody } from '../support/stack.ts';
 
 const run = promisify(execFile);
 
@@ -57,11 +57,7 @@ describe('input packages', { timeout: 180_000 }, () => {
       package: pkg.id,
     });
     assert.equal(created.status, 201, JSON.stringify(created.body));
-    const series = await waitForSeries<SeriesBody>(
-      stack,
-      created.body.id,
-      (s) => s.state !== 'staging' && s.state !== 'running' && s.state !== 'archiving',
-    );
+    const series = await waitForSeriesEnd(stack, created.body.id);
     assert.equal(series.state, 'completed', JSON.stringify(series));
     const { body } = await stack.request<{ runs: Array<{ dir: string }> }>(
       'GET',
@@ -106,11 +102,7 @@ with tarfile.open(sys.argv[1], 'w:gz') as t:
       package: pkg.id,
     });
     assert.equal(created.status, 201, JSON.stringify(created.body));
-    const series = await waitForSeries<SeriesBody>(
-      stack,
-      created.body.id,
-      (s) => s.state !== 'staging' && s.state !== 'running' && s.state !== 'archiving',
-    );
+    const series = await waitForSeriesEnd(stack, created.body.id);
     assert.equal(series.state, 'completed', JSON.stringify(series));
     const dir = path.join(stack.dataDir, 'work', created.body.id, 'runs');
     const [runDir] = await readdir(dir);
