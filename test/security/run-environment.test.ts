@@ -179,5 +179,13 @@ describe('runs see only what they need', { timeout: 600_000 }, () => {
     });
     assert.equal(ssh.status, 400, JSON.stringify(ssh.body));
     assert.match(ssh.body.error.message, /runUser/);
+    // A run account is an argument of setpriv/sudo: nothing that could read as an option or text.
+    for (const runUser of ['-froot', '--reuid=0', '$(id)', 'a b', 'Root', '']) {
+      const answer = await stack.request<{ error: { message: string } }>('PATCH', '/api/v1/hosts/local', {
+        runUser,
+      });
+      assert.equal(answer.status, 400, `${runUser}: ${JSON.stringify(answer.body)}`);
+      assert.match(answer.body.error.message, /runUser/);
+    }
   });
 });
