@@ -84,10 +84,9 @@ export function createApp(deps: ApiDeps): Hono<AppEnv> {
   });
 
   app.route('/healthz', healthRoutes(deps));
-  // The Temporal UI's remote codec (admins only; outside /api/v1: a protocol of Temporal's).
-  app.route('/codec', codecRoutes(deps));
 
-  // Packages stream to disk under their own, larger limit (api/series/packages.ts).
+  // One body limit for every route; packages stream to disk under their own, larger limit
+  // (api/series/packages.ts).
   const { bodyBytes } = deps.config.limits;
   const bodyLimit = limitBody({
     maxBytes: bodyBytes,
@@ -100,6 +99,9 @@ export function createApp(deps: ApiDeps): Hono<AppEnv> {
     },
   });
   app.use('/api/*', (c, next) => (c.req.path === `${API_PREFIX}/packages` ? next() : bodyLimit(c, next)));
+  app.use('/codec/*', bodyLimit);
+  // The Temporal UI's remote codec (admins only; outside /api/v1: a protocol of Temporal's).
+  app.route('/codec', codecRoutes(deps));
   app.use(`${API_PREFIX}/*`, loadUser(deps.db, signIn.cookies));
   app.route(`${API_PREFIX}/session`, sessionRoutes(deps, signIn));
   app.route(`${API_PREFIX}/sweeps`, sweepRoutes(deps));

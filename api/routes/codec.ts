@@ -4,7 +4,6 @@
 // Admins only; the browser reaches it from the Temporal UI's origin (CORS allows that one
 // origin, with credentials, so the UI's "include cross-origin credentials" sends our cookie).
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { z } from 'zod';
@@ -53,19 +52,6 @@ export function codecRoutes(deps: ApiDeps): Hono<AppEnv> {
     if (!codec) throw new ApiError(404, 'not_found', 'no payload codec here: TUPLET_PAYLOAD_KEY is not set');
     return next();
   });
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: deps.config.limits.bodyBytes,
-      onError: () => {
-        throw new ApiError(
-          413,
-          'too_large',
-          `request body larger than ${deps.config.limits.bodyBytes} bytes`,
-        );
-      },
-    }),
-  );
 
   const handle = (direction: 'encode' | 'decode') => async (c: Context<AppEnv>) => {
     const body = JsonPayloads.safeParse(await c.req.json().catch(() => undefined));

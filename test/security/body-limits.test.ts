@@ -86,6 +86,11 @@ describe('a chunked body that never ends is cut while reading', () => {
     assert.match(body.error.message, new RegExp(`${LIMIT} bytes`));
   });
 
+  test("the Temporal UI's codec endpoint: the same limit, before anyone signs in", async () => {
+    const answer = await postEndless('/codec/decode', 'application/json', '{"payloads":"');
+    assert.equal(answer.status, 413);
+  });
+
   test('API: also on a route that does not exist, before anyone signs in', async () => {
     const answer = await postEndless('/api/v1/nothing-here', 'application/json', '{"x":"');
     assert.equal(answer.status, 413);
