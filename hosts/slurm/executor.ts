@@ -286,11 +286,14 @@ export function changesOf(output: SeriesPollView, request: PollRequest): RunChan
     const meaning = meaningOfState(ended.state);
     if (meaning.alive || meaning.state === 'succeeded') continue;
     // The scheduler's word wins over a signal's exit code (a killed run is TIMEOUT, CANCELLED, …).
+    // A run the scheduler stopped has no exit code of its own: whether the 143 of its TERM
+    // reached the exit file is a race between SLURM's signals to the job script and to the
+    // run. A FAILED task's signal code is the run's own (a segfault's 139) and is kept.
     const known = changes.get(ended.index);
     const change: RunChange = {
       index: ended.index,
       state: meaning.state,
-      exitCode: isExitCode(ended.exitCode) ? ended.exitCode : null,
+      exitCode: meaning.reason === 'FAILED' && isExitCode(ended.exitCode) ? ended.exitCode : null,
       reason: meaning.reason ?? ended.state,
     };
     if (known?.startedAt) change.startedAt = known.startedAt;
