@@ -3,6 +3,8 @@
 import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import type { Resources } from '../hosts/executor.ts';
 import type { RunState, SeriesState } from '../core/states.ts';
+import type { InputSpec } from '../core/input-format.ts';
+import type { ParameterSpec } from '../core/parameter-schema.ts';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
@@ -86,6 +88,9 @@ export interface ApplicationSnapshot {
   setup?: string;
   collect?: string[];
   env?: Record<string, string>;
+  /** Absent on series created before input formats: `ini` into configFile. */
+  input?: InputSpec;
+  parameters?: ParameterSpec[];
 }
 
 export const applications = pgTable('applications', {
@@ -96,6 +101,10 @@ export const applications = pgTable('applications', {
   collect: jsonb('collect').$type<string[]>(),
   /** Environment variables every run of this application gets (set by an admin). */
   env: jsonb('env').$type<Record<string, string>>().notNull().default({}),
+  /** What each run receives (absent: the sweep's INI into configFile, as before). */
+  input: jsonb('input').$type<InputSpec>(),
+  /** The optional typed schema of the application's parameters. */
+  parameters: jsonb('parameters').$type<ParameterSpec[]>(),
   description: text('description').notNull().default(''),
   createdAt: createdAt(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
