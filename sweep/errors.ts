@@ -15,7 +15,16 @@ export type SweepErrorCode =
   | 'duplicate_value'
   | 'too_many_values'
   | 'too_many_tuples'
-  | 'index_out_of_range';
+  | 'index_out_of_range'
+  // Directives (`#@link`, `#@exclude`):
+  | 'bad_rule'
+  | 'bad_link'
+  | 'link_mismatch'
+  | 'unknown_parameter'
+  | 'ambiguous_parameter'
+  | 'not_a_number'
+  | 'too_many_combinations'
+  | 'everything_excluded';
 
 export interface SweepErrorJSON {
   code: SweepErrorCode;

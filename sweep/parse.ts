@@ -1,8 +1,19 @@
 // parseSweep: INI text → a Sweep, compiled once into what tuple access needs (value texts,
 // template segments, directory components), so tupleAt/renderTuple cost microseconds.
 import { SweepError, excerpt } from './errors.ts';
+import {
+  MAX_COMBINATIONS_WITH_EXCLUSIONS,
+  MAX_RULE_WORK,
+  comparisonsIn,
+  compileExclusions,
+  keptPositions,
+  type ExclusionRule,
+} from './exclusions.ts';
+import { axesOf, type Axes, type Link, type LinkDirective } from './links.ts';
 import { component, directoryLabels } from './naming.ts';
-import { scanIni, type KeyLine } from './scan.ts';
+import { nameLookup, type NameLookup } from './names.ts';
+import { parseNames, parseRule } from './rules.ts';
+import { scanIni, type DirectiveLine, type KeyLine } from './scan.ts';
 import { materialize, valueSetOf, type ValueSet } from './values.ts';
 
 export const DEFAULT_MAX_TUPLES = 1_000_000;
@@ -41,7 +52,12 @@ export interface SweepPlan {
   texts: string[][];
   /** Per parameter, per value: the `label=value` directory component. */
   components: string[][];
+  /** Per axis of the mixed radix (a varied parameter, or a link group): its number of values. */
   radices: number[];
+  /** Per parameter: the axis whose digit picks its value. */
+  axisOf: number[];
+  /** With exclusion rules: tuple index → position in the mixed radix of the kept combinations. */
+  kept: Uint32Array | null;
   /** The count as a number when it is a safe integer, else null (decode with bigints). */
   countNumber: number | null;
   /** Digits of the largest index: the zero padding of directory names. */
@@ -50,13 +66,29 @@ export interface SweepPlan {
   hasProtoName: boolean;
 }
 
+/** What the directives of a file say, as the sweep reports them. */
+export interface SweepDirectives {
+  /** `#@link` lines: parameters that advance together. */
+  links: readonly Link[];
+  /** `#@exclude` lines, as written. */
+  exclusions: readonly { rule: string; line: number }[];
+  /** Combinations before exclusions: the product over the axes (a link group counts once). */
+  combinations: bigint;
+}
+
 export class Sweep {
   /** Varied parameters in file order; the last one changes fastest. */
   readonly parameters: readonly Parameter[];
   readonly constants: readonly Constant[];
-  /** Number of tuples: the product of the parameters' value counts (exact, any size). */
+  /**
+   * Number of tuples: the product of the axes' value counts (exact, any size), less the
+   * combinations an exclusion rule leaves out.
+   */
   readonly count: bigint;
   readonly template: string;
+  readonly links: SweepDirectives['links'];
+  readonly exclusions: SweepDirectives['exclusions'];
+  readonly combinations: bigint;
   /** @internal */
   readonly plan: SweepPlan;
 
@@ -66,12 +98,16 @@ export class Sweep {
     constants: Constant[],
     count: bigint,
     plan: SweepPlan,
+    directives: SweepDirectives = { links: [], exclusions: [], combinations: count },
   ) {
     this.template = template;
     this.parameters = parameters;
     this.constants = constants;
     this.count = count;
     this.plan = plan;
+    this.links = directives.links;
+    this.exclusions = directives.exclusions;
+    this.combinations = directives.combinations;
   }
 }
 
@@ -84,15 +120,31 @@ export function parseSweep(text: string, options: SweepOptions = {}): Sweep {
   const keys: KeyLine[] = [];
   const sets: ValueSet[] = [];
   const byName = new Map<string, KeyLine>();
-  for (const key of scanIni(text)) {
-    checkUniqueName(byName, key);
-    keys.push(key);
-    sets.push(valueSetOf(key.tokens, key.line));
+  const links: LinkDirective[] = [];
+  const rules: ExclusionRule[] = [];
+  for (const entry of scanIni(text)) {
+    if ('directive' in entry) {
+      readDirective(entry, links, rules);
+      continue;
+    }
+    checkUniqueName(byName, entry);
+    keys.push(entry);
+    sets.push(valueSetOf(entry.tokens, entry.line));
   }
 
-  const count = sets.reduce((product, set) => (set.size > 1n ? product * set.size : product), 1n);
-  if (maxTuples !== Infinity && count > BigInt(maxTuples)) {
-    const sizes = sets.filter((set) => set.size > 1n).map((set) => describeCount(set.size));
+  const named = keys.map((key) => ({ name: nameOf(key.section, key.key), key: key.key, line: key.line }));
+  const lookup = nameLookup(named);
+  const axes = axesOf(
+    named,
+    sets.map((set) => set.size),
+    links,
+    lookup,
+  );
+  const count = axes.sizes.reduce((product, size) => product * size, 1n);
+  if (rules.length > 0) {
+    checkRuleWork(count, rules);
+  } else if (maxTuples !== Infinity && count > BigInt(maxTuples)) {
+    const sizes = axes.sizes.map(describeCount);
     const product = sizes.length <= 8 ? sizes.join(' × ') : `${sizes.length} varied parameters`;
     throw new SweepError(
       'too_many_tuples',
@@ -109,7 +161,86 @@ export function parseSweep(text: string, options: SweepOptions = {}): Sweep {
       );
     }
   });
-  return compile(text, keys, sets, count);
+  const sweep = compile(text, keys, sets, axes, count);
+  return rules.length === 0 ? sweep : withExclusions(sweep, { keys: named, axes, rules, lookup, maxTuples });
+}
+
+function readDirective(entry: DirectiveLine, links: LinkDirective[], rules: ExclusionRule[]): void {
+  const located = { body: entry.body, line: entry.line, column: entry.bodyColumn };
+  if (entry.directive === 'link') links.push({ names: parseNames(located), line: entry.line });
+  else rules.push({ rule: parseRule(located), line: entry.line, text: entry.body.trim() });
+}
+
+/** Rules are evaluated over every combination: refuse before spending the time. */
+function checkRuleWork(combinations: bigint, rules: readonly ExclusionRule[]): void {
+  const comparisons = rules.reduce((sum, { rule }) => sum + comparisonsIn(rule), 0);
+  const line = rules[0]!.line;
+  if (combinations > BigInt(MAX_COMBINATIONS_WITH_EXCLUSIONS)) {
+    throw new SweepError(
+      'too_many_combinations',
+      `the sweep has ${describeCount(combinations)} combinations before exclusions; ` +
+        `exclusion rules are checked over at most ${MAX_COMBINATIONS_WITH_EXCLUSIONS}`,
+      { line },
+    );
+  }
+  if (combinations * BigInt(comparisons) > BigInt(MAX_RULE_WORK)) {
+    throw new SweepError(
+      'too_many_combinations',
+      `${comparisons} comparisons over ${combinations} combinations are more than the ` +
+        `${MAX_RULE_WORK} the exclusion rules may take; use fewer comparisons or fewer combinations`,
+      { line },
+    );
+  }
+}
+
+interface ExclusionInput {
+  keys: readonly { name: string; line: number }[];
+  axes: Axes;
+  rules: readonly ExclusionRule[];
+  lookup: NameLookup;
+  maxTuples: number;
+}
+
+/** The sweep again, numbered over the combinations no rule excludes. */
+function withExclusions(full: Sweep, { keys, axes, rules, lookup, maxTuples }: ExclusionInput): Sweep {
+  const valuesOf = new Map<string, readonly string[]>();
+  for (const p of full.parameters) valuesOf.set(p.name, p.values);
+  for (const c of full.constants) valuesOf.set(c.name, [c.value]);
+  const ruleKeys = keys.map(({ name, line }, i) => ({
+    name,
+    line,
+    values: valuesOf.get(name)!,
+    axis: axes.axisOfKey[i]!,
+  }));
+  const excluded = compileExclusions(rules, ruleKeys, lookup);
+  const combinations = full.count;
+  const limit = maxTuples === Infinity ? Number(combinations) : maxTuples;
+  const kept = keptPositions(full.plan.radices, excluded, limit);
+  if (kept === null) {
+    throw new SweepError(
+      'too_many_tuples',
+      `the sweep keeps more than ${maxTuples} of its ${combinations} combinations after exclusions, more than the limit`,
+    );
+  }
+  if (kept.length === 0) {
+    throw new SweepError(
+      'everything_excluded',
+      `the exclusion rules leave none of the ${combinations} combinations`,
+      { line: rules[0]!.line },
+    );
+  }
+  const count = BigInt(kept.length);
+  const plan: SweepPlan = {
+    ...full.plan,
+    kept,
+    countNumber: kept.length,
+    width: String(kept.length - 1).length,
+  };
+  return new Sweep(full.template, [...full.parameters], [...full.constants], count, plan, {
+    links: full.links,
+    exclusions: rules.map(({ text, line }) => ({ rule: text, line })),
+    combinations,
+  });
 }
 
 /** Exact up to 30 digits; beyond, the order of magnitude (a 10^100000 count is not worth printing). */
@@ -145,10 +276,17 @@ function checkUniqueName(byName: Map<string, KeyLine>, entry: KeyLine): void {
   );
 }
 
-function compile(text: string, keys: readonly KeyLine[], sets: readonly ValueSet[], count: bigint): Sweep {
+function compile(
+  text: string,
+  keys: readonly KeyLine[],
+  sets: readonly ValueSet[],
+  axes: Axes,
+  count: bigint,
+): Sweep {
   const parameters: Parameter[] = [];
   const constants: Constant[] = [];
   const texts: string[][] = [];
+  const axisOf: number[] = [];
   const segments: string[] = [];
   let segment = '';
   let copied = 0; // template offset up to which `segment` holds the text
@@ -178,6 +316,7 @@ function compile(text: string, keys: readonly KeyLine[], sets: readonly ValueSet
     checkDistinct(values, entry);
     parameters.push({ name, section: entry.section, key: entry.key, values, line: entry.line });
     texts.push(valueTexts);
+    axisOf.push(axes.axisOfKey[i]!);
     segments.push(segment + text.slice(copied, first.start));
     segment = '';
     copied = last.end;
@@ -191,12 +330,18 @@ function compile(text: string, keys: readonly KeyLine[], sets: readonly ValueSet
     segments,
     texts,
     components,
-    radices: parameters.map((p) => p.values.length),
+    radices: axes.sizes.map(Number),
+    axisOf,
+    kept: null,
     countNumber,
     width: (count - 1n).toString().length,
     hasProtoName: parameters.some((p) => p.name === '__proto__'),
   };
-  return new Sweep(text, parameters, constants, count, plan);
+  return new Sweep(text, parameters, constants, count, plan, {
+    links: axes.links,
+    exclusions: [],
+    combinations: count,
+  });
 }
 
 function checkDistinct(values: readonly string[], entry: KeyLine): void {

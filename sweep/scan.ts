@@ -14,6 +14,21 @@ export interface Token {
   quoted: boolean;
 }
 
+/**
+ * A comment line `#@link …` or `#@exclude …` (`;@` works too): a directive of the sweep
+ * language. It stays a comment for the program that reads the rendered config.
+ */
+export interface DirectiveLine {
+  directive: Directive;
+  line: number;
+  /** The text after the directive's name, and the column where it starts. */
+  body: string;
+  bodyColumn: number;
+}
+
+export type Directive = 'link' | 'exclude';
+const DIRECTIVES: readonly Directive[] = ['link', 'exclude'];
+
 export interface KeyLine {
   section: string | null;
   key: string;
@@ -37,7 +52,7 @@ const isCommentMark = (ch: string | undefined): boolean => ch === ';' || ch === 
  * The keys of the file, line by line, lazily: a caller that checks each key as it comes
  * reports the first error in file order. Throws SweepError on a line that is not INI we read.
  */
-export function* scanIni(text: string): Generator<KeyLine> {
+export function* scanIni(text: string): Generator<KeyLine | DirectiveLine> {
   let section: string | null = null;
   let lineStart = text.charCodeAt(0) === 0xfeff ? 1 : 0; // a UTF-8 BOM stays in the template, out of the keys
   for (let line = 1; ; line++) {
@@ -58,10 +73,11 @@ function scanLine(
   lineEnd: number,
   line: number,
   section: string | null,
-): string | KeyLine | null {
+): string | KeyLine | DirectiveLine | null {
   let first = lineStart;
   while (first < lineEnd && isSpace(text[first])) first++;
-  if (first === lineEnd || isCommentMark(text[first])) return null;
+  if (first === lineEnd) return null;
+  if (isCommentMark(text[first])) return directiveOf(text, first, lineEnd, line, lineStart);
   const column = (offset: number) => offset - lineStart + 1;
 
   if (text[first] === '[') {
@@ -95,6 +111,27 @@ function scanLine(
     throw new SweepError('empty_key', 'a value without a key name before =', { line, column: column(first) });
   const tokens = text[stop] === '=' ? scanTokens(text, stop + 1, lineEnd, line, lineStart) : [];
   return { section, key, line, column: column(first), tokens };
+}
+
+/**
+ * `#@link`/`#@exclude` (or with `;`) followed by whitespace or the line's end; any other
+ * comment, `#@` ones included, stays a plain comment as it always was.
+ */
+function directiveOf(
+  text: string,
+  mark: number,
+  lineEnd: number,
+  line: number,
+  lineStart: number,
+): DirectiveLine | null {
+  if (text[mark + 1] !== '@') return null;
+  for (const directive of DIRECTIVES) {
+    const end = mark + 2 + directive.length;
+    if (text.startsWith(directive, mark + 2) && (end === lineEnd || isSpace(text[end]))) {
+      return { directive, line, body: text.slice(end, lineEnd), bodyColumn: end - lineStart + 1 };
+    }
+  }
+  return null;
 }
 
 /** Splits a value on whitespace; a double-quoted string is one token; ` ;` or ` #` starts a comment. */

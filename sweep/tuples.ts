@@ -1,5 +1,7 @@
-// Random access to tuples: index → digits by mixed radix (the paper's Algorithm 1, last
-// parameter fastest), digits → directory name, values and rendered config. No enumeration.
+// Random access to tuples: index → position (the same number, unless exclusion rules left
+// combinations out: then the index-th kept position, one array read) → digits by mixed radix
+// over the axes (the paper's Algorithm 1, last axis fastest; a link group is one axis) →
+// directory name, values and rendered config. No enumeration.
 import { SweepError } from './errors.ts';
 import { capLength } from './naming.ts';
 import type { Sweep, SweepPlan } from './parse.ts';
@@ -17,12 +19,12 @@ type Index = number | bigint;
 
 export function tupleAt(sweep: Sweep, index: Index): Tuple {
   const at = checkedIndex(sweep, index);
-  return buildTuple(sweep, at, decode(sweep.plan, at));
+  return buildTuple(sweep, at, digitsOf(sweep.plan, at));
 }
 
 /** The template with each varied value replaced by this tuple's; every other byte kept. */
 export function renderTuple(sweep: Sweep, index: Index): string {
-  return renderDigits(sweep.plan, decode(sweep.plan, checkedIndex(sweep, index)));
+  return renderDigits(sweep.plan, digitsOf(sweep.plan, checkedIndex(sweep, index)));
 }
 
 /** Tuples start ≤ i < endExclusive, one at a time (digits advance like an odometer); bounds checked at the call. */
@@ -40,6 +42,12 @@ export function tuplesInRange(sweep: Sweep, start: Index, endExclusive: Index): 
 function* iterate(sweep: Sweep, from: bigint, to: bigint): IterableIterator<Tuple> {
   if (from === to) return;
   const first = checkedIndex(sweep, from);
+  const { kept } = sweep.plan;
+  if (kept !== null) {
+    // Kept positions are not consecutive: decode each (a handful of divisions).
+    for (let i = Number(first); i < Number(to); i++) yield buildTuple(sweep, i, decode(sweep.plan, kept[i]!));
+    return;
+  }
   const digits = decode(sweep.plan, first);
   if (typeof first === 'number') {
     const end = Number(to);
@@ -78,6 +86,11 @@ function toIndex(i: bigint): Index {
   return i <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(i) : i;
 }
 
+function digitsOf(plan: SweepPlan, index: Index): number[] {
+  return decode(plan, plan.kept === null ? index : plan.kept[Number(index)]!);
+}
+
+/** Position → one digit per axis, the last axis fastest. */
 function decode(plan: SweepPlan, index: Index): number[] {
   const { radices } = plan;
   const digits = new Array<number>(radices.length);
@@ -111,8 +124,8 @@ function buildTuple(sweep: Sweep, index: Index, digits: readonly number[]): Tupl
   const { plan, parameters } = sweep;
   let dir = String(index).padStart(plan.width, '0');
   const values: Record<string, string> = {};
-  for (let p = 0; p < digits.length; p++) {
-    const digit = digits[p]!;
+  for (let p = 0; p < parameters.length; p++) {
+    const digit = digits[plan.axisOf[p]!]!;
     dir += `_${plan.components[p]![digit]!}`;
     const parameter = parameters[p]!;
     const value = parameter.values[digit]!;
@@ -131,8 +144,8 @@ function buildTuple(sweep: Sweep, index: Index, digits: readonly number[]): Tupl
 }
 
 function renderDigits(plan: SweepPlan, digits: readonly number[]): string {
-  const { segments, texts } = plan;
+  const { segments, texts, axisOf } = plan;
   let out = segments[0]!;
-  for (let p = 0; p < digits.length; p++) out += texts[p]![digits[p]!]! + segments[p + 1]!;
+  for (let p = 0; p < texts.length; p++) out += texts[p]![digits[axisOf[p]!]!]! + segments[p + 1]!;
   return out;
 }
