@@ -7,7 +7,9 @@
 #   start  SERIES_DIR SERIES_ID CONFIG_FILE CHUNK ATTEMPT SLOTS GPUS RANGES
 #          Starts the chunk's runner detached (own session, survives the caller and its
 #          SSH connection) unless one for this attempt is alive or finished. Prints one
-#          line: `started|running|finished|cancelled PID STARTTIME`.
+#          line: `started|running|finished|cancelled PID STARTTIME`. SLOTS and GPUS are
+#          the host's: every runner under the workdir draws from one pool of SLOTS units
+#          (GPUS of them when the host has fewer GPUs; unit i is then GPU i), see lib/pool.sh.
 #   cancel SERIES_DIR GRACE_SECONDS
 #          Kills every runner and run of the series (TERM, then KILL after the grace).
 #
@@ -29,6 +31,8 @@
 #   runs/DIR/.tuplet/  per run: claim-N (`PID STARTTIME`, created exclusively once per attempt),
 #                      attempt, started, stdout, stderr, ended, exit (written last),
 #                      reason (LOST when the run's wrapper vanished)
+#   ../.tuplet-pool/   the host's pool, beside the series directories (lib/pool.sh):
+#                      slot-U (the lock of unit U), runners/PID-STARTTIME (runners wanting units)
 set -u
 
 if ((BASH_VERSINFO[0] < 4 || (BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] < 3))); then
@@ -47,6 +51,8 @@ WAIT_P=0
 source "$(dirname "${BASH_SOURCE[0]}")/lib/proc-start.sh"
 # shellcheck source=hosts/runner/lib/tuples-in-ranges.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/tuples-in-ranges.sh"
+# shellcheck source=hosts/runner/lib/pool.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/pool.sh"
 
 # True when process $1 is alive and started at $2 (so not a reused PID).
 alive() {
@@ -75,7 +81,11 @@ cmd_start() {
   mkdir -p "$t/active" || exit 1
   # One start at a time per chunk: a retried submit waits for the first, then finds it.
   exec 9>"$t/chunk-$chunk.lock"
-  if command -v flock >/dev/null; then flock 9; fi
+  if ! command -v flock >/dev/null; then
+    echo "tuplet-runner: flock (util-linux) is required: runs share the host's slots through its locks" >&2
+    exit 1
+  fi
+  flock 9
 
   if [[ -f $t/chunk-$chunk.pid ]]; then
     read -r pid st att <"$t/chunk-$chunk.pid"
@@ -119,11 +129,16 @@ mark_lost() {
 
 cmd_main() {
   local dir=$1 series=$2 config=$3 chunk=$4 attempt=$5 slots=$6 gpus=$7 ranges=$8
-  local t=$dir/.tuplet list index rdir rt s claim rpid rst waited gpu
-  local -a spid=() sst=() sdir=() sown=()
+  local t=$dir/.tuplet list index rdir rt s claim rpid rst waited gpu units list_done=0
+  # Per unit of the pool: this runner's run on it. Adopted runs (started by an earlier runner
+  # of this attempt) hold their own units; they are only watched.
+  local -a spid=() sst=() sdir=() apid=() ast=() adir=()
   cd "$dir" || exit 1
   ((slots >= 1)) || slots=1
-  echo "$(date '+%F %T') runner of chunk $chunk attempt $attempt: slots=$slots gpus=$gpus ranges=$ranges"
+  # Each GPU to one run at a time: a GPU host has no more units than GPUs.
+  units=$slots
+  ((gpus > 0 && gpus < slots)) && units=$gpus
+  echo "$(date '+%F %T') runner of chunk $chunk attempt $attempt: slots=$slots gpus=$gpus units=$units ranges=$ranges"
 
   # The application's command, read once: each run hands it to `bash -c`, which execs a
   # simple command in place (one process per run, as `xargs -P` would start).
@@ -137,58 +152,65 @@ cmd_main() {
   # started by forking this shell — no new program per run but the application itself.
   set -m
 
-  # Frees slot $1 after its run ended: a wrapper of ours that died before writing the
-  # exit file is LOST.
-  release() {
-    local rt=runs/${sdir[$1]}/.tuplet cpid=''
+  pool_open "${dir%/*}/.tuplet-pool" "$units" || exit 1
+
+  # Marks run $1 (directory name) LOST when its wrapper, PID $2, died before writing the exit file.
+  settle() {
+    local rt=runs/$1/.tuplet cpid=''
     if [[ ! -f $rt/exit ]]; then
       [[ -s $rt/claim-$attempt ]] && read -r cpid _ <"$rt/claim-$attempt"
-      [[ -z $cpid || $cpid == "${spid[$1]}" ]] && mark_lost "$rt"
+      [[ -z $cpid || $cpid == "$2" ]] && mark_lost "$rt"
     fi
-    spid[$1]=
   }
 
-  # Sets FREE to a free slot, waiting for one when all are busy.
+  # Frees unit $1 after its run ended; gives it back to the pool when this runner has nothing
+  # more to start or holds more than its share.
+  release() {
+    settle "${sdir[$1]}" "${spid[$1]}"
+    spid[$1]=
+    if ((list_done)) || pool_over_share; then pool_drop "$1"; fi
+  }
+
+  # Forgets the adopted runs that ended.
+  settle_adopted() {
+    local i
+    for i in "${!apid[@]}"; do
+      alive "${apid[i]}" "${ast[i]}" && continue
+      settle "${adir[i]}" "${apid[i]}"
+      unset 'apid[i]' 'ast[i]' 'adir[i]'
+    done
+  }
+
+  # Sets FREE to a unit this runner holds with no run on it, waiting for one: for a run of
+  # its own to end or for one of its waiters to get a unit.
   next_slot() {
-    local s any_adopted done_pid
+    local s done_pid status
     while :; do
-      any_adopted=0
-      for ((s = 0; s < slots; s++)); do
-        if [[ -z ${spid[s]:-} ]]; then
+      settle_adopted
+      for ((s = 0; s < units; s++)); do
+        if [[ -z ${spid[s]:-} ]] && pool_holds "$s"; then
           FREE=$s
           return 0
         fi
-        if [[ ${sown[s]} == 0 ]]; then
-          any_adopted=1
-          if ! alive "${spid[s]}" "${sst[s]}"; then
-            release "$s"
-            FREE=$s
-            return 0
-          fi
+      done
+      if ! pool_await; then
+        echo "$(date '+%F %T') runner of chunk $chunk: no unit of the pool can be locked; see above"
+        exit 1
+      fi
+      done_pid=
+      if ((WAIT_P)); then
+        wait -n -p done_pid 2>/dev/null
+      else
+        wait -n 2>/dev/null
+      fi
+      status=$?
+      [[ -n $done_pid ]] && pool_ended "$done_pid" "$status"
+      pool_reap
+      for ((s = 0; s < units; s++)); do
+        if [[ -n ${spid[s]:-} ]] && { [[ ${spid[s]} == "$done_pid" ]] || ! alive "${spid[s]}" "${sst[s]}"; }; then
+          release "$s"
         fi
       done
-      if ((any_adopted)); then
-        sleep 0.2
-        # Reap own children that ended meanwhile, without blocking.
-        for ((s = 0; s < slots; s++)); do
-          if [[ -n ${spid[s]:-} && ${sown[s]} == 1 ]] && ! alive "${spid[s]}" "${sst[s]}"; then
-            wait "${spid[s]}" 2>/dev/null
-            release "$s"
-          fi
-        done
-      else
-        done_pid=
-        if ((WAIT_P)); then
-          wait -n -p done_pid 2>/dev/null
-        else
-          wait -n 2>/dev/null
-        fi
-        for ((s = 0; s < slots; s++)); do
-          if [[ -n ${spid[s]:-} ]] && { [[ ${spid[s]} == "$done_pid" ]] || ! alive "${spid[s]}" "${sst[s]}"; }; then
-            release "$s"
-          fi
-        done
-      fi
     done
   }
 
@@ -208,8 +230,7 @@ cmd_main() {
       rpid='' rst=''
       [[ -s $claim ]] && read -r rpid rst <"$claim"
       if alive "$rpid" "$rst"; then
-        next_slot
-        spid[FREE]=$rpid sst[FREE]=$rst sdir[FREE]=$rdir sown[FREE]=0
+        apid+=("$rpid") ast+=("$rst") adir+=("$rdir")
       else
         mark_lost "$rt"
       fi
@@ -218,22 +239,29 @@ cmd_main() {
     next_slot
     s=$FREE
     gpu=''
-    ((gpus > 0)) && gpu=$((s % gpus))
+    ((gpus > 0)) && gpu=$s
+    RUN_UNIT=$s
     run_one "$dir" "$series" "$config" "$index" "$rdir" "$attempt" "$gpu" "$chunk" </dev/null >/dev/null 2>&1 &
     spid[s]=$!
     proc_start "${spid[s]}" && sst[s]=$REPLY || sst[s]=gone
-    sdir[s]=$rdir sown[s]=1
+    sdir[s]=$rdir
   done <"$list"
 
-  # Wait for the last runs.
-  for ((s = 0; s < slots; s++)); do
+  # Nothing more to start: the units without a run go back to the pool at once, the others
+  # as their runs end.
+  list_done=1
+  pool_leave
+  for ((s = 0; s < units; s++)); do
+    [[ -n ${spid[s]:-} ]] || pool_drop "$s"
+  done
+  for ((s = 0; s < units; s++)); do
     [[ -n ${spid[s]:-} ]] || continue
-    if [[ ${sown[s]} == 1 ]]; then
-      wait "${spid[s]}" 2>/dev/null
-    else
-      while alive "${spid[s]}" "${sst[s]}"; do sleep 0.2; done
-    fi
+    wait "${spid[s]}" 2>/dev/null
     release "$s"
+  done
+  while ((${#apid[@]})); do
+    settle_adopted
+    ((${#apid[@]})) && sleep 0.2
   done
   if ! is_cancelled "$dir" "$attempt"; then
     write_atomic "$t/chunk-$chunk.done" "$attempt"
@@ -249,6 +277,9 @@ run_one() {
   local rd=$dir/runs/$rdir
   local rt=$rd/.tuplet code st
   set +m # the application stays in this run's process group
+  # This wrapper holds its unit of the pool until it exits (whether or not the runner lives);
+  # the other units' descriptors are the runner's.
+  pool_keep_only "$RUN_UNIT"
   [[ -d $rt ]] || mkdir -p "$rt" || exit 1
   proc_start "$BASHPID" || exit 1
   st=$REPLY
@@ -267,7 +298,8 @@ run_one() {
   export TUPLET_SERIES=$series TUPLET_INDEX=$index TUPLET_DIR=$rd TUPLET_CONFIG=$rd/$config
   [[ -n $gpu ]] && export CUDA_VISIBLE_DEVICES=$gpu
   cd "$rd" || exit 1
-  bash -c "$RUN_COMMAND" tuplet-run </dev/null >"$rt/stdout" 2>"$rt/stderr"
+  # Not the program: a process it leaves behind would hold the unit after the run ended.
+  bash -c "$RUN_COMMAND" tuplet-run </dev/null >"$rt/stdout" 2>"$rt/stderr" {POOL_KEPT_FD}>&-
   code=$?
   now >"$rt/ended"
   # One small write, no rename (a rename costs a process per run, which was most of the

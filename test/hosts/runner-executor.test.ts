@@ -10,6 +10,7 @@ import { createExecutor } from '../../hosts/index.ts';
 import type { Executor, HostSpec, PollResult } from '../../hosts/executor.ts';
 import { waitFor } from '../support/wait.ts';
 import { pollUntilDone, seriesSpec, tempDir, wholeChunk } from './helpers.ts';
+import { maxOverlap } from './runner/spans.ts';
 
 let root: { dir: string; remove: () => Promise<void> };
 const executors: Executor[] = [];
@@ -43,18 +44,6 @@ async function intervals(file: string): Promise<Array<{ start: number; end: numb
       const [start, end, label = ''] = line.split(' ');
       return { start: Number(start), end: Number(end), label };
     });
-}
-
-function maxOverlap(spans: Array<{ start: number; end: number }>): number {
-  const events = spans.flatMap((s) => [
-    [s.start, 1],
-    [s.end, -1],
-  ]);
-  events.sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]!); // ends before starts at the same instant
-  let now = 0;
-  let max = 0;
-  for (const [, delta] of events) max = Math.max(max, (now += delta!));
-  return max;
 }
 
 /** PIDs of processes whose command line contains `needle`. */
