@@ -1,6 +1,7 @@
 // The scheduler-neutral interface every kind of host implements (local, ssh, slurm).
 // Host activities call these methods on the worker that serves the host; nothing here
 // touches the database. Every method is idempotent: activities run at least once.
+import type { InputSpec } from '../core/input-format.ts';
 import type { RunState } from '../core/states.ts';
 
 export type HostKind = 'local' | 'ssh' | 'slurm';
@@ -59,6 +60,8 @@ export interface SeriesSpec {
   packagePath?: string;
   /** Variables every run of the application gets (its snapshot's, set by an admin). */
   env?: Record<string, string>;
+  /** What each run receives (its snapshot's); absent: the INI config alone, as before. */
+  input?: InputSpec;
 }
 
 export interface ChunkSpec {

@@ -46,6 +46,7 @@ import {
   sweepOf,
 } from './staging.ts';
 import type { Transport } from './transport.ts';
+import { runInputOf } from './run-input.ts';
 
 export interface RunnerExecutorOptions {
   /** Slots when the host sets none and has no GPUs (default: the host's cores, asked once). */
@@ -110,13 +111,10 @@ export class RunnerExecutor implements Executor {
   }
 
   async stageChunk(series: SeriesSpec, chunk: ChunkSpec): Promise<void> {
-    await stageChunk(
-      this.transport,
-      this.seriesDir(series.seriesId),
-      this.sweep(series),
-      series.configFile,
-      chunk,
-    );
+    const sweep = this.sweep(series);
+    await stageChunk(this.transport, this.seriesDir(series.seriesId), sweep, series.configFile, chunk, {
+      input: await runInputOf(series, sweep, this.options.packageLimits),
+    });
   }
 
   /** Runs `.tuplet/setup.sh` once: a setup that already succeeded is not run again. */

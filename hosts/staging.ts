@@ -10,6 +10,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { IndexRange } from '../core/ranges.ts';
 import { parseSweep, renderTuple, tuplesInRange, type Sweep } from '../sweep/index.ts';
+import type { RunFile } from '../sweep/render/index.ts';
 import { CommandFailedError, HostInputError, describeCommand } from './errors.ts';
 import type { ChunkSpec, HostSpec, SeriesSpec } from './executor.ts';
 import { checkPackage, packageEntries, type PackageLimits } from './package.ts';
@@ -80,23 +81,36 @@ export function sweepOf(series: Pick<SeriesSpec, 'ini' | 'maxTuples'>): Sweep {
   return parseSweep(series.ini, { maxTuples: series.maxTuples });
 }
 
-/** The tar entries `runs/<dir>/<configFile>` of the given tuples, rendered one at a time. */
+/**
+ * The tar entries `runs/<dir>/<configFile>` of the given tuples, rendered one at a time; with
+ * a declared input (hosts/run-input.ts), each of its files instead (`runs/<dir>/<path>`).
+ */
 export function* configEntries(
   sweep: Sweep,
   configFile: string,
   ranges: readonly IndexRange[],
+  input?: readonly RunFile[],
 ): Generator<TarEntry> {
   const file = checkedConfigFile(configFile);
   for (const [start, stop] of ranges) {
     for (const tuple of tuplesInRange(sweep, start, stop)) {
-      yield { path: `${RUNS_DIR}/${tuple.dir}/${file}`, data: renderTuple(sweep, tuple.index) };
+      if (!input) {
+        yield { path: `${RUNS_DIR}/${tuple.dir}/${file}`, data: renderTuple(sweep, tuple.index) };
+        continue;
+      }
+      for (const run of input) yield { path: `${RUNS_DIR}/${tuple.dir}/${run.path}`, data: run.render(tuple) };
     }
   }
 }
 
 /** The chunk's configs as a tar stream (lazy: rendered as the consumer reads). */
-export function chunkTarStream(sweep: Sweep, configFile: string, ranges: readonly IndexRange[]): Readable {
-  return tarStream(configEntries(sweep, configFile, ranges));
+export function chunkTarStream(
+  sweep: Sweep,
+  configFile: string,
+  ranges: readonly IndexRange[],
+  input?: readonly RunFile[],
+): Readable {
+  return tarStream(configEntries(sweep, configFile, ranges, input));
 }
 
 /** `tuples.tsv` (`index<TAB>dir` per line) of every tuple, in batches. */
@@ -174,6 +188,8 @@ export async function execChecked(
 export interface StageChunkOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
+  /** The series' declared input, compiled (hosts/run-input.ts); absent: the INI config. */
+  input?: readonly RunFile[] | undefined;
 }
 
 /** Writes the configs of the chunk's tuples into `<seriesDir>/runs/` through one `tar -x`. */
@@ -188,9 +204,10 @@ export async function stageChunk(
   const ranges = chunkRanges(chunk);
   const files = ranges.reduce((sum, [start, stop]) => sum + (stop - start), 0);
   if (files === 0) return { files };
+  const { input, ...execOptions } = options;
   await execChecked(transport, untarCommand(seriesDir), {
-    ...options,
-    stdin: chunkTarStream(sweep, configFile, ranges),
+    ...execOptions,
+    stdin: chunkTarStream(sweep, configFile, ranges, input),
   });
   return { files };
 }

@@ -275,7 +275,8 @@ cmd_main() {
 run_one() {
   local dir=$1 series=$2 config=$3 index=$4 rdir=$5 attempt=$6 gpu=$7 chunk=$8
   local rd=$dir/runs/$rdir
-  local rt=$rd/.tuplet code st
+  local rt=$rd/.tuplet code st kv
+  local -a run_args=()
   set +m # the application stays in this run's process group
   # This wrapper holds its unit of the pool until it exits (whether or not the runner lives);
   # the other units' descriptors are the runner's.
@@ -297,9 +298,18 @@ run_one() {
 
   export TUPLET_SERIES=$series TUPLET_INDEX=$index TUPLET_DIR=$rd TUPLET_CONFIG=$rd/$config
   [[ -n $gpu ]] && export CUDA_VISIBLE_DEVICES=$gpu
+  # A declared input (sweep/render/): TUPLET_P_* variables, and for `args` the command's
+  # extra arguments, as NUL-terminated elements, never code; only TUPLET_P_* names export.
+  if [[ -f $rt/env ]]; then
+    # shellcheck disable=SC2163 # kv is NAME=value: export it as one assignment
+    while IFS= read -r -d '' kv; do [[ $kv =~ ^TUPLET_P_[A-Z0-9_]+= ]] && export "$kv"; done <"$rt/env"
+  fi
+  if [[ -f $rt/argv ]]; then
+    while IFS= read -r -d '' kv; do run_args+=("$kv"); done <"$rt/argv"
+  fi
   cd "$rd" || exit 1
   # Not the program: a process it leaves behind would hold the unit after the run ended.
-  bash -c "$RUN_COMMAND" tuplet-run </dev/null >"$rt/stdout" 2>"$rt/stderr" {POOL_KEPT_FD}>&-
+  bash -c "$RUN_COMMAND${run_args[0]+ \"\$@\"}" tuplet-run ${run_args[@]+"${run_args[@]}"} </dev/null >"$rt/stdout" 2>"$rt/stderr" {POOL_KEPT_FD}>&-
   code=$?
   now >"$rt/ended"
   # One small write, no rename (a rename costs a process per run, which was most of the

@@ -59,6 +59,7 @@ import { chunkComment, chunkKey, jobName, renderSbatchScript } from './sbatch-sc
 import { maxChunkSize, parseSlurmConfig, type SlurmLimits } from './scontrol.ts';
 import { SINFO_SCRIPT, parseSinfo, type SlurmClusterInfo } from './sinfo.ts';
 import { heldReason, meaningOfState, slurmTime } from './squeue.ts';
+import { runInputOf } from '../run-input.ts';
 
 export interface SlurmExecutorOptions {
   /** Variables for every command on the host, e.g. `{ SLURM_CONF }` of a test cluster. */
@@ -117,7 +118,10 @@ export class SlurmExecutor implements Executor {
   }
 
   async stageChunk(series: SeriesSpec, chunk: ChunkSpec): Promise<void> {
-    await stageChunk(this.transport, this.seriesDir(series), sweepOf(series), series.configFile, chunk);
+    const sweep = sweepOf(series);
+    await stageChunk(this.transport, this.seriesDir(series), sweep, series.configFile, chunk, {
+      input: await runInputOf(series, sweep, this.options.packageLimits),
+    });
   }
 
   /**

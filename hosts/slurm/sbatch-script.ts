@@ -155,9 +155,20 @@ IFS= read -r -d '' command <"$series_dir/.tuplet/command.sh" || [[ -n \${command
 # (Not --export=NONE: it makes every array task load the login environment, a login shell
 # per task.) Steps (srun) inherit all of the run's.
 ${keepEnvironmentShell({ names: ['CUDA_VISIBLE_DEVICES'], prefixes: ['SLURM_'] })}
+# A declared input (sweep/render/): TUPLET_P_* variables, and for \`args\` the command's extra
+# arguments, as NUL-terminated elements, never code; only TUPLET_P_* names are kept.
+penv=() args=()
+if [[ -f $meta/env ]]; then
+  while IFS= read -r -d '' kv; do [[ $kv =~ ^TUPLET_P_[A-Z0-9_]+= ]] && penv+=("$kv"); done <"$meta/env"
+fi
+if [[ -f $meta/argv ]]; then
+  while IFS= read -r -d '' kv; do args+=("$kv"); done <"$meta/argv"
+  while [[ $command == *$'\\n' ]]; do command=\${command%$'\\n'}; done
+  command+=' "$@"'
+fi
 env -i "\${keep[@]}" SLURM_EXPORT_ENV=ALL ${adminEnv.join('')}\\
-  TUPLET_SERIES=${series.seriesId} "TUPLET_INDEX=$index" "TUPLET_DIR=$run" "TUPLET_CONFIG=$run/"${quoteArg(configFile)} \\
-  bash -c "$command" tuplet-run </dev/null >"$meta/stdout" 2>"$meta/stderr"
+  \${penv[@]+"\${penv[@]}"} TUPLET_SERIES=${series.seriesId} "TUPLET_INDEX=$index" "TUPLET_DIR=$run" "TUPLET_CONFIG=$run/"${quoteArg(configFile)} \\
+  bash -c "$command" tuplet-run \${args[@]+"\${args[@]}"} </dev/null >"$meta/stdout" 2>"$meta/stderr"
 code=$?
 printf '%(%s)T\\n' -1 >"$meta/ended"
 [[ -z $stopped ]] || exit "$code"
