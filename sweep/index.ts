@@ -10,7 +10,10 @@ export {
   type Parameter,
   type Constant,
   type SweepOptions,
+  type SweepDirectives,
 } from './parse.ts';
-export { tupleAt, renderTuple, tuplesInRange, type Tuple } from './tuples.ts';
+export type { Link } from './links.ts';
+export { MAX_COMBINATIONS_WITH_EXCLUSIONS } from './exclusions.ts';
+export { tupleAt, renderTuple, tuplesInRange, indexOfValues, type Tuple } from './tuples.ts';
 export { previewOf, type SweepPreview } from './preview.ts';
 export { MAX_DIR_BYTES } from './naming.ts';

@@ -149,3 +149,36 @@ function renderDigits(plan: SweepPlan, digits: readonly number[]): string {
   for (let p = 0; p < texts.length; p++) out += texts[p]![digits[axisOf[p]!]!]! + segments[p + 1]!;
   return out;
 }
+
+/**
+ * The index of the tuple in which parameter p takes its value number `valueIndices[p]`, or
+ * null when no tuple does (linked parameters that disagree, or a combination a rule excludes).
+ * For views laid out by value, like the parameter map.
+ */
+export function indexOfValues(sweep: Sweep, valueIndices: readonly number[]): Index | null {
+  const { plan, parameters } = sweep;
+  if (valueIndices.length !== parameters.length) {
+    throw new RangeError(`expected ${parameters.length} value indices, got ${valueIndices.length}`);
+  }
+  const digits = new Array<number | undefined>(plan.radices.length);
+  for (let p = 0; p < parameters.length; p++) {
+    const digit = valueIndices[p]!;
+    if (!Number.isInteger(digit) || digit < 0 || digit >= parameters[p]!.values.length) return null;
+    const axis = plan.axisOf[p]!;
+    if (digits[axis] !== undefined && digits[axis] !== digit) return null;
+    digits[axis] = digit;
+  }
+  let position = 0n;
+  plan.radices.forEach((radix, axis) => (position = position * BigInt(radix) + BigInt(digits[axis]!)));
+  if (plan.kept === null) return toIndex(position);
+  const wanted = Number(position);
+  let [low, high] = [0, plan.kept.length - 1];
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const at = plan.kept[middle]!;
+    if (at === wanted) return middle;
+    if (at < wanted) low = middle + 1;
+    else high = middle - 1;
+  }
+  return null;
+}

@@ -42,7 +42,9 @@ export const toStdout: Output = (text) => void process.stdout.write(text);
 export function registerExpand(program: Command, out: Output = toStdout): void {
   program
     .command('expand')
-    .description('Count the tuples of an INI sweep and show its varied parameters and first directories.')
+    .description(
+      'Count the tuples of an INI sweep and show its varied parameters, links, exclusions and first directories.',
+    )
     .argument('<file>', 'INI sweep file (- for stdin)')
     .option('--json', 'print {count, parameters, tuples} as JSON')
     .option('--limit <k>', 'number of tuples to show', parseCount, 20)
@@ -50,6 +52,15 @@ export function registerExpand(program: Command, out: Output = toStdout): void {
     .addHelpText(
       'after',
       `
+The sweep language (docs/sweep-language.md):
+  key = 1 2 3            a varied parameter: several values
+  key = 10...5...30      a range start...step...end (10 15 20 25 30)
+  #@link dt dx           dt and dx advance together (as many values each)
+  #@exclude a > b        leave out the combinations where a > b; compare with
+                         = != < <= > >=, join with and / or, group with ( )
+Tuples are numbered 0, 1, … over the kept combinations, the last varied parameter
+(or link) changing fastest; directives are comments to the program that reads the config.
+
 Examples:
   $ tuplet expand examples/spiral-drift.ini
   $ tuplet expand examples/gpu-training.ini --json --limit 3
@@ -75,6 +86,14 @@ function summary(file: string, sweep: Sweep, preview: SweepPreview): string {
     lines.push(`  ${name.padEnd(width)}  ${String(values.length).padStart(4)} values: ${shown.join(' ')}`);
   }
   lines.push(`  (${sweep.constants.length} constant key${sweep.constants.length === 1 ? '' : 's'})`);
+  for (const link of sweep.links) lines.push(`  linked (line ${link.line}): ${link.names.join(' ')}`);
+  if (sweep.exclusions.length > 0) {
+    const left = sweep.combinations - sweep.count;
+    lines.push(
+      `  excluded: ${left.toLocaleString('en-US')} of ${sweep.combinations.toLocaleString('en-US')} combinations`,
+    );
+    for (const { rule, line } of sweep.exclusions) lines.push(`    line ${line}: ${rule}`);
+  }
   if (preview.tuples.length > 0) {
     lines.push('', `first ${preview.tuples.length} of ${count} directories:`);
     for (const tuple of preview.tuples) lines.push(`  ${tuple.dir}`);
