@@ -1,13 +1,30 @@
-// Bulk writes of runs and files. A series may hold up to a million runs, so writes go in
+// Every query on the runs of a series. A series may hold up to a million runs, so writes go in
 // batches, each batch as ONE JSON parameter unpacked by jsonb_to_recordset: far within the
 // 65,535 bind parameters PostgreSQL allows per statement, and about ten times faster than a
 // parameter per value (drizzle builds and the drivers bind each of those separately).
-// Every write is idempotent: the activities that call these may run more than once.
-import { and, count, eq, gte, inArray, lt, notInArray, or, sql, type SQL } from 'drizzle-orm';
+// Every write is idempotent: the activities that call these may run more than once. Reads go
+// by index (the primary key after the series): pages by keyset, whatever their depth.
+import {
+  and,
+  asc,
+  count,
+  desc,
+  eq,
+  gte,
+  inArray,
+  isNotNull,
+  lt,
+  lte,
+  notInArray,
+  or,
+  sql,
+  type SQL,
+} from 'drizzle-orm';
 import type { IndexRange } from '../core/ranges.ts';
 import type { RunChange } from '../hosts/executor.ts';
 import { RUN_STATES, TERMINAL_RUN_STATES, type RunState } from '../core/states.ts';
 import type { Database } from './client.ts';
+import { cursorValues, encodeCursor } from './cursor.ts';
 import { batches, jsonText, queryRows } from './raw.ts';
 import { runs } from './schema.ts';
 
@@ -15,14 +32,6 @@ export interface NewRun {
   index: number;
   dir: string;
   params: Record<string, string>;
-}
-
-export interface FileEntry {
-  /** Null for files of the series itself (the archive, tuples.tsv, setup log). */
-  runIndex: number | null;
-  path: string;
-  size: number;
-  sha256: string;
 }
 
 /** Inserts runs as `pending`; runs that already exist are left as they are. */
@@ -178,17 +187,6 @@ export async function resetRunsForRerun(
   return ranges.map((r) => [Number(r.start), Number(r.end)]);
 }
 
-export async function countRunsByState(db: Database, seriesId: string): Promise<Record<RunState, number>> {
-  const rows = await db
-    .select({ state: runs.state, n: count() })
-    .from(runs)
-    .where(eq(runs.seriesId, seriesId))
-    .groupBy(runs.state);
-  const counts = Object.fromEntries(RUN_STATES.map((s) => [s, 0])) as Record<RunState, number>;
-  for (const row of rows) counts[row.state] = row.n;
-  return counts;
-}
-
 /** Stores each run's metrics (the flat object of its `metrics.json`), replacing earlier ones. */
 export async function setRunMetrics(
   db: Database,
@@ -290,15 +288,233 @@ export async function cancelUnfinishedRuns(
   return cancelled.length;
 }
 
-/** Records files of a series (path relative to its storage); a path seen again is updated. */
-export async function insertFiles(db: Database, seriesId: string, rows: readonly FileEntry[]): Promise<void> {
-  // One statement may not update a row twice: the last entry of a path wins.
-  const byPath = new Map(rows.map((r) => [r.path, r]));
-  for (const batch of batches([...byPath.values()])) {
-    await db.execute(sql`insert into files (series_id, run_index, path, size, sha256)
-      select ${seriesId}, f."runIndex", f.path, f.size, f.sha256
-      from jsonb_to_recordset(${jsonText(batch)}::jsonb) as f("runIndex" int, path text, size bigint, sha256 text)
-      on conflict (series_id, path) do update
-        set run_index = excluded.run_index, size = excluded.size, sha256 = excluded.sha256`);
+/** What the pages and the API show of a run. */
+export type RunRow = Pick<
+  typeof runs.$inferSelect,
+  | 'index'
+  | 'dir'
+  | 'params'
+  | 'state'
+  | 'exitCode'
+  | 'reason'
+  | 'startedAt'
+  | 'endedAt'
+  | 'metrics'
+  | 'attempt'
+>;
+
+const runColumns = {
+  index: runs.index,
+  dir: runs.dir,
+  params: runs.params,
+  state: runs.state,
+  exitCode: runs.exitCode,
+  reason: runs.reason,
+  startedAt: runs.startedAt,
+  endedAt: runs.endedAt,
+  metrics: runs.metrics,
+  attempt: runs.attempt,
+};
+
+/** The largest run index: runs.index is a PostgreSQL integer. */
+export const MAX_RUN_INDEX = 2 ** 31 - 1;
+
+export type RunCounts = Record<RunState, number>;
+
+export function emptyCounts(): RunCounts {
+  return Object.fromEntries(RUN_STATES.map((s) => [s, 0])) as RunCounts;
+}
+
+/**
+ * Run counts by state for several series in one grouped query. With a series' `count`, the
+ * runs not yet recorded (while they are being created) count as pending.
+ */
+export async function countRunsByState(
+  db: Database,
+  list: ReadonlyArray<{ id: string; count?: number }>,
+): Promise<Map<string, RunCounts>> {
+  const result = new Map(list.map((s) => [s.id, emptyCounts()]));
+  if (list.length === 0) return result;
+  const rows = await db
+    .select({ seriesId: runs.seriesId, state: runs.state, n: count() })
+    .from(runs)
+    .where(
+      inArray(
+        runs.seriesId,
+        list.map((s) => s.id),
+      ),
+    )
+    .groupBy(runs.seriesId, runs.state);
+  for (const row of rows) {
+    const counts = result.get(row.seriesId);
+    if (counts && row.state in counts) counts[row.state] += Number(row.n);
   }
+  for (const s of list) {
+    const counts = result.get(s.id)!;
+    const recorded = RUN_STATES.reduce((sum, state) => sum + counts[state], 0);
+    if (s.count !== undefined && recorded < s.count) counts.pending += s.count - recorded;
+  }
+  return result;
+}
+
+/**
+ * A page of runs in index order, by keyset: forward from index `from` (inclusive), or backward
+ * from just before index `before`. The one paging scheme of runs: the web passes the indices in
+ * its links, the API wraps them in opaque cursors (api/routes/series-runs.ts).
+ */
+export interface RunsQuery {
+  state?: RunState | undefined;
+  /** First index of the page (inclusive); pages forward. */
+  from?: number | undefined;
+  /** Page backward: the runs just before this index. */
+  before?: number | undefined;
+  limit: number;
+  /** How many runs the series has recorded, when known: spares queries on unfiltered pages. */
+  total?: number | undefined;
+}
+
+export interface RunsPage {
+  runs: RunRow[];
+  /** `from` of the next page, or null at the end. */
+  next: number | null;
+  /** `before` of the previous page, or null at the start. */
+  prev: number | null;
+}
+
+export async function runsPage(db: Database, seriesId: string, query: RunsQuery): Promise<RunsPage> {
+  const base: SQL[] = [eq(runs.seriesId, seriesId)];
+  if (query.state) base.push(eq(runs.state, query.state));
+  const backward = query.before !== undefined;
+  const edge = backward ? lt(runs.index, query.before!) : gte(runs.index, query.from ?? 0);
+  const rows = await db
+    .select(runColumns)
+    .from(runs)
+    .where(and(...base, edge))
+    .orderBy(backward ? desc(runs.index) : asc(runs.index))
+    .limit(query.limit + 1);
+  const more = rows.length > query.limit;
+  const page = rows.slice(0, query.limit);
+  if (backward) page.reverse();
+  const first = page[0]?.index;
+  const last = page.at(-1)?.index;
+  if (first === undefined || last === undefined) return { runs: [], next: null, prev: null };
+  // Unfiltered, the indices of a series are exactly 0 … total-1 (runs are created in index
+  // order): no query needed to know whether runs lie before or after the page.
+  const contiguous = !query.state && query.total !== undefined;
+  const [hasBefore, hasAfter] = await Promise.all([
+    backward ? more : contiguous ? first > 0 : anyRun(db, and(...base, lt(runs.index, first))!),
+    backward
+      ? contiguous
+        ? last + 1 < query.total!
+        : anyRun(db, and(...base, gte(runs.index, last + 1))!)
+      : more,
+  ]);
+  return { runs: page, next: hasAfter ? last + 1 : null, prev: hasBefore ? first : null };
+}
+
+/** Where a page of runs starts, as RunsQuery takes it and RunsPage answers it. */
+export type RunsPosition = { from: number } | { before: number };
+
+/** The opaque cursor of a position, for the API (the web's links carry the index itself). */
+export function encodeRunsCursor(position: RunsPosition): string {
+  return 'from' in position
+    ? encodeCursor(['from', position.from])
+    : encodeCursor(['before', position.before]);
+}
+
+/** The position of a cursor encodeRunsCursor made, or undefined for any other text. */
+export function decodeRunsCursor(text: string): RunsPosition | undefined {
+  const values = cursorValues(text);
+  if (values?.length !== 2) return undefined;
+  const [side, index] = values;
+  // runs.index is a PostgreSQL integer: a larger number would fail the query, not find nothing.
+  if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index > MAX_RUN_INDEX)
+    return undefined;
+  if (side === 'from') return { from: index };
+  if (side === 'before') return { before: index };
+  return undefined;
+}
+
+async function anyRun(db: Database, where: SQL): Promise<boolean> {
+  const rows = await db
+    .select({ one: sql<number>`1` })
+    .from(runs)
+    .where(where)
+    .limit(1);
+  return rows.length > 0;
+}
+
+export async function getRun(db: Database, seriesId: string, index: number): Promise<RunRow | undefined> {
+  const [row] = await db
+    .select(runColumns)
+    .from(runs)
+    .where(and(eq(runs.seriesId, seriesId), eq(runs.index, index)))
+    .limit(1);
+  return row;
+}
+
+/** Every run in index order, in batches, for the CSV export (memory stays flat). */
+export async function* allRuns(db: Database, seriesId: string, batch = 5000): AsyncGenerator<RunRow[]> {
+  let from = 0;
+  for (;;) {
+    const rows = await db
+      .select(runColumns)
+      .from(runs)
+      .where(and(eq(runs.seriesId, seriesId), gte(runs.index, from)))
+      .orderBy(asc(runs.index))
+      .limit(batch);
+    if (rows.length === 0) return;
+    yield rows;
+    from = rows.at(-1)!.index + 1;
+  }
+}
+
+/**
+ * Metric names of a series, from a sample of its first runs with metrics (reading every
+ * run's metrics of a 100,000-run series for a column list would cost more than the page).
+ */
+export async function metricNames(db: Database, seriesId: string, sample = 200): Promise<string[]> {
+  const rows = await db
+    .select({ metrics: runs.metrics })
+    .from(runs)
+    .where(and(eq(runs.seriesId, seriesId), isNotNull(runs.metrics), lt(runs.index, 5000)))
+    .orderBy(asc(runs.index))
+    .limit(sample);
+  const numeric = new Set<string>();
+  const other = new Set<string>();
+  for (const { metrics } of rows) {
+    if (!metrics || typeof metrics !== 'object') continue;
+    for (const [k, v] of Object.entries(metrics)) (typeof v === 'number' ? numeric : other).add(k);
+  }
+  const byName = (a: string, b: string) => a.localeCompare(b);
+  return [...[...numeric].sort(byName), ...[...other].filter((k) => !numeric.has(k)).sort(byName)].slice(
+    0,
+    50,
+  );
+}
+
+/** State and, when `metric` is named, that metric's value as text, of the runs at `indices`. */
+export async function runsAt(
+  db: Database,
+  seriesId: string,
+  indices: readonly number[],
+  metric: string | null,
+): Promise<Array<{ index: number; state: RunState; value: string | null }>> {
+  if (indices.length === 0) return [];
+  return db
+    .select({
+      index: runs.index,
+      state: runs.state,
+      value: metric === null ? sql<string | null>`null` : sql<string | null>`${runs.metrics} ->> ${metric}`,
+    })
+    .from(runs)
+    .where(
+      and(
+        eq(runs.seriesId, seriesId),
+        // The range lets the primary key narrow the scan when the indices are close together.
+        gte(runs.index, Math.min(...indices)),
+        lte(runs.index, Math.max(...indices)),
+        sql`${runs.index} = any(${`{${indices.join(',')}}`}::int[])`,
+      ),
+    );
 }

@@ -1,15 +1,14 @@
-// Series queries the HTTP API and the web pages share: one series with its owner's name, run
-// counts by state for a page of series in one grouped query, and the text search condition;
+// Series queries the HTTP API and the web pages share: one series with its owner's name and
+// the text search condition (run counts by state are db/runs.ts countRunsByState);
 // and those of the reconcile (workers/reconcile.ts): unfinished series, and ending one.
-import { and, eq, getTableColumns, ilike, inArray, notInArray, or, sql, type SQL } from 'drizzle-orm';
-import { FINAL_SERIES_STATES, RUN_STATES, type RunState, type SeriesState } from '../core/states.ts';
+import { and, eq, getTableColumns, ilike, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { FINAL_SERIES_STATES, type SeriesState } from '../core/states.ts';
 import type { Database } from './client.ts';
 import { cancelUnfinishedRuns } from './runs.ts';
-import { runs, series, users } from './schema.ts';
+import { series, users } from './schema.ts';
 
 export type SeriesRow = typeof series.$inferSelect;
 export type SeriesWithOwner = SeriesRow & { ownerName: string };
-export type RunCounts = Record<RunState, number>;
 
 /** The columns of a series with its owner's name (join `users` on the owner). */
 export const seriesWithOwner = { ...getTableColumns(series), ownerName: users.name };
@@ -22,39 +21,6 @@ export async function findSeries(db: Database, id: string): Promise<SeriesWithOw
     .where(eq(series.id, id))
     .limit(1);
   return row;
-}
-
-export function emptyCounts(): RunCounts {
-  return Object.fromEntries(RUN_STATES.map((s) => [s, 0])) as RunCounts;
-}
-
-/** Run counts by state for several series in one query; runs not yet recorded count as pending. */
-export async function countRuns(
-  db: Database,
-  list: ReadonlyArray<{ id: string; count: number }>,
-): Promise<Map<string, RunCounts>> {
-  const result = new Map(list.map((s) => [s.id, emptyCounts()]));
-  if (list.length === 0) return result;
-  const rows = await db
-    .select({ seriesId: runs.seriesId, state: runs.state, n: sql<number>`count(*)::int` })
-    .from(runs)
-    .where(
-      inArray(
-        runs.seriesId,
-        list.map((s) => s.id),
-      ),
-    )
-    .groupBy(runs.seriesId, runs.state);
-  for (const row of rows) {
-    const counts = result.get(row.seriesId);
-    if (counts && row.state in counts) counts[row.state] += Number(row.n);
-  }
-  for (const s of list) {
-    const counts = result.get(s.id)!;
-    const recorded = RUN_STATES.reduce((sum, state) => sum + counts[state], 0);
-    if (recorded < s.count) counts.pending += s.count - recorded;
-  }
-  return result;
 }
 
 /** `%`, `_` and `\` typed by a user match themselves, not any character. */

@@ -3,7 +3,7 @@ import type { SignInCookies } from '../api/sign-in-cookies.ts';
 import type { SignInGuard } from '../api/sign-in-guard.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
-import type { RunCounts } from '../db/series.ts';
+import type { RunCounts } from '../db/runs.ts';
 import type { SeriesState } from '../core/states.ts';
 import type { TtlCache } from './data/cache.ts';
 

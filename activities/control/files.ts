@@ -5,11 +5,10 @@ import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Context } from '@temporalio/activity';
-import { eq } from 'drizzle-orm';
 import { create as createTar } from 'tar';
 import type { Database } from '../../db/client.ts';
-import { insertFiles, runDirsIn, setRunMetrics } from '../../db/runs.ts';
-import { series } from '../../db/schema.ts';
+import { insertFiles, recordSeriesArchive, type FileEntry } from '../../db/files.ts';
+import { runDirsIn, setRunMetrics } from '../../db/runs.ts';
 import type { IndexRange } from '../../core/ranges.ts';
 
 const FILE_BATCH = 2_000;
@@ -61,7 +60,7 @@ export async function indexChunkFiles(
 ): Promise<{ files: number; bytes: number }> {
   const chunkRuns = await runDirsIn(db, seriesId, ranges);
   const seriesDir = path.join(storageDir, seriesId);
-  let rows: Array<{ runIndex: number; path: string; size: number; sha256: string }> = [];
+  let rows: FileEntry[] = [];
   let metrics: Array<{ index: number; metrics: Record<string, unknown> }> = [];
   let files = 0;
   let bytes = 0;
@@ -105,10 +104,7 @@ export async function archiveSeriesFiles(
   await rename(partial, archive);
   const { size } = await stat(archive);
   const sha256 = await sha256File(archive);
-  await db
-    .update(series)
-    .set({ archivePath: archive, archiveSize: size, archiveSha256: sha256, updatedAt: new Date() })
-    .where(eq(series.id, seriesId));
+  await recordSeriesArchive(db, seriesId, { path: archive, size, sha256 });
   return { path: archive, size };
 }
 

@@ -36,7 +36,7 @@ export function createControlActivities({
     indexChunk: (seriesId, ranges) => indexChunkFiles(db, storageDir, seriesId, ranges),
     archiveSeries: (seriesId) => archiveSeriesFiles(db, storageDir, seriesId),
     async finishSeries(seriesId) {
-      const counts = await countRunsByState(db, seriesId);
+      const counts = (await countRunsByState(db, [{ id: seriesId }])).get(seriesId)!;
       // Runs the scheduler cancelled count as failures; a series is `cancelled` only on request.
       const state = counts.failed + counts.cancelled > 0 ? 'completed_with_failures' : 'completed';
       await updateSeriesState(db, seriesId, state);

@@ -8,7 +8,8 @@ import { requireUser } from '../auth.ts';
 import type { ApiDeps } from '../context.ts';
 import { createRouter, pick, signedIn } from '../openapi.ts';
 import { IdParam } from '../schemas.ts';
-import { countRuns, findSeries } from '../../db/series.ts';
+import { countRunsByState } from '../../db/runs.ts';
+import { findSeries } from '../../db/series.ts';
 import { getSeries, progressOf } from '../series/query.ts';
 
 const POLL_MS = 1000;
@@ -57,7 +58,7 @@ export function seriesEventRoutes(deps: ApiDeps) {
           await stream.writeSSE({ event: 'deleted', data: JSON.stringify({ id }) });
           return;
         }
-        const counts = (await countRuns(db, [row])).get(id)!;
+        const counts = (await countRunsByState(db, [row])).get(id)!;
         const payload = JSON.stringify({
           state: row.state,
           reason: row.reason,

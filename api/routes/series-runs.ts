@@ -1,11 +1,19 @@
 // /api/v1/series/:id/runs, run files and the series archive.
 import { createRoute, z } from '@hono/zod-openapi';
-import { and, asc, count, eq } from 'drizzle-orm';
 import path from 'node:path';
-import { files, runs } from '../../db/schema.ts';
+import { runFiles } from '../../db/files.ts';
+import {
+  countRunsByState,
+  decodeRunsCursor,
+  encodeRunsCursor,
+  getRun,
+  MAX_RUN_INDEX,
+  runsPage,
+  type RunRow,
+} from '../../db/runs.ts';
 import { requireUser } from '../auth.ts';
 import type { ApiDeps } from '../context.ts';
-import { ApiError, notFound } from '../errors.ts';
+import { ApiError, badRequest, notFound } from '../errors.ts';
 import { createRouter, jsonResponse, pick, signedIn } from '../openapi.ts';
 import { IdParam, limitParam, RunStateSchema } from '../schemas.ts';
 import { pathAfter } from '../../files/confine.ts';
@@ -43,11 +51,57 @@ const RunParams = IdParam.extend({
     .int()
     .min(0)
     // runs.index is a PostgreSQL integer: a larger number would fail the query, not find nothing.
-    .max(2 ** 31 - 1)
+    .max(MAX_RUN_INDEX)
     .openapi({ param: { name: 'index', in: 'path' }, example: 0 }),
 });
 
+// Keyset paging (db/runs.ts runsPage), as the web's runs table: a cursor holds a run index, so a
+// deep page costs what the first does, and a walk over all runs neither repeats nor skips one
+// while runs change state.
+const RunsQuery = z.object({
+  state: RunStateSchema.optional(),
+  limit: limitParam(1000, 100),
+  cursor: z.string().max(500).optional().openapi({
+    description:
+      '`nextCursor` or `prevCursor` of an earlier answer (with the same `state`); without it, the first page',
+  }),
+  // Removed in favour of `cursor`, and refused rather than ignored: a client that still paged
+  // by offset would otherwise read the first page over and over.
+  offset: z
+    .string()
+    .optional()
+    .openapi({
+      param: { deprecated: true },
+      description: 'Removed: page with `cursor`. A request that carries `offset` is refused (400).',
+    }),
+});
+
+const RunsPageSchema = z.object({
+  runs: z.array(RunSchema),
+  total: z
+    .number()
+    .int()
+    .openapi({ description: "Recorded runs (in `state`, if given), not only this page's" }),
+  nextCursor: z.string().nullable().openapi({ description: 'The next page, or null at the end' }),
+  prevCursor: z.string().nullable().openapi({ description: 'The previous page, or null at the start' }),
+});
+
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+function runJson(r: RunRow) {
+  return {
+    index: r.index,
+    dir: r.dir,
+    params: r.params,
+    state: r.state,
+    exitCode: r.exitCode,
+    reason: r.reason,
+    attempt: r.attempt,
+    startedAt: iso(r.startedAt),
+    endedAt: iso(r.endedAt),
+    metrics: r.metrics ?? null,
+  };
+}
 
 export function seriesRunRoutes(deps: ApiDeps) {
   const { db, storageDir } = deps;
@@ -56,11 +110,7 @@ export function seriesRunRoutes(deps: ApiDeps) {
 
   async function findRun(seriesId: string, index: number) {
     await getSeries(db, seriesId);
-    const [run] = await db
-      .select({ dir: runs.dir })
-      .from(runs)
-      .where(and(eq(runs.seriesId, seriesId), eq(runs.index, index)))
-      .limit(1);
+    const run = await getRun(db, seriesId, index);
     if (!run) throw notFound(`run ${index} of series '${seriesId}'`);
     return run;
   }
@@ -70,45 +120,31 @@ export function seriesRunRoutes(deps: ApiDeps) {
       method: 'get',
       path: '/{id}/runs',
       tags: ['runs'],
-      summary: 'Runs of a series in index order, optionally only those in one state',
+      summary: 'Runs of a series in index order, optionally only those in one state, paged by cursor',
       security: signedIn,
-      request: {
-        params: IdParam,
-        query: z.object({
-          state: RunStateSchema.optional(),
-          limit: limitParam(1000, 100),
-          offset: z.coerce.number().int().min(0).default(0),
-        }),
-      },
+      request: { params: IdParam, query: RunsQuery },
       responses: {
-        200: jsonResponse(z.object({ runs: z.array(RunSchema), total: z.number().int() }), 'A page of runs'),
+        200: jsonResponse(RunsPageSchema, 'A page of runs'),
         ...pick(400, 401, 404),
       },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const { state, limit, offset } = c.req.valid('query');
+      const { state, limit, cursor, offset } = c.req.valid('query');
+      if (offset !== undefined)
+        throw badRequest('offset: no longer supported; page with cursor (nextCursor/prevCursor)');
+      const position = cursor === undefined ? undefined : decodeRunsCursor(cursor);
+      if (cursor !== undefined && !position) throw badRequest('cursor: not a cursor this API returned');
       await getSeries(db, id);
-      const where = state ? and(eq(runs.seriesId, id), eq(runs.state, state)) : eq(runs.seriesId, id);
-      const [rows, [total]] = await Promise.all([
-        db.select().from(runs).where(where).orderBy(asc(runs.index)).limit(limit).offset(offset),
-        db.select({ n: count() }).from(runs).where(where),
-      ]);
+      const counts = (await countRunsByState(db, [{ id }])).get(id)!;
+      const recorded = Object.values(counts).reduce((sum, n) => sum + n, 0);
+      const page = await runsPage(db, id, { state, limit, total: recorded, ...position });
       return c.json(
         {
-          runs: rows.map((r) => ({
-            index: r.index,
-            dir: r.dir,
-            params: r.params,
-            state: r.state,
-            exitCode: r.exitCode,
-            reason: r.reason,
-            attempt: r.attempt,
-            startedAt: iso(r.startedAt),
-            endedAt: iso(r.endedAt),
-            metrics: r.metrics ?? null,
-          })),
-          total: Number(total?.n ?? 0),
+          runs: page.runs.map(runJson),
+          total: state ? counts[state] : recorded,
+          nextCursor: page.next === null ? null : encodeRunsCursor({ from: page.next }),
+          prevCursor: page.prev === null ? null : encodeRunsCursor({ before: page.prev }),
         },
         200,
       );
@@ -132,11 +168,7 @@ export function seriesRunRoutes(deps: ApiDeps) {
       const { id, index } = c.req.valid('param');
       const run = await findRun(id, index);
       const prefix = `runs/${run.dir}/`;
-      const rows = await db
-        .select({ path: files.path, size: files.size, sha256: files.sha256 })
-        .from(files)
-        .where(and(eq(files.seriesId, id), eq(files.runIndex, index)))
-        .orderBy(asc(files.path));
+      const rows = await runFiles(db, id, index);
       return c.json(
         {
           files: rows.map((f) => ({

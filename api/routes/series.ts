@@ -20,7 +20,7 @@ import {
 import { createSeries } from '../series/create.ts';
 import { usePackage } from '../series/packages.ts';
 import { SeriesSchema, SeriesSummarySchema, seriesJson, seriesSummaryJson } from '../series/json.ts';
-import { countRuns } from '../../db/series.ts';
+import { countRunsByState } from '../../db/runs.ts';
 import { getSeries, listSeries } from '../series/query.ts';
 
 export const CreateSeriesBody = z
@@ -122,7 +122,7 @@ export function seriesRoutes(deps: ApiDeps) {
     async (c) => {
       const query = c.req.valid('query');
       const page = await listSeries(db, query, currentUser(c));
-      const counts = await countRuns(db, page.series);
+      const counts = await countRunsByState(db, page.series);
       return c.json(
         {
           series: page.series.map((s) => seriesSummaryJson(s, counts.get(s.id)!, config)),
@@ -145,7 +145,7 @@ export function seriesRoutes(deps: ApiDeps) {
     }),
     async (c) => {
       const row = await getSeries(db, c.req.valid('param').id);
-      const counts = await countRuns(db, [row]);
+      const counts = await countRunsByState(db, [row]);
       return c.json(seriesJson(row, counts.get(row.id)!, config), 200);
     },
   );

@@ -3,7 +3,8 @@ import { z } from '@hono/zod-openapi';
 import type { Config } from '../../config.ts';
 import { RUN_STATES } from '../../core/states.ts';
 import { ResourcesSchema, SeriesStateSchema } from '../schemas.ts';
-import type { RunCounts, SeriesWithOwner } from '../../db/series.ts';
+import type { RunCounts } from '../../db/runs.ts';
+import type { SeriesWithOwner } from '../../db/series.ts';
 import { progressOf } from './query.ts';
 import { temporalUiLink } from './workflow.ts';
 

@@ -2,11 +2,11 @@
 // and filters, each with its run counts by state.
 import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
+import type { RunCounts } from '../../db/runs.ts';
 import {
   findSeries,
   seriesTextMatch,
   seriesWithOwner,
-  type RunCounts,
   type SeriesWithOwner,
 } from '../../db/series.ts';
 import { series, users } from '../../db/schema.ts';

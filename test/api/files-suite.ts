@@ -6,7 +6,8 @@ import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { and, eq } from 'drizzle-orm';
 import { newId } from '../../db/ids.ts';
-import { insertFiles, insertRuns } from '../../db/runs.ts';
+import { insertFiles } from '../../db/files.ts';
+import { insertRuns } from '../../db/runs.ts';
 import { runs, series } from '../../db/schema.ts';
 import { ECHO_APP, INI, type SuiteContext } from './harness.ts';
 
@@ -81,13 +82,55 @@ export function filesTests(ctx: SuiteContext): void {
         [2],
       );
       assert.equal(failed.body.total, 1);
-      const page = await ctx.h.request('GET', `/api/v1/series/${id}/runs?limit=1&offset=1`);
-      assert.deepEqual(
-        page.body.runs.map((r: { index: number }) => r.index),
-        [1],
-      );
+      assert.deepEqual([all.body.nextCursor, all.body.prevCursor], [null, null]);
+      assert.deepEqual([failed.body.nextCursor, failed.body.prevCursor], [null, null]);
       assert.equal((await ctx.h.request('GET', `/api/v1/series/${id}/runs?state=done`)).status, 400);
       assert.equal((await ctx.h.request('GET', `/api/v1/series/nope/runs`)).status, 404);
+    });
+
+    test('runs paged by cursor, forward and back; a filtered page counts and pages its state only', async () => {
+      const indices = (page: { body: { runs: Array<{ index: number }> } }) =>
+        page.body.runs.map((r) => r.index);
+      const first = await ctx.h.request('GET', `/api/v1/series/${id}/runs?limit=2`);
+      assert.deepEqual([indices(first), first.body.total, first.body.prevCursor], [[0, 1], 3, null]);
+      const second = await ctx.h.request(
+        'GET',
+        `/api/v1/series/${id}/runs?limit=2&cursor=${first.body.nextCursor}`,
+      );
+      assert.deepEqual([indices(second), second.body.nextCursor], [[2], null]);
+      const back = await ctx.h.request(
+        'GET',
+        `/api/v1/series/${id}/runs?limit=2&cursor=${second.body.prevCursor}`,
+      );
+      assert.deepEqual(
+        [indices(back), back.body.prevCursor, back.body.nextCursor],
+        [[0, 1], null, first.body.nextCursor],
+      );
+
+      const succeeded = await ctx.h.request('GET', `/api/v1/series/${id}/runs?state=succeeded&limit=1`);
+      assert.deepEqual(
+        [indices(succeeded), succeeded.body.total, succeeded.body.nextCursor, succeeded.body.prevCursor],
+        [[1], 1, null, null],
+      );
+    });
+
+    test('a forged or damaged cursor, and the removed offset, are refused naming the parameter', async () => {
+      const forged = (values: unknown) => Buffer.from(JSON.stringify(values)).toString('base64url');
+      for (const cursor of [
+        'garbage',
+        '%25%25',
+        forged(['from', -1]),
+        forged(['before', 2 ** 40]),
+        forged(['from', '0) or (1=1']),
+        forged(['2026-01-01 00:00:00+00', id]),
+      ]) {
+        const answer = await ctx.h.request('GET', `/api/v1/series/${id}/runs?cursor=${cursor}`);
+        assert.equal(answer.status, 400, cursor);
+        assert.match(answer.body.error.message, /^cursor: /, cursor);
+      }
+      const offset = await ctx.h.request('GET', `/api/v1/series/${id}/runs?limit=1&offset=1`);
+      assert.equal(offset.status, 400);
+      assert.match(offset.body.error.message, /^offset: .*cursor/);
     });
 
     test('file listing of a run, relative to its directory', async () => {

@@ -5,9 +5,8 @@ import assert from 'node:assert/strict';
 import { openDatabase, type DatabaseHandle } from '../../db/client.ts';
 import { users } from '../../db/schema.ts';
 import { parseSweep } from '../../sweep/index.ts';
-import { runsPage } from '../../web/data/runs.ts';
 import { mapData } from '../../web/data/map.ts';
-import { countRuns } from '../../db/series.ts';
+import { countRunsByState, runsPage } from '../../db/runs.ts';
 import { seedHostAndApplication, seedSeries } from '../browser/support/seed.ts';
 
 const INI = 'a = 1...1...5\nb = 1...1...5\n';
@@ -68,7 +67,7 @@ void describe('runs of a series', () => {
   });
 
   void test('counts and the parameter map agree with the seeded runs', async () => {
-    const counts = (await countRuns(handle.db, [{ id, count: 25 }])).get(id)!;
+    const counts = (await countRunsByState(handle.db, [{ id, count: 25 }])).get(id)!;
     assert.equal(counts.failed, 9);
     assert.equal(counts.succeeded, 16);
     const map = await mapData(handle.db, id, parseSweep(INI), { x: 'b', y: 'a', metric: 'score' });

@@ -4,7 +4,7 @@ import type { Database } from '../../db/client.ts';
 import type { SeriesState } from '../../core/states.ts';
 import type { RunCounts } from '../context.ts';
 import { seriesVersion, ttlFor, type TtlCache } from './cache.ts';
-import { countRuns } from '../../db/series.ts';
+import { countRunsByState } from '../../db/runs.ts';
 
 export interface Versioned {
   id: string;
@@ -14,7 +14,7 @@ export interface Versioned {
 }
 
 async function load(db: Database, cache: TtlCache, rows: Versioned[]): Promise<Map<string, RunCounts>> {
-  const loaded = await countRuns(db, rows);
+  const loaded = await countRunsByState(db, rows);
   for (const row of rows) cache.set(`counts:${seriesVersion(row)}`, ttlFor(row.state), loaded.get(row.id)!);
   return loaded;
 }

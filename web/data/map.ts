@@ -1,9 +1,8 @@
 // The parameter map: runs laid out on a grid over two varied parameters, the others held at
 // chosen values. Run indices come from the sweep's mixed radix (last parameter fastest), so
 // the grid is read by primary key, never by scanning the series' runs.
-import { and, eq, gte, lte, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
-import { runs } from '../../db/schema.ts';
+import { runsAt } from '../../db/runs.ts';
 import type { Sweep } from '../../sweep/index.ts';
 import { RUN_STATES } from '../../core/states.ts';
 
@@ -102,24 +101,7 @@ export function mapLayout(sweep: Sweep, query: MapQuery) {
 export async function mapData(db: Database, seriesId: string, sweep: Sweep, query: MapQuery): Promise<MapData> {
   const layout = mapLayout(sweep, query);
   const metric = query.metric || null;
-  const first = Math.min(...layout.indices);
-  const last = Math.max(...layout.indices);
-  const found = await db
-    .select({
-      index: runs.index,
-      state: runs.state,
-      value: metric === null ? sql<string | null>`null` : sql<string | null>`${runs.metrics} ->> ${metric}`,
-    })
-    .from(runs)
-    .where(
-      and(
-        eq(runs.seriesId, seriesId),
-        // The range lets the primary key narrow the scan when the axes are the fast parameters.
-        gte(runs.index, first),
-        lte(runs.index, last),
-        sql`${runs.index} = any(${`{${layout.indices.join(',')}}`}::int[])`,
-      ),
-    );
+  const found = await runsAt(db, seriesId, layout.indices, metric);
   const position = new Map(layout.indices.map((index, i) => [index, i]));
   const states = new Array<string>(layout.indices.length).fill('-');
   const values = metric === null ? null : new Array<number | string | null>(layout.indices.length).fill(null);

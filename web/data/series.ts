@@ -1,5 +1,5 @@
 // Series as the pages show them: one query for a page of series (their counts come in one
-// more, db/series.ts countRuns, through data/counts.ts), whatever the number of runs.
+// more, db/runs.ts countRunsByState, through data/counts.ts), whatever the number of runs.
 import { and, desc, eq, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { applications, hosts, series, users } from '../../db/schema.ts';

@@ -2,7 +2,7 @@
 // with previews.
 import { StateBadge } from '../components.tsx';
 import type { AuthUser } from '../context.ts';
-import type { RunRow } from '../data/runs.ts';
+import type { RunRow } from '../../db/runs.ts';
 import type { SeriesRow } from '../data/series.ts';
 import { Layout } from '../layout.tsx';
 import { RunFacts } from './run/facts.tsx';

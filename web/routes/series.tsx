@@ -8,11 +8,11 @@ import { RUN_STATES, type RunState } from '../../core/states.ts';
 import type { AuthUser, WebContext, WebDeps, WebEnv } from '../context.ts';
 import { seriesVersion, ttlFor } from '../data/cache.ts';
 import { cachedCounts } from '../data/counts.ts';
-import { getRun, metricNames, runFiles, runsPage } from '../data/runs.ts';
 import { getSeries, type SeriesRow } from '../data/series.ts';
 import { isRefused, readSeriesSlice } from '../data/storage.ts';
 import { sweepOfSeries } from '../data/sweeps.ts';
-import { emptyCounts } from '../../db/series.ts';
+import { runFiles } from '../../db/files.ts';
+import { emptyCounts, getRun, metricNames, runsPage } from '../../db/runs.ts';
 import { RunPage, type RunFileView } from '../pages/run.tsx';
 import { SeriesPage } from '../pages/series.tsx';
 import { loadPreview } from '../previews/file.tsx';
@@ -21,6 +21,8 @@ import { isImage } from '../../files/content-type.ts';
 export const RUNS_PAGE_SIZE = 50;
 const OUTPUT_TAIL_BYTES = 16 * 1024;
 const PREVIEWED_FILES = 12;
+/** A run that wrote thousands of files lists the first ones by path. */
+const LISTED_FILES = 500;
 
 export async function seriesOr404(deps: WebDeps, id: string): Promise<SeriesRow> {
   const row = await getSeries(deps.db, id);
@@ -97,7 +99,7 @@ export function runPage(deps: WebContext) {
     const sweep = sweepOfSeries(row.id, row.ini, Math.max(config.maxTuples, row.count));
     const runDir = `runs/${run.dir}/`;
     const [fileRows, stdout, stderr] = await Promise.all([
-      runFiles(db, row.id, run.index),
+      runFiles(db, row.id, run.index, LISTED_FILES),
       tail(deps, row, `${runDir}.tuplet/stdout`),
       tail(deps, row, `${runDir}.tuplet/stderr`),
     ]);

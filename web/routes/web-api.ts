@@ -10,7 +10,7 @@ import type { WebContext, WebEnv } from '../context.ts';
 import { seriesVersion, ttlFor } from '../data/cache.ts';
 import { cachedCounts } from '../data/counts.ts';
 import { mapData, MapQueryError } from '../data/map.ts';
-import { allRuns, metricNames } from '../data/runs.ts';
+import { allRuns, metricNames } from '../../db/runs.ts';
 import { sweepOfSeries } from '../data/sweeps.ts';
 import { csvLine } from '../csv-export.ts';
 import { seriesOr404 } from './series.tsx';

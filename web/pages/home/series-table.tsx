@@ -1,5 +1,5 @@
 // One row per series: description and tags, owner, where, size, progress (refreshed by home.js), state.
-import { emptyCounts } from '../../../db/series.ts';
+import { emptyCounts } from '../../../db/runs.ts';
 import { ProgressBar, StateBadge, Tags } from '../../components.tsx';
 import { formatTime, isFinal } from '../../format.ts';
 import type { HomeProps } from './props.ts';

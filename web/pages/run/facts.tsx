@@ -1,5 +1,5 @@
 // A run's facts: directory, parameter values, exit code, reason, timing and attempt.
-import type { RunRow } from '../../data/runs.ts';
+import type { RunRow } from '../../../db/runs.ts';
 import { formatDuration, formatTime } from '../../format.ts';
 
 export function RunFacts(props: { run: RunRow }) {

@@ -1,5 +1,5 @@
 // A run's collected files, each with a download link and, for the first ones, a preview.
-import type { FileRow } from '../../data/runs.ts';
+import type { FileRow } from '../../../db/files.ts';
 import { formatBytes } from '../../format.ts';
 import { FilePreview, type Preview } from '../../previews/file.tsx';
 

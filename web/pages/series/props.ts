@@ -1,7 +1,7 @@
 // What the series page shows: the series, its run counts and one page of its runs.
 import type { RunState } from '../../../core/states.ts';
 import type { AuthUser, RunCounts } from '../../context.ts';
-import type { RunsPage } from '../../data/runs.ts';
+import type { RunsPage } from '../../../db/runs.ts';
 import type { SeriesRow } from '../../data/series.ts';
 
 export interface SeriesPageProps {
