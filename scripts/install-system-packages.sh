@@ -2,11 +2,12 @@
 # Installs the Debian packages the tests use, when some are missing and we are root:
 # PostgreSQL (database tests against postgres-js), Chromium (web UI), a one-node SLURM
 # with munge, an sshd on 127.0.0.1, python3 (the example application) and python3-venv (the
-# API fuzzer's venv, scripts/ensure-schemathesis.sh), shellcheck (npm run lint). Extra package
+# API fuzzer's venv, scripts/ensure-schemathesis.sh), shellcheck (npm run lint), a Java runtime
+# (Temporal's time-skipping test server, scripts/ensure-temporal-test-server.sh). Extra package
 # names may be given as arguments. One `apt-get install`; nothing when all are present.
 set -uo pipefail
 
-packages=(postgresql chromium slurmctld slurmd slurm-client munge openssh-server python3 python3-venv shellcheck "$@")
+packages=(postgresql chromium slurmctld slurmd slurm-client munge openssh-server python3 python3-venv shellcheck openjdk-17-jre-headless "$@")
 
 say() { echo "install-system-packages: $*" >&2; }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What `npm test` runs (after `pretest` has installed node_modules and the Temporal CLI):
 #   1. the system packages the integration tests use, when missing and we are root
-#      (scripts/install-system-packages.sh);
+#      (scripts/install-system-packages.sh), and Temporal's time-skipping test server
+#      (scripts/ensure-temporal-test-server.sh);
 #   2. typecheck and lint (skipped when the run is narrowed to some tests);
 #   3. every test/**/*.test.ts with Node's test runner, two files at a time.
 # Narrow it:  npm test -- test/sweep   |   npm test -- test/sweep/parse.test.ts
@@ -47,6 +48,9 @@ collect_test_files() {
 
 collect_test_files "$@"
 bash scripts/install-system-packages.sh || exit 1
+# After the system packages (it needs java): the workflow tests' time-skipping server. When it
+# cannot be installed, only those tests fail (they run the script again and say why).
+bash scripts/ensure-temporal-test-server.sh >/dev/null || say "continuing without Temporal's test server"
 
 checks_failed=0
 checks_time="skipped (narrowed run)"

@@ -4,6 +4,7 @@
 import {
   ApplicationFailure,
   CancellationScope,
+  ContinueAsNew,
   continueAsNew,
   defineQuery,
   executeChild,
@@ -29,6 +30,13 @@ export const progressQuery = defineQuery<SeriesProgress>(progressQueryName);
  * the failed step and the cleanup — an unknown host key — left the series `staging` for good.
  */
 const RECORD_END_BEFORE_CLEANUP = 'record-series-end-before-cleanup';
+
+/**
+ * Patch: continue-as-new (after CHUNKS_PER_HISTORY chunks) ends the run by throwing, inside the
+ * try below. Before it, the catch took that for a failure: every series of more than 300
+ * chunks was recorded failed ("Workflow continued as new") and its jobs cancelled.
+ */
+const CONTINUE_AS_NEW_IS_NOT_A_FAILURE = 'series-continue-as-new-is-not-a-failure';
 
 /** Children per workflow run before continuing as new (each child costs a handful of events). */
 const CHUNKS_PER_HISTORY = 300;
@@ -104,6 +112,7 @@ export async function seriesWorkflow(input: SeriesWorkflowInput): Promise<Series
     progress.state = final;
     return final;
   } catch (error) {
+    if (error instanceof ContinueAsNew && patched(CONTINUE_AS_NEW_IS_NOT_A_FAILURE)) throw error;
     const stopJobs = () => host.quick.cancelSeries(plan.host, withoutTemplate(plan.spec), []);
     if (isCancellation(error)) {
       await CancellationScope.nonCancellable(async () => {
