@@ -1,6 +1,16 @@
 // The database schema (drizzle). One schema for PostgreSQL and PGlite; migrations in db/migrations.
 
-import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core';
 import type { Resources } from '../hosts/executor.ts';
 import type { RunState, SeriesState } from '../core/states.ts';
 import type { InputSpec } from '../core/input-format.ts';
@@ -14,8 +24,21 @@ export const users = pgTable('users', {
   /** scrypt: `scrypt$N$r$p$salt$hash` (base64). Null for users who sign in by token only. */
   passwordHash: text('password_hash'),
   role: text('role').$type<'admin' | 'member'>().notNull().default('member'),
+  /** Where mail notifications go; null: none. */
+  email: text('email'),
+  /** Which of the user's series events notify, and how (see NotifySettings). */
+  notify: jsonb('notify').$type<NotifySettings>().notNull().default({}),
   createdAt: createdAt(),
 });
+
+/** A user's choice of notifications: events, and whether they are mailed. */
+export interface NotifySettings {
+  /** Events that notify (absent: ended and failed). */
+  events?: NotifyEvent[];
+  /** Mail the events to users.email (absent: false). */
+  email?: boolean;
+}
+export type NotifyEvent = 'succeeded' | 'failed' | 'cancelled' | 'held';
 
 export const apiTokens = pgTable(
   'api_tokens',
@@ -69,10 +92,21 @@ export const hosts = pgTable('hosts', {
   env: jsonb('env').$type<Record<string, string>>().notNull().default({}),
   /** local hosts: the OS account runs execute as (through sudo), instead of the server's. */
   runUser: text('run_user'),
+  /** local/ssh hosts: runs start only while the host is below these thresholds. */
+  admission: jsonb('admission').$type<AdmissionThresholds>(),
   description: text('description').notNull().default(''),
   createdAt: createdAt(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/** Thresholds of admission by load on a runner host (each absent: not checked). */
+export interface AdmissionThresholds {
+  /** 1-minute load average divided by the number of cores. */
+  maxLoadPerCore?: number;
+  minFreeMemoryBytes?: number;
+  /** Per GPU, from nvidia-smi when present. */
+  minFreeGpuMemoryBytes?: number;
+}
 
 /** A value an admin allows on a host: for everyone, or for the named users only. */
 export interface AllowedChoice {
@@ -91,7 +125,13 @@ export interface ApplicationSnapshot {
   /** Absent on series created before input formats: `ini` into configFile. */
   input?: InputSpec;
   parameters?: ParameterSpec[];
+  postprocess?: string;
+  metricSources?: MetricSource[];
 }
+
+/** A metric read from a run's output: a regex over stdout, or a CSV file's last row. */
+export type MetricSource =
+  { kind: 'stdout'; name: string; pattern: string } | { kind: 'csv'; file: string; columns?: string[] };
 
 export const applications = pgTable('applications', {
   name: text('name').primaryKey(),
@@ -105,6 +145,12 @@ export const applications = pgTable('applications', {
   input: jsonb('input').$type<InputSpec>(),
   /** The optional typed schema of the application's parameters. */
   parameters: jsonb('parameters').$type<ParameterSpec[]>(),
+  /** The hosts the application may run on; null: every host its users may use. */
+  hosts: jsonb('hosts').$type<string[]>(),
+  /** Run once in the series directory after all runs end (and again on demand). */
+  postprocess: text('postprocess'),
+  /** Where run metrics come from besides metrics.json (stdout patterns, a CSV's last row). */
+  metricSources: jsonb('metric_sources').$type<MetricSource[]>(),
   description: text('description').notNull().default(''),
   createdAt: createdAt(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -158,6 +204,15 @@ export const series = pgTable(
     packagePath: text('package_path'),
     /** The uploaded package (table packages) the series unpacks; kept by clones. */
     packageId: text('package_id'),
+    /** The group the series belongs to (null: created before groups, or by an admin outside any). */
+    groupId: text('group_id').references(() => groups.id, { onDelete: 'set null' }),
+    /** `everyone` signed in sees the series, or only its group's members (and admins). */
+    visibility: text('visibility').$type<'everyone' | 'group'>().notNull().default('everyone'),
+    priority: text('priority').$type<'low' | 'normal' | 'high'>().notNull().default('normal'),
+    /** Why an accepted series waits (a quota, the host's load): shown on its page. */
+    waitReason: text('wait_reason'),
+    /** The post-processing step's last outcome. */
+    postprocess: jsonb('postprocess').$type<PostprocessOutcome>(),
     archivePath: text('archive_path'),
     archiveSize: bigint('archive_size', { mode: 'number' }),
     archiveSha256: text('archive_sha256'),
@@ -170,8 +225,16 @@ export const series = pgTable(
     index('series_created_idx').on(t.createdAt),
     index('series_owner_idx').on(t.ownerId),
     index('series_state_idx').on(t.state),
+    index('series_group_idx').on(t.groupId),
   ],
 );
+
+export interface PostprocessOutcome {
+  state: 'running' | 'succeeded' | 'failed';
+  exitCode?: number | null;
+  startedAt?: string;
+  endedAt?: string;
+}
 
 export const runs = pgTable(
   'runs',
@@ -211,4 +274,180 @@ export const files = pgTable(
     sha256: text('sha256').notNull(),
   },
   (t) => [primaryKey({ columns: [t.seriesId, t.path] }), index('files_run_idx').on(t.seriesId, t.runIndex)],
+);
+
+// Groups (projects): members, group admins, and what each group may use.
+
+export const groups = pgTable('groups', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull().unique(),
+  description: text('description').notNull().default(''),
+  /** Fair-share weight of the group's users when series compete for a host. */
+  share: integer('share').notNull().default(1),
+  /** Members may run their own code (bring-your-own-code applications). */
+  ownCode: boolean('own_code').notNull().default(false),
+  /** Members may ask for `high` priority. */
+  highPriority: boolean('high_priority').notNull().default(false),
+  createdAt: createdAt(),
+});
+
+export const groupMembers = pgTable(
+  'group_members',
+  {
+    groupId: text('group_id')
+      .notNull()
+      .references(() => groups.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: text('role').$type<'member' | 'admin'>().notNull().default('member'),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.userId] }), index('group_members_user_idx').on(t.userId)],
+);
+
+export const groupApplications = pgTable(
+  'group_applications',
+  {
+    groupId: text('group_id')
+      .notNull()
+      .references(() => groups.id, { onDelete: 'cascade' }),
+    application: text('application')
+      .notNull()
+      .references(() => applications.name, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.application] })],
+);
+
+export const groupHosts = pgTable(
+  'group_hosts',
+  {
+    groupId: text('group_id')
+      .notNull()
+      .references(() => groups.id, { onDelete: 'cascade' }),
+    host: text('host')
+      .notNull()
+      .references(() => hosts.name, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.host] })],
+);
+
+/** Limits per user or per group, on one host or (host null) on every host. Null: no limit. */
+export const quotas = pgTable(
+  'quotas',
+  {
+    id: text('id').primaryKey(),
+    scope: text('scope').$type<'user' | 'group'>().notNull(),
+    /** users.id or groups.id, as scope says. */
+    subjectId: text('subject_id').notNull(),
+    host: text('host'),
+    maxRunning: integer('max_running'),
+    maxQueued: integer('max_queued'),
+    maxTuples: integer('max_tuples'),
+    maxStorageBytes: bigint('max_storage_bytes', { mode: 'number' }),
+  },
+  (t) => [index('quotas_subject_idx').on(t.scope, t.subjectId)],
+);
+
+// Notifications: the bell's entries, and each delivery by mail or webhook.
+
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    seriesId: text('series_id')
+      .notNull()
+      .references(() => series.id, { onDelete: 'cascade' }),
+    event: text('event').$type<NotifyEvent>().notNull(),
+    createdAt: createdAt(),
+    readAt: timestamp('read_at', { withTimezone: true }),
+  },
+  (t) => [index('notifications_user_idx').on(t.userId, t.createdAt)],
+);
+
+/** A user's webhook. Its signing secret is derived from the server's key, never stored. */
+export const webhooks = pgTable('webhooks', {
+  id: text('id').primaryKey(),
+  userId: text('user_id')
+    .notNull()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  url: text('url').notNull(),
+  createdAt: createdAt(),
+});
+
+export const deliveries = pgTable(
+  'deliveries',
+  {
+    id: text('id').primaryKey(),
+    notificationId: text('notification_id')
+      .notNull()
+      .references(() => notifications.id, { onDelete: 'cascade' }),
+    channel: text('channel').$type<'email' | 'webhook'>().notNull(),
+    /** The address or the webhook id. */
+    target: text('target').notNull(),
+    state: text('state').$type<'pending' | 'delivered' | 'failed'>().notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+  },
+  (t) => [index('deliveries_notification_idx').on(t.notificationId)],
+);
+
+// Datasets: named, versioned inputs reused across series.
+
+export const datasets = pgTable('datasets', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull().unique(),
+  ownerId: text('owner_id')
+    .notNull()
+    .references(() => users.id),
+  /** Shared with a group's members; null: the owner's only (and admins'). */
+  groupId: text('group_id').references(() => groups.id, { onDelete: 'set null' }),
+  description: text('description').notNull().default(''),
+  createdAt: createdAt(),
+});
+
+export const datasetVersions = pgTable(
+  'dataset_versions',
+  {
+    datasetId: text('dataset_id')
+      .notNull()
+      .references(() => datasets.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    /** `upload`: a checked archive in storage; `host`: a path that already exists on a host. */
+    kind: text('kind').$type<'upload' | 'host'>().notNull(),
+    /** upload: its key in storage. */
+    storageKey: text('storage_key'),
+    /** host: where the data lives. */
+    host: text('host'),
+    hostPath: text('host_path'),
+    entries: integer('entries'),
+    bytes: bigint('bytes', { mode: 'number' }),
+    /** sha256 of the manifest (path, size, sha256 of every file), when known. */
+    manifestSha256: text('manifest_sha256'),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.datasetId, t.version] })],
+);
+
+export const seriesDatasets = pgTable(
+  'series_datasets',
+  {
+    seriesId: text('series_id')
+      .notNull()
+      .references(() => series.id, { onDelete: 'cascade' }),
+    datasetId: text('dataset_id')
+      .notNull()
+      .references(() => datasets.id),
+    version: integer('version').notNull(),
+    /** Relative to each run directory (default `inputs/<name>`). */
+    mountPath: text('mount_path').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.seriesId, t.datasetId] }),
+    index('series_datasets_dataset_idx').on(t.datasetId, t.version),
+  ],
 );

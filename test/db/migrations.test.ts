@@ -12,13 +12,24 @@ import { backends, withDatabase } from '../support/database.ts';
 const expectedTables = [
   'api_tokens',
   'applications',
+  'dataset_versions',
+  'datasets',
+  'deliveries',
   'files',
+  'group_applications',
+  'group_hosts',
+  'group_members',
+  'groups',
   'hosts',
+  'notifications',
   'packages',
+  'quotas',
   'runs',
   'series',
+  'series_datasets',
   'sessions',
   'users',
+  'webhooks',
 ];
 
 async function journalLength(): Promise<number> {
