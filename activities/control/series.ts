@@ -44,6 +44,7 @@ export async function loadSeriesPlan(db: Database, seriesId: string, maxTuples: 
   if (app.collect && app.collect.length > 0) spec.collect = app.collect;
   if (row.packagePath) spec.packagePath = row.packagePath;
   if (app.env && Object.keys(app.env).length > 0) spec.env = app.env;
+  if (app.input) spec.input = app.input;
   return { spec, host: hostSpecOf(hostRow), state: row.state, attempt: row.attempt, count: row.count };
 }
 

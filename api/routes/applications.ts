@@ -10,6 +10,7 @@ import type { ApiDeps } from '../context.ts';
 import { conflict, notFound } from '../errors.ts';
 import { createRouter, jsonBody, jsonResponse, pick, signedIn } from '../openapi.ts';
 import { runEnvSchema } from '../run-environment.ts';
+import { InputSchema } from '../input-schema.ts';
 import { hasControlCharacters } from '../../core/text.ts';
 import { nameSchema, NameParam } from '../schemas.ts';
 
@@ -33,6 +34,7 @@ const fields = {
   collect: z.array(globSchema).max(64),
   env: runEnvSchema,
   description: z.string().max(10_000),
+  input: InputSchema,
 };
 
 const ApplicationSchema = z
@@ -43,6 +45,7 @@ const ApplicationSchema = z
     setup: z.string().nullable(),
     collect: z.array(z.string()).nullable(),
     env: z.record(z.string(), z.string()),
+    input: InputSchema.nullable(),
     description: z.string(),
     createdAt: z.string(),
     updatedAt: z.string(),
@@ -58,6 +61,7 @@ const NewApplicationSchema = z
     collect: fields.collect.optional(),
     env: fields.env.optional(),
     description: fields.description.optional(),
+    input: fields.input.optional(),
   })
   .strict()
   .openapi('NewApplication');
@@ -70,6 +74,7 @@ const ApplicationPatchSchema = z
     collect: fields.collect.nullable().optional(),
     env: fields.env.optional(),
     description: fields.description.optional(),
+    input: fields.input.nullable().optional(),
   })
   .strict()
   .openapi('ApplicationPatch');

@@ -9,6 +9,7 @@ import { parseSweep } from '../../sweep/index.ts';
 import { seriesWorkflowId } from '../../core/naming.ts';
 import type { ApiDeps, AuthUser } from '../context.ts';
 import { ApiError } from '../errors.ts';
+import { checkInput } from './input-check.ts';
 import { checkRenderedSize } from './rendered-size.ts';
 import { checkResources } from './resources.ts';
 import { startSeriesWorkflow } from './workflow.ts';
@@ -57,6 +58,10 @@ export async function createSeries(deps: ApiDeps, owner: AuthUser, input: NewSer
   if (app.setup) snapshot.setup = app.setup;
   if (app.collect && app.collect.length > 0) snapshot.collect = app.collect;
   if (Object.keys(app.env).length > 0) snapshot.env = app.env;
+  if (app.input) {
+    await checkInput(sweep, app.input, app.configFile, input.packagePath);
+    snapshot.input = app.input;
+  }
 
   const id = newId();
   const workflowId = seriesWorkflowId(id);
