@@ -1,18 +1,22 @@
 // One way to make a router: an OpenAPIHono whose validation failures answer like every
 // other error, so the OpenAPI document and the behaviour come from the same route table.
 import { OpenAPIHono, z } from '@hono/zod-openapi';
+import type { ZodError } from 'zod';
 import type { AppEnv } from './context.ts';
 import { describeZodIssues } from './errors.ts';
 
 export function createRouter(): OpenAPIHono<AppEnv> {
   return new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
-      if (!result.success) {
-        return c.json({ error: { code: 'invalid_request', ...describeZodIssues(result.error) } }, 400);
-      }
+      if (!result.success) return c.json(invalidRequestBody(result.error), 400);
     },
   });
 }
+
+/** The 400 body of a request that fails validation (routes with their own hook fall back to it). */
+export const invalidRequestBody = (error: ZodError) => ({
+  error: { code: 'invalid_request', ...describeZodIssues(error) },
+});
 
 export const ErrorSchema = z
   .object({

@@ -19,7 +19,12 @@ export interface CheckedPackage {
   format: PackageFormat;
   entries: number;
   bytes: number;
+  /** The first LISTED_ENTRIES admitted entries, in archive order: what the uploader is shown. */
+  listed: Array<{ path: string; type: 'file' | 'directory'; size: number }>;
 }
+
+/** Entries a check lists; a 100,000-file package is counted in full but listed only this far. */
+export const LISTED_ENTRIES = 1000;
 
 /** Reads the first bytes to tell a zip from a (gzipped) tar. */
 export async function packageFormat(file: string): Promise<PackageFormat> {
@@ -54,9 +59,14 @@ export async function checkPackage(file: string, limits: PackageLimits = {}): Pr
   const format = await packageFormat(file);
   let entries = 0;
   let bytes = 0;
+  const listed: CheckedPackage['listed'] = [];
   for await (const entry of packageEntries(file, limits)) {
     entries += 1;
     bytes += entry.size ?? 0;
+    if (listed.length < LISTED_ENTRIES) {
+      const type = entry.type === 'Directory' ? 'directory' : 'file';
+      listed.push({ path: entry.path, type, size: entry.size ?? 0 });
+    }
   }
-  return { file, format, entries, bytes };
+  return { file, format, entries, bytes, listed };
 }

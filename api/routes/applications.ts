@@ -4,11 +4,15 @@
 // a snapshot, so later edits never change a series that exists.
 import { createRoute, z } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
+import type { Context } from 'hono';
+import type { ZodError } from 'zod';
 import { applications } from '../../db/schema.ts';
 import { requireAdmin, requireUser } from '../auth.ts';
 import type { ApiDeps } from '../context.ts';
 import { conflict, notFound } from '../errors.ts';
-import { createRouter, jsonBody, jsonResponse, pick, signedIn } from '../openapi.ts';
+import { createRouter, invalidRequestBody, jsonBody, jsonResponse, pick, signedIn } from '../openapi.ts';
+import { parametersRefusal, ParametersSchema } from '../parameter-schema.ts';
+import type { ParameterSpec } from '../../core/parameter-schema.ts';
 import { runEnvSchema } from '../run-environment.ts';
 import { InputSchema } from '../input-schema.ts';
 import { hasControlCharacters } from '../../core/text.ts';
@@ -34,6 +38,7 @@ const fields = {
   collect: z.array(globSchema).max(64),
   env: runEnvSchema,
   description: z.string().max(10_000),
+  parameters: ParametersSchema,
   input: InputSchema,
 };
 
@@ -45,6 +50,7 @@ const ApplicationSchema = z
     setup: z.string().nullable(),
     collect: z.array(z.string()).nullable(),
     env: z.record(z.string(), z.string()),
+    parameters: ParametersSchema.nullable(),
     input: InputSchema.nullable(),
     description: z.string(),
     createdAt: z.string(),
@@ -61,6 +67,7 @@ const NewApplicationSchema = z
     collect: fields.collect.optional(),
     env: fields.env.optional(),
     description: fields.description.optional(),
+    parameters: fields.parameters.optional(),
     input: fields.input.optional(),
   })
   .strict()
@@ -74,12 +81,25 @@ const ApplicationPatchSchema = z
     collect: fields.collect.nullable().optional(),
     env: fields.env.optional(),
     description: fields.description.optional(),
+    parameters: fields.parameters.nullable().optional(),
     input: fields.input.nullable().optional(),
   })
   .strict()
   .openapi('ApplicationPatch');
 
 type ApplicationRow = typeof applications.$inferSelect;
+
+/** A bad `parameters` schema answers 422 naming its field; anything else the usual 400. */
+const refuseBadParameters = (result: { success: true } | { success: false; error: ZodError }, c: Context) => {
+  if (result.success) return;
+  const refusal = parametersRefusal(result.error);
+  return refusal ? c.json(refusal, 422) : c.json(invalidRequestBody(result.error), 400);
+};
+
+/** An empty schema is no schema: stored as null, so every reader has one case to handle. */
+function withoutEmptySchema<T extends { parameters?: ParameterSpec[] | null | undefined }>(body: T): T {
+  return body.parameters?.length === 0 ? { ...body, parameters: null } : body;
+}
 
 function applicationJson(row: ApplicationRow): z.infer<typeof ApplicationSchema> {
   const { createdAt, updatedAt, ...rest } = row;
@@ -137,15 +157,19 @@ export function applicationRoutes(deps: ApiDeps) {
       middleware: [requireAdmin] as const,
       security: signedIn,
       request: { body: jsonBody(NewApplicationSchema) },
-      responses: { 201: jsonResponse(ApplicationSchema, 'The new application'), ...pick(400, 401, 403, 409) },
+      responses: {
+        201: jsonResponse(ApplicationSchema, 'The new application'),
+        ...pick(400, 401, 403, 409, 422),
+      },
     }),
     async (c) => {
-      const body = c.req.valid('json');
+      const body = withoutEmptySchema(c.req.valid('json'));
       const [row] = await db.insert(applications).values(body).onConflictDoNothing().returning();
       if (!row) throw conflict(`application '${body.name}' already exists`);
       deps.logger.info({ application: row.name }, 'application registered');
       return c.json(applicationJson(row), 201);
     },
+    refuseBadParameters,
   );
 
   app.openapi(
@@ -159,18 +183,19 @@ export function applicationRoutes(deps: ApiDeps) {
       request: { params: NameParam, body: jsonBody(ApplicationPatchSchema) },
       responses: {
         200: jsonResponse(ApplicationSchema, 'The changed application'),
-        ...pick(400, 401, 403, 404),
+        ...pick(400, 401, 403, 404, 422),
       },
     }),
     async (c) => {
       const current = await getApplication(c.req.valid('param').name);
       const [row] = await db
         .update(applications)
-        .set({ ...c.req.valid('json'), updatedAt: new Date() })
+        .set({ ...withoutEmptySchema(c.req.valid('json')), updatedAt: new Date() })
         .where(eq(applications.name, current.name))
         .returning();
       return c.json(applicationJson(row!), 200);
     },
+    refuseBadParameters,
   );
 
   app.openapi(

@@ -6,6 +6,7 @@ import { currentUser, isAdmin, requireUser } from '../auth.ts';
 import type { ApiDeps } from '../context.ts';
 import { createRouter, jsonResponse, pick, signedIn } from '../openapi.ts';
 import { deletePackage, receivePackage } from '../series/packages.ts';
+import { LISTED_ENTRIES } from '../../hosts/package.ts';
 
 const PackageSchema = z
   .object({
@@ -25,6 +26,12 @@ const PackageSchema = z
       .openapi({ format: 'date-time', description: 'Upload, or the last series created with it' }),
   })
   .openapi('Package');
+
+const CheckedEntrySchema = z.object({
+  path: z.string(),
+  type: z.enum(['file', 'directory']),
+  size: z.number().int(),
+});
 
 const PackageIdParam = z.object({
   id: z
@@ -73,15 +80,22 @@ export function packageRoutes(deps: ApiDeps) {
         },
       },
       responses: {
-        201: jsonResponse(PackageSchema, 'The package, checked and stored'),
+        201: jsonResponse(
+          PackageSchema.extend({
+            files: z.array(CheckedEntrySchema).openapi({
+              description: `The entries the check admitted, in archive order: the first ${LISTED_ENTRIES} (entries counts them all)`,
+            }),
+          }).openapi('UploadedPackage'),
+          'The package, checked and stored',
+        ),
         ...pick(400, 401, 413),
       },
     }),
     async (c) => {
       const user = currentUser(c);
       const name = c.req.valid('query').name ?? 'package';
-      const row = await receivePackage(deps, user, name, c.req.raw);
-      return c.json(packageJson({ ...row, ownerName: user.name }), 201);
+      const { listed, ...row } = await receivePackage(deps, user, name, c.req.raw);
+      return c.json({ ...packageJson({ ...row, ownerName: user.name }), files: listed }, 201);
     },
   );
 

@@ -4,7 +4,8 @@ import { parseSweep, previewOf } from '../../sweep/index.ts';
 import { requireUser } from '../auth.ts';
 import type { ApiDeps } from '../context.ts';
 import { createRouter, jsonBody, jsonResponse, pick, signedIn } from '../openapi.ts';
-import { IniSchema } from '../schemas.ts';
+import { IniSchema, nameSchema } from '../schemas.ts';
+import { applicationSchema, schemaFindings, SchemaFindingsSchema } from '../series/parameter-check.ts';
 import { checkRenderedSize } from '../series/rendered-size.ts';
 
 const PreviewSchema = z
@@ -16,6 +17,9 @@ const PreviewSchema = z
     tuples: z.array(
       z.object({ index: z.number().int(), dir: z.string(), values: z.record(z.string(), z.string()) }),
     ),
+    schema: SchemaFindingsSchema.optional().openapi({
+      description: "With `application`: what its parameter schema says of the sweep's values",
+    }),
   })
   .openapi('SweepPreview');
 
@@ -35,19 +39,25 @@ export function sweepRoutes(deps: ApiDeps) {
           z.object({
             ini: IniSchema.openapi({ example: '[model]\nsize = 64 128\nsteps = 100...100...300\n' }),
             limit: z.number().int().min(0).max(1000).default(20),
+            application: nameSchema.optional().openapi({
+              description: "Check the values against this application's parameter schema",
+            }),
           }),
         ),
       },
       responses: {
         200: jsonResponse(PreviewSchema, 'The preview'),
-        ...pick(400, 401, 413),
+        ...pick(400, 401, 413, 422),
       },
     }),
-    (c) => {
-      const { ini, limit } = c.req.valid('json');
+    async (c) => {
+      const { ini, limit, application } = c.req.valid('json');
       const sweep = parseSweep(ini, { maxTuples: deps.config.maxTuples });
       checkRenderedSize(ini, sweep.count, deps.config.limits.renderedBytes);
-      return c.json(previewOf(sweep, limit), 200);
+      const preview = previewOf(sweep, limit);
+      if (!application) return c.json(preview, 200);
+      const schema = schemaFindings(sweep, await applicationSchema(deps, application));
+      return c.json({ ...preview, schema }, 200);
     },
   );
 

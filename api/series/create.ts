@@ -9,6 +9,7 @@ import { parseSweep } from '../../sweep/index.ts';
 import { seriesWorkflowId } from '../../core/naming.ts';
 import type { ApiDeps, AuthUser } from '../context.ts';
 import { ApiError } from '../errors.ts';
+import { refuseValuesOutsideSchema } from './parameter-check.ts';
 import { checkInput } from './input-check.ts';
 import { checkRenderedSize } from './rendered-size.ts';
 import { checkResources } from './resources.ts';
@@ -46,6 +47,7 @@ export async function createSeries(deps: ApiDeps, owner: AuthUser, input: NewSer
 
   const [app] = await db.select().from(applications).where(eq(applications.name, input.application)).limit(1);
   if (!app) throw unknownReference('application', input.application);
+  refuseValuesOutsideSchema(sweep, app.parameters, app.name);
   const [host] = await db
     .select({ name: hosts.name, accounts: hosts.accounts, qos: hosts.qos })
     .from(hosts)
@@ -62,6 +64,7 @@ export async function createSeries(deps: ApiDeps, owner: AuthUser, input: NewSer
     await checkInput(sweep, app.input, app.configFile, input.packagePath);
     snapshot.input = app.input;
   }
+  if (app.parameters?.length) snapshot.parameters = app.parameters;
 
   const id = newId();
   const workflowId = seriesWorkflowId(id);

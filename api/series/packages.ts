@@ -19,7 +19,7 @@ import {
   type PackageRow,
 } from '../../db/packages.ts';
 import { PackageError } from '../../hosts/errors.ts';
-import { checkPackage } from '../../hosts/package.ts';
+import { checkPackage, type CheckedPackage } from '../../hosts/package.ts';
 import { isAdmin } from '../auth.ts';
 import type { ApiDeps, AuthUser } from '../context.ts';
 import { ApiError, conflict, forbidden, notFound } from '../errors.ts';
@@ -44,13 +44,16 @@ const overQuota = (quota: number, used: number, upload: string) =>
     { quota, used },
   );
 
-/** Streams the request body to disk, checks it and records it; nothing stays when it is refused. */
+/**
+ * Streams the request body to disk, checks it and records it; nothing stays when it is refused.
+ * Answers the row and the entries the check admitted (the first LISTED_ENTRIES of them).
+ */
 export async function receivePackage(
   deps: PackageDeps,
   owner: AuthUser,
   name: string,
   request: Request,
-): Promise<PackageRow> {
+): Promise<PackageRow & Pick<CheckedPackage, 'listed'>> {
   const { db, storageDir, config } = deps;
   const { packageBytes, packageQuotaBytes: quota } = config.limits;
   if (!request.body)
@@ -96,7 +99,7 @@ export async function receivePackage(
     // Two uploads at once may both have fitted before either was recorded: count again.
     const usedNow = await packageUsage(db, owner.id);
     if (usedNow > quota) throw overQuota(quota, usedNow - uploadedBytes, `${uploadedBytes} bytes`);
-    return row;
+    return { ...row, listed: checked.listed };
   } catch (error) {
     if (recorded) await deletePackageRow(db, id);
     await Promise.all([rm(partial, { force: true }), rm(packageFile(storageDir, id), { force: true })]);

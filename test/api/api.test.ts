@@ -7,6 +7,7 @@ import { startTemporal, type TestTemporal } from '../support/temporal.ts';
 import { accountTests } from './accounts-suite.ts';
 import { filesTests } from './files-suite.ts';
 import { createHarness, type SuiteContext } from './harness.ts';
+import { parameterSchemaTests } from './parameter-schema-suite.ts';
 import { resourceTests } from './resources-suite.ts';
 import { seriesTests } from './series-suite.ts';
 
@@ -34,5 +35,6 @@ for (const kind of backends) {
     filesTests(ctx);
     accountTests(ctx);
     resourceTests(ctx);
+    parameterSchemaTests(ctx);
   });
 }

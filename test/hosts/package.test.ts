@@ -164,7 +164,12 @@ void test('a tar.gz made with `tar -C dir .` (a ./ root entry) is unpacked', asy
   execFileSync('tar', ['-czf', file, '-C', source, '.']);
   const seriesDir = path.join(root.dir, 'work', 'dot');
   const series = seriesSpec('dot', 'x = 1\n', 'true', { packagePath: file });
-  assert.equal((await checkPackage(file)).entries, 2);
+  const checked = await checkPackage(file);
+  assert.equal(checked.entries, 2);
+  assert.deepEqual(checked.listed, [
+    { path: 'inputs', type: 'directory', size: 0 },
+    { path: 'inputs/a.txt', type: 'file', size: 3 },
+  ]);
   await stageSeries(new LocalTransport(), seriesDir, series, sweepOf(series));
   assert.equal(await readFile(path.join(seriesDir, 'inputs/a.txt'), 'utf8'), 'hi\n');
 });

@@ -8,14 +8,19 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import { Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { workflowBundle } from '../../workers/bundle.ts';
-import { historyFromJson } from '../fixtures/histories/history-json.ts';
 
 const historiesDir = fileURLToPath(new URL('../fixtures/histories/', import.meta.url));
 const files = (await readdir(historiesDir)).filter((name) => name.endsWith('.json')).sort();
 /** The histories are captured without a payload key; the bundle must be built the same way. */
 const plainDataConverter = {};
+
+/** One committed history, from Temporal's JSON history format. */
+async function readHistory(file: string) {
+  return historyFromJSON(JSON.parse(await readFile(path.join(historiesDir, file), 'utf8')));
+}
 
 describe('committed workflow histories replay against the current workflow code', () => {
   let bundle: WorkflowBundle;
@@ -28,7 +33,7 @@ describe('committed workflow histories replay against the current workflow code'
   test('there is a history of every workflow type', async () => {
     const types = new Set<string>();
     for (const file of files) {
-      const history = historyFromJson(JSON.parse(await readFile(path.join(historiesDir, file), 'utf8')));
+      const history = await readHistory(file);
       const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
       types.add(started?.workflowType?.name ?? `no start event in ${file}`);
     }
@@ -39,7 +44,7 @@ describe('committed workflow histories replay against the current workflow code'
     const histories = await Promise.all(
       files.map(async (file) => ({
         workflowId: file.replace(/\.json$/, ''),
-        history: historyFromJson(JSON.parse(await readFile(path.join(historiesDir, file), 'utf8'))),
+        history: await readHistory(file),
       })),
     );
     const failures: string[] = [];

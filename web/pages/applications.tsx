@@ -3,6 +3,7 @@ import type { applications } from '../../db/schema.ts';
 import type { AuthUser } from '../context.ts';
 import { Layout } from '../layout.tsx';
 import { EnvironmentFacts, EnvironmentField } from './environment.tsx';
+import { ParameterTable, ParametersField } from './parameter-schema.tsx';
 
 type Application = typeof applications.$inferSelect;
 
@@ -43,6 +44,7 @@ export function ApplicationsPage(props: { user: AuthUser; csrf: string; applicat
             <dd>{a.collect?.length ? a.collect.join(', ') : 'everything a run writes'}</dd>
             <EnvironmentFacts env={a.env} />
           </dl>
+          {a.parameters?.length ? <ParameterTable parameters={a.parameters} /> : null}
           {admin ? (
             <details>
               <summary>Edit</summary>
@@ -111,6 +113,7 @@ function ApplicationForm(props: { application?: Application }) {
         <input id={id('collect')} name="collect" data-type="list" value={(a?.collect ?? []).join(', ')} />
       </div>
       <EnvironmentField id={id('env')} env={a?.env} />
+      <ParametersField id={id('parameters')} parameters={a?.parameters} />
       <div>
         <label for={id('description')}>Description</label>
         <input id={id('description')} name="description" value={a?.description ?? ''} />

@@ -23,11 +23,21 @@ export interface NewSeriesProps {
 export function NewSeriesPage(props: NewSeriesProps) {
   const { prefill } = props;
   return (
-    <Layout title="New series" user={props.user} csrf={props.csrf} active="new" scripts={['new-series.js']}>
+    <Layout
+      title="New series"
+      user={props.user}
+      csrf={props.csrf}
+      active="new"
+      scripts={['package-upload.js', 'new-series.js']}
+    >
       <h1>New series</h1>
       <form id="new-series" class="steps" novalidate>
         <StartStep previous={props.previous} prefill={prefill} />
-        <ParametersStep ini={prefill.ini} />
+        <ParametersStep
+          ini={prefill.ini}
+          applications={props.applications}
+          application={prefill.application}
+        />
         <WhereStep hosts={props.hosts} applications={props.applications} prefill={prefill} />
         <ReviewStep />
       </form>

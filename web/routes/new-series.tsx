@@ -31,6 +31,8 @@ export function newSeriesPage(ctx: WebContext) {
           name: applications.name,
           description: applications.description,
           configFile: applications.configFile,
+          // The form shows each application's parameter schema beside the editor.
+          parameters: applications.parameters,
         })
         .from(applications)
         .orderBy(applications.name),
@@ -81,7 +83,7 @@ export function newSeriesPage(ctx: WebContext) {
           accounts: choicesFor(h.accounts, user),
           qos: choicesFor(h.qos, user),
         }))}
-        applications={appRows}
+        applications={appRows.map((a) => ({ ...a, parameters: a.parameters ?? [] }))}
         previous={previous}
         prefill={prefill}
       />,

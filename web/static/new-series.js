@@ -1,7 +1,9 @@
-/* global document, window, location, setTimeout, clearTimeout, fetch */
+/* global document, window, location, setTimeout, clearTimeout, CSS */
 // The new-series form: line numbers for the INI editor, a live preview from
-// POST /api/v1/sweeps/preview as you type (errors pinned to their line), resources shown for
-// what the chosen host supports, and the launch (POST /api/v1/series) → the series page.
+// POST /api/v1/sweeps/preview as you type (errors pinned to their line, and the values the
+// chosen application's parameter schema refuses flagged on theirs), the schema's guide for the
+// chosen application, resources shown for what the chosen host supports, and the launch
+// (POST /api/v1/series, with the package package-upload.js uploaded) → the series page.
 'use strict';
 
 (function () {
@@ -15,13 +17,22 @@
   const dirsEl = document.getElementById('preview-dirs');
   const hostSelect = document.getElementById('host');
   const launchError = document.getElementById('launch-error');
+  const appSelect = document.getElementById('application');
+  const schemaEl = document.getElementById('preview-schema');
+  const schemaList = document.getElementById('preview-schema-list');
   let badLine = null;
   let lastCount = null;
+  /** Lines the parameter schema flags: line → 'bad' (a refused value) or 'warn' (an unknown key). */
+  let schemaMarks = new Map();
+  let schemaErrors = 0;
 
   function renderGutter() {
     const n = ini.value.split('\n').length;
     const out = [];
-    for (let i = 1; i <= n; i++) out.push(i === badLine ? `<span class="bad">${i}</span>` : String(i));
+    for (let i = 1; i <= n; i++) {
+      const mark = i === badLine ? 'bad' : schemaMarks.get(i);
+      out.push(mark ? `<span class="${mark}">${i}</span>` : String(i));
+    }
     gutter.innerHTML = out.join('\n') + '\n';
     gutter.scrollTop = ini.scrollTop;
   }
@@ -54,8 +65,25 @@
       ...p.tuples.map((t) => li(t.dir)),
       ...(more > 0 ? [li(`… and ${more.toLocaleString('en')} more`, 'muted')] : []),
     );
+    showSchema(p.schema);
     renderGutter();
     review();
+  }
+
+  /** What the chosen application's schema says of the values, when it has one. */
+  function showSchema(findings) {
+    const hasSchema = Boolean(document.querySelector(`[data-schema-for="${CSS.escape(appSelect.value)}"]`));
+    schemaMarks = new Map();
+    schemaErrors = findings?.errors.length ?? 0;
+    schemaEl.hidden = !hasSchema || !findings;
+    if (schemaEl.hidden) return;
+    for (const w of findings.warnings) schemaMarks.set(w.line, 'warn');
+    for (const e of findings.errors) schemaMarks.set(e.line, 'bad');
+    const items = [
+      ...findings.errors.map((e) => Object.assign(li(e.message, 'error'), { title: e.key })),
+      ...findings.warnings.map((w) => li(w.message, 'muted')),
+    ];
+    schemaList.replaceChildren(...(items.length ? items : [li('every value fits the schema', 'muted')]));
   }
 
   function showError(err) {
@@ -65,6 +93,7 @@
     errorEl.textContent = err.message;
     errorEl.hidden = false;
     badLine = err.data?.error?.line ?? null;
+    showSchema(null);
     renderGutter();
     review();
   }
@@ -78,7 +107,8 @@
       return;
     }
     try {
-      const p = await api('POST', '/api/v1/sweeps/preview', { ini: ini.value });
+      const application = appSelect.value || undefined;
+      const p = await api('POST', '/api/v1/sweeps/preview', { ini: ini.value, application });
       if (mine === seq) showPreview(p);
     } catch (err) {
       if (mine === seq) showError(err);
@@ -131,7 +161,14 @@
       const el = document.querySelector(`[data-review="${key}"]`);
       if (el) el.textContent = value || '–';
     };
-    set('count', lastCount === null ? 'fix the INI file first' : Number(lastCount).toLocaleString('en'));
+    set(
+      'count',
+      lastCount === null
+        ? 'fix the INI file first'
+        : schemaErrors > 0
+          ? `${Number(lastCount).toLocaleString('en')}, but fix the values the parameter schema refuses first`
+          : Number(lastCount).toLocaleString('en'),
+    );
     set('application', document.getElementById('application').value);
     set('host', hostSelect.value);
     set('description', document.getElementById('description').value);
@@ -170,24 +207,8 @@
     button.disabled = true;
     launchError.hidden = true;
     try {
-      const pkg = document.getElementById('package').files?.[0];
-      // A package goes up first (checked on arrival), then the series refers to it by id.
-      let packageId;
-      if (pkg) {
-        const res = await fetch(`/api/v1/packages?name=${encodeURIComponent(pkg.name)}`, {
-          method: 'POST',
-          body: pkg,
-          headers: {
-            'X-CSRF-Token': window.tuplet.csrf,
-            Accept: 'application/json',
-            'Content-Type': 'application/octet-stream',
-          },
-        });
-        const uploaded = await res.json();
-        if (!res.ok)
-          throw Object.assign(new Error(uploaded?.error?.message ?? res.statusText), { data: uploaded });
-        packageId = uploaded.id;
-      }
+      // The package went up when it was chosen (package-upload.js); a refused one stops here.
+      const packageId = await window.tuplet.packageForLaunch();
       const withPackage = (fields) => (packageId ? { ...fields, package: packageId } : fields);
       let created;
       const from = document.getElementById('from').value;
@@ -231,6 +252,12 @@
     } else escaped = false;
   });
   hostSelect.addEventListener('change', adaptToHost);
+  // Another application: its schema's guide beside the editor, and the preview checked anew.
+  appSelect.addEventListener('change', () => {
+    for (const el of document.querySelectorAll('[data-schema-for]'))
+      el.hidden = el.dataset.schemaFor !== appSelect.value;
+    void preview();
+  });
   form.addEventListener('input', (e) => {
     if (e.target !== ini) review();
   });

@@ -1,4 +1,5 @@
-// Description, tags and the (not yet accepted) input package.
+// Description, tags and the input package (new-series.js uploads it when chosen, with progress,
+// and lists the files the server's check admitted).
 import type { Prefill } from './types.ts';
 
 export function LabelFields(props: { prefill: Prefill }) {
@@ -22,22 +23,18 @@ export function LabelFields(props: { prefill: Prefill }) {
           <input id="tags" name="tags" data-type="list" value={(prefill.tags ?? []).join(', ')} />
         </div>
       </div>
-      <div style="margin-top:0.6rem">
+      <div style="margin-top:0.6rem" id="package-field">
         <label for="package">
           Input package{' '}
           <span class="hint">
-            (.zip or .tar.gz unpacked into the series directory) — not accepted by this server's API yet: put
-            input files next to the application's command for now
+            optional: a .zip, .tar or .tar.gz of input files, unpacked into the series directory; checked as
+            soon as it is chosen
           </span>
         </label>
-        <input
-          id="package"
-          name="package"
-          type="file"
-          accept=".zip,.tar,.tar.gz,.tgz"
-          data-nosubmit=""
-          disabled
-        />
+        <input id="package" type="file" accept=".zip,.tar,.tar.gz,.tgz" data-nosubmit="" />
+        <progress id="package-progress" max={100} value={0} hidden></progress>
+        <p id="package-status" class="small" aria-live="polite" hidden></p>
+        <ul id="package-files" class="dirs small" hidden></ul>
       </div>
     </>
   );

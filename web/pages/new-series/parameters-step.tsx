@@ -1,5 +1,13 @@
-// Step 2: the INI file with line numbers, beside the live preview new-series.js fills in.
-export function ParametersStep(props: { ini: string }) {
+// Step 2: the INI file with line numbers and the application's parameter schema, beside the
+// live preview new-series.js fills in (with the values the schema refuses, by line).
+import { SchemaGuide } from './schema-guide.tsx';
+import type { ApplicationChoice } from './types.ts';
+
+export function ParametersStep(props: {
+  ini: string;
+  applications: ApplicationChoice[];
+  application: string | undefined;
+}) {
   const lines = Math.max(1, props.ini.split('\n').length);
   return (
     <section class="card step" aria-labelledby="step2">
@@ -27,6 +35,7 @@ export function ParametersStep(props: { ini: string }) {
               {props.ini}
             </textarea>
           </div>
+          <SchemaGuide applications={props.applications} chosen={props.application} />
         </div>
         <div class="preview" aria-live="polite" id="preview">
           <div>
@@ -36,6 +45,10 @@ export function ParametersStep(props: { ini: string }) {
             <span class="muted">runs</span>
           </div>
           <p id="preview-error" class="notice error" hidden></p>
+          <div id="preview-schema" hidden>
+            <h3>Checked against the parameter schema</h3>
+            <ul id="preview-schema-list" class="small"></ul>
+          </div>
           <h3>Varied parameters</h3>
           <ul id="preview-params">
             <li class="muted">none yet</li>

@@ -1,4 +1,5 @@
 // What the new-series form offers and what it starts filled with.
+import type { ParameterSpec } from '../../../core/parameter-schema.ts';
 import type { Resources } from '../../../hosts/executor.ts';
 
 export interface HostChoice {
@@ -16,6 +17,8 @@ export interface ApplicationChoice {
   name: string;
   description: string;
   configFile: string;
+  /** Its typed parameter schema; empty when it declares none. */
+  parameters: ParameterSpec[];
 }
 
 export interface Prefill {
