@@ -2,12 +2,10 @@
 // files on a worker's machine or the OS account runs execute as, and they should not learn
 // who else may charge which account: they see only the accounts and QOS they may choose
 // themselves, without the user lists.
-import type { hosts } from '../db/schema.ts';
+import type { HostRow } from '../db/hosts.ts';
 import { isAdmin } from './auth.ts';
 import type { AuthUser } from './context.ts';
 import { choicesFor } from './series/resources.ts';
-
-type HostRow = typeof hosts.$inferSelect;
 
 export function hostForViewer(row: HostRow, viewer: AuthUser): HostRow {
   if (isAdmin(viewer)) return row;

@@ -4,8 +4,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { eq } from 'drizzle-orm';
-import { hosts } from '../db/schema.ts';
+import { updateHost } from '../db/hosts.ts';
 import { startTemporal } from '../test/support/temporal.ts';
 import { timeSeries } from './_series.ts';
 import { timeline } from './_timeline.ts';
@@ -43,7 +42,7 @@ async function baseline(): Promise<number> {
 const temporal = await startTemporal();
 const stack = await startTestStack({ temporalAddress: temporal.address });
 try {
-  await stack.stack.database.db.update(hosts).set({ slots: 2 }).where(eq(hosts.name, 'local'));
+  await updateHost(stack.stack.database.db, 'local', { slots: 2 });
   await stack.request('POST', '/api/v1/applications', { name: 'bench-sleep', command: program });
 
   const baselineS = await baseline();

@@ -10,12 +10,10 @@ import { createApp } from '../api/app.ts';
 import { loadConfig } from '../config.ts';
 import { createSession, createUser } from '../db/accounts.ts';
 import { openDatabase } from '../db/client.ts';
-import { users } from '../db/schema.ts';
 import { createLogger } from '../log.ts';
 import { connectClient } from '../temporal/connection.ts';
 import { seedHostAndApplication, seedSeries } from '../test/browser/support/seed.ts';
 import { startTemporal } from '../test/support/temporal.ts';
-import { eq } from 'drizzle-orm';
 
 const RUNS = Number(process.argv[2] ?? 100_000);
 const WARMUP = 5;
@@ -40,8 +38,7 @@ async function main() {
   const { db } = handle;
   let server: ServerType | undefined;
   try {
-    await createUser(db, { name: 'bench', password: 'bench-password-1', role: 'admin' });
-    const [user] = await db.select({ id: users.id }).from(users).where(eq(users.name, 'bench'));
+    const user = await createUser(db, { name: 'bench', password: 'bench-password-1', role: 'admin' });
     await seedHostAndApplication(db, path.join(dataDir, 'work'));
     // 100 × 100 × 10 = 100,000 runs; the map shows a × b (10,000 cells) at one value of c.
     const side = Math.max(2, Math.round(Math.sqrt(RUNS / 10)));
@@ -49,7 +46,7 @@ async function main() {
     const seedStart = performance.now();
     const states = ['succeeded', 'succeeded', 'succeeded', 'failed', 'running', 'pending'] as const;
     const seeded = await seedSeries(db, {
-      ownerId: user!.id,
+      ownerId: user.id,
       ini,
       description: 'bench: a large series',
       state: 'running',

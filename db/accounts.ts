@@ -1,7 +1,7 @@
 // Users, API tokens and browser sessions. Secrets (passwords, tokens, session cookies) never
 // reach the database: passwords are stored as scrypt hashes, tokens and session ids as sha256.
 import { createHash, randomBytes } from 'node:crypto';
-import { and, asc, count, eq, gt, isNull, lt, ne, or } from 'drizzle-orm';
+import { and, asc, count, eq, gt, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { Database } from './client.ts';
 import { newId } from './ids.ts';
 import { decoyHash, hashPassword, needsRehash, verifyPassword, type ScryptCost } from './passwords.ts';
@@ -75,6 +75,28 @@ export async function createUser(
 export async function findUserByName(db: Database, name: string): Promise<User | null> {
   const [user] = await db.select(userColumns).from(users).where(eq(users.name, name));
   return user ?? null;
+}
+
+/** A user as admins manage it: whether it has a password, never the hash. */
+export interface Account extends User {
+  hasPassword: boolean;
+}
+
+const accountColumns = { ...userColumns, hasPassword: sql<boolean>`${users.passwordHash} is not null` };
+
+export async function findAccount(db: Database, name: string): Promise<Account | undefined> {
+  const [row] = await db.select(accountColumns).from(users).where(eq(users.name, name)).limit(1);
+  return row;
+}
+
+/** Every account, by name. */
+export function listAccounts(db: Database): Promise<Account[]> {
+  return db.select(accountColumns).from(users).orderBy(users.name);
+}
+
+/** The user goes, its sessions and tokens with it (ON DELETE CASCADE), in one statement. */
+export async function deleteUser(db: Database, userId: string): Promise<void> {
+  await db.delete(users).where(eq(users.id, userId));
 }
 
 /**

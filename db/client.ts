@@ -10,6 +10,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import * as schema from './schema.ts';
 
@@ -87,4 +88,9 @@ export async function attachPglite(client: PGlite): Promise<DatabaseHandle> {
     await client.close();
     throw error;
   }
+}
+
+/** Resolves when the database answers a trivial statement (the readiness check). */
+export async function pingDatabase(db: Database): Promise<void> {
+  await db.execute(sql`select 1`);
 }

@@ -1,13 +1,17 @@
 // Series queries the HTTP API and the web pages share: one series with its owner's name and
 // the text search condition (run counts by state are db/runs.ts countRunsByState);
 // and those of the reconcile (workers/reconcile.ts): unfinished series, and ending one.
-import { and, eq, getTableColumns, ilike, notInArray, or, sql, type SQL } from 'drizzle-orm';
+// Also: pages of series (keyset, for the API and the home page alike) and the series row's
+// writes (creation, state changes, rerun, deletion).
+import { and, desc, eq, getTableColumns, ilike, inArray, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import { FINAL_SERIES_STATES, type SeriesState } from '../core/states.ts';
 import type { Database } from './client.ts';
+import { cursorValues, encodeCursor } from './cursor.ts';
 import { cancelUnfinishedRuns } from './runs.ts';
 import { series, users } from './schema.ts';
 
 export type SeriesRow = typeof series.$inferSelect;
+export type NewSeriesRow = typeof series.$inferInsert;
 export type SeriesWithOwner = SeriesRow & { ownerName: string };
 
 /** The columns of a series with its owner's name (join `users` on the owner). */
@@ -92,4 +96,206 @@ export async function endUnfinishedSeries(
     await cancelUnfinishedRuns(tx, listed.id);
     return true;
   });
+}
+
+/** Summary columns: everything but the sweep text and snapshot a listing never shows. */
+const { ini: _ini, applicationSnapshot: _snapshot, ...summaryColumns } = seriesWithOwner;
+export type SeriesSummary = Omit<SeriesWithOwner, 'ini' | 'applicationSnapshot'>;
+
+export interface SeriesFilter {
+  /** Words that must each appear in the description, tags, application or owner name. */
+  text?: string | undefined;
+  ownerId?: string | undefined;
+  ownerName?: string | undefined;
+  /** Any of these states (none: every state). */
+  states?: readonly SeriesState[] | undefined;
+  host?: string | undefined;
+  application?: string | undefined;
+}
+
+/**
+ * A position in the listing (newest first): a series' creation time as the database's own
+ * timestamp text, so microseconds survive the round trip, and its id to break ties.
+ */
+export interface SeriesCursor {
+  createdAt: string;
+  id: string;
+}
+
+export interface SeriesPageQuery extends SeriesFilter {
+  limit: number;
+  /** The page of series older than this one (the next page). */
+  after?: SeriesCursor | undefined;
+  /** The page of series newer than this one (the previous page). */
+  before?: SeriesCursor | undefined;
+}
+
+export interface SeriesPage {
+  rows: SeriesSummary[];
+  /** `after` of the next (older) page, or null at the end. */
+  older: SeriesCursor | null;
+  /** `before` of the previous (newer) page, or null at the start. */
+  newer: SeriesCursor | null;
+}
+
+function filterConditions(filter: SeriesFilter): SQL[] {
+  const conditions: SQL[] = [];
+  const text = seriesTextMatch(filter.text);
+  if (text) conditions.push(text);
+  if (filter.ownerId) conditions.push(eq(series.ownerId, filter.ownerId));
+  if (filter.ownerName) conditions.push(eq(users.name, filter.ownerName));
+  if (filter.states && filter.states.length > 0) conditions.push(inArray(series.state, [...filter.states]));
+  if (filter.host) conditions.push(eq(series.host, filter.host));
+  if (filter.application) conditions.push(eq(series.application, filter.application));
+  return conditions;
+}
+
+/**
+ * One page of series matching the filter, newest first, with their owner's name; keyset paging,
+ * so a deep page costs what the first does. Forward from `after`, or backward from `before`.
+ */
+export async function listSeriesPage(db: Database, query: SeriesPageQuery): Promise<SeriesPage> {
+  const backward = query.before !== undefined;
+  const position = sql`(${series.createdAt}, ${series.id})`;
+  const cursor = query.before ?? query.after;
+  const edge =
+    cursor === undefined
+      ? undefined
+      : sql`${position} ${backward ? sql`>` : sql`<`} (${cursor.createdAt}::timestamptz, ${cursor.id})`;
+  const order = backward ? [series.createdAt, series.id] : [desc(series.createdAt), desc(series.id)];
+  const rows = await db
+    .select({ ...summaryColumns, createdAtText: sql<string>`${series.createdAt}::text` })
+    .from(series)
+    .innerJoin(users, eq(users.id, series.ownerId))
+    .where(and(...filterConditions(query), edge))
+    .orderBy(...order)
+    .limit(query.limit + 1);
+  const more = rows.length > query.limit;
+  const page = rows.slice(0, query.limit);
+  if (backward) page.reverse();
+  const first = page[0];
+  const last = page.at(-1);
+  if (!first || !last) return { rows: [], older: null, newer: null };
+  const cursorOf = (row: typeof first): SeriesCursor => ({ createdAt: row.createdAtText, id: row.id });
+  // The side we came from held the cursor's series a moment ago: no query to ask again.
+  const older = backward || more ? cursorOf(last) : null;
+  const newer = (backward ? more : query.after !== undefined) ? cursorOf(first) : null;
+  return { rows: page.map(({ createdAtText: _, ...row }) => row), older, newer };
+}
+
+export function encodeSeriesCursor(cursor: SeriesCursor): string {
+  return encodeCursor([cursor.createdAt, cursor.id]);
+}
+
+/** The cursor, or undefined when the text is not one encodeSeriesCursor made. */
+export function decodeSeriesCursor(text: string): SeriesCursor | undefined {
+  const values = cursorValues(text);
+  if (values?.length !== 2 || !values.every((v) => typeof v === 'string')) return undefined;
+  const [createdAt, id] = values as [string, string];
+  return Number.isNaN(Date.parse(createdAt)) ? undefined : { createdAt, id };
+}
+
+/** Whether any series exists at all (the home page greets an empty installation). */
+export async function hasAnySeries(db: Database): Promise<boolean> {
+  const rows = await db.select({ id: series.id }).from(series).limit(1);
+  return rows.length > 0;
+}
+
+export async function seriesExists(db: Database, id: string): Promise<boolean> {
+  const rows = await db.select({ id: series.id }).from(series).where(eq(series.id, id)).limit(1);
+  return rows.length > 0;
+}
+
+/** What the live progress bars need of several series. */
+export function seriesProgressRows(
+  db: Database,
+  ids: string[],
+): Promise<Array<Pick<SeriesRow, 'id' | 'state' | 'count' | 'attempt'>>> {
+  return db
+    .select({ id: series.id, state: series.state, count: series.count, attempt: series.attempt })
+    .from(series)
+    .where(inArray(series.id, ids));
+}
+
+/** A user's latest series, newest first: what one usually starts a new series from. */
+export function recentSeriesOf(
+  db: Database,
+  ownerId: string,
+  limit: number,
+): Promise<Array<Pick<SeriesRow, 'id' | 'description' | 'createdAt'>>> {
+  return db
+    .select({ id: series.id, description: series.description, createdAt: series.createdAt })
+    .from(series)
+    .where(eq(series.ownerId, ownerId))
+    .orderBy(desc(series.createdAt))
+    .limit(limit);
+}
+
+/** The id of one series the user owns, if any (an account with series cannot be deleted). */
+export async function anySeriesOwnedBy(db: Database, ownerId: string): Promise<string | undefined> {
+  const [row] = await db.select({ id: series.id }).from(series).where(eq(series.ownerId, ownerId)).limit(1);
+  return row?.id;
+}
+
+/** The id of one unfinished series on the host, if any (such a host cannot be removed). */
+export async function anyUnfinishedSeriesOn(db: Database, host: string): Promise<string | undefined> {
+  const [row] = await db
+    .select({ id: series.id })
+    .from(series)
+    .where(and(eq(series.host, host), notInArray(series.state, [...FINAL_SERIES_STATES])))
+    .limit(1);
+  return row?.id;
+}
+
+/** The series row without its owner's name (what a series' activities load). */
+export async function findSeriesRow(db: Database, id: string): Promise<SeriesRow | undefined> {
+  const [row] = await db.select().from(series).where(eq(series.id, id));
+  return row;
+}
+
+export async function insertSeries(db: Database, row: NewSeriesRow): Promise<void> {
+  await db.insert(series).values(row);
+}
+
+/** The row goes; its runs and files with it (ON DELETE CASCADE). */
+export async function deleteSeries(db: Database, id: string): Promise<void> {
+  await db.delete(series).where(eq(series.id, id));
+}
+
+/** A rerun starts: the series is running again under its next attempt. */
+export async function markSeriesRerun(db: Database, id: string, attempt: number): Promise<void> {
+  await db
+    .update(series)
+    .set({ attempt, state: 'running', reason: null, finishedAt: null, updatedAt: new Date() })
+    .where(eq(series.id, id));
+}
+
+/** Moves the series to `state`; a final state stamps finishedAt, the first `running` startedAt. */
+export async function updateSeriesState(
+  db: Database,
+  seriesId: string,
+  state: SeriesState,
+  reason?: string,
+): Promise<void> {
+  const now = new Date();
+  const final = FINAL_SERIES_STATES.includes(state);
+  await db
+    .update(series)
+    .set({
+      state,
+      updatedAt: now,
+      ...(reason !== undefined ? { reason } : {}),
+      ...(state === 'running' ? { startedAt: sql`coalesce(${series.startedAt}, now())` } : {}),
+      ...(final ? { finishedAt: now } : { finishedAt: null }),
+    })
+    .where(eq(series.id, seriesId));
+}
+
+/** The reason of a running series, set while its jobs are held: a final state's reason is never overwritten. */
+export async function noteSeriesHeld(db: Database, seriesId: string, held: string | null): Promise<void> {
+  const reason = held === null ? null : `waiting in the queue: ${held}`;
+  await db
+    .update(series)
+    .set({ reason, updatedAt: new Date() })
+    .where(and(eq(series.id, seriesId), eq(series.state, 'running')));
 }

@@ -4,10 +4,10 @@
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { eq } from 'drizzle-orm';
 import { bootstrapAdmin, deleteExpiredSessions } from '../db/accounts.ts';
 import type { Database } from '../db/client.ts';
-import { applications, hosts } from '../db/schema.ts';
+import { findApplication, insertApplication, updateApplication } from '../db/applications.ts';
+import { insertHost } from '../db/hosts.ts';
 
 export const EXAMPLE_APPLICATION = 'spiral';
 const exampleScript = fileURLToPath(new URL('../examples/spiral/spiral.py', import.meta.url));
@@ -23,20 +23,18 @@ export async function bootstrap(
 ): Promise<BootstrapResult> {
   const admin = await bootstrapAdmin(db, { token: options.adminToken, password: options.adminPassword });
   await deleteExpiredSessions(db);
-  await db
-    .insert(hosts)
-    .values({
-      name: 'local',
-      kind: 'local',
-      workdir: path.join(options.dataDir, 'work'),
-      slots: os.availableParallelism(),
-      description: 'This machine: runs go through a detached runner with one slot per core.',
-    })
-    .onConflictDoNothing();
+  // Registered once: an admin's later changes to `local` stand.
+  await insertHost(db, {
+    name: 'local',
+    kind: 'local',
+    workdir: path.join(options.dataDir, 'work'),
+    slots: os.availableParallelism(),
+    description: 'This machine: runs go through a detached runner with one slot per core.',
+  });
   const command = `python3 ${JSON.stringify(exampleScript)}`;
-  const [existing] = await db.select().from(applications).where(eq(applications.name, EXAMPLE_APPLICATION));
+  const existing = await findApplication(db, EXAMPLE_APPLICATION);
   if (!existing) {
-    await db.insert(applications).values({
+    await insertApplication(db, {
       name: EXAMPLE_APPLICATION,
       command,
       configFile: 'config.ini',
@@ -47,7 +45,7 @@ export async function bootstrap(
     });
   } else if (existing.command.includes('examples/spiral/spiral.py') && existing.command !== command) {
     // The checkout moved: keep the example pointing at this one.
-    await db.update(applications).set({ command }).where(eq(applications.name, EXAMPLE_APPLICATION));
+    await updateApplication(db, EXAMPLE_APPLICATION, { command });
   }
   return {
     adminCreated: admin.created,

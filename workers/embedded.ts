@@ -3,7 +3,7 @@
 import type { DataConverter } from '@temporalio/common';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { Database } from '../db/client.ts';
-import { hosts } from '../db/schema.ts';
+import { listHostNames } from '../db/hosts.ts';
 import type { Logger } from '../log.ts';
 import { workflowBundle } from './bundle.ts';
 import { createControlWorker } from './control.ts';
@@ -47,8 +47,7 @@ export async function startEmbeddedWorkers(options: EmbeddedWorkersOptions): Pro
 
   const refreshHosts = async () => {
     if (options.hostWorkers === false) return;
-    const rows = await options.db.select({ name: hosts.name }).from(hosts);
-    for (const { name } of rows) {
+    for (const name of await listHostNames(options.db)) {
       if (hostWorkers.has(name)) continue;
       const starting = startHostWorker({
         connection: options.connection,

@@ -4,7 +4,8 @@ import { cancelUnfinishedRuns, countRunsByState, failUnfinishedRuns, markRunsQue
 import type { Logger } from '../../log.ts';
 import { archiveSeriesFiles, indexChunkFiles } from './files.ts';
 import { createRunRows, recordRunChanges } from './runs.ts';
-import { loadSeriesPlan, noteSeriesHeld, updateSeriesState } from './series.ts';
+import { noteSeriesHeld, updateSeriesState } from '../../db/series.ts';
+import { loadSeriesPlan } from './series.ts';
 import type { ControlActivities } from './types.ts';
 
 export interface ControlDeps {

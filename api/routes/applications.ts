@@ -3,18 +3,19 @@
 // runs, so members run vetted programs and vary them only through parameters. A series keeps
 // a snapshot, so later edits never change a series that exists.
 import { createRoute, z } from '@hono/zod-openapi';
-import { eq } from 'drizzle-orm';
-import type { Context } from 'hono';
-import type { ZodError } from 'zod';
-import { applications } from '../../db/schema.ts';
+import {
+  deleteApplication,
+  findApplication,
+  insertApplication,
+  listApplications,
+  updateApplication,
+  type ApplicationRow,
+} from '../../db/applications.ts';
 import { requireAdmin, requireUser } from '../auth.ts';
 import type { ApiDeps } from '../context.ts';
 import { conflict, notFound } from '../errors.ts';
-import { createRouter, invalidRequestBody, jsonBody, jsonResponse, pick, signedIn } from '../openapi.ts';
-import { parametersRefusal, ParametersSchema } from '../parameter-schema.ts';
-import type { ParameterSpec } from '../../core/parameter-schema.ts';
+import { createRouter, jsonBody, jsonResponse, pick, signedIn } from '../openapi.ts';
 import { runEnvSchema } from '../run-environment.ts';
-import { InputSchema } from '../input-schema.ts';
 import { hasControlCharacters } from '../../core/text.ts';
 import { nameSchema, NameParam } from '../schemas.ts';
 
@@ -38,8 +39,6 @@ const fields = {
   collect: z.array(globSchema).max(64),
   env: runEnvSchema,
   description: z.string().max(10_000),
-  parameters: ParametersSchema,
-  input: InputSchema,
 };
 
 const ApplicationSchema = z
@@ -50,8 +49,6 @@ const ApplicationSchema = z
     setup: z.string().nullable(),
     collect: z.array(z.string()).nullable(),
     env: z.record(z.string(), z.string()),
-    parameters: ParametersSchema.nullable(),
-    input: InputSchema.nullable(),
     description: z.string(),
     createdAt: z.string(),
     updatedAt: z.string(),
@@ -67,8 +64,6 @@ const NewApplicationSchema = z
     collect: fields.collect.optional(),
     env: fields.env.optional(),
     description: fields.description.optional(),
-    parameters: fields.parameters.optional(),
-    input: fields.input.optional(),
   })
   .strict()
   .openapi('NewApplication');
@@ -81,25 +76,9 @@ const ApplicationPatchSchema = z
     collect: fields.collect.nullable().optional(),
     env: fields.env.optional(),
     description: fields.description.optional(),
-    parameters: fields.parameters.nullable().optional(),
-    input: fields.input.nullable().optional(),
   })
   .strict()
   .openapi('ApplicationPatch');
-
-type ApplicationRow = typeof applications.$inferSelect;
-
-/** A bad `parameters` schema answers 422 naming its field; anything else the usual 400. */
-const refuseBadParameters = (result: { success: true } | { success: false; error: ZodError }, c: Context) => {
-  if (result.success) return;
-  const refusal = parametersRefusal(result.error);
-  return refusal ? c.json(refusal, 422) : c.json(invalidRequestBody(result.error), 400);
-};
-
-/** An empty schema is no schema: stored as null, so every reader has one case to handle. */
-function withoutEmptySchema<T extends { parameters?: ParameterSpec[] | null | undefined }>(body: T): T {
-  return body.parameters?.length === 0 ? { ...body, parameters: null } : body;
-}
 
 function applicationJson(row: ApplicationRow): z.infer<typeof ApplicationSchema> {
   const { createdAt, updatedAt, ...rest } = row;
@@ -112,7 +91,7 @@ export function applicationRoutes(deps: ApiDeps) {
   app.use('*', requireUser);
 
   async function getApplication(name: string): Promise<ApplicationRow> {
-    const [row] = await db.select().from(applications).where(eq(applications.name, name)).limit(1);
+    const row = await findApplication(db, name);
     if (!row) throw notFound(`application '${name}'`);
     return row;
   }
@@ -130,7 +109,7 @@ export function applicationRoutes(deps: ApiDeps) {
       },
     }),
     async (c) => {
-      const rows = await db.select().from(applications).orderBy(applications.name);
+      const rows = await listApplications(db);
       return c.json({ applications: rows.map(applicationJson) }, 200);
     },
   );
@@ -157,19 +136,15 @@ export function applicationRoutes(deps: ApiDeps) {
       middleware: [requireAdmin] as const,
       security: signedIn,
       request: { body: jsonBody(NewApplicationSchema) },
-      responses: {
-        201: jsonResponse(ApplicationSchema, 'The new application'),
-        ...pick(400, 401, 403, 409, 422),
-      },
+      responses: { 201: jsonResponse(ApplicationSchema, 'The new application'), ...pick(400, 401, 403, 409) },
     }),
     async (c) => {
-      const body = withoutEmptySchema(c.req.valid('json'));
-      const [row] = await db.insert(applications).values(body).onConflictDoNothing().returning();
+      const body = c.req.valid('json');
+      const row = await insertApplication(db, body);
       if (!row) throw conflict(`application '${body.name}' already exists`);
       deps.logger.info({ application: row.name }, 'application registered');
       return c.json(applicationJson(row), 201);
     },
-    refuseBadParameters,
   );
 
   app.openapi(
@@ -183,19 +158,14 @@ export function applicationRoutes(deps: ApiDeps) {
       request: { params: NameParam, body: jsonBody(ApplicationPatchSchema) },
       responses: {
         200: jsonResponse(ApplicationSchema, 'The changed application'),
-        ...pick(400, 401, 403, 404, 422),
+        ...pick(400, 401, 403, 404),
       },
     }),
     async (c) => {
       const current = await getApplication(c.req.valid('param').name);
-      const [row] = await db
-        .update(applications)
-        .set({ ...withoutEmptySchema(c.req.valid('json')), updatedAt: new Date() })
-        .where(eq(applications.name, current.name))
-        .returning();
+      const row = await updateApplication(db, current.name, c.req.valid('json'));
       return c.json(applicationJson(row!), 200);
     },
-    refuseBadParameters,
   );
 
   app.openapi(
@@ -211,7 +181,7 @@ export function applicationRoutes(deps: ApiDeps) {
     }),
     async (c) => {
       const current = await getApplication(c.req.valid('param').name);
-      await db.delete(applications).where(eq(applications.name, current.name));
+      await deleteApplication(db, current.name);
       return c.body(null, 204);
     },
   );

@@ -4,7 +4,7 @@
 // gets each check's answer, and the log always has them.
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
-import { sql } from 'drizzle-orm';
+import { pingDatabase } from '../../db/client.ts';
 import { loadUser } from '../auth.ts';
 import type { ApiDeps, AppEnv } from '../context.ts';
 import { createRouter, jsonResponse } from '../openapi.ts';
@@ -74,7 +74,7 @@ export function healthRoutes(deps: ApiDeps) {
     async (c) => {
       const { temporal } = deps;
       const [database, temporalStatus] = await Promise.all([
-        check(() => deps.db.execute(sql`select 1`), 'the database'),
+        check(() => pingDatabase(deps.db), 'the database'),
         check(
           // Our namespace must exist, not merely the server answer: workflows start there.
           () =>

@@ -1,10 +1,9 @@
 // /api/v1/hosts: where series run. Everyone signed in may list them; only admins register,
 // change or remove one (a host names key files on a worker's machine).
 import { createRoute, z } from '@hono/zod-openapi';
-import { and, eq, notInArray } from 'drizzle-orm';
 import { hostSpecOf } from '../../activities/control/series.ts';
-import { hosts, series } from '../../db/schema.ts';
-import { FINAL_SERIES_STATES } from '../../core/states.ts';
+import { deleteHost, findHost, insertHost, listHosts, updateHost, type HostRow } from '../../db/hosts.ts';
+import { anyUnfinishedSeriesOn } from '../../db/series.ts';
 import { currentUser, requireAdmin, requireUser } from '../auth.ts';
 import { hostForViewer } from '../hosts-view.ts';
 import type { ApiDeps } from '../context.ts';
@@ -149,8 +148,6 @@ const HostPatchSchema = z
   .strict()
   .openapi('HostPatch');
 
-type HostRow = typeof hosts.$inferSelect;
-
 function hostJson(row: HostRow): z.infer<typeof HostSchema> {
   const { createdAt, updatedAt, ...rest } = row;
   return { ...rest, createdAt: createdAt.toISOString(), updatedAt: updatedAt.toISOString() };
@@ -170,7 +167,7 @@ export function hostRoutes(deps: ApiDeps) {
   app.use('*', requireUser);
 
   async function getHost(name: string): Promise<HostRow> {
-    const [row] = await db.select().from(hosts).where(eq(hosts.name, name)).limit(1);
+    const row = await findHost(db, name);
     if (!row) throw notFound(`host '${name}'`);
     return row;
   }
@@ -187,7 +184,7 @@ export function hostRoutes(deps: ApiDeps) {
       responses: { 200: jsonResponse(z.object({ hosts: z.array(HostSchema) }), 'The hosts'), ...pick(401) },
     }),
     async (c) => {
-      const rows = await db.select().from(hosts).orderBy(hosts.name);
+      const rows = await listHosts(db);
       const viewer = currentUser(c);
       return c.json({ hosts: rows.map((row) => hostJson(hostForViewer(row, viewer))) }, 200);
     },
@@ -222,7 +219,7 @@ export function hostRoutes(deps: ApiDeps) {
     async (c) => {
       const body = c.req.valid('json');
       assertConsistent(body);
-      const [row] = await db.insert(hosts).values(body).onConflictDoNothing().returning();
+      const row = await insertHost(db, body);
       if (!row) throw conflict(`host '${body.name}' already exists`);
       deps.logger.info({ host: row.name, kind: row.kind }, 'host registered');
       return c.json(hostJson(row), 201);
@@ -244,11 +241,7 @@ export function hostRoutes(deps: ApiDeps) {
       const current = await getHost(c.req.valid('param').name);
       const patch = c.req.valid('json');
       assertConsistent({ ...current, ...patch });
-      const [row] = await db
-        .update(hosts)
-        .set({ ...patch, updatedAt: new Date() })
-        .where(eq(hosts.name, current.name))
-        .returning();
+      const row = await updateHost(db, current.name, patch);
       return c.json(hostJson(row!), 200);
     },
   );
@@ -266,14 +259,9 @@ export function hostRoutes(deps: ApiDeps) {
     }),
     async (c) => {
       const host = await getHost(c.req.valid('param').name);
-      const [busy] = await db
-        .select({ id: series.id })
-        .from(series)
-        .where(and(eq(series.host, host.name), notInArray(series.state, [...FINAL_SERIES_STATES])))
-        .limit(1);
-      if (busy)
-        throw conflict(`host '${host.name}' is used by unfinished series ${busy.id}`, { series: busy.id });
-      await db.delete(hosts).where(eq(hosts.name, host.name));
+      const busy = await anyUnfinishedSeriesOn(db, host.name);
+      if (busy) throw conflict(`host '${host.name}' is used by unfinished series ${busy}`, { series: busy });
+      await deleteHost(db, host.name);
       return c.body(null, 204);
     },
   );

@@ -1,9 +1,7 @@
 // /api/v1/series/:id/{cancel,rerun,clone}: steering a series through its workflow.
 import { createRoute, z } from '@hono/zod-openapi';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
-import { eq } from 'drizzle-orm';
 import { resetRunsForRerun } from '../../db/runs.ts';
-import { series } from '../../db/schema.ts';
 import { FINAL_SERIES_STATES, TERMINAL_RUN_STATES, type RunState } from '../../core/states.ts';
 import { canModifySeries, currentUser, requireUser } from '../auth.ts';
 import type { ApiDeps, AuthUser } from '../context.ts';
@@ -12,7 +10,7 @@ import { createRouter, jsonBody, jsonResponse, pick, signedIn } from '../openapi
 import { DescriptionSchema, IdParam, IniSchema, ResourcesSchema, TagsSchema } from '../schemas.ts';
 import { createSeries } from '../series/create.ts';
 import { packageForClone } from '../series/packages.ts';
-import type { SeriesWithOwner } from '../../db/series.ts';
+import { markSeriesRerun, type SeriesWithOwner } from '../../db/series.ts';
 import { getSeries } from '../series/query.ts';
 import { startSeriesWorkflow } from '../series/workflow.ts';
 import { CreatedSchema } from './series.ts';
@@ -128,10 +126,7 @@ export function seriesActionRoutes(deps: ApiDeps) {
         const ranges = await resetRunsForRerun(tx, row.id, states, attempt);
         const runs = ranges.reduce((sum, [start, end]) => sum + (end - start), 0);
         if (runs === 0) return { ranges, runs };
-        await tx
-          .update(series)
-          .set({ attempt, state: 'running', reason: null, finishedAt: null, updatedAt: new Date() })
-          .where(eq(series.id, row.id));
+        await markSeriesRerun(tx, row.id, attempt);
         try {
           await startSeriesWorkflow(
             temporal,

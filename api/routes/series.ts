@@ -1,9 +1,7 @@
 // /api/v1/series: create, search and list, read one, delete.
 import { createRoute, z } from '@hono/zod-openapi';
-import { eq } from 'drizzle-orm';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { series } from '../../db/schema.ts';
 import { FINAL_SERIES_STATES, SERIES_STATES, type SeriesState } from '../../core/states.ts';
 import { canModifySeries, currentUser, requireUser } from '../auth.ts';
 import type { ApiDeps } from '../context.ts';
@@ -21,6 +19,7 @@ import { createSeries } from '../series/create.ts';
 import { usePackage } from '../series/packages.ts';
 import { SeriesSchema, SeriesSummarySchema, seriesJson, seriesSummaryJson } from '../series/json.ts';
 import { countRunsByState } from '../../db/runs.ts';
+import { deleteSeries } from '../../db/series.ts';
 import { getSeries, listSeries } from '../series/query.ts';
 
 export const CreateSeriesBody = z
@@ -167,7 +166,7 @@ export function seriesRoutes(deps: ApiDeps) {
       if (!FINAL_SERIES_STATES.includes(row.state)) {
         throw conflict(`series is ${row.state}: cancel it first`, { state: row.state });
       }
-      await db.delete(series).where(eq(series.id, row.id));
+      await deleteSeries(db, row.id);
       await Promise.all([
         rm(path.join(deps.storageDir, row.id), { recursive: true, force: true }),
         rm(path.join(deps.storageDir, `${row.id}.tar.gz`), { force: true }),

@@ -2,10 +2,18 @@
 // A new password, a new role, removal and `POST /users/{name}/sign-out` end every session and
 // API token of the account: whoever held one signs in again, under the new rules.
 import { createRoute, z } from '@hono/zod-openapi';
-import { eq } from 'drizzle-orm';
 import { MIN_PASSWORD_LENGTH } from '../../config.ts';
-import { changeAccount, createUser, DuplicateNameError, endSignIns } from '../../db/accounts.ts';
-import { series, users } from '../../db/schema.ts';
+import {
+  changeAccount,
+  createUser,
+  deleteUser,
+  DuplicateNameError,
+  endSignIns,
+  findAccount,
+  listAccounts,
+  type Account,
+} from '../../db/accounts.ts';
+import { anySeriesOwnedBy } from '../../db/series.ts';
 import { currentUser, requireAdmin, requireUser } from '../auth.ts';
 import type { ApiDeps } from '../context.ts';
 import { conflict, notFound } from '../errors.ts';
@@ -22,15 +30,13 @@ const PasswordSchema = z
   .min(MIN_PASSWORD_LENGTH, `password: at least ${MIN_PASSWORD_LENGTH} characters`)
   .max(1024);
 
-type UserRow = typeof users.$inferSelect;
-
-function userJson(row: UserRow): z.infer<typeof UserRowSchema> {
+function userJson(row: Account): z.infer<typeof UserRowSchema> {
   return {
     id: row.id,
     name: row.name,
     role: row.role,
     createdAt: row.createdAt.toISOString(),
-    hasPassword: row.passwordHash !== null,
+    hasPassword: row.hasPassword,
   };
 }
 
@@ -39,8 +45,8 @@ export function userRoutes(deps: ApiDeps) {
   const app = createRouter();
   app.use('*', requireUser);
 
-  async function getUser(name: string): Promise<UserRow> {
-    const [row] = await db.select().from(users).where(eq(users.name, name)).limit(1);
+  async function getUser(name: string): Promise<Account> {
+    const row = await findAccount(db, name);
     if (!row) throw notFound(`user '${name}'`);
     return row;
   }
@@ -71,7 +77,7 @@ export function userRoutes(deps: ApiDeps) {
       },
     }),
     async (c) => {
-      const rows = await db.select().from(users).orderBy(users.name);
+      const rows = await listAccounts(db);
       return c.json({ users: rows.map(userJson) }, 200);
     },
   );
@@ -185,14 +191,9 @@ export function userRoutes(deps: ApiDeps) {
     async (c) => {
       const user = await getUser(c.req.valid('param').name);
       if (user.id === currentUser(c).id) throw conflict('you cannot delete your own account');
-      const [owned] = await db
-        .select({ id: series.id })
-        .from(series)
-        .where(eq(series.ownerId, user.id))
-        .limit(1);
-      if (owned) throw conflict(`user '${user.name}' owns series (e.g. ${owned.id}); delete those first`);
-      // Its sessions and tokens go with it (ON DELETE CASCADE), in the same statement.
-      await db.delete(users).where(eq(users.id, user.id));
+      const owned = await anySeriesOwnedBy(db, user.id);
+      if (owned) throw conflict(`user '${user.name}' owns series (e.g. ${owned}); delete those first`);
+      await deleteUser(db, user.id);
       return c.body(null, 204);
     },
   );

@@ -1,8 +1,8 @@
 // The one path by which a series comes to exist (POST /series and POST /series/:id/clone):
 // validate everything, store the series, start its workflow — or leave nothing behind.
-import { eq } from 'drizzle-orm';
-import type { ApplicationSnapshot } from '../../db/schema.ts';
-import { applications, hosts, series } from '../../db/schema.ts';
+import { findApplication, type ApplicationSnapshot } from '../../db/applications.ts';
+import { findHost } from '../../db/hosts.ts';
+import { deleteSeries, insertSeries } from '../../db/series.ts';
 import { newId } from '../../db/ids.ts';
 import type { Resources } from '../../hosts/executor.ts';
 import { parseSweep } from '../../sweep/index.ts';
@@ -45,14 +45,10 @@ export async function createSeries(deps: ApiDeps, owner: AuthUser, input: NewSer
   const count = Number(sweep.count);
   checkRenderedSize(input.ini, sweep.count, config.limits.renderedBytes);
 
-  const [app] = await db.select().from(applications).where(eq(applications.name, input.application)).limit(1);
+  const app = await findApplication(db, input.application);
   if (!app) throw unknownReference('application', input.application);
   refuseValuesOutsideSchema(sweep, app.parameters, app.name);
-  const [host] = await db
-    .select({ name: hosts.name, accounts: hosts.accounts, qos: hosts.qos })
-    .from(hosts)
-    .where(eq(hosts.name, input.host))
-    .limit(1);
+  const host = await findHost(db, input.host);
   if (!host) throw unknownReference('host', input.host);
   checkResources(input.resources ?? {}, host, owner);
 
@@ -65,11 +61,12 @@ export async function createSeries(deps: ApiDeps, owner: AuthUser, input: NewSer
     snapshot.input = app.input;
   }
   if (app.parameters?.length) snapshot.parameters = app.parameters;
+  if (app.metricSources?.length) snapshot.metricSources = app.metricSources;
 
   const id = newId();
   const workflowId = seriesWorkflowId(id);
   const description = input.description ?? '';
-  await db.insert(series).values({
+  await insertSeries(db, {
     id,
     ownerId: owner.id,
     application: app.name,
@@ -100,7 +97,7 @@ export async function createSeries(deps: ApiDeps, owner: AuthUser, input: NewSer
       description,
     });
   } catch (error) {
-    await db.delete(series).where(eq(series.id, id));
+    await deleteSeries(db, id);
     logger.error({ err: error, seriesId: id }, 'starting the series workflow failed');
     throw new ApiError(
       503,

@@ -4,7 +4,7 @@ import type { Config } from '../../config.ts';
 import { RUN_STATES } from '../../core/states.ts';
 import { ResourcesSchema, SeriesStateSchema } from '../schemas.ts';
 import type { RunCounts } from '../../db/runs.ts';
-import type { SeriesWithOwner } from '../../db/series.ts';
+import type { SeriesSummary, SeriesWithOwner } from '../../db/series.ts';
 import { progressOf } from './query.ts';
 import { temporalUiLink } from './workflow.ts';
 
@@ -54,7 +54,7 @@ export const SeriesSchema = SeriesSummarySchema.extend({
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 export function seriesSummaryJson(
-  row: SeriesWithOwner,
+  row: SeriesSummary,
   counts: RunCounts,
   config: Config,
 ): z.infer<typeof SeriesSummarySchema> {

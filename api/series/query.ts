@@ -1,15 +1,15 @@
 // Reading series: one by id, or a page of everyone's series (newest first) with text search
 // and filters, each with its run counts by state.
-import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import type { RunCounts } from '../../db/runs.ts';
 import {
+  decodeSeriesCursor,
+  encodeSeriesCursor,
   findSeries,
-  seriesTextMatch,
-  seriesWithOwner,
+  listSeriesPage,
+  type SeriesSummary,
   type SeriesWithOwner,
 } from '../../db/series.ts';
-import { series, users } from '../../db/schema.ts';
 import type { SeriesState } from '../../core/states.ts';
 import { badRequest, notFound } from '../errors.ts';
 
@@ -35,60 +35,22 @@ export interface SeriesFilter {
   cursor?: string | undefined;
 }
 
-interface Cursor {
-  createdAt: string;
-  id: string;
-}
-
-/** Cursors carry the database's own timestamp text, so microseconds survive the round trip. */
-function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(JSON.stringify([cursor.createdAt, cursor.id])).toString('base64url');
-}
-
-function decodeCursor(text: string): Cursor {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'string')) {
-      const [createdAt, id] = value as [string, string];
-      if (!Number.isNaN(Date.parse(createdAt))) return { createdAt, id };
-    }
-  } catch {
-    // fall through
-  }
-  throw badRequest('cursor: not a cursor this API returned');
-}
-
 export async function listSeries(
   db: Database,
   filter: SeriesFilter,
   me: { id: string },
-): Promise<{ series: SeriesWithOwner[]; nextCursor: string | null }> {
-  const conditions: SQL[] = [];
-  const text = seriesTextMatch(filter.q);
-  if (text) conditions.push(text);
-  if (filter.owner === 'me') conditions.push(eq(series.ownerId, me.id));
-  else if (filter.owner) conditions.push(eq(users.name, filter.owner));
-  if (filter.state && filter.state.length > 0) conditions.push(inArray(series.state, filter.state));
-  if (filter.host) conditions.push(eq(series.host, filter.host));
-  if (filter.application) conditions.push(eq(series.application, filter.application));
-  if (filter.cursor) {
-    const cursor = decodeCursor(filter.cursor);
-    conditions.push(
-      sql`(${series.createdAt}, ${series.id}) < (${cursor.createdAt}::timestamptz, ${cursor.id})`,
-    );
-  }
-
-  const rows = await db
-    .select({ ...seriesWithOwner, createdAtText: sql<string>`${series.createdAt}::text` })
-    .from(series)
-    .innerJoin(users, eq(users.id, series.ownerId))
-    .where(and(...conditions))
-    .orderBy(desc(series.createdAt), desc(series.id))
-    .limit(filter.limit + 1);
-
-  const page = rows.slice(0, filter.limit);
-  const last = page.at(-1);
-  const nextCursor =
-    rows.length > filter.limit && last ? encodeCursor({ createdAt: last.createdAtText, id: last.id }) : null;
-  return { series: page.map(({ createdAtText: _, ...row }) => row), nextCursor };
+): Promise<{ series: SeriesSummary[]; nextCursor: string | null }> {
+  const after = filter.cursor === undefined ? undefined : decodeSeriesCursor(filter.cursor);
+  if (filter.cursor && !after) throw badRequest('cursor: not a cursor this API returned');
+  const page = await listSeriesPage(db, {
+    text: filter.q,
+    ownerId: filter.owner === 'me' ? me.id : undefined,
+    ownerName: filter.owner === 'me' ? undefined : filter.owner,
+    states: filter.state,
+    host: filter.host,
+    application: filter.application,
+    limit: filter.limit,
+    after,
+  });
+  return { series: page.rows, nextCursor: page.older && encodeSeriesCursor(page.older) };
 }

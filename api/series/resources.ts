@@ -6,7 +6,7 @@
 // Admins are trusted but held to the same lists: they may choose any entry the host lists,
 // including entries meant for named users only; to use another account or QOS an admin adds
 // it to the host first, so what a series may charge is always written on its host.
-import type { AllowedChoice } from '../../db/schema.ts';
+import type { AllowedChoice } from '../../db/hosts.ts';
 import { HostInputError } from '../../hosts/errors.ts';
 import type { Resources } from '../../hosts/executor.ts';
 import { parseExtraDirective } from '../../hosts/slurm/directives.ts';

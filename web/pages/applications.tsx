@@ -1,13 +1,11 @@
 // Applications: everyone sees them; admins add and edit them.
-import type { applications } from '../../db/schema.ts';
+import type { ApplicationRow } from '../../db/applications.ts';
 import type { AuthUser } from '../context.ts';
 import { Layout } from '../layout.tsx';
 import { EnvironmentFacts, EnvironmentField } from './environment.tsx';
 import { ParameterTable, ParametersField } from './parameter-schema.tsx';
 
-type Application = typeof applications.$inferSelect;
-
-export function ApplicationsPage(props: { user: AuthUser; csrf: string; applications: Application[] }) {
+export function ApplicationsPage(props: { user: AuthUser; csrf: string; applications: ApplicationRow[] }) {
   const admin = props.user.role === 'admin';
   return (
     <Layout title="Applications" user={props.user} csrf={props.csrf} active="applications">
@@ -71,7 +69,7 @@ export function ApplicationsPage(props: { user: AuthUser; csrf: string; applicat
   );
 }
 
-function ApplicationForm(props: { application?: Application }) {
+function ApplicationForm(props: { application?: ApplicationRow }) {
   const a = props.application;
   const id = (f: string) => `${a ? `app-${a.name}` : 'new-app'}-${f}`;
   return (

@@ -29,7 +29,7 @@ export function HomePage(props: HomeProps) {
       ) : (
         <SeriesTable rows={props.rows} counts={props.counts} />
       )}
-      <Pager filter={props.filter} page={props.page} more={props.more} />
+      <Pager filter={props.filter} older={props.older} newer={props.newer} />
     </Layout>
   );
 }

@@ -1,13 +1,11 @@
 // Hosts: everyone sees them and may check one; admins add and edit them.
-import type { AllowedChoice, hosts } from '../../db/schema.ts';
+import type { AllowedChoice, HostRow } from '../../db/hosts.ts';
 import type { AuthUser } from '../context.ts';
 import { Layout } from '../layout.tsx';
 import { EnvironmentField } from './environment.tsx';
 import { HostFacts } from './hosts/facts.tsx';
 
-type Host = typeof hosts.$inferSelect;
-
-export function HostsPage(props: { user: AuthUser; csrf: string; hosts: Host[] }) {
+export function HostsPage(props: { user: AuthUser; csrf: string; hosts: HostRow[] }) {
   const admin = props.user.role === 'admin';
   return (
     <Layout title="Hosts" user={props.user} csrf={props.csrf} active="hosts" scripts={['hosts.js']}>
@@ -56,7 +54,7 @@ export function HostsPage(props: { user: AuthUser; csrf: string; hosts: Host[] }
   );
 }
 
-function HostForm(props: { host?: Host }) {
+function HostForm(props: { host?: HostRow }) {
   const h = props.host;
   const id = (f: string) => `${h ? `host-${h.name}` : 'new-host'}-${f}`;
   const field = (

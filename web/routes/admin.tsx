@@ -1,10 +1,10 @@
 // GET /applications, /hosts (everyone), /users (admins), /tokens (one's own).
 import type { Context } from 'hono';
-import { asc } from 'drizzle-orm';
 import { HTTPException } from 'hono/http-exception';
 import { hostForViewer } from '../../api/hosts-view.ts';
-import { listApiTokens } from '../../db/accounts.ts';
-import { applications, hosts, users } from '../../db/schema.ts';
+import { listAccounts, listApiTokens } from '../../db/accounts.ts';
+import { listApplications } from '../../db/applications.ts';
+import { listHosts } from '../../db/hosts.ts';
 import type { AuthUser, WebContext, WebEnv } from '../context.ts';
 import { ApplicationsPage } from '../pages/applications.tsx';
 import { HostsPage } from '../pages/hosts.tsx';
@@ -13,14 +13,14 @@ import { UsersPage } from '../pages/users.tsx';
 
 export function applicationsPage({ db }: WebContext) {
   return async (c: Context<WebEnv>, user: AuthUser, csrf: string) => {
-    const rows = await db.select().from(applications).orderBy(asc(applications.name));
+    const rows = await listApplications(db);
     return c.html(<ApplicationsPage user={user} csrf={csrf} applications={rows} />);
   };
 }
 
 export function hostsPage({ db }: WebContext) {
   return async (c: Context<WebEnv>, user: AuthUser, csrf: string) => {
-    const rows = await db.select().from(hosts).orderBy(asc(hosts.name));
+    const rows = await listHosts(db);
     const visible = rows.map((row) => hostForViewer(row, user));
     return c.html(<HostsPage user={user} csrf={csrf} hosts={visible} />);
   };
@@ -29,10 +29,7 @@ export function hostsPage({ db }: WebContext) {
 export function usersPage({ db }: WebContext) {
   return async (c: Context<WebEnv>, user: AuthUser, csrf: string) => {
     if (user.role !== 'admin') throw new HTTPException(403, { message: 'Only an admin may manage users.' });
-    const rows = await db
-      .select({ id: users.id, name: users.name, role: users.role, createdAt: users.createdAt })
-      .from(users)
-      .orderBy(asc(users.name));
+    const rows = await listAccounts(db);
     return c.html(<UsersPage user={user} csrf={csrf} users={rows} />);
   };
 }

@@ -1,7 +1,6 @@
 // GET /: the latest series of everyone, filtered and searched.
 import type { Context } from 'hono';
-import { count } from 'drizzle-orm';
-import { series } from '../../db/schema.ts';
+import { hasAnySeries } from '../../db/series.ts';
 import { SERIES_STATES, type SeriesState } from '../../core/states.ts';
 import type { AuthUser, WebContext, WebEnv } from '../context.ts';
 import { cachedCounts } from '../data/counts.ts';
@@ -21,7 +20,8 @@ export function homePage(ctx: WebContext) {
       : undefined;
     const host = c.req.query('host') || undefined;
     const application = c.req.query('application') || undefined;
-    const pageNumber = Math.max(1, Math.min(10_000, Number.parseInt(c.req.query('page') ?? '1', 10) || 1));
+    // Cursors as the pager wrote them (see data/series.ts); longer text is no cursor of ours.
+    const cursor = (name: string) => c.req.query(name)?.slice(0, 500) || undefined;
     const filter = {
       q,
       mine,
@@ -30,12 +30,16 @@ export function homePage(ctx: WebContext) {
       host,
       application,
       limit: HOME_PAGE_SIZE,
-      offset: (pageNumber - 1) * HOME_PAGE_SIZE,
+      after: cursor('after'),
+      before: cursor('before'),
     };
-    const [{ rows, more }, names] = await Promise.all([listSeries(db, filter), hostAndApplicationNames(db)]);
+    const [{ rows, older, newer }, names] = await Promise.all([
+      listSeries(db, filter),
+      hostAndApplicationNames(db),
+    ]);
     const counts = await cachedCounts(db, cache, rows);
-    const nothingYet =
-      rows.length === 0 && pageNumber === 1 && (await db.select({ n: count() }).from(series))[0]?.n === 0;
+    const firstPage = filter.after === undefined && filter.before === undefined;
+    const nothingYet = rows.length === 0 && firstPage && !(await hasAnySeries(db));
     return c.html(
       <HomePage
         user={user}
@@ -43,8 +47,8 @@ export function homePage(ctx: WebContext) {
         filter={filter}
         rows={rows}
         counts={counts}
-        more={more}
-        page={pageNumber}
+        older={older}
+        newer={newer}
         hosts={names.hosts}
         applications={names.applications}
         nothingYet={nothingYet}

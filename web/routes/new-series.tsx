@@ -1,8 +1,9 @@
 // GET /series/new[?from=<id>|?example=1]: the four-step form, blank, cloned or the example.
 import type { Context } from 'hono';
-import { and, desc, eq } from 'drizzle-orm';
 import { choicesFor } from '../../api/series/resources.ts';
-import { applications, hosts, series } from '../../db/schema.ts';
+import { listApplicationOptions } from '../../db/applications.ts';
+import { listHostOptions } from '../../db/hosts.ts';
+import { recentSeriesOf } from '../../db/series.ts';
 import type { AuthUser, WebContext, WebEnv } from '../context.ts';
 import { exampleIni } from '../data/example-sweep.ts';
 import { getSeries } from '../data/series.ts';
@@ -14,35 +15,10 @@ export function newSeriesPage(ctx: WebContext) {
   const { db } = ctx;
   return async (c: Context<WebEnv>, user: AuthUser, csrf: string) => {
     const [hostRows, appRows, previousRows] = await Promise.all([
-      db
-        .select({
-          name: hosts.name,
-          kind: hosts.kind,
-          partition: hosts.partition,
-          gpus: hosts.gpus,
-          slots: hosts.slots,
-          accounts: hosts.accounts,
-          qos: hosts.qos,
-        })
-        .from(hosts)
-        .orderBy(hosts.name),
-      db
-        .select({
-          name: applications.name,
-          description: applications.description,
-          configFile: applications.configFile,
-          // The form shows each application's parameter schema beside the editor.
-          parameters: applications.parameters,
-        })
-        .from(applications)
-        .orderBy(applications.name),
+      listHostOptions(db),
+      listApplicationOptions(db),
       // The user's own recent series first: what one usually starts from.
-      db
-        .select({ id: series.id, description: series.description, createdAt: series.createdAt })
-        .from(series)
-        .where(and(eq(series.ownerId, user.id)))
-        .orderBy(desc(series.createdAt))
-        .limit(30),
+      recentSeriesOf(db, user.id, 30),
     ]);
     const fromId = c.req.query('from');
     let prefill: Prefill = { ini: '' };
@@ -83,7 +59,7 @@ export function newSeriesPage(ctx: WebContext) {
           accounts: choicesFor(h.accounts, user),
           qos: choicesFor(h.qos, user),
         }))}
-        applications={appRows.map((a) => ({ ...a, parameters: a.parameters ?? [] }))}
+        applications={appRows}
         previous={previous}
         prefill={prefill}
       />,

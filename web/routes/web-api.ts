@@ -4,8 +4,7 @@ import path from 'node:path';
 import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { stream } from 'hono/streaming';
-import { eq, inArray } from 'drizzle-orm';
-import { series } from '../../db/schema.ts';
+import { seriesExists, seriesProgressRows } from '../../db/series.ts';
 import type { WebContext, WebEnv } from '../context.ts';
 import { seriesVersion, ttlFor } from '../data/cache.ts';
 import { cachedCounts } from '../data/counts.ts';
@@ -32,10 +31,7 @@ export function webApiRoutes(deps: WebContext) {
     signedIn(c);
     const ids = (c.req.query('ids') ?? '').split(',').filter(Boolean).slice(0, 100);
     if (ids.length === 0) return c.json({ series: {} });
-    const rows = await db
-      .select({ id: series.id, state: series.state, count: series.count, attempt: series.attempt })
-      .from(series)
-      .where(inArray(series.id, ids));
+    const rows = await seriesProgressRows(db, ids);
     const counts = await cachedCounts(db, cache, rows);
     const out: Record<string, unknown> = {};
     for (const r of rows) out[r.id] = { state: r.state, count: r.count, counts: counts.get(r.id) };
@@ -105,9 +101,8 @@ export function webApiRoutes(deps: WebContext) {
   app.get('/series/:id/files/*', async (c) => {
     signedIn(c);
     const id = c.req.param('id');
-    const [row] = await db.select({ id: series.id }).from(series).where(eq(series.id, id)).limit(1);
-    if (!row) throw new HTTPException(404, { message: 'no such series' });
-    const root = path.join(storageDir, row.id);
+    if (!(await seriesExists(db, id))) throw new HTTPException(404, { message: 'no such series' });
+    const root = path.join(storageDir, id);
     return serveStoredFile(root, root, pathAfter(c.req.url, /^\/web-api\/series\/[^/]+\/files\//));
   });
 

@@ -8,8 +8,9 @@ export interface HomeProps {
   filter: SeriesFilter & { mine: boolean };
   rows: SeriesListRow[];
   counts: Map<string, RunCounts>;
-  more: boolean;
-  page: number;
+  /** Encoded cursors of the next (older) and previous (newer) pages; null at either end. */
+  older: string | null;
+  newer: string | null;
   hosts: string[];
   applications: string[];
   /** No series at all yet (not just none matching the filter). */

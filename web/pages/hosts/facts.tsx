@@ -1,8 +1,8 @@
 // What a host is: address, work directory, capacity, allowed accounts and QOS, run user, environment.
-import type { AllowedChoice, hosts } from '../../../db/schema.ts';
+import type { AllowedChoice, HostRow } from '../../../db/hosts.ts';
 import { EnvironmentFacts } from '../environment.tsx';
 
-export function HostFacts(props: { host: typeof hosts.$inferSelect }) {
+export function HostFacts(props: { host: HostRow }) {
   const { host: h } = props;
   return (
     <dl class="facts">
