@@ -3,6 +3,8 @@
 // runs, so members run vetted programs and vary them only through parameters. A series keeps
 // a snapshot, so later edits never change a series that exists.
 import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { ZodError } from 'zod';
 import {
   deleteApplication,
   findApplication,
@@ -14,8 +16,11 @@ import {
 import { requireAdmin, requireUser } from '../auth.ts';
 import type { ApiDeps } from '../context.ts';
 import { conflict, notFound } from '../errors.ts';
-import { createRouter, jsonBody, jsonResponse, pick, signedIn } from '../openapi.ts';
+import { createRouter, invalidRequestBody, jsonBody, jsonResponse, pick, signedIn } from '../openapi.ts';
+import { parametersRefusal, ParametersSchema } from '../parameter-schema.ts';
+import type { ParameterSpec } from '../../core/parameter-schema.ts';
 import { runEnvSchema } from '../run-environment.ts';
+import { inputRefusal, InputSchema } from '../input-schema.ts';
 import { hasControlCharacters } from '../../core/text.ts';
 import { nameSchema, NameParam } from '../schemas.ts';
 
@@ -39,6 +44,8 @@ const fields = {
   collect: z.array(globSchema).max(64),
   env: runEnvSchema,
   description: z.string().max(10_000),
+  parameters: ParametersSchema,
+  input: InputSchema,
 };
 
 const ApplicationSchema = z
@@ -49,6 +56,8 @@ const ApplicationSchema = z
     setup: z.string().nullable(),
     collect: z.array(z.string()).nullable(),
     env: z.record(z.string(), z.string()),
+    parameters: ParametersSchema.nullable(),
+    input: InputSchema.nullable(),
     description: z.string(),
     createdAt: z.string(),
     updatedAt: z.string(),
@@ -64,6 +73,8 @@ const NewApplicationSchema = z
     collect: fields.collect.optional(),
     env: fields.env.optional(),
     description: fields.description.optional(),
+    parameters: fields.parameters.optional(),
+    input: fields.input.optional(),
   })
   .strict()
   .openapi('NewApplication');
@@ -76,9 +87,23 @@ const ApplicationPatchSchema = z
     collect: fields.collect.nullable().optional(),
     env: fields.env.optional(),
     description: fields.description.optional(),
+    parameters: fields.parameters.nullable().optional(),
+    input: fields.input.nullable().optional(),
   })
   .strict()
   .openapi('ApplicationPatch');
+
+/** A bad `parameters` schema answers 422 naming its field; anything else the usual 400. */
+const refuseBadParameters = (result: { success: true } | { success: false; error: ZodError }, c: Context) => {
+  if (result.success) return;
+  const refusal = parametersRefusal(result.error) ?? inputRefusal(result.error);
+  return refusal ? c.json(refusal, 422) : c.json(invalidRequestBody(result.error), 400);
+};
+
+/** An empty schema is no schema: stored as null, so every reader has one case to handle. */
+function withoutEmptySchema<T extends { parameters?: ParameterSpec[] | null | undefined }>(body: T): T {
+  return body.parameters?.length === 0 ? { ...body, parameters: null } : body;
+}
 
 function applicationJson(row: ApplicationRow): z.infer<typeof ApplicationSchema> {
   const { createdAt, updatedAt, ...rest } = row;
@@ -136,15 +161,19 @@ export function applicationRoutes(deps: ApiDeps) {
       middleware: [requireAdmin] as const,
       security: signedIn,
       request: { body: jsonBody(NewApplicationSchema) },
-      responses: { 201: jsonResponse(ApplicationSchema, 'The new application'), ...pick(400, 401, 403, 409) },
+      responses: {
+        201: jsonResponse(ApplicationSchema, 'The new application'),
+        ...pick(400, 401, 403, 409, 422),
+      },
     }),
     async (c) => {
-      const body = c.req.valid('json');
+      const body = withoutEmptySchema(c.req.valid('json'));
       const row = await insertApplication(db, body);
       if (!row) throw conflict(`application '${body.name}' already exists`);
       deps.logger.info({ application: row.name }, 'application registered');
       return c.json(applicationJson(row), 201);
     },
+    refuseBadParameters,
   );
 
   app.openapi(
@@ -158,14 +187,15 @@ export function applicationRoutes(deps: ApiDeps) {
       request: { params: NameParam, body: jsonBody(ApplicationPatchSchema) },
       responses: {
         200: jsonResponse(ApplicationSchema, 'The changed application'),
-        ...pick(400, 401, 403, 404),
+        ...pick(400, 401, 403, 404, 422),
       },
     }),
     async (c) => {
       const current = await getApplication(c.req.valid('param').name);
-      const row = await updateApplication(db, current.name, c.req.valid('json'));
+      const row = await updateApplication(db, current.name, withoutEmptySchema(c.req.valid('json')));
       return c.json(applicationJson(row!), 200);
     },
+    refuseBadParameters,
   );
 
   app.openapi(

@@ -3,8 +3,7 @@
 // them before launch. One checker (sweep/schema-check.ts) serves both.
 import { z } from '@hono/zod-openapi';
 import type { ParameterSpec } from '../../core/parameter-schema.ts';
-import { eq } from 'drizzle-orm';
-import { applications } from '../../db/schema.ts';
+import { findApplication } from '../../db/applications.ts';
 import type { Sweep } from '../../sweep/index.ts';
 import { checkSweepAgainstSchema, type SchemaCheck } from '../../sweep/schema-check.ts';
 import type { ApiDeps } from '../context.ts';
@@ -26,11 +25,7 @@ export async function applicationSchema(
   deps: Pick<ApiDeps, 'db'>,
   name: string,
 ): Promise<ParameterSpec[] | null> {
-  const [app] = await deps.db
-    .select({ parameters: applications.parameters })
-    .from(applications)
-    .where(eq(applications.name, name))
-    .limit(1);
+  const app = await findApplication(deps.db, name);
   if (!app) {
     throw new ApiError(422, 'unknown_application', `application '${name}' does not exist`, {
       field: 'application',

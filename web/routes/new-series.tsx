@@ -1,7 +1,7 @@
 // GET /series/new[?from=<id>|?example=1]: the four-step form, blank, cloned or the example.
 import type { Context } from 'hono';
 import { choicesFor } from '../../api/series/resources.ts';
-import { listApplicationOptions } from '../../db/applications.ts';
+import { listApplications } from '../../db/applications.ts';
 import { listHostOptions } from '../../db/hosts.ts';
 import { recentSeriesOf } from '../../db/series.ts';
 import type { AuthUser, WebContext, WebEnv } from '../context.ts';
@@ -16,7 +16,8 @@ export function newSeriesPage(ctx: WebContext) {
   return async (c: Context<WebEnv>, user: AuthUser, csrf: string) => {
     const [hostRows, appRows, previousRows] = await Promise.all([
       listHostOptions(db),
-      listApplicationOptions(db),
+      // Whole rows: the form shows each application's parameter schema beside the editor.
+      listApplications(db),
       // The user's own recent series first: what one usually starts from.
       recentSeriesOf(db, user.id, 30),
     ]);
@@ -59,7 +60,12 @@ export function newSeriesPage(ctx: WebContext) {
           accounts: choicesFor(h.accounts, user),
           qos: choicesFor(h.qos, user),
         }))}
-        applications={appRows}
+        applications={appRows.map(({ name, description, configFile, parameters }) => ({
+          name,
+          description,
+          configFile,
+          parameters: parameters ?? [],
+        }))}
         previous={previous}
         prefill={prefill}
       />,
