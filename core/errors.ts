@@ -14,3 +14,12 @@ export class NotFoundError extends Error {
     super(`${what} not found`);
   }
 }
+
+/**
+ * Work stopped because its caller cancelled it (an aborted AbortSignal): a host command killed
+ * when its activity was cancelled, say. Its name is `AbortError`, as Node's own, because that
+ * name is how Temporal's worker tells a cancelled activity from a failed one.
+ */
+export class AbortError extends Error {
+  override name = 'AbortError';
+}

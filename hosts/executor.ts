@@ -120,15 +120,24 @@ export interface CollectResult {
   bytes: number;
 }
 
+/**
+ * What the caller of a host step may pass: `signal` aborts the step's commands on the host
+ * (their process groups are stopped, hosts/transport.ts) and rejects with core's AbortError.
+ * Host activities pass their activity's cancellation signal.
+ */
+export interface StepOptions {
+  signal?: AbortSignal;
+}
+
 export interface Executor {
   readonly host: HostSpec;
   /** Creates `<workdir>/<series>/`, unpacks the package, writes `tuples.tsv`. */
-  stageSeries(series: SeriesSpec): Promise<{ seriesDir: string }>;
+  stageSeries(series: SeriesSpec, options?: StepOptions): Promise<{ seriesDir: string }>;
   /** Writes `runs/<dir>/<configFile>` of every tuple of the chunk, as one tar stream. */
-  stageChunk(series: SeriesSpec, chunk: ChunkSpec): Promise<void>;
+  stageChunk(series: SeriesSpec, chunk: ChunkSpec, options?: StepOptions): Promise<void>;
   /** Runs the application's setup command once in the series directory. */
-  setup(series: SeriesSpec): Promise<{ exitCode: number; outputTail: string }>;
-  submit(series: SeriesSpec, chunk: ChunkSpec): Promise<SubmitResult>;
+  setup(series: SeriesSpec, options?: StepOptions): Promise<{ exitCode: number; outputTail: string }>;
+  submit(series: SeriesSpec, chunk: ChunkSpec, options?: StepOptions): Promise<SubmitResult>;
   poll(series: SeriesSpec, request: PollRequest): Promise<PollResult>;
   /**
    * Polls for several askers (chunks of one or more series) in one status round trip on the
@@ -137,8 +146,13 @@ export interface Executor {
    */
   pollMany(items: PollItem[]): Promise<Array<PollResult | Error>>;
   /** Brings the chunk's outputs back into `<storageRoot>/<seriesId>/runs/<dir>/`. */
-  collect(series: SeriesSpec, chunk: ChunkSpec, storageRoot: string): Promise<CollectResult>;
+  collect(
+    series: SeriesSpec,
+    chunk: ChunkSpec,
+    storageRoot: string,
+    options?: StepOptions,
+  ): Promise<CollectResult>;
   /** Stops every job and process of the series; records nothing itself. */
-  cancel(series: SeriesSpec, jobIds: string[]): Promise<void>;
+  cancel(series: SeriesSpec, jobIds: string[], options?: StepOptions): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 // Runs commands on this machine: spawned directly from the argument list (no shell), each
-// in its own process group so a timeout or an abort kills the command and everything it
-// started. Processes that detach on purpose (the runner, via setsid) leave that group and
+// in its own process group so a timeout or an abort stops the command and everything it
+// started (TERM, then KILL after a grace: hosts/transport.ts). Processes that detach on purpose (the runner, via setsid) leave that group and
 // are not affected. Commands start from an allowlisted environment (PATH, HOME, the locale…:
 // hosts/runner/environment.ts), never this process's: the worker's secrets
 // (TUPLET_ADMIN_TOKEN, DATABASE_URL, …) reach no command, run or setup script.
@@ -8,45 +8,32 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import { PassThrough, Readable } from 'node:stream';
 import { commandEnvironment } from './runner/environment.ts';
-import type { ExecOptions, ExecResult, StreamingExec, Transport } from './transport.ts';
+import {
+  CommandAbortedError,
+  STOP_GRACE_MS,
+  abortedCommand,
+  collectedExec,
+  type ExecOptions,
+  type ExecResult,
+  type StreamingExec,
+  type Transport,
+} from './transport.ts';
 
-/** Output kept from `exec` (stdout) before the command is failed as too talkative. */
-const MAX_STDOUT_BYTES = 256 * 1024 * 1024;
 /** Tail of stderr kept for errors and results. */
 const MAX_STDERR_BYTES = 64 * 1024;
 
-export class CommandAbortedError extends Error {
-  override name = 'CommandAbortedError';
-  constructor(
-    readonly command: string,
-    readonly why: 'timeout' | 'aborted' | 'output too large',
-  ) {
-    super(`${command}: ${why}`);
-  }
-}
+/** Kept here too: callers of the local transport import it from this module. */
+export { CommandAbortedError };
 
 export class LocalTransport implements Transport {
   readonly label = 'local';
   /** Read once: the allowlist of this process's environment. */
   private readonly env = commandEnvironment();
 
+  constructor(private readonly options: { stopGraceMs?: number } = {}) {}
+
   exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
-    const running = this.execStream(argv, options);
-    const chunks: Buffer[] = [];
-    let size = 0;
-    running.stdout.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_STDOUT_BYTES) {
-        running.stdout.destroy(new CommandAbortedError(argv[0] ?? '', 'output too large'));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    return running.done.then(({ code, stderr }) => ({
-      code,
-      stdout: Buffer.concat(chunks).toString('utf8'),
-      stderr,
-    }));
+    return collectedExec(this.execStream(argv, options), argv[0] ?? '');
   }
 
   execStream(argv: readonly string[], options: ExecOptions = {}): StreamingExec {
@@ -55,11 +42,12 @@ export class LocalTransport implements Transport {
     const child = spawn(file, args, {
       cwd: options.cwd,
       env: this.env,
-      detached: true, // own process group: killGroup reaches the command's children too
+      detached: true, // own process group: stopping it reaches the command's children too
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     const stdout = new PassThrough();
     child.stdout.pipe(stdout);
+    const group = new ProcessGroup(child, this.options.stopGraceMs ?? STOP_GRACE_MS);
 
     const done = new Promise<{ code: number; stderr: string }>((resolve, reject) => {
       let stderr = '';
@@ -69,32 +57,30 @@ export class LocalTransport implements Transport {
       });
 
       let failure: Error | undefined;
-      const stop = (why: CommandAbortedError['why']) => {
-        failure ??= new CommandAbortedError(file, why);
-        killGroup(child);
+      const stop = (error: Error) => {
+        failure ??= error;
+        group.stop();
       };
       const timer =
-        options.timeoutMs !== undefined ? setTimeout(() => stop('timeout'), options.timeoutMs) : undefined;
-      const onAbort = () => stop('aborted');
-      if (options.signal?.aborted) onAbort();
-      options.signal?.addEventListener('abort', onAbort, { once: true });
-      stdout.on('error', (error) => {
-        failure ??= error;
-        killGroup(child);
-      });
+        options.timeoutMs !== undefined
+          ? setTimeout(() => stop(new CommandAbortedError(file, 'timeout')), options.timeoutMs)
+          : undefined;
+      const signal = options.signal;
+      const onAbort = () => stop(abortedCommand(this.label, file, signal!));
+      if (signal?.aborted) onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      stdout.on('error', stop);
 
       child.on('error', (error) => {
         failure ??= error;
       });
-      feedStdin(child, options.stdin, (error) => {
-        failure ??= error;
-        killGroup(child);
-      });
-      child.on('close', (code, signal) => {
+      feedStdin(child, options.stdin, stop);
+      child.on('close', (code, exitSignal) => {
+        group.closed();
         if (timer) clearTimeout(timer);
-        options.signal?.removeEventListener('abort', onAbort);
+        signal?.removeEventListener('abort', onAbort);
         if (failure) reject(failure);
-        else resolve({ code: code ?? signalExitCode(signal), stderr });
+        else resolve({ code: code ?? signalExitCode(exitSignal), stderr });
       });
     });
     // The caller may only consume stdout; an unobserved rejection must not crash the process.
@@ -103,6 +89,40 @@ export class LocalTransport implements Transport {
   }
 
   async close(): Promise<void> {}
+}
+
+/**
+ * The command's process group, stopped as the runner's cancel stops a run: TERM, then KILL
+ * after the grace unless the command has ended (its output closed) by then.
+ */
+class ProcessGroup {
+  private graceTimer: NodeJS.Timeout | undefined;
+  private ended = false;
+
+  constructor(
+    private readonly child: ChildProcess,
+    private readonly graceMs: number,
+  ) {}
+
+  stop(): void {
+    if (this.graceTimer || this.ended) return;
+    this.signal('SIGTERM');
+    this.graceTimer = setTimeout(() => this.signal('SIGKILL'), this.graceMs);
+  }
+
+  closed(): void {
+    this.ended = true;
+    clearTimeout(this.graceTimer);
+  }
+
+  private signal(signal: NodeJS.Signals): void {
+    if (this.child.pid === undefined || this.ended) return;
+    try {
+      process.kill(-this.child.pid, signal);
+    } catch {
+      this.child.kill(signal);
+    }
+  }
 }
 
 function feedStdin(
@@ -122,15 +142,6 @@ function feedStdin(
     });
     stdin.pipe(input);
   } else input.end(stdin);
-}
-
-function killGroup(child: ChildProcess): void {
-  if (child.pid === undefined || child.exitCode !== null) return;
-  try {
-    process.kill(-child.pid, 'SIGKILL');
-  } catch {
-    child.kill('SIGKILL');
-  }
 }
 
 /** 128 + signal number, as a shell reports a command killed by a signal. */

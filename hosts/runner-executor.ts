@@ -20,6 +20,7 @@ import type {
   PollResult,
   RunChange,
   SeriesSpec,
+  StepOptions,
   SubmitResult,
 } from './executor.ts';
 import type { PackageLimits } from './package.ts';
@@ -101,29 +102,39 @@ export class RunnerExecutor implements Executor {
     return seriesDirOf(this.host, seriesId);
   }
 
-  async stageSeries(series: SeriesSpec): Promise<{ seriesDir: string }> {
+  async stageSeries(series: SeriesSpec, { signal }: StepOptions = {}): Promise<{ seriesDir: string }> {
     const seriesDir = this.seriesDir(series.seriesId);
     checkedConfigFile(series.configFile);
     await stageSeries(this.transport, seriesDir, series, this.sweep(series), {
       ...(this.options.packageLimits ? { packageLimits: this.options.packageLimits } : {}),
+      signal,
     });
     return { seriesDir };
   }
 
-  async stageChunk(series: SeriesSpec, chunk: ChunkSpec): Promise<void> {
+  async stageChunk(series: SeriesSpec, chunk: ChunkSpec, { signal }: StepOptions = {}): Promise<void> {
     const sweep = this.sweep(series);
     await stageChunk(this.transport, this.seriesDir(series.seriesId), sweep, series.configFile, chunk, {
       input: await runInputOf(series, sweep, this.options.packageLimits),
+      signal,
     });
   }
 
   /** Runs `.tuplet/setup.sh` once: a setup that already succeeded is not run again. */
-  async setup(series: SeriesSpec): Promise<{ exitCode: number; outputTail: string }> {
+  async setup(
+    series: SeriesSpec,
+    { signal }: StepOptions = {},
+  ): Promise<{ exitCode: number; outputTail: string }> {
     if (!series.setup) return { exitCode: 0, outputTail: '' };
-    return runSetupOnce(this.transport, this.seriesDir(series.seriesId), adminEnvironment(series, this.host));
+    return runSetupOnce(
+      this.transport,
+      this.seriesDir(series.seriesId),
+      adminEnvironment(series, this.host),
+      signal,
+    );
   }
 
-  async submit(series: SeriesSpec, chunk: ChunkSpec): Promise<SubmitResult> {
+  async submit(series: SeriesSpec, chunk: ChunkSpec, { signal }: StepOptions = {}): Promise<SubmitResult> {
     const seriesDir = this.seriesDir(series.seriesId);
     const config = checkedConfigFile(series.configFile);
     const ranges = chunkRanges(chunk);
@@ -142,7 +153,10 @@ export class RunnerExecutor implements Executor {
       String(gpus),
       formatRanges(ranges),
     ]);
-    const { stdout } = await execChecked(this.transport, argv, { timeoutMs: this.commandTimeout });
+    const { stdout } = await execChecked(this.transport, argv, {
+      timeoutMs: this.commandTimeout,
+      signal,
+    });
     const match = /^(started|running|finished|cancelled) (\d+) (\S+)$/m.exec(stdout);
     if (!match) throw new Error(`${this.transport.label}: unexpected answer of the runner: ${stdout.trim()}`);
     const [, verdict, pid, startTime] = match as unknown as [string, string, string, string];
@@ -195,15 +209,21 @@ export class RunnerExecutor implements Executor {
     });
   }
 
-  collect(series: SeriesSpec, chunk: ChunkSpec, storageRoot: string): Promise<ChunkCollectResult> {
+  collect(
+    series: SeriesSpec,
+    chunk: ChunkSpec,
+    storageRoot: string,
+    { signal }: StepOptions = {},
+  ): Promise<ChunkCollectResult> {
     return collectChunk(this.transport, this.seriesDir(series.seriesId), chunk, storageRoot, {
       seriesId: series.seriesId,
+      signal,
       ...(series.collect ? { collect: series.collect } : {}),
     });
   }
 
   /** Kills every runner and run of the series (TERM, then KILL); nothing is left running. */
-  async cancel(series: SeriesSpec, _jobIds: string[]): Promise<void> {
+  async cancel(series: SeriesSpec, _jobIds: string[], { signal }: StepOptions = {}): Promise<void> {
     const grace = this.options.cancelGraceSeconds ?? 5;
     const script = `[ -f "$1/${RUNNER_PATH}" ] || exit 0
 exec bash "$1/${RUNNER_PATH}" cancel "$1" "$2"`;
@@ -212,6 +232,7 @@ exec bash "$1/${RUNNER_PATH}" cancel "$1" "$2"`;
       ['bash', '-c', script, 'tuplet-cancel', this.seriesDir(series.seriesId), String(grace)],
       {
         timeoutMs: (grace + 30) * 1000,
+        signal,
       },
     );
   }

@@ -159,6 +159,7 @@ export async function runSetupOnce(
   transport: Transport,
   seriesDir: string,
   env: Readonly<Record<string, string>>,
+  signal?: AbortSignal,
 ): Promise<{ exitCode: number; outputTail: string }> {
   const script = `cd "$1" || exit 1
 if [ -f .tuplet/setup.exit ] && [ "$(cat .tuplet/setup.exit)" = 0 ]; then tail -c 4000 .tuplet/setup.log; exit 0; fi
@@ -169,6 +170,7 @@ tail -c 4000 .tuplet/setup.log
 exit "$code"`;
   const result = await transport.exec(
     cleanEnvCommand(env, ['bash', '-c', script, 'tuplet-setup', seriesDir]),
+    { signal },
   );
   return { exitCode: result.code, outputTail: result.stdout };
 }

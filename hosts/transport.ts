@@ -1,7 +1,13 @@
 // How host code runs commands: on this machine (spawn, no shell) or over SSH (one pooled
 // connection). Commands are argument lists; a transport that needs a command string
 // (SSH) quotes every argument itself, so no user value is ever spliced into a shell string.
+//
+// Stopping a command (a timeout, too much output, an abort) signals its whole process group
+// as the runner's cancel does: TERM, then KILL after a grace period if the command has not
+// ended. An aborted command rejects with core's AbortError (what Temporal reports as a
+// cancelled activity); a timeout or an oversized output with CommandAbortedError.
 import type { Readable } from 'node:stream';
+import { AbortError } from '../core/errors.ts';
 
 export interface ExecOptions {
   /** Data for the command's standard input (a tar stream, a script, …). */
@@ -10,8 +16,44 @@ export interface ExecOptions {
   cwd?: string;
   /** Kill the command (and fail) after this long. */
   timeoutMs?: number;
-  /** Cancels the command, e.g. when the activity is cancelled. */
+  /** Cancels the command, e.g. when the activity is cancelled: its process group is stopped. */
   signal?: AbortSignal;
+}
+
+/** Between the TERM and the KILL of a stopped command's process group (the runner's cancel waits 5 s too). */
+export const STOP_GRACE_MS = 5_000;
+/** Output kept from `exec` (stdout) before the command is stopped as too talkative. */
+const MAX_STDOUT_BYTES = 256 * 1024 * 1024;
+
+/** A command its transport stopped: it ran past its time limit, or wrote too much. */
+export class CommandAbortedError extends Error {
+  override name = 'CommandAbortedError';
+  constructor(
+    readonly command: string,
+    readonly why: 'timeout' | 'output too large',
+  ) {
+    super(`${command}: ${why}`);
+  }
+}
+
+/** The error of a command stopped because `signal` was aborted, naming where and why. */
+export function abortedCommand(where: string, command: string, signal: AbortSignal): AbortError {
+  const reason: unknown = signal.reason;
+  const why = reason instanceof Error ? reason.message : reason === undefined ? '' : String(reason);
+  return new AbortError(`${where}: ${command} aborted${why ? ` (${why})` : ''}`, { cause: reason });
+}
+
+/** `exec` on top of `execStream`: stdout collected (bounded), for transports to share. */
+export async function collectedExec(running: StreamingExec, command: string): Promise<ExecResult> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  running.stdout.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > MAX_STDOUT_BYTES) running.stdout.destroy(new CommandAbortedError(command, 'output too large'));
+    else chunks.push(chunk);
+  });
+  const { code, stderr } = await running.done;
+  return { code, stdout: Buffer.concat(chunks).toString('utf8'), stderr };
 }
 
 export interface ExecResult {

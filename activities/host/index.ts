@@ -3,11 +3,14 @@
 // host (and so its pooled SSH connection) is created once and reused, and the polls of all
 // its chunks go through one PollBatcher (one status exec per host per interval).
 import { Context } from '@temporalio/activity';
-import type { Executor, HostSpec, SeriesSpec } from '../../hosts/executor.ts';
+import type { Executor, HostSpec, SeriesSpec, StepOptions } from '../../hosts/executor.ts';
 import { PollBatcher } from '../../hosts/poll-batcher.ts';
 import type { Logger } from '../../log.ts';
 import { checkExecutor } from './check.ts';
 import type { HostActivities, HostCapabilities } from './types.ts';
+
+/** Well under the 15 s heartbeat timeout of the long host steps (workflows/activities.ts). */
+const HEARTBEAT_EVERY_MS = 5_000;
 
 export interface HostDeps {
   /** Where collected outputs go: `<storageDir>/<seriesId>/runs/<dir>/…`. */
@@ -55,11 +58,12 @@ export function createHostActivities(deps: HostDeps): HostActivitiesHandle {
   const activities: HostActivities = {
     checkHost: (host) => checkExecutor(executorFor(host)),
     describeHost: (host) => deps.capabilities(executorFor(host)),
-    stageSeries: (host, series) => withHeartbeat(() => executorFor(host).stageSeries(series)),
-    stageChunk: (host, series, chunk) => withHeartbeat(() => executorFor(host).stageChunk(series, chunk)),
-    setupSeries: (host, series) => withHeartbeat(() => executorFor(host).setup(series)),
+    stageSeries: (host, series) => withHeartbeat((step) => executorFor(host).stageSeries(series, step)),
+    stageChunk: (host, series, chunk) =>
+      withHeartbeat((step) => executorFor(host).stageChunk(series, chunk, step)),
+    setupSeries: (host, series) => withHeartbeat((step) => executorFor(host).setup(series, step)),
     async submitChunk(host, series, chunk) {
-      const result = await executorFor(host).submit(series, chunk);
+      const result = await withHeartbeat((step) => executorFor(host).submit(series, chunk, step));
       deps.logger.info(
         { ...where(host, series), chunk: chunk.chunkIndex, attempt: chunk.attempt, jobId: result.jobId },
         result.reused ? 'chunk was submitted before; found its job again' : 'chunk submitted',
@@ -82,10 +86,10 @@ export function createHostActivities(deps: HostDeps): HostActivitiesHandle {
       return result;
     },
     collectChunk: (host, series, chunk) =>
-      withHeartbeat(() => executorFor(host).collect(series, chunk, deps.storageDir)),
+      withHeartbeat((step) => executorFor(host).collect(series, chunk, deps.storageDir, step)),
     async cancelSeries(host, series, jobIds) {
       deps.logger.info({ ...where(host, series), jobIds }, "cancelling the series' jobs");
-      await executorFor(host).cancel(series, jobIds);
+      await withHeartbeat((step) => executorFor(host).cancel(series, jobIds, step));
       deps.logger.info({ ...where(host, series), jobIds }, "the series' jobs are stopped");
     },
   };
@@ -104,12 +108,21 @@ function where(host: HostSpec, series: SeriesSpec): { host: string; seriesId: st
   return { host: host.name, seriesId: series.seriesId };
 }
 
-/** Heartbeats every few seconds while a long host step runs, so a lost worker is noticed. */
-async function withHeartbeat<T>(work: () => Promise<T>): Promise<T> {
+/**
+ * Runs a host step with the activity's cancellation signal, heartbeating every few seconds
+ * meanwhile: a lost worker is noticed, and a cancellation (of the series, the workflow, or
+ * the activity by its timeout) reaches the worker, since Temporal delivers it in the answer
+ * to a heartbeat. The signal aborts the step's commands on the host (their process groups are
+ * stopped, hosts/transport.ts); the step rejects with core's AbortError, which Temporal
+ * records as the activity's cancellation. Polls take no signal: one poll exec answers for
+ * many chunks and series (PollBatcher), and they are short.
+ */
+async function withHeartbeat<T>(work: (step: StepOptions) => Promise<T>): Promise<T> {
   const context = Context.current();
-  const timer = setInterval(() => context.heartbeat(), 5_000);
+  context.heartbeat();
+  const timer = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
   try {
-    return await work();
+    return await work({ signal: context.cancellationSignal });
   } finally {
     clearInterval(timer);
   }

@@ -17,6 +17,7 @@ import type {
   PollResult,
   RunChange,
   SeriesSpec,
+  StepOptions,
   SubmitResult,
 } from '../executor.ts';
 import { inRanges, rangesSize } from '../../core/ranges.ts';
@@ -108,19 +109,21 @@ export class SlurmExecutor implements Executor {
     return { limits, ...parseSinfo(sinfo.stdout) };
   }
 
-  async stageSeries(series: SeriesSpec): Promise<{ seriesDir: string }> {
+  async stageSeries(series: SeriesSpec, { signal }: StepOptions = {}): Promise<{ seriesDir: string }> {
     const seriesDir = this.seriesDir(series);
     checkedConfigFile(series.configFile);
     await stageSeries(this.transport, seriesDir, series, sweepOf(series), {
       ...(this.options.packageLimits ? { packageLimits: this.options.packageLimits } : {}),
+      signal,
     });
     return { seriesDir };
   }
 
-  async stageChunk(series: SeriesSpec, chunk: ChunkSpec): Promise<void> {
+  async stageChunk(series: SeriesSpec, chunk: ChunkSpec, { signal }: StepOptions = {}): Promise<void> {
     const sweep = sweepOf(series);
     await stageChunk(this.transport, this.seriesDir(series), sweep, series.configFile, chunk, {
       input: await runInputOf(series, sweep, this.options.packageLimits),
+      signal,
     });
   }
 
@@ -128,12 +131,15 @@ export class SlurmExecutor implements Executor {
    * Runs the setup script staged with the series once, where submission happens (the login
    * node), not as a job; as on runner hosts, a setup that succeeded is not run again.
    */
-  async setup(series: SeriesSpec): Promise<{ exitCode: number; outputTail: string }> {
+  async setup(
+    series: SeriesSpec,
+    { signal }: StepOptions = {},
+  ): Promise<{ exitCode: number; outputTail: string }> {
     if (!series.setup) return { exitCode: 0, outputTail: '' };
-    return runSetupOnce(this.transport, this.seriesDir(series), adminEnvironment(series, this.host));
+    return runSetupOnce(this.transport, this.seriesDir(series), adminEnvironment(series, this.host), signal);
   }
 
-  async submit(series: SeriesSpec, chunk: ChunkSpec): Promise<SubmitResult> {
+  async submit(series: SeriesSpec, chunk: ChunkSpec, { signal }: StepOptions = {}): Promise<SubmitResult> {
     const ranges = chunkRanges(chunk);
     const size = rangesSize(ranges);
     if (size === 0) throw new HostInputError(`chunk ${chunk.chunkIndex} has no run to submit`);
@@ -157,6 +163,7 @@ export class SlurmExecutor implements Executor {
     const result = await this.transport.exec(withEnv(this.options.env, argv), {
       stdin: script,
       timeoutMs: this.commandTimeout,
+      signal,
     });
     if (result.code === SUBMIT_REFUSED) throw sbatchError(result.code, result.stderr);
     if (result.code === SUBMIT_UNAVAILABLE)
@@ -215,7 +222,12 @@ export class SlurmExecutor implements Executor {
     });
   }
 
-  async collect(series: SeriesSpec, chunk: ChunkSpec, storageRoot: string): Promise<CollectResult> {
+  async collect(
+    series: SeriesSpec,
+    chunk: ChunkSpec,
+    storageRoot: string,
+    { signal }: StepOptions = {},
+  ): Promise<CollectResult> {
     const { storageDir, runs, bytes } = await collectChunk(
       this.transport,
       this.seriesDir(series),
@@ -224,12 +236,13 @@ export class SlurmExecutor implements Executor {
       {
         seriesId: series.seriesId,
         collect: series.collect,
+        signal,
       },
     );
     return { storageDir, runs, bytes };
   }
 
-  async cancel(series: SeriesSpec, jobIds: string[]): Promise<void> {
+  async cancel(series: SeriesSpec, jobIds: string[], { signal }: StepOptions = {}): Promise<void> {
     const wait = this.options.cancelWaitSeconds ?? 15;
     const argv = cancelCommand(
       this.seriesDir(series),
@@ -239,6 +252,7 @@ export class SlurmExecutor implements Executor {
     );
     const result = await this.transport.exec(withEnv(this.options.env, argv), {
       timeoutMs: (wait + 60) * 1000,
+      signal,
     });
     if (result.code === SUBMIT_UNAVAILABLE)
       throw new SlurmUnavailableError(result.stderr.trim(), result.code);

@@ -23,6 +23,7 @@ import {
   parseKnownHosts,
   type KnownHostEntry,
 } from './known-hosts.ts';
+import { STOP_GRACE_MS } from '../transport.ts';
 import { resolveWorkerPath } from './worker-path.ts';
 
 export interface SshOptions {
@@ -40,6 +41,8 @@ export interface SshOptions {
   backoffMs?: number;
   /** Where (re)connections and their failed attempts are logged; nothing is logged without one. */
   logger?: Logger;
+  /** Between TERM and KILL when a command on this host is stopped (default STOP_GRACE_MS, 5 s). */
+  stopGraceMs?: number;
 }
 
 let connectionsOpenedTotal = 0;
@@ -53,7 +56,11 @@ export class SshConnectionPool {
   readonly target: string;
   /** Connections this pool has opened (1 while the first one lives). */
   connectionsOpened = 0;
-  private readonly options: Required<Omit<SshOptions, 'agent' | 'logger'>> & { agent?: string };
+  /** Between TERM and KILL when the transport stops a command. */
+  readonly stopGraceMs: number;
+  private readonly options: Required<Omit<SshOptions, 'agent' | 'logger' | 'stopGraceMs'>> & {
+    agent?: string;
+  };
   private readonly logger: Logger | undefined;
   private client: Client | undefined;
   private connecting: Promise<Client> | undefined;
@@ -76,6 +83,7 @@ export class SshConnectionPool {
       backoffMs: options.backoffMs ?? 500,
       ...(options.agent ? { agent: options.agent } : {}),
     };
+    this.stopGraceMs = options.stopGraceMs ?? STOP_GRACE_MS;
     this.logger = options.logger?.child({ host: host.name, target: this.target });
   }
 

@@ -1,20 +1,27 @@
 // A Transport over one pooled SSH connection: each command is one exec channel. The
 // argument list is quoted for the remote POSIX shell (hosts/shell.ts), so arguments stay
 // text; the host's login shell must be POSIX-compatible (sh, bash, dash, zsh, ksh).
+// Stopping a command (abort, timeout) signals its process group on the host, TERM then KILL
+// after a grace (process-group.ts), then closes the channel.
 import { PassThrough, Readable } from 'node:stream';
 import type { Client, ClientChannel } from 'ssh2';
 import type { HostSpec } from '../executor.ts';
 import { quoteArg, quoteCommand } from '../shell.ts';
-import type { ExecOptions, ExecResult, StreamingExec, Transport } from '../transport.ts';
+import {
+  CommandAbortedError,
+  STOP_GRACE_MS,
+  abortedCommand,
+  collectedExec,
+  type ExecOptions,
+  type ExecResult,
+  type StreamingExec,
+  type Transport,
+} from '../transport.ts';
 import { HostUnreachableError } from './errors.ts';
+import { AnnouncedGroup, announcingGroup, signalRemoteGroup } from './process-group.ts';
 import { SshConnectionPool, type SshOptions } from './pool.ts';
 
-const MAX_STDOUT_BYTES = 256 * 1024 * 1024;
 const MAX_STDERR_BYTES = 64 * 1024;
-
-export class SshCommandAbortedError extends Error {
-  override name = 'SshCommandAbortedError';
-}
 
 export class SshTransport implements Transport {
   readonly label: string;
@@ -25,24 +32,17 @@ export class SshTransport implements Transport {
     this.label = this.pool.target;
   }
 
-  async exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
-    const running = this.execStream(argv, options);
-    const chunks: Buffer[] = [];
-    let size = 0;
-    running.stdout.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_STDOUT_BYTES)
-        running.stdout.destroy(new SshCommandAbortedError(`${argv[0]}: output too large`));
-      else chunks.push(chunk);
-    });
-    const { code, stderr } = await running.done;
-    return { code, stdout: Buffer.concat(chunks).toString('utf8'), stderr };
+  exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+    return collectedExec(this.execStream(argv, options), argv[0] ?? '');
   }
 
   execStream(argv: readonly string[], options: ExecOptions = {}): StreamingExec {
-    const command = commandLine(argv, options.cwd);
+    const command = announcingGroup(commandLine(argv, options.cwd));
     const stdout = new PassThrough();
-    const done = this.pool.withChannel((client) => runOnChannel(client, command, stdout, options, this.pool));
+    const stop = { program: argv[0] ?? '', graceMs: this.pool.stopGraceMs };
+    const done = this.pool.withChannel((client) =>
+      runOnChannel(client, command, stdout, { ...options, ...stop }, this.pool),
+    );
     // Readers of stdout learn of a failure through `done`; an error event nobody listens
     // to would crash the process.
     done.catch((error: unknown) =>
@@ -72,17 +72,23 @@ async function runOnChannel(
   client: Client,
   command: string,
   stdout: PassThrough,
-  options: ExecOptions,
+  options: ExecOptions & { program: string; graceMs: number },
   pool: SshConnectionPool,
 ): Promise<{ code: number; stderr: string }> {
+  const signal = options.signal;
+  // Aborted while waiting for a channel: the command never starts.
+  if (signal?.aborted) throw abortedCommand(pool.target, options.program, signal);
   let channel: ClientChannel;
+  // The connection the channel is on: signals to its process group go over it too.
+  let connection = client;
   try {
     channel = await openChannel(client, command);
   } catch (error) {
     // The channel never opened, so the command did not run: safe to retry once on a new connection.
     pool.dropConnection();
     try {
-      channel = await openChannel(await pool.connection(), command);
+      connection = await pool.connection();
+      channel = await openChannel(connection, command);
     } catch {
       throw new HostUnreachableError(
         pool.target,
@@ -97,37 +103,48 @@ async function runOnChannel(
     let exitCode: number | undefined;
     let exitSignal: string | undefined;
     channel.stderr.setEncoding('utf8');
+    const group = new AnnouncedGroup();
     channel.stderr.on('data', (text: string) => {
-      stderr = (stderr + text).slice(-MAX_STDERR_BYTES);
+      stderr = (stderr + group.take(text)).slice(-MAX_STDERR_BYTES);
     });
     channel.pipe(stdout);
-    channel.on('exit', (code: number | null, signal?: string) => {
+    // A reader that stops reading (destroys stdout) must not hold the channel open: the rest
+    // of the output is dropped, so the channel can end.
+    stdout.on('close', () => {
+      channel.unpipe(stdout);
+      channel.resume();
+    });
+    channel.on('exit', (code: number | null, killedBy?: string) => {
       if (typeof code === 'number') exitCode = code;
-      else exitSignal = signal ?? 'unknown';
+      else exitSignal = killedBy ?? 'unknown';
     });
 
-    const stop = (why: string) => {
-      failure ??= new SshCommandAbortedError(`${pool.target}: ${why}`);
-      try {
-        channel.signal('KILL');
-      } catch {
-        // not every server supports signals; closing the channel ends the session anyway
-      }
-      channel.close();
+    let graceTimer: NodeJS.Timeout | undefined;
+    // As the runner's cancel stops a run: TERM to the group, KILL after the grace, and then
+    // the channel is closed whatever happened on the host.
+    const stop = (error: Error) => {
+      failure ??= error;
+      if (graceTimer) return;
+      group.whenKnown((pgid) => void signalRemoteGroup(connection, pgid, 'TERM'));
+      graceTimer = setTimeout(() => {
+        group.whenKnown((pgid) => void signalRemoteGroup(connection, pgid, 'KILL'));
+        channel.close();
+      }, options.graceMs);
     };
     const timer =
-      options.timeoutMs !== undefined ? setTimeout(() => stop('timeout'), options.timeoutMs) : undefined;
-    const onAbort = () => stop('aborted');
-    if (options.signal?.aborted) onAbort();
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    stdout.on('error', (error) => {
-      failure ??= error;
-      channel.close();
-    });
+      options.timeoutMs !== undefined
+        ? setTimeout(() => stop(new CommandAbortedError(options.program, 'timeout')), options.timeoutMs)
+        : undefined;
+    const onAbort = () => stop(abortedCommand(pool.target, options.program, signal!));
+    if (signal?.aborted) onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    stdout.on('error', stop);
 
     channel.on('close', () => {
-      if (timer) clearTimeout(timer);
-      options.signal?.removeEventListener('abort', onAbort);
+      stderr = (stderr + group.flush()).slice(-MAX_STDERR_BYTES);
+      clearTimeout(timer);
+      clearTimeout(graceTimer);
+      signal?.removeEventListener('abort', onAbort);
       if (failure) reject(failure);
       else if (exitCode !== undefined) resolve({ code: exitCode, stderr });
       else if (exitSignal !== undefined) resolve({ code: 128 + signalNumber(exitSignal), stderr });
@@ -140,10 +157,7 @@ async function runOnChannel(
     const input = options.stdin;
     if (input === undefined) channel.end();
     else if (input instanceof Readable) {
-      input.on('error', (error) => {
-        failure ??= error;
-        channel.close();
-      });
+      input.on('error', stop);
       input.pipe(channel);
     } else channel.end(input);
   });

@@ -77,7 +77,7 @@ void describe('LocalTransport', { concurrency: true }, () => {
     // Abort a command that is really running, not one still being spawned.
     await waitFor(() => processesWith(marker).length > 0, { what: `"${marker}" to start` });
     controller.abort();
-    await assert.rejects(pending, { name: 'CommandAbortedError', why: 'aborted' });
+    await assert.rejects(pending, { name: 'AbortError' });
     await waitFor(() => processesWith(marker).length === 0, {
       what: `no process left running "${marker}"`,
       lastSeen: () => processesWith(marker),
