@@ -1,10 +1,18 @@
 // Lint rules that guard the design's invariants: workflow code stays deterministic
-// (no Node built-ins, no value imports of activities) and no promise is left floating.
+// (no Node built-ins, no value imports of activities), db/ owns every query, and no promise
+// is left floating.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+
+// db/ owns every query (docs/db.md): elsewhere, call a db/ module; never build SQL or reach
+// for the tables. Types come from the db/ modules too (HostRow, ApplicationSnapshot, …).
+const queriesStayInDb = {
+  group: ['drizzle-orm', 'drizzle-orm/*', '**/db/schema.ts', '**/db/schema'],
+  message: 'Queries live in db/: call (or add) a function of the db/ module of that aggregate.',
+};
 
 export default tseslint.config(
   {
@@ -53,6 +61,12 @@ export default tseslint.config(
     rules: { 'no-restricted-properties': 'off' },
   },
   {
+    // Tests may seed and inspect tables directly; drizzle.config.ts points drizzle-kit at the schema.
+    files: ['**/*.ts', '**/*.tsx'],
+    ignores: ['db/**', 'test/**', 'drizzle.config.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [queriesStayInDb] }] },
+  },
+  {
     files: ['workflows/**/*.ts'],
     rules: {
       'no-restricted-imports': [
@@ -68,6 +82,7 @@ export default tseslint.config(
               allowTypeImports: true,
               message: 'Import activities in workflows with `import type` only.',
             },
+            queriesStayInDb,
           ],
         },
       ],

@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import type { Database } from './client.ts';
 import { applications } from './schema.ts';
 
-export type { ApplicationSnapshot } from './schema.ts';
+export type { ApplicationSnapshot, MetricSource } from './schema.ts';
 export type ApplicationRow = typeof applications.$inferSelect;
 export type NewApplication = typeof applications.$inferInsert;
 /** What may change on a registered application (its name is its identity). */

@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import type { Database } from './client.ts';
 import { hosts } from './schema.ts';
 
-export type { AllowedChoice } from './schema.ts';
+export type { AdmissionThresholds, AllowedChoice } from './schema.ts';
 export type HostRow = typeof hosts.$inferSelect;
 export type NewHost = typeof hosts.$inferInsert;
 /** What may change on a registered host (its name is its identity). */
