@@ -1,4 +1,5 @@
-// Indexing what runs brought back (path, size, sha256, metrics.json) and archiving a series.
+// Indexing what runs brought back (path, size, sha256, metrics.json and the metrics the
+// application declares over stdout or a CSV, see metric-sources.ts) and archiving a series.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
@@ -9,6 +10,8 @@ import { create as createTar } from 'tar';
 import type { Database } from '../../db/client.ts';
 import { insertFiles, recordSeriesArchive, type FileEntry } from '../../db/files.ts';
 import { runDirsIn, setRunMetrics } from '../../db/runs.ts';
+import { findSeriesRow } from '../../db/series.ts';
+import { declaredMetrics } from './metric-sources.ts';
 import type { IndexRange } from '../../core/ranges.ts';
 
 const FILE_BATCH = 2_000;
@@ -59,6 +62,7 @@ export async function indexChunkFiles(
   ranges: IndexRange[],
 ): Promise<{ files: number; bytes: number }> {
   const chunkRuns = await runDirsIn(db, seriesId, ranges);
+  const sources = (await findSeriesRow(db, seriesId))?.applicationSnapshot.metricSources ?? [];
   const seriesDir = path.join(storageDir, seriesId);
   let rows: FileEntry[] = [];
   let metrics: Array<{ index: number; metrics: Record<string, unknown> }> = [];
@@ -73,17 +77,22 @@ export async function indexChunkFiles(
   };
   for (const run of chunkRuns) {
     const runDir = path.join(seriesDir, 'runs', run.dir);
-    for (const rel of await listFiles(runDir)) {
+    const listed = await listFiles(runDir);
+    let fromJson: Record<string, unknown> | undefined;
+    for (const rel of listed) {
       const abs = path.join(runDir, rel);
       const { size } = await stat(abs);
       rows.push({ runIndex: run.index, path: `runs/${run.dir}/${rel}`, size, sha256: await sha256File(abs) });
       files++;
       bytes += size;
       if (rel === 'metrics.json' && size <= 1_000_000) {
-        const parsed = parseMetrics(await readFile(abs, 'utf8'));
-        if (parsed) metrics.push({ index: run.index, metrics: parsed });
+        fromJson = parseMetrics(await readFile(abs, 'utf8'));
       }
     }
+    // metrics.json has the last word over a declared source that names the same metric.
+    const declared = sources.length > 0 ? await declaredMetrics(runDir, new Set(listed), sources) : {};
+    const merged = { ...declared, ...fromJson };
+    if (fromJson || Object.keys(declared).length > 0) metrics.push({ index: run.index, metrics: merged });
     if (rows.length >= FILE_BATCH) await flush();
   }
   await flush();

@@ -1,0 +1,351 @@
+// The results of a series: each run's varied parameters and metrics, sorted by any of them,
+// filtered (db/results-filter.ts), paged by keyset (db/cursor.ts), and aggregated per value of
+// one or two parameters for the plots. Names and values reach the database only as bound
+// parameters; operators and directions come from fixed lists.
+//
+// A parameter value is text in runs.params, a metric a JSON value in runs.metrics. Both sort and
+// compare as numbers when they are numbers (0.5 < 10), else as text; runs without the value
+// come last whichever the direction. The sort key of a run is (rank, number, text, index):
+// rank 0 for a number, 1 for text only, 2 for nothing (reversed when descending, so present
+// values still come first) — a total order, so keyset pages never repeat nor skip a run.
+import { sql, type SQL } from 'drizzle-orm';
+import { InvalidRequestError } from '../core/errors.ts';
+import type { RunState } from '../core/states.ts';
+import type { Database } from './client.ts';
+import { cursorValues, encodeCursor } from './cursor.ts';
+import { queryRows } from './raw.ts';
+import { NUMBER_TEXT, parseFilter, type FilterClause, type FilterOp } from './results-filter.ts';
+import { MAX_RUN_INDEX } from './runs.ts';
+
+/** What a series' results can be sorted, filtered and grouped by. */
+export interface ResultNames {
+  /** The varied parameters (runs.params holds only those). */
+  parameters: readonly string[];
+  metrics: readonly string[];
+}
+
+type Field = { kind: 'param' | 'metric'; name: string };
+
+/** The parameter or metric `name` (a parameter first, when both exist), or an error naming it. */
+export function resolveField(names: ResultNames, name: string, what: string): Field {
+  if (names.parameters.includes(name)) return { kind: 'param', name };
+  if (names.metrics.includes(name)) return { kind: 'metric', name };
+  const list = (xs: readonly string[]) => (xs.length ? xs.join(', ') : 'none');
+  throw new InvalidRequestError(
+    `${what}: '${name}' is neither a varied parameter (${list(names.parameters)}) nor a metric (${list(names.metrics)})`,
+  );
+}
+
+/** The field as text, or null when the run has none. */
+function textOf(f: Field): SQL {
+  return f.kind === 'param' ? sql`(r.params ->> ${f.name})` : sql`(r.metrics ->> ${f.name})`;
+}
+
+/** The field as a number, or null when it is not one (never a failing cast). */
+export function numberOf(f: Field): SQL {
+  if (f.kind === 'metric')
+    return sql`(case when jsonb_typeof(r.metrics -> ${f.name}) = 'number' then (r.metrics -> ${f.name})::numeric end)`;
+  const text = textOf(f);
+  return sql`(case when ${text} ~ ${NUMBER_TEXT.source} then ${text}::numeric end)`;
+}
+
+const OP_SQL: Record<FilterOp, SQL> = {
+  '=': sql.raw('='),
+  '!=': sql.raw('<>'),
+  '<': sql.raw('<'),
+  '<=': sql.raw('<='),
+  '>': sql.raw('>'),
+  '>=': sql.raw('>='),
+};
+
+function clauseSql(names: ResultNames, clause: FilterClause): SQL {
+  const field = resolveField(names, clause.name, 'filter');
+  const op = OP_SQL[clause.op];
+  return clause.number !== undefined
+    ? sql`${numberOf(field)} ${op} ${clause.value}::numeric`
+    : sql`${textOf(field)} ${op} ${clause.value}`;
+}
+
+/** The WHERE condition of a filter's text (true for none); a bad filter is an InvalidRequestError. */
+export function filterSql(names: ResultNames, filter: string | undefined): SQL {
+  let clauses: FilterClause[];
+  try {
+    clauses = parseFilter(filter ?? '');
+  } catch (error) {
+    throw new InvalidRequestError(`filter: ${(error as Error).message}`);
+  }
+  if (clauses.length === 0) return sql`true`;
+  return sql.join(
+    clauses.map((c) => sql`(${clauseSql(names, c)})`),
+    sql` and `,
+  );
+}
+
+/** A sort: by run index (the default), or by a parameter or metric, either way. */
+export interface ResultSort {
+  by: string | null;
+  descending: boolean;
+}
+
+/** `name` ascending, `-name` descending, empty: by index. */
+export function parseSort(text: string | undefined): ResultSort {
+  if (!text) return { by: null, descending: false };
+  const descending = text.startsWith('-');
+  const by = descending ? text.slice(1) : text;
+  return { by: by === '' || by === 'index' ? null : by, descending };
+}
+
+function sortText(sort: ResultSort): string {
+  return `${sort.descending ? '-' : ''}${sort.by ?? 'index'}`;
+}
+
+/** Where a page starts: after or before the run with this sort key. */
+export interface ResultsPosition {
+  side: 'after' | 'before';
+  /** The sort it was made for (a cursor of another sort is refused). */
+  sort: string;
+  key: [rank: number, number: string, text: string, index: number];
+}
+
+export function encodeResultsCursor(position: ResultsPosition): string {
+  return encodeCursor([position.side, position.sort, ...position.key]);
+}
+
+/** The position of a cursor encodeResultsCursor made, or undefined for any other text. */
+export function decodeResultsCursor(text: string): ResultsPosition | undefined {
+  const values = cursorValues(text);
+  if (values?.length !== 6) return undefined;
+  const [side, sort, rank, number, txt, index] = values;
+  if (side !== 'after' && side !== 'before') return undefined;
+  if (typeof sort !== 'string' || sort.length > 300) return undefined;
+  if (rank !== 0 && rank !== 1 && rank !== 2) return undefined;
+  if (typeof number !== 'string' || !NUMBER_TEXT.test(number)) return undefined;
+  if (typeof txt !== 'string' || txt.length > 10_000) return undefined;
+  if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index > MAX_RUN_INDEX)
+    return undefined;
+  return { side, sort, key: [rank, number, txt, index] };
+}
+
+export interface ResultRow {
+  index: number;
+  state: RunState;
+  params: Record<string, string>;
+  metrics: Record<string, unknown> | null;
+}
+
+export interface ResultsQuery {
+  sort?: string | undefined;
+  filter?: string | undefined;
+  cursor?: string | undefined;
+  limit: number;
+}
+
+export interface ResultsPage {
+  rows: ResultRow[];
+  /** Cursors of the next and previous pages, null at either end. */
+  next: string | null;
+  prev: string | null;
+}
+
+/** The sort key columns of a sort, as SQL over `r`, plus the key's SQL for comparisons. */
+function sortKey(names: ResultNames, sort: ResultSort) {
+  if (sort.by === null) return undefined;
+  const field = resolveField(names, sort.by, 'sort');
+  const num = numberOf(field);
+  const txt = textOf(field);
+  const present = sort.descending ? sql`2 - ` : sql``;
+  const rank = sql`(${present}(case when ${num} is not null then 0 when ${txt} is not null then 1 else 2 end))`;
+  return { rank, num: sql`coalesce(${num}, 0)`, txt: sql`coalesce(${txt}, '')` };
+}
+
+/**
+ * A page of results. The default sort (by index) walks the primary key; a sort by a parameter
+ * or metric orders every matching run of the series by its key (see bench/results.ts).
+ */
+export async function resultsPage(
+  db: Database,
+  seriesId: string,
+  names: ResultNames,
+  query: ResultsQuery,
+): Promise<ResultsPage> {
+  const sort = parseSort(query.sort);
+  const sortName = sortText(sort);
+  const where = filterSql(names, query.filter);
+  const position = query.cursor === undefined ? undefined : decodeResultsCursor(query.cursor);
+  if (query.cursor !== undefined && !position)
+    throw new InvalidRequestError('cursor: not a cursor this API returned');
+  if (position && position.sort !== sortName)
+    throw new InvalidRequestError(`cursor: made for sort '${position.sort}', not '${sortName}'`);
+  const key = sortKey(names, sort);
+  const backward = position?.side === 'before';
+  // Ascending pages forward compare with >; descending or backward flip it (both: back to >).
+  const greater = sort.descending === backward;
+  const cmp = sql.raw(greater ? '>' : '<');
+  const dir = sql.raw(greater ? 'asc' : 'desc');
+  const columns = key
+    ? sql`${key.rank} as rank, ${key.num}::text as num, ${key.txt} as txt`
+    : sql`0 as rank, '0' as num, '' as txt`;
+  let edge = sql`true`;
+  if (position) {
+    const [rank, num, txt, index] = position.key;
+    edge = key
+      ? sql`(${key.rank}, ${key.num}, ${key.txt}, r.index) ${cmp} (${rank}, ${num}::numeric, ${txt}, ${index})`
+      : sql`r.index ${cmp} ${index}`;
+  }
+  const order = key
+    ? sql`${key.rank} ${dir}, ${key.num} ${dir}, ${key.txt} ${dir}, r.index ${dir}`
+    : sql`r.index ${dir}`;
+  const rows = await queryRows<ResultRow & { rank: number; num: string; txt: string }>(
+    db,
+    sql`select r.index, r.state, r.params, r.metrics, ${columns}
+        from runs r
+        where r.series_id = ${seriesId} and (${where}) and ${edge}
+        order by ${order}
+        limit ${query.limit + 1}`,
+  );
+  const more = rows.length > query.limit;
+  const page = rows.slice(0, query.limit);
+  if (backward) page.reverse();
+  const cursorOf = (side: ResultsPosition['side'], row: (typeof rows)[number] | undefined) =>
+    row
+      ? encodeResultsCursor({
+          side,
+          sort: sortName,
+          key: [Number(row.rank), row.num, row.txt, Number(row.index)],
+        })
+      : null;
+  // Forward from a cursor, runs lie before the page (the page that led here); backward, after it.
+  const hasAfter = backward ? true : more;
+  const hasBefore = backward ? more : position !== undefined;
+  return {
+    rows: page.map(({ index, state, params, metrics }) => ({ index: Number(index), state, params, metrics })),
+    next: hasAfter ? cursorOf('after', page.at(-1)) : null,
+    prev: hasBefore ? cursorOf('before', page[0]) : null,
+  };
+}
+
+/** The varied parameters of a series, as its first run records them. */
+export async function resultParameters(db: Database, seriesId: string): Promise<string[]> {
+  const [row] = await queryRows<{ params: Record<string, string> }>(
+    db,
+    sql`select params from runs where series_id = ${seriesId} order by index limit 1`,
+  );
+  return row ? Object.keys(row.params) : [];
+}
+
+export interface AggregateGroup {
+  /** The group's value of each `by` parameter. */
+  values: Record<string, string | null>;
+  /** Runs of the group with a numeric value of the metric. */
+  count: number;
+  mean: number | null;
+  min: number | null;
+  max: number | null;
+  /** Sample standard deviation; null for fewer than two values. */
+  std: number | null;
+  /** The run, when exactly one gives the group its value (a plot point then opens it). */
+  run: number | null;
+}
+
+export interface AggregateQuery {
+  /** One or two varied parameters. */
+  by: readonly string[];
+  metric: string;
+  filter?: string | undefined;
+}
+
+/** count, mean, min, max and std of a metric per value of `by`, in one query, in value order. */
+export async function aggregateResults(
+  db: Database,
+  seriesId: string,
+  names: ResultNames,
+  query: AggregateQuery,
+): Promise<AggregateGroup[]> {
+  if (query.by.length < 1 || query.by.length > 2)
+    throw new InvalidRequestError('by: one or two parameters, separated by a comma');
+  const by = query.by.map((name) => {
+    const field = resolveField(names, name, 'by');
+    if (field.kind !== 'param')
+      throw new InvalidRequestError(`by: '${name}' is a metric; group by a parameter`);
+    return field;
+  });
+  const metric = resolveField(names, query.metric, 'metric');
+  const where = filterSql(names, query.filter);
+  const value = numberOf(metric);
+  const groups = sql.join(
+    by.map((f, i) => sql`${textOf(f)} as ${sql.identifier(`g${i}`)}`),
+    sql`, `,
+  );
+  const groupNames = sql.raw(by.map((_, i) => `g${i}`).join(', '));
+  // Ordered by the group's value as a number when it is one, else as text.
+  const order = sql.join(
+    by.map((_, i) => {
+      const g = sql.identifier(`g${i}`);
+      return sql`(case when ${g} ~ ${NUMBER_TEXT.source} then ${g}::numeric end) nulls last, ${g}`;
+    }),
+    sql`, `,
+  );
+  const rows = await queryRows<{
+    g0: string | null;
+    g1?: string | null;
+    count: number;
+    mean: string | null;
+    min: string | null;
+    max: string | null;
+    std: string | null;
+    run: number | null;
+  }>(
+    db,
+    sql`select ${groupNames},
+          count(x)::int as count, avg(x)::float8 as mean, min(x)::float8 as min,
+          max(x)::float8 as max, stddev_samp(x)::float8 as std,
+          case when count(x) = 1 then min(index) filter (where x is not null) end as run
+        from (
+          select ${groups}, ${value} as x, r.index
+          from runs r
+          where r.series_id = ${seriesId} and (${where})
+        ) s
+        group by ${groupNames}
+        order by ${order}`,
+  );
+  const num = (x: string | number | null) => (x === null ? null : Number(x));
+  return rows.map((row) => ({
+    values: Object.fromEntries(by.map((f, i) => [f.name, (i === 0 ? row.g0 : row.g1) ?? null])),
+    count: Number(row.count),
+    mean: num(row.mean),
+    min: num(row.min),
+    max: num(row.max),
+    std: num(row.std),
+    run: row.run === null ? null : Number(row.run),
+  }));
+}
+
+export interface ScatterPoint {
+  index: number;
+  x: number;
+  y: number;
+  /** The colouring parameter's value. */
+  color: string | null;
+}
+
+/** Up to `limit` runs (in index order) with numeric values of both metrics, for a scatter plot. */
+export async function scatterPoints(
+  db: Database,
+  seriesId: string,
+  names: ResultNames,
+  query: { x: string; y: string; color?: string | undefined; filter?: string | undefined; limit: number },
+): Promise<ScatterPoint[]> {
+  const x = numberOf(resolveField(names, query.x, 'x'));
+  const y = numberOf(resolveField(names, query.y, 'y'));
+  const color = query.color ? textOf(resolveField(names, query.color, 'color')) : sql`null`;
+  const rows = await queryRows<{ index: number; x: string; y: string; color: string | null }>(
+    db,
+    sql`select r.index, ${x}::float8 as x, ${y}::float8 as y, ${color} as color
+        from runs r
+        where r.series_id = ${seriesId} and (${filterSql(names, query.filter)})
+          and ${x} is not null and ${y} is not null
+        order by r.index
+        limit ${query.limit}`,
+  );
+  return rows.map((r) => ({ index: Number(r.index), x: Number(r.x), y: Number(r.y), color: r.color }));
+}
