@@ -21,6 +21,7 @@ import { parametersRefusal, ParametersSchema } from '../parameter-schema.ts';
 import type { ParameterSpec } from '../../core/parameter-schema.ts';
 import { runEnvSchema } from '../run-environment.ts';
 import { inputRefusal, InputSchema } from '../input-schema.ts';
+import { MetricSourcesSchema } from '../metric-sources-schema.ts';
 import { hasControlCharacters } from '../../core/text.ts';
 import { nameSchema, NameParam } from '../schemas.ts';
 
@@ -46,6 +47,7 @@ const fields = {
   description: z.string().max(10_000),
   parameters: ParametersSchema,
   input: InputSchema,
+  metricSources: MetricSourcesSchema,
 };
 
 const ApplicationSchema = z
@@ -58,6 +60,7 @@ const ApplicationSchema = z
     env: z.record(z.string(), z.string()),
     parameters: ParametersSchema.nullable(),
     input: InputSchema.nullable(),
+    metricSources: MetricSourcesSchema.nullable(),
     description: z.string(),
     createdAt: z.string(),
     updatedAt: z.string(),
@@ -75,6 +78,7 @@ const NewApplicationSchema = z
     description: fields.description.optional(),
     parameters: fields.parameters.optional(),
     input: fields.input.optional(),
+    metricSources: fields.metricSources.optional(),
   })
   .strict()
   .openapi('NewApplication');
@@ -89,6 +93,7 @@ const ApplicationPatchSchema = z
     description: fields.description.optional(),
     parameters: fields.parameters.nullable().optional(),
     input: fields.input.nullable().optional(),
+    metricSources: fields.metricSources.nullable().optional(),
   })
   .strict()
   .openapi('ApplicationPatch');
