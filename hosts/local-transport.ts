@@ -39,6 +39,7 @@ export class LocalTransport implements Transport {
   execStream(argv: readonly string[], options: ExecOptions = {}): StreamingExec {
     const [file, ...args] = argv;
     if (!file) throw new Error('empty command');
+    if (options.signal?.aborted) return notStarted(abortedCommand(this.label, file, options.signal));
     const child = spawn(file, args, {
       cwd: options.cwd,
       env: this.env,
@@ -67,7 +68,6 @@ export class LocalTransport implements Transport {
           : undefined;
       const signal = options.signal;
       const onAbort = () => stop(abortedCommand(this.label, file, signal!));
-      if (signal?.aborted) onAbort();
       signal?.addEventListener('abort', onAbort, { once: true });
       stdout.on('error', stop);
 
@@ -123,6 +123,13 @@ class ProcessGroup {
       this.child.kill(signal);
     }
   }
+}
+
+/** A command refused before it was spawned (its signal was already aborted). */
+function notStarted(error: Error): StreamingExec {
+  const done = Promise.reject(error);
+  done.catch(() => undefined);
+  return { stdout: Readable.from([]), done };
 }
 
 function feedStdin(

@@ -9,7 +9,6 @@ import type { HostSpec } from '../executor.ts';
 import { quoteArg, quoteCommand } from '../shell.ts';
 import {
   CommandAbortedError,
-  STOP_GRACE_MS,
   abortedCommand,
   collectedExec,
   type ExecOptions,

@@ -14,20 +14,11 @@ import type { StreamingExec, Transport } from '../../hosts/transport.ts';
 import { sshHostFields, startSshd, type TestSshd } from '../support/sshd.ts';
 import { waitFor } from '../support/wait.ts';
 import { tempDir } from './helpers.ts';
+import { running } from './process-running.ts';
 
 /** Long enough that only a stop ends it; the graces below make the test hang, not pass, when TERM is lost. */
 const NEVER_MS = 10 * 60_000;
 const SHORT_GRACE_MS = 200;
-
-/** Whether the process runs (a zombie waiting for a reaper does not). */
-function running(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 /** The first line of the command's stdout: the PID it printed. */
 async function printedPid(exec: StreamingExec): Promise<number> {
