@@ -5,9 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { InputSpec } from '../core/input-format.ts';
-import type { applications } from '../db/schema.ts';
-
-type NewApplication = typeof applications.$inferInsert;
+import type { NewApplication } from '../db/applications.ts';
 
 const exampleDir = fileURLToPath(new URL('../examples/binding/', import.meta.url));
 export const TEMPLATE_EXAMPLE_SCRIPT = 'examples/binding/binding.py';
