@@ -186,14 +186,14 @@ cmd_main() {
   next_slot() {
     local s done_pid status
     while :; do
-      settle_adopted
+      ((${#apid[@]})) && settle_adopted
       for ((s = 0; s < units; s++)); do
-        if [[ -z ${spid[s]:-} ]] && pool_holds "$s"; then
+        if [[ -z ${spid[s]:-} && ${pool_state[s]:-} == held ]]; then
           FREE=$s
           return 0
         fi
       done
-      if ! pool_await; then
+      if ((POOL_HELD < units)) && ! pool_await; then
         echo "$(date '+%F %T') runner of chunk $chunk: no unit of the pool can be locked; see above"
         exit 1
       fi
@@ -204,10 +204,15 @@ cmd_main() {
         wait -n 2>/dev/null
       fi
       status=$?
-      [[ -n $done_pid ]] && pool_ended "$done_pid" "$status"
-      pool_reap
+      if ((${#pool_waiter[@]})); then
+        [[ -n $done_pid ]] && pool_ended "$done_pid" "$status"
+        pool_reap
+      fi
+      # `wait -n -p` names each child that ended, once; without a name (an older bash, or
+      # none left to name) every run is looked at.
       for ((s = 0; s < units; s++)); do
-        if [[ -n ${spid[s]:-} ]] && { [[ ${spid[s]} == "$done_pid" ]] || ! alive "${spid[s]}" "${sst[s]}"; }; then
+        [[ -n ${spid[s]:-} ]] || continue
+        if [[ ${spid[s]} == "$done_pid" ]] || { [[ -z $done_pid ]] && ! alive "${spid[s]}" "${sst[s]}"; }; then
           release "$s"
         fi
       done

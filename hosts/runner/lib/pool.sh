@@ -11,19 +11,18 @@
 # starts one blocked `flock` per unit it lacks, a child in its own process group (cancel
 # kills it with the runner); `wait -n` wakes the runner when one of them gets its unit.
 # Every function runs in the runner's shell; needs flock(1) and proc_start (proc-start.sh).
+# The runner may read pool_state[U] (held, wait, broken or empty) and POOL_HELD (units held)
+# directly: its loop runs once per run, where a function call is a cost worth saving.
 
 # pool_open DIR UNITS: this runner's view of the pool; registers it as a runner wanting units.
 pool_open() {
   POOL_DIR=$1 POOL_UNITS=$2
-  pool_fd=() pool_state=() pool_waiter=()
+  pool_fd=() pool_state=() pool_waiter=() POOL_HELD=0
   [[ -d $POOL_DIR/runners ]] || mkdir -p "$POOL_DIR/runners" || return 1
   proc_start "$BASHPID" || return 1
   POOL_ME=$BASHPID-$REPLY
   : >"$POOL_DIR/runners/$POOL_ME"
 }
-
-# pool_holds U: true when this runner holds unit U.
-pool_holds() { [[ ${pool_state[$1]:-} == held ]]; }
 
 # pool_await: a waiter on every unit this runner neither holds nor awaits. Fails when no unit
 # can ever come (every one broken).
@@ -81,7 +80,10 @@ pool_ended() {
     [[ ${pool_waiter[u]} == "$1" ]] || continue
     unset 'pool_waiter[u]'
     case $2 in
-      0) pool_state[u]=held ;;
+      0)
+        pool_state[u]=held
+        POOL_HELD=$((POOL_HELD + 1))
+        ;;
       # Status unknown (an older bash's `wait -n` reaped it): wait again; a lock this
       # description already holds answers at once.
       127) pool_state[u]= ;;
@@ -116,14 +118,17 @@ pool_drop() {
   fi
   [[ -n $f ]] && exec {f}>&-
   unset 'pool_fd[$1]'
-  [[ ${pool_state[$1]:-} == broken ]] || pool_state[$1]=
+  case ${pool_state[$1]:-} in
+    held) POOL_HELD=$((POOL_HELD - 1)) ;&
+    wait) pool_state[$1]= ;;
+  esac
 }
 
 # pool_over_share: true when other live runners want units and this one holds more than its
 # share, ceil(UNITS / runners), or any unit at all when the runners outnumber the units (they
 # then take turns run by run). Reads one directory; forks only to remove a dead runner's entry.
 pool_over_share() {
-  local e n=1 held=0 u limit
+  local e n=1 limit
   for e in "$POOL_DIR"/runners/*; do
     e=${e##*/}
     [[ $e == "$POOL_ME" || $e == '*' ]] && continue
@@ -134,11 +139,8 @@ pool_over_share() {
     fi
   done
   ((n > 1)) || return 1
-  for u in "${!pool_state[@]}"; do
-    [[ ${pool_state[u]} == held ]] && held=$((held + 1))
-  done
   if ((n > POOL_UNITS)); then limit=0; else limit=$(((POOL_UNITS + n - 1) / n)); fi
-  ((held > limit))
+  ((POOL_HELD > limit))
 }
 
 # pool_leave: this runner wants no more units: stops its waiters and unregisters. The units
