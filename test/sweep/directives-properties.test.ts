@@ -90,8 +90,11 @@ function printModel(m: Model): string {
 }
 
 function evaluate(e: Expr, values: readonly number[]): boolean {
-  if (e.kind === 'and') return e.items.every((item) => evaluate(item, values));
-  if (e.kind === 'or') return e.items.some((item) => evaluate(item, values));
+  if (e.kind !== 'compare') {
+    return e.kind === 'and'
+      ? e.items.every((item) => evaluate(item, values))
+      : e.items.some((item) => evaluate(item, values));
+  }
   const read = (o: Operand) => (o.kind === 'param' ? values[o.p]! : o.value);
   const [l, r] = [read(e.left), read(e.right)];
   return { '=': l === r, '!=': l !== r, '<': l < r, '<=': l <= r, '>': l > r, '>=': l >= r }[e.op];
