@@ -6,6 +6,14 @@ export type RunState = (typeof RUN_STATES)[number];
 /** A run in one of these states is over: it is neither polled nor cancelled again. */
 export const TERMINAL_RUN_STATES: readonly RunState[] = ['succeeded', 'failed', 'cancelled'];
 
+/** How many of the runs counted by state are not over yet. */
+export function unfinishedOf(counts: Readonly<Record<RunState, number>>): number {
+  return RUN_STATES.reduce(
+    (sum, state) => (TERMINAL_RUN_STATES.includes(state) ? sum : sum + counts[state]),
+    0,
+  );
+}
+
 export const SERIES_STATES = [
   'staging',
   'running',

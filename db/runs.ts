@@ -242,21 +242,6 @@ export async function markRunsQueued(
     .where(and(eq(runs.seriesId, seriesId), eq(runs.state, 'pending'), indexInRanges(ranges)));
 }
 
-/** How many runs of `ranges` have not finished. */
-export async function countUnfinishedRuns(
-  db: Database,
-  seriesId: string,
-  ranges: readonly IndexRange[],
-): Promise<number> {
-  const [row] = await db
-    .select({ n: count() })
-    .from(runs)
-    .where(
-      and(eq(runs.seriesId, seriesId), indexInRanges(ranges), inArray(runs.state, UNFINISHED_RUN_STATES)),
-    );
-  return row?.n ?? 0;
-}
-
 /** Marks the unfinished runs of `ranges` as failed with `reason` (lost by their host); returns how many. */
 export async function failUnfinishedRuns(
   db: Database,
@@ -327,11 +312,13 @@ export function emptyCounts(): RunCounts {
 
 /**
  * Run counts by state for several series in one grouped query. With a series' `count`, the
- * runs not yet recorded (while they are being created) count as pending.
+ * runs not yet recorded (while they are being created) count as pending. With `within`, only
+ * the runs of those index ranges are counted (a chunk's, for its poll loop).
  */
 export async function countRunsByState(
   db: Database,
   list: ReadonlyArray<{ id: string; count?: number }>,
+  within?: readonly IndexRange[],
 ): Promise<Map<string, RunCounts>> {
   const result = new Map(list.map((s) => [s.id, emptyCounts()]));
   if (list.length === 0) return result;
@@ -339,9 +326,12 @@ export async function countRunsByState(
     .select({ seriesId: runs.seriesId, state: runs.state, n: count() })
     .from(runs)
     .where(
-      inArray(
-        runs.seriesId,
-        list.map((s) => s.id),
+      and(
+        inArray(
+          runs.seriesId,
+          list.map((s) => s.id),
+        ),
+        within ? indexInRanges(within) : undefined,
       ),
     )
     .groupBy(runs.seriesId, runs.state);

@@ -12,7 +12,8 @@ import {
   resumeFrom,
   type PollLimits,
 } from './poll-decisions.ts';
-import type { ChunkWorkflowInput } from './shared.ts';
+import { chunkFinalCounts } from './progress.ts';
+import type { ChunkWorkflowInput, ChunkWorkflowResult, RunStateCounts } from './shared.ts';
 
 /** Polls per workflow run before continuing as new, to keep the history well under 4,096 events. */
 const POLLS_PER_HISTORY = 250;
@@ -24,7 +25,7 @@ export function withoutTemplate(spec: SeriesSpec): SeriesSpec {
   return { ...spec, ini: '' };
 }
 
-export async function chunkWorkflow(input: ChunkWorkflowInput): Promise<{ remaining: number }> {
+export async function chunkWorkflow(input: ChunkWorkflowInput): Promise<ChunkWorkflowResult> {
   const { seriesId, attempt } = input;
   const plan = await control.loadSeries(seriesId);
   const host = hostActivities(input.hostName);
@@ -57,6 +58,9 @@ export async function chunkWorkflow(input: ChunkWorkflowInput): Promise<{ remain
   };
   let state = initialPollState(jobId, input.resume, limits);
   let held: string | null = null;
+  // The runs by state after the last poll: what the chunk reports to its series at its end.
+  let counted: RunStateCounts | undefined;
+  let gaveUp = false;
   for (;;) {
     if (continuesAsNew(state, limits)) {
       await continueAsNew<typeof chunkWorkflow>({ ...input, resume: resumeFrom(state) });
@@ -72,7 +76,9 @@ export async function chunkWorkflow(input: ChunkWorkflowInput): Promise<{ remain
       held = result.held ?? null;
       await control.noteSeriesHeld(seriesId, held);
     }
-    const { remaining } = await control.recordRunChanges(seriesId, attempt, result.changes, ranges);
+    const recorded = await control.recordRunChanges(seriesId, attempt, result.changes, ranges);
+    const { remaining } = recorded;
+    counted = recorded.counts;
     const step = afterPoll(
       state,
       {
@@ -88,6 +94,7 @@ export async function chunkWorkflow(input: ChunkWorkflowInput): Promise<{ remain
     if (step.decision.next === 'collect') break;
     if (step.decision.next === 'give-up') {
       await control.failUnfinishedRuns(seriesId, ranges, 'LOST');
+      gaveUp = true;
       break;
     }
     if (step.decision.resubmit) {
@@ -100,5 +107,6 @@ export async function chunkWorkflow(input: ChunkWorkflowInput): Promise<{ remain
 
   await host.long.collectChunk(plan.host, spec, chunk);
   await controlLong.indexChunk(seriesId, ranges);
-  return { remaining: 0 };
+  const counts = chunkFinalCounts(counted, gaveUp);
+  return { remaining: 0, ...(counts ? { counts } : {}) };
 }

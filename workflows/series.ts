@@ -18,6 +18,7 @@ import type { HostCapabilities } from '../activities/host/types.ts';
 import { control, controlLong, hostActivities } from './activities.ts';
 import { chunkWorkflow, withoutTemplate } from './chunk.ts';
 import { planChunks, type PlannedChunk } from './plan.ts';
+import { SeriesTally } from './progress.ts';
 import type { SeriesState } from '../core/states.ts';
 import { chunkWorkflowId } from '../core/naming.ts';
 import { progressQueryName, type SeriesProgress, type SeriesWorkflowInput } from './shared.ts';
@@ -43,17 +44,14 @@ const CHUNKS_PER_HISTORY = 300;
 
 export async function seriesWorkflow(input: SeriesWorkflowInput): Promise<SeriesState> {
   const { seriesId } = input;
+  // Registered before the first await: the query answers (`loaded: false`) while the plan loads.
+  const tally = new SeriesTally(input);
+  const progress = tally.progress;
+  setHandler(progressQuery, () => progress);
   const plan = await control.loadSeries(seriesId);
+  tally.loaded(plan.count);
   const host = hostActivities(plan.host.name);
   const attempt = input.rerun?.attempt ?? plan.attempt;
-  const progress: SeriesProgress = {
-    state: 'staging',
-    count: plan.count,
-    chunksTotal: 0,
-    chunksDone: input.resumeAtChunk ?? 0,
-    counts: { pending: plan.count, queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 },
-  };
-  setHandler(progressQuery, () => progress);
   const setState = async (state: SeriesState, reason?: string) => {
     progress.state = state;
     await control.setSeriesState(seriesId, state, reason);
@@ -82,11 +80,12 @@ export async function seriesWorkflow(input: SeriesWorkflowInput): Promise<Series
       [caps] = await Promise.all([host.quick.describeHost(plan.host), setState('running')]);
     }
     const chunks = planChunks(input.rerun?.ranges ?? [[0, plan.count]], caps.chunkSize, !input.rerun);
-    progress.chunksTotal = chunks.length;
     const first = input.resumeAtChunk ?? 0;
+    tally.planned(chunks, first);
     const last = Math.min(chunks.length, first + CHUNKS_PER_HISTORY);
     await runInWindow(chunks.slice(first, last), caps.window, async (chunk) => {
-      await executeChild(chunkWorkflow, {
+      tally.chunkStarted(chunk);
+      const result = await executeChild(chunkWorkflow, {
         workflowId: `${chunkWorkflowId(seriesId, chunk.chunkIndex)}${attempt > 1 ? `-attempt-${attempt}` : ''}`,
         args: [
           {
@@ -100,10 +99,10 @@ export async function seriesWorkflow(input: SeriesWorkflowInput): Promise<Series
           },
         ],
       });
-      progress.chunksDone++;
+      tally.chunkEnded(chunk, result);
     });
     if (last < chunks.length) {
-      await continueAsNew<typeof seriesWorkflow>({ ...input, resumeAtChunk: last });
+      await continueAsNew<typeof seriesWorkflow>({ ...input, resumeAtChunk: last, tally: tally.carry() });
     }
 
     await setState('archiving');
@@ -126,7 +125,7 @@ export async function seriesWorkflow(input: SeriesWorkflowInput): Promise<Series
           await control.recordCancelled(seriesId);
         }
       });
-      progress.state = 'cancelled';
+      tally.cancelled();
       throw error;
     }
     const reason = error instanceof Error ? describeFailure(error) : String(error);

@@ -10,6 +10,27 @@ export interface SeriesWorkflowInput {
   rerun?: { attempt: number; ranges: Array<[start: number, endExclusive: number]> };
   /** Set by continue-as-new: staging is done and chunks before this one have finished. */
   resumeAtChunk?: number;
+  /**
+   * Set by continue-as-new with `resumeAtChunk`: what the chunks before it reported, so the
+   * progress query goes on counting (absent from inputs written before it existed).
+   */
+  tally?: EndedChunksTally;
+}
+
+/** The runs of ended chunks: their final states, and how many ended without reporting them. */
+export interface EndedChunksTally {
+  counts: RunStateCounts;
+  /** Runs of chunks that ended under a version of `chunkWorkflow` that did not report states. */
+  unreported: number;
+}
+
+export type RunStateCounts = Record<RunState, number>;
+
+/** What child workflow `series-<id>/chunk-<k>` answers when every run of it is final. */
+export interface ChunkWorkflowResult {
+  remaining: number;
+  /** The chunk's runs by final state (absent from results recorded before it existed). */
+  counts?: RunStateCounts;
 }
 
 /** Input of child workflow `series-<id>/chunk-<k>`. */
@@ -26,12 +47,31 @@ export interface ChunkWorkflowInput {
   resume?: { jobId: string; cursor?: string; resubmits: number };
 }
 
+/**
+ * The progress query's answer (docs/workflows.md, "The progress query"). The runs the workflow
+ * follows add up: `sum(counts) + inFlight + untracked = count`.
+ */
 export interface SeriesProgress {
+  /** False until the workflow has read its series: `count` and every number but `chunksDone` are 0 until then. */
+  loaded: boolean;
   state: SeriesState;
+  /** Runs of the series. */
   count: number;
   chunksTotal: number;
   chunksDone: number;
-  counts: Record<RunState, number>;
+  /**
+   * `pending`: runs of chunks not started yet; the final states of the runs of ended chunks, as
+   * each chunk reported them when it ended. `queued` and `running` stay 0: a run of a chunk in
+   * flight is counted in `inFlight` (the runs page has its state).
+   */
+  counts: RunStateCounts;
+  /** Runs of the chunks in flight. */
+  inFlight: number;
+  /**
+   * Runs the workflow does not follow: those a rerun does not repeat, and those of chunks that
+   * ended under a version of the workflow that did not report their states.
+   */
+  untracked: number;
 }
 
 export const cancelSignalName = 'cancel';

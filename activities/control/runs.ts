@@ -1,9 +1,10 @@
 // Run rows: created from the template in batches, then moved through their states by polls.
 import { Context } from '@temporalio/activity';
 import type { Database } from '../../db/client.ts';
-import { applyRunChanges, countSeriesRuns, countUnfinishedRuns, insertRuns } from '../../db/runs.ts';
+import { applyRunChanges, countRunsByState, countSeriesRuns, insertRuns } from '../../db/runs.ts';
 import { findSeries } from '../../db/series.ts';
 import type { IndexRange } from '../../core/ranges.ts';
+import { unfinishedOf, type RunState } from '../../core/states.ts';
 import type { RunChange } from '../../hosts/executor.ts';
 import { checkedRunChange } from '../../hosts/run-fields.ts';
 import type { Logger } from '../../log.ts';
@@ -35,9 +36,11 @@ export async function createRunRows(db: Database, seriesId: string): Promise<num
 
 /**
  * Records what a poll reported about the runs of `ranges` and answers how many are not yet
- * final. Each change is checked on its own first (hosts/run-fields.ts), so one run's
- * impossible value — a time no database can hold, an exit code past 255 — fails that run
- * with a reason instead of failing the write of every change reported with it.
+ * final, and the runs of `ranges` by state (the chunk reports the last of these to its series
+ * when it ends: the series' progress follows the runs without an event per poll). Each change
+ * is checked on its own first (hosts/run-fields.ts), so one run's impossible value — a time
+ * no database can hold, an exit code past 255 — fails that run with a reason instead of
+ * failing the write of every change reported with it.
  */
 export async function recordRunChanges(
   db: Database,
@@ -46,7 +49,7 @@ export async function recordRunChanges(
   attempt: number,
   changes: readonly RunChange[],
   ranges: IndexRange[],
-): Promise<{ remaining: number }> {
+): Promise<{ remaining: number; counts: Record<RunState, number> }> {
   const now = Date.now();
   const checked = changes.flatMap((change) => checkedRunChange(change, ranges, now) ?? []);
   if (checked.length < changes.length) {
@@ -56,7 +59,8 @@ export async function recordRunChanges(
     );
   }
   if (checked.length > 0) await applyRunChanges(db, seriesId, checked, attempt);
-  return { remaining: await countUnfinishedRuns(db, seriesId, ranges) };
+  const counts = (await countRunsByState(db, [{ id: seriesId }], ranges)).get(seriesId)!;
+  return { remaining: unfinishedOf(counts), counts };
 }
 
 /** The activity context when running inside an activity (tests may call these directly). */

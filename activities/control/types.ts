@@ -1,7 +1,7 @@
 // The control activities' signatures (database side), importable as types by workflows.
 import type { HostSpec, RunChange, SeriesSpec } from '../../hosts/executor.ts';
 import type { IndexRange } from '../../core/ranges.ts';
-import type { SeriesState } from '../../core/states.ts';
+import type { RunState, SeriesState } from '../../core/states.ts';
 
 export interface SeriesPlan {
   spec: SeriesSpec;
@@ -19,13 +19,17 @@ export interface ControlActivities {
   /** Inserts the run rows of the whole series (idempotent, batched, resumable). */
   createRuns(seriesId: string): Promise<number>;
   markQueued(seriesId: string, ranges: IndexRange[], jobId: string): Promise<void>;
-  /** Applies polled changes; answers how many runs of `ranges` are not yet final. */
+  /**
+   * Applies polled changes; answers how many runs of `ranges` are not yet final, and the runs
+   * of `ranges` by state (`counts` is absent from results recorded before it existed: a
+   * workflow replaying its history meets those).
+   */
   recordRunChanges(
     seriesId: string,
     attempt: number,
     changes: RunChange[],
     ranges: IndexRange[],
-  ): Promise<{ remaining: number }>;
+  ): Promise<{ remaining: number; counts?: Record<RunState, number> }>;
   /** Marks the runs of `ranges` still not final as failed with `reason` (runner or job lost). */
   failUnfinishedRuns(seriesId: string, ranges: IndexRange[], reason: string): Promise<number>;
   /** Indexes collected files (path, size, sha256) and metrics.json of the chunk's runs. */

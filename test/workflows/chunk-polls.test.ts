@@ -10,6 +10,7 @@ import { chunkWorkflowId } from '../../core/naming.ts';
 import type { PollRequest } from '../../hosts/executor.ts';
 import { newSeriesId, startTestbed, type Testbed } from './testbed.ts';
 import type { FakeSeries } from './fake-host.ts';
+import { noRuns } from '../../workflows/progress.ts';
 
 /** The job id and cursor of every poll, in order. */
 function polls(fake: FakeSeries): Array<{ jobId: string | undefined; cursor: string | undefined }> {
@@ -88,6 +89,10 @@ describe('the chunk workflow follows its job on the time-skipping server', () =>
     // What the runs left behind is still collected and indexed.
     assert.equal(fake.callsOf('collectChunk').length, 1);
     assert.equal(fake.callsOf('indexChunk').length, 1);
+    // The chunk reports the runs it gave up as failed: its last poll still saw them unfinished.
+    const chunk = await testbed.env.client.workflow.getHandle(chunkWorkflowId(id, 0)).result();
+    assert.deepEqual(chunk, { remaining: 0, counts: { ...noRuns(), succeeded: 1, failed: 2 } });
+    assert.deepEqual((await testbed.progress(handle)).counts, { ...noRuns(), succeeded: 1, failed: 2 });
   });
 
   test('a chunk that polls long enough continues as new with its job, cursor and resubmits', async () => {
@@ -133,5 +138,8 @@ describe('the chunk workflow follows its job on the time-skipping server', () =>
       [firstRun, firstRun, secondRun],
     );
     assert.deepEqual(fake.runs, ['succeeded', 'failed']);
+    // Run 0 succeeded in the first run: the chunk's report comes from its last poll, in the second.
+    const chunk = await testbed.env.client.workflow.getHandle(chunkId).result();
+    assert.deepEqual(chunk, { remaining: 0, counts: { ...noRuns(), succeeded: 1, failed: 1 } });
   });
 });

@@ -11,13 +11,17 @@ import type { HostActivities, HostCapabilities } from '../../activities/host/typ
 import { inRanges, type IndexRange } from '../../core/ranges.ts';
 import { TERMINAL_RUN_STATES, type RunState, type SeriesState } from '../../core/states.ts';
 import type { ChunkSpec, PollRequest, PollResult, RunChange } from '../../hosts/executor.ts';
+import { noRuns } from '../../workflows/progress.ts';
 
 export const FAKE_HOST = 'fake';
 
-/** What a job answers to one poll: whether the host still knows it, and which runs just succeeded. */
+/** What a job answers to one poll: whether the host still knows it, and which runs just ended how. */
 export interface JobAnswer {
   alive: boolean;
   succeed?: number[];
+  fail?: number[];
+  /** Runs the scheduler cancelled. */
+  cancel?: number[];
 }
 
 export interface JobPoll {
@@ -46,6 +50,8 @@ export interface FakeSeriesOptions {
   count: number;
   caps?: Partial<HostCapabilities>;
   script?: (job: JobPoll) => JobAnswer;
+  /** `loadSeries` answers once this settles (default: at once). */
+  loaded?: Promise<void>;
 }
 
 export class FakeSeries {
@@ -55,6 +61,7 @@ export class FakeSeries {
   state: SeriesState = 'staging';
   readonly caps: HostCapabilities;
   private readonly script: (job: JobPoll) => JobAnswer;
+  readonly loaded: Promise<void>;
   private readonly submissions = new Map<number, number>();
   private readonly jobs = new Map<string, { chunkIndex: number; submission: number; polls: number }>();
   private readonly workflowRuns = new Map<string, string[]>();
@@ -74,6 +81,7 @@ export class FakeSeries {
       ...options.caps,
     };
     this.script = options.script ?? finishAtOnce;
+    this.loaded = options.loaded ?? Promise.resolve();
   }
 
   /** The calls of one activity, in order. */
@@ -99,6 +107,15 @@ export class FakeSeries {
     );
   }
 
+  /** The runs of `ranges` by state. */
+  countsIn(ranges: IndexRange[]): Record<RunState, number> {
+    const counts = noRuns();
+    this.runs.forEach((state, i) => {
+      if (inRanges(i, ranges)) counts[state]++;
+    });
+    return counts;
+  }
+
   submit(chunk: ChunkSpec): string {
     const submission = (this.submissions.get(chunk.chunkIndex) ?? 0) + 1;
     this.submissions.set(chunk.chunkIndex, submission);
@@ -120,11 +137,11 @@ export class FakeSeries {
       workflowRun: this.runIdsOf(workflowId).indexOf(runId) + 1,
       unfinished: this.unfinished([[chunk.offset, chunk.offset + chunk.length]]),
     });
-    const changes: RunChange[] = (answer.succeed ?? []).map((index) => ({
-      index,
-      state: 'succeeded',
-      exitCode: 0,
-    }));
+    const changes: RunChange[] = [
+      ...(answer.succeed ?? []).map((index) => ({ index, state: 'succeeded' as const, exitCode: 0 })),
+      ...(answer.fail ?? []).map((index) => ({ index, state: 'failed' as const, exitCode: 1 })),
+      ...(answer.cancel ?? []).map((index) => ({ index, state: 'cancelled' as const })),
+    ];
     return {
       cursor: `cursor-${++this.cursors}`,
       changes,
@@ -176,7 +193,9 @@ export class FakeWorld {
     };
     return {
       async loadSeries(seriesId) {
-        return of(seriesId, 'loadSeries', [seriesId]).plan();
+        const fake = of(seriesId, 'loadSeries', [seriesId]);
+        await fake.loaded;
+        return fake.plan();
       },
       async setSeriesState(seriesId, state, reason) {
         of(seriesId, 'setSeriesState', [state, reason]).state = state;
@@ -194,7 +213,7 @@ export class FakeWorld {
       async recordRunChanges(seriesId, attempt, changes, ranges) {
         const fake = of(seriesId, 'recordRunChanges', [changes, ranges]);
         for (const change of changes) fake.runs[change.index] = change.state;
-        return { remaining: fake.unfinished(ranges).length };
+        return { remaining: fake.unfinished(ranges).length, counts: fake.countsIn(ranges) };
       },
       async failUnfinishedRuns(seriesId, ranges, reason) {
         const fake = of(seriesId, 'failUnfinishedRuns', [ranges, reason]);

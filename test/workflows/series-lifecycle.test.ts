@@ -1,7 +1,8 @@
 // The series workflow at workflow level, on the time-skipping server with stub activities
-// (fake-host.ts): its progress query answers live while chunks run, a cancel in the middle of
-// polling stops the jobs on the host and records the runs cancelled, and a series of more
-// chunks than one workflow run takes continues as new and resumes where it stopped.
+// (fake-host.ts): its progress query answers from the start and counts the runs as chunks end,
+// a cancel in the middle of polling stops the jobs on the host and records the runs cancelled,
+// a rerun follows the runs it repeats, and a series of more chunks than one workflow run takes
+// continues as new, resumes where it stopped and goes on counting.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
@@ -9,7 +10,9 @@ import { CancelledFailure } from '@temporalio/common';
 import { chunkWorkflowId, seriesWorkflowId } from '../../core/naming.ts';
 import type { ChunkSpec } from '../../hosts/executor.ts';
 import { waitFor } from '../support/wait.ts';
-import { finishAtOnce, type FakeSeries } from './fake-host.ts';
+import { noRuns } from '../../workflows/progress.ts';
+import type { SeriesProgress } from '../../workflows/shared.ts';
+import { finishAtOnce, type FakeSeries, type JobAnswer, type JobPoll } from './fake-host.ts';
 import { newSeriesId, startTestbed, type Testbed } from './testbed.ts';
 
 describe('the series workflow on the time-skipping server', () => {
@@ -31,26 +34,61 @@ describe('the series workflow on the time-skipping server', () => {
     return { fake, id, release: () => (released = true) };
   }
 
-  test('the progress query answers live: chunks done while the series runs, then its end', async () => {
+  /** The run counts of a progress answer, with the runs it does not give a state. */
+  const tallyOf = ({ counts, inFlight, untracked }: SeriesProgress) => ({ counts, inFlight, untracked });
+
+  test('the progress query answers while the series is still loading, and says so', async () => {
+    let finishLoading!: () => void;
+    const id = newSeriesId();
+    const fake = testbed.world.add(id, {
+      count: 2,
+      loaded: new Promise((resolve) => (finishLoading = resolve)),
+    });
+    const handle = await testbed.startSeries(id);
+    await waitFor(() => fake.callsOf('loadSeries').length > 0, {
+      what: 'the series workflow to load its series',
+    });
+
+    const early = await testbed.progress(handle);
+    assert.deepEqual([early.loaded, early.state, early.count, early.chunksTotal], [false, 'staging', 0, 0]);
+    assert.deepEqual(tallyOf(early), { counts: noRuns(), inFlight: 0, untracked: 0 });
+    assert.deepEqual(
+      fake.calls.map((c) => c.activity),
+      ['loadSeries'],
+      'the query was answered while loadSeries had not answered',
+    );
+
+    finishLoading();
+    assert.equal(await handle.result(), 'completed');
+    const end = await testbed.progress(handle);
+    assert.equal(end.loaded, true);
+    assert.deepEqual(tallyOf(end), { counts: { ...noRuns(), succeeded: 2 }, inFlight: 0, untracked: 0 });
+  });
+
+  test('the progress query answers live: runs counted as their chunks end, then the series end', async () => {
     const { fake, id, release } = twoChunks();
     const handle = await testbed.startSeries(id);
 
     const midway = await waitFor(
       async () => {
-        const progress = await testbed.progressOnceAnswered(handle);
-        return progress?.chunksDone === 1 ? progress : undefined;
+        const progress = await testbed.progress(handle);
+        return progress.chunksDone === 1 ? progress : undefined;
       },
       { what: 'the progress query to count chunk 0 done', lastSeen: () => fake.calls.map((c) => c.activity) },
     );
+    assert.equal(midway.loaded, true);
     assert.equal(midway.state, 'running');
     assert.equal(midway.chunksTotal, 2);
     assert.equal(midway.count, 2);
+    // Chunk 0's run is counted by its final state; chunk 1's, still polling, is in flight.
+    assert.deepEqual(tallyOf(midway), { counts: { ...noRuns(), succeeded: 1 }, inFlight: 1, untracked: 0 });
 
     release();
     assert.equal(await handle.result(), 'completed');
     const end = await testbed.progress(handle);
     assert.equal(end.state, 'completed');
     assert.equal(end.chunksDone, 2);
+    assert.deepEqual(tallyOf(end), { counts: { ...noRuns(), succeeded: 2 }, inFlight: 0, untracked: 0 });
     assert.deepEqual(fake.runs, ['succeeded', 'succeeded']);
   });
 
@@ -59,7 +97,7 @@ describe('the series workflow on the time-skipping server', () => {
     const handle = await testbed.startSeries(id);
     await waitFor(
       async () =>
-        (await testbed.progressOnceAnswered(handle))?.chunksDone === 1 &&
+        (await testbed.progress(handle)).chunksDone === 1 &&
         fake.callsOf('pollChunks').some((call) => call.workflowId === chunkWorkflowId(id, 1)),
       { what: 'chunk 0 done and chunk 1 polling', lastSeen: () => fake.calls.map((c) => c.activity) },
     );
@@ -87,16 +125,51 @@ describe('the series workflow on the time-skipping server', () => {
       'a cancelled chunk collects nothing',
     );
     assert.equal(fake.callsOf('archiveSeries').length, 0);
-    assert.equal((await testbed.progress(handle)).state, 'cancelled');
+    const end = await testbed.progress(handle);
+    assert.equal(end.state, 'cancelled');
+    // Chunk 1 was cancelled in flight: what its run ended as is on the runs page, not here.
+    assert.deepEqual(tallyOf(end), { counts: { ...noRuns(), succeeded: 1 }, inFlight: 1, untracked: 0 });
   });
 
-  test('a series of more chunks than one workflow run takes continues as new and resumes at the next chunk', async () => {
+  test('a rerun follows the runs it repeats; the runs it leaves alone are untracked', async () => {
     const id = newSeriesId();
-    // 301 chunks of one run: one more than CHUNKS_PER_HISTORY (workflows/series.ts).
+    const fake = testbed.world.add(id, {
+      count: 4,
+      caps: { chunkSize: 1, window: 1 },
+      // The rerun's chunk 0 is run 1: it fails again; run 2 succeeds this time.
+      script: (job) => (job.chunkIndex === 0 ? { alive: true, fail: job.unfinished } : finishAtOnce(job)),
+    });
+    // What the API's rerun leaves: runs 1 and 2 reset to pending, runs 0 and 3 as they ended.
+    fake.runs.splice(0, 4, 'succeeded', 'pending', 'pending', 'failed');
+    const handle = await testbed.startSeries(id, { rerun: { attempt: 2, ranges: [[1, 3]] } });
+    assert.equal(await handle.result(), 'completed_with_failures');
+
+    const end = await testbed.progress(handle);
+    assert.deepEqual([end.count, end.chunksTotal, end.chunksDone], [4, 2, 2]);
+    assert.deepEqual(tallyOf(end), {
+      counts: { ...noRuns(), succeeded: 1, failed: 1 },
+      inFlight: 0,
+      untracked: 2,
+    });
+  });
+
+  test('a series of more chunks than one workflow run takes continues as new, resumes at the next chunk and goes on counting', async () => {
+    const id = newSeriesId();
+    // 301 chunks of one run: one more than CHUNKS_PER_HISTORY (workflows/series.ts). Each run
+    // ends by its index: succeeded, failed, cancelled by the scheduler, succeeded…
     const count = 301;
-    const fake = testbed.world.add(id, { count, caps: { chunkSize: 1, window: 50 } });
+    const endings: Array<(job: JobPoll) => JobAnswer> = [
+      finishAtOnce,
+      (job) => ({ alive: true, fail: job.unfinished }),
+      (job) => ({ alive: true, cancel: job.unfinished }),
+    ];
+    const fake = testbed.world.add(id, {
+      count,
+      caps: { chunkSize: 1, window: 50 },
+      script: (job) => endings[job.chunkIndex % 3]!(job),
+    });
     const handle = await testbed.startSeries(id);
-    assert.equal(await handle.result(), 'completed');
+    assert.equal(await handle.result(), 'completed_with_failures');
 
     const [firstRun, secondRun, ...more] = fake.runIdsOf(seriesWorkflowId(id));
     assert.ok(firstRun && secondRun, 'the series workflow continued as new');
@@ -133,8 +206,11 @@ describe('the series workflow on the time-skipping server', () => {
       submitted.sort((a, b) => a - b),
       Array.from({ length: count }, (_, i) => i),
     );
-    assert.ok(fake.runs.every((state) => state === 'succeeded'));
     const end = await testbed.progress(handle);
-    assert.deepEqual([end.state, end.chunksDone, end.chunksTotal], ['completed', count, count]);
+    assert.deepEqual([end.state, end.chunksDone, end.chunksTotal], ['completed_with_failures', count, count]);
+    // The first run's 300 chunks are carried into the second: every run counted, as the stubs ended it.
+    const ended = { ...noRuns(), succeeded: 101, failed: 100, cancelled: 100 };
+    assert.deepEqual(fake.countsIn([[0, count]]), ended);
+    assert.deepEqual(tallyOf(end), { counts: ended, inFlight: 0, untracked: 0 });
   });
 });

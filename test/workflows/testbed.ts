@@ -12,7 +12,7 @@ import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { CONTROL_TASK_QUEUE, hostTaskQueue, seriesWorkflowId } from '../../core/naming.ts';
 import { workflowBundle } from '../../workers/bundle.ts';
 import type { seriesWorkflow } from '../../workflows/series.ts';
-import type { SeriesProgress } from '../../workflows/shared.ts';
+import type { SeriesProgress, SeriesWorkflowInput } from '../../workflows/shared.ts';
 import { progressQueryName } from '../../workflows/shared.ts';
 import { startTimeSkipping } from '../support/time-skipping.ts';
 import { FAKE_HOST, FakeWorld } from './fake-host.ts';
@@ -20,10 +20,12 @@ import { FAKE_HOST, FakeWorld } from './fake-host.ts';
 export interface Testbed {
   env: TestWorkflowEnvironment;
   world: FakeWorld;
-  startSeries(seriesId: string): Promise<WorkflowHandle<typeof seriesWorkflow>>;
+  /** Starts the series workflow as the API does; `input` for a rerun or a resumed run. */
+  startSeries(
+    seriesId: string,
+    input?: Omit<SeriesWorkflowInput, 'seriesId'>,
+  ): Promise<WorkflowHandle<typeof seriesWorkflow>>;
   progress(handle: WorkflowHandle): Promise<SeriesProgress>;
-  /** The progress, or undefined before the workflow has registered the query (after loading its plan). */
-  progressOnceAnswered(handle: WorkflowHandle): Promise<SeriesProgress | undefined>;
   stop(): Promise<void>;
 }
 
@@ -57,19 +59,13 @@ export async function startTestbed(): Promise<Testbed> {
   return {
     env,
     world,
-    startSeries: (seriesId) =>
+    startSeries: (seriesId, input = {}) =>
       env.client.workflow.start<typeof seriesWorkflow>('seriesWorkflow', {
         taskQueue: CONTROL_TASK_QUEUE,
         workflowId: seriesWorkflowId(seriesId),
-        args: [{ seriesId }],
+        args: [{ ...input, seriesId }],
       }),
     progress: (handle) => handle.query<SeriesProgress>(progressQueryName),
-    progressOnceAnswered: (handle) =>
-      handle.query<SeriesProgress>(progressQueryName).catch((error: unknown) => {
-        const cause = error instanceof Error ? error.cause : undefined;
-        if (String(cause).includes('did not register a handler for progress')) return undefined;
-        throw error;
-      }),
     async stop() {
       control.shutdown();
       host.shutdown();
