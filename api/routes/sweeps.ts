@@ -5,6 +5,7 @@ import { requireUser } from '../auth.ts';
 import type { ApiDeps } from '../context.ts';
 import { createRouter, jsonBody, jsonResponse, pick, signedIn } from '../openapi.ts';
 import { IniSchema, nameSchema } from '../schemas.ts';
+import { checkInputAtPreview } from '../series/input-check.ts';
 import { applicationSchema, schemaFindings, SchemaFindingsSchema } from '../series/parameter-check.ts';
 import { checkRenderedSize } from '../series/rendered-size.ts';
 
@@ -40,7 +41,8 @@ export function sweepRoutes(deps: ApiDeps) {
             ini: IniSchema.openapi({ example: '[model]\nsize = 64 128\nsteps = 100...100...300\n' }),
             limit: z.number().int().min(0).max(1000).default(20),
             application: nameSchema.optional().openapi({
-              description: "Check the values against this application's parameter schema",
+              description:
+                "Check the values against this application's parameter schema, and that its input renders the sweep (422 `invalid_input` naming the line otherwise)",
             }),
           }),
         ),
@@ -57,6 +59,7 @@ export function sweepRoutes(deps: ApiDeps) {
       const preview = previewOf(sweep, limit);
       if (!application) return c.json(preview, 200);
       const schema = schemaFindings(sweep, await applicationSchema(deps, application));
+      await checkInputAtPreview(deps, sweep, application);
       return c.json({ ...preview, schema }, 200);
     },
   );

@@ -7,6 +7,7 @@ import { startTemporal, type TestTemporal } from '../support/temporal.ts';
 import { accountTests } from './accounts-suite.ts';
 import { filesTests } from './files-suite.ts';
 import { createHarness, type SuiteContext } from './harness.ts';
+import { inputTests } from './input-suite.ts';
 import { parameterSchemaTests } from './parameter-schema-suite.ts';
 import { resourceTests } from './resources-suite.ts';
 import { seriesTests } from './series-suite.ts';
@@ -36,5 +37,6 @@ for (const kind of backends) {
     accountTests(ctx);
     resourceTests(ctx);
     parameterSchemaTests(ctx);
+    inputTests(ctx);
   });
 }
