@@ -16,6 +16,7 @@ import { hostRoutes } from './routes/hosts.ts';
 import { packageRoutes } from './routes/packages.ts';
 import { seriesActionRoutes } from './routes/series-actions.ts';
 import { seriesEventRoutes } from './routes/series-events.ts';
+import { seriesResultRoutes } from './routes/series-results.ts';
 import { seriesRunRoutes } from './routes/series-runs.ts';
 import { seriesRoutes } from './routes/series.ts';
 import { sessionRoutes } from './routes/session.ts';
@@ -109,6 +110,7 @@ export function createApp(deps: ApiDeps): Hono<AppEnv> {
   app.route(`${API_PREFIX}/series`, seriesRoutes(deps));
   app.route(`${API_PREFIX}/series`, seriesActionRoutes(deps));
   app.route(`${API_PREFIX}/series`, seriesRunRoutes(deps));
+  app.route(`${API_PREFIX}/series`, seriesResultRoutes(deps));
   app.route(`${API_PREFIX}/series`, seriesEventRoutes(deps));
   app.route(`${API_PREFIX}/hosts`, hostRoutes(deps));
   app.route(`${API_PREFIX}/applications`, applicationRoutes(deps));

@@ -8,6 +8,8 @@
 // A bare value that reads as a number compares as a number; anything else (a quoted value too)
 // compares as text.
 
+import { hasControlCharacters } from '../core/text.ts';
+
 export const FILTER_LIMITS = { chars: 1000, clauses: 16 } as const;
 
 export const FILTER_OPS = ['=', '!=', '<', '<=', '>', '>='] as const;
@@ -75,6 +77,9 @@ function tokenize(text: string): Token[] {
 export function parseFilter(text: string): FilterClause[] {
   if (text.length > FILTER_LIMITS.chars)
     throw new FilterSyntaxError(`longer than ${FILTER_LIMITS.chars} characters`);
+  // PostgreSQL text cannot hold NUL; no name or value needs a control character.
+  const control = [...text].findIndex((ch) => hasControlCharacters(ch) && !/\s/.test(ch));
+  if (control >= 0) throw new FilterSyntaxError(`control character at character ${control + 1}`);
   const tokens = tokenize(text);
   const clauses: FilterClause[] = [];
   let i = 0;

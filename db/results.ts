@@ -15,7 +15,7 @@ import type { Database } from './client.ts';
 import { cursorValues, encodeCursor } from './cursor.ts';
 import { queryRows } from './raw.ts';
 import { NUMBER_TEXT, parseFilter, type FilterClause, type FilterOp } from './results-filter.ts';
-import { MAX_RUN_INDEX } from './runs.ts';
+import { MAX_RUN_INDEX, metricNames } from './runs.ts';
 
 /** What a series' results can be sorted, filtered and grouped by. */
 export interface ResultNames {
@@ -120,7 +120,7 @@ export function decodeResultsCursor(text: string): ResultsPosition | undefined {
   if (typeof sort !== 'string' || sort.length > 300) return undefined;
   if (rank !== 0 && rank !== 1 && rank !== 2) return undefined;
   if (typeof number !== 'string' || !NUMBER_TEXT.test(number)) return undefined;
-  if (typeof txt !== 'string' || txt.length > 10_000) return undefined;
+  if (typeof txt !== 'string' || txt.length > 10_000 || txt.includes('\u0000')) return undefined;
   if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index > MAX_RUN_INDEX)
     return undefined;
   return { side, sort, key: [rank, number, txt, index] };
@@ -224,13 +224,17 @@ export async function resultsPage(
   };
 }
 
-/** The varied parameters of a series, as its first run records them. */
-export async function resultParameters(db: Database, seriesId: string): Promise<string[]> {
-  const [row] = await queryRows<{ params: Record<string, string> }>(
-    db,
-    sql`select params from runs where series_id = ${seriesId} order by index limit 1`,
-  );
-  return row ? Object.keys(row.params) : [];
+/**
+ * What a series' results may be sorted, filtered and grouped by: its varied parameters in the
+ * order of its INI (the caller has the parsed sweep; runs.params, a jsonb, keeps no key order)
+ * and the metric names of a sample of its runs.
+ */
+export async function resultNames(
+  db: Database,
+  seriesId: string,
+  parameters: readonly string[],
+): Promise<ResultNames> {
+  return { parameters, metrics: await metricNames(db, seriesId) };
 }
 
 export interface AggregateGroup {

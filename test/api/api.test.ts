@@ -10,6 +10,7 @@ import { createHarness, type SuiteContext } from './harness.ts';
 import { inputTests } from './input-suite.ts';
 import { parameterSchemaTests } from './parameter-schema-suite.ts';
 import { resourceTests } from './resources-suite.ts';
+import { resultsTests } from './results-suite.ts';
 import { seriesTests } from './series-suite.ts';
 
 let temporal: TestTemporal | undefined;
@@ -38,5 +39,6 @@ for (const kind of backends) {
     resourceTests(ctx);
     parameterSchemaTests(ctx);
     inputTests(ctx);
+    resultsTests(ctx);
   });
 }

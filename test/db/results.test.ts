@@ -9,13 +9,7 @@ import type { Database } from '../../db/client.ts';
 import { encodeCursor } from '../../db/cursor.ts';
 import { queryRows } from '../../db/raw.ts';
 import { sql } from 'drizzle-orm';
-import {
-  aggregateResults,
-  resultParameters,
-  resultsPage,
-  scatterPoints,
-  type ResultNames,
-} from '../../db/results.ts';
+import { aggregateResults, resultsPage, scatterPoints, type ResultNames } from '../../db/results.ts';
 import { insertRuns, setRunMetrics } from '../../db/runs.ts';
 import { backends, withDatabase } from '../support/database.ts';
 import { insertSeries } from './fixtures.ts';
@@ -100,7 +94,6 @@ for (const kind of backends) {
           params: { a: '1', c: 'u' },
           metrics: { period: 3, width: 0, note: 'ok' },
         });
-        assert.deepEqual(await resultParameters(db, id), ['a', 'c']);
       }));
 
     test('filters: metric and parameter comparisons, combined', () =>
@@ -239,8 +232,8 @@ for (const kind of backends) {
         // The text part of a key is only ever bound: a quote in it is harmless.
         const quoted = encodeCursor(['after', 'c', 0, '0', "u' or '1'='1", 0]);
         assert.ok((await page({ sort: 'c', cursor: quoted })).rows.length >= 0);
-        const [{ n }] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from runs`);
-        assert.equal(n, 6, 'the runs are all still there');
+        const [counted] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from runs`);
+        assert.equal(counted?.n, 6, 'the runs are all still there');
       }));
   });
 }
