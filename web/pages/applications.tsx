@@ -3,6 +3,7 @@ import type { ApplicationRow } from '../../db/applications.ts';
 import type { AuthUser } from '../context.ts';
 import { Layout } from '../layout.tsx';
 import { EnvironmentFacts, EnvironmentField } from './environment.tsx';
+import { InputFacts, InputField } from './input-format.tsx';
 import { ParameterTable, ParametersField } from './parameter-schema.tsx';
 
 export function ApplicationsPage(props: { user: AuthUser; csrf: string; applications: ApplicationRow[] }) {
@@ -41,6 +42,7 @@ export function ApplicationsPage(props: { user: AuthUser; csrf: string; applicat
             <dt>Collect</dt>
             <dd>{a.collect?.length ? a.collect.join(', ') : 'everything a run writes'}</dd>
             <EnvironmentFacts env={a.env} />
+            <InputFacts input={a.input} configFile={a.configFile} />
           </dl>
           {a.parameters?.length ? <ParameterTable parameters={a.parameters} /> : null}
           {admin ? (
@@ -112,6 +114,7 @@ function ApplicationForm(props: { application?: ApplicationRow }) {
       </div>
       <EnvironmentField id={id('env')} env={a?.env} />
       <ParametersField id={id('parameters')} parameters={a?.parameters} />
+      <InputField id={id('input')} input={a?.input} />
       <div>
         <label for={id('description')}>Description</label>
         <input id={id('description')} name="description" value={a?.description ?? ''} />
