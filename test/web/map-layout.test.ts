@@ -16,7 +16,7 @@ void describe('mapLayout', () => {
     assert.equal(layout.rows, 3);
     assert.deepEqual(layout.fixed, { 'b.beta': 1 });
     layout.indices.forEach((index, i) => {
-      const values = tupleAt(sweep, index).values;
+      const values = tupleAt(sweep, index!).values;
       assert.equal(values['b.gamma'], layout.x!.values[i % 4]);
       assert.equal(values['a.alpha'], layout.y!.values[Math.floor(i / 4)]);
       assert.equal(values['b.beta'], 'v');
@@ -38,7 +38,7 @@ void describe('mapLayout', () => {
           );
           const layout = mapLayout(sweep, { x: names[xi], y: names[yi], fixed });
           layout.indices.forEach((index, i) => {
-            const values = tupleAt(sweep, index).values;
+            const values = tupleAt(sweep, index!).values;
             assert.equal(values[names[xi]!], layout.x!.values[i % layout.columns]);
             assert.equal(values[names[yi]!], layout.y!.values[Math.floor(i / layout.columns)]);
             for (const [n, at] of Object.entries(layout.fixed)) {
@@ -48,6 +48,37 @@ void describe('mapLayout', () => {
         },
       ),
     );
+  });
+
+  void test('with a link and an exclusion, a cell is its run or null when the sweep has no such combination', () => {
+    const sweep = parseSweep(`#@link dt dx\n#@exclude a > b\na = 1 2 3\nb = 1 2 3\ndt = 1 2\ndx = 10 20\n`);
+    for (const [x, y] of [
+      ['a', 'b'],
+      ['dt', 'dx'],
+      ['b', 'dx'],
+    ] as const) {
+      const layout = mapLayout(sweep, { x, y, fixed: { dt: 1, dx: 1 } });
+      const seen = new Set<number>();
+      layout.indices.forEach((index, i) => {
+        const xValue = layout.x!.values[i % layout.columns]!;
+        const yValue = layout.y!.values[Math.floor(i / layout.columns)]!;
+        const values: Record<string, string> = {
+          a: '1',
+          b: '1',
+          dt: '2',
+          dx: '20',
+          [x]: xValue,
+          [y]: yValue,
+        };
+        const linkedApart = values.dt === '1' ? values.dx !== '10' : values.dx !== '20';
+        const excluded = Number(values.a) > Number(values.b);
+        if (linkedApart || excluded) return assert.equal(index, null, JSON.stringify(values));
+        assert.notEqual(index, null, JSON.stringify(values));
+        seen.add(index!);
+        assert.deepEqual(tupleAt(sweep, index!).values, values);
+      });
+      assert.equal(seen.size, layout.indices.filter((index) => index !== null).length);
+    }
   });
 
   void test('defaults: the first two parameters; one parameter gives one row', () => {

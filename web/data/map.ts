@@ -1,9 +1,10 @@
 // The parameter map: runs laid out on a grid over two varied parameters, the others held at
-// chosen values. Run indices come from the sweep's mixed radix (last parameter fastest), so
-// the grid is read by primary key, never by scanning the series' runs.
+// chosen values. Each cell's run index comes from the sweep's own numbering (indexOfValues:
+// linked parameters and exclusions make it more than strides), so the grid is read by
+// primary key, never by scanning the series' runs.
 import type { Database } from '../../db/client.ts';
 import { runsAt } from '../../db/runs.ts';
-import type { Sweep } from '../../sweep/index.ts';
+import { indexOfValues, type Sweep } from '../../sweep/index.ts';
 import { RUN_STATES } from '../../core/states.ts';
 
 export const MAX_COLUMNS = 200;
@@ -30,10 +31,11 @@ export interface MapData {
   metric: string | null;
   columns: number;
   rows: number;
-  /** Run index of the cell in row r, column c: base + c × strideX + r × strideY. */
-  base: number;
-  strideX: number;
-  strideY: number;
+  /**
+   * Run index of each cell, row-major; null where the sweep has no such combination (an
+   * excluded one, or two linked parameters at different positions).
+   */
+  indices: Array<number | null>;
   /**
    * One character per cell, row-major: the position of its run's state in RUN_STATES
    * ('0' pending … '5' cancelled), or '-' when there is no such run. Compact: 10,000 cells
@@ -60,17 +62,14 @@ export function mapLayout(sweep: Sweep, query: MapQuery) {
   const x = query.x ?? names[0];
   const y = query.y ?? names.find((n) => n !== x);
   if (x !== undefined && x === y) throw new MapQueryError('choose two different parameters');
-  // stride of parameter p = product of the value counts of the parameters after it.
-  const strides: number[] = new Array<number>(params.length).fill(1);
-  for (let p = params.length - 2; p >= 0; p--) strides[p] = strides[p + 1]! * params[p + 1]!.values.length;
   const fixed: Record<string, number> = {};
-  let base = 0;
-  params.forEach((p, i) => {
-    if (p.name === x || p.name === y) return;
+  // The value index of every parameter; the axes' entries change per cell.
+  const position = params.map((p) => {
+    if (p.name === x || p.name === y) return 0;
     const chosen = query.fixed?.[p.name] ?? 0;
     const at = Number.isInteger(chosen) && chosen >= 0 && chosen < p.values.length ? chosen : 0;
     fixed[p.name] = at;
-    base += at * strides[i]!;
+    return at;
   });
   const xi = x === undefined ? -1 : names.indexOf(x);
   const yi = y === undefined ? -1 : names.indexOf(y);
@@ -78,16 +77,17 @@ export function mapLayout(sweep: Sweep, query: MapQuery) {
   const yCount = yi < 0 ? 1 : params[yi]!.values.length;
   const columns = Math.min(xCount, MAX_COLUMNS);
   const rows = Math.min(yCount, Math.floor(MAX_CELLS / columns));
-  const indices: number[] = [];
+  const indices: Array<number | null> = [];
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < columns; c++) {
-      indices.push(base + (xi < 0 ? 0 : c * strides[xi]!) + (yi < 0 ? 0 : r * strides[yi]!));
+      if (xi >= 0) position[xi] = c;
+      if (yi >= 0) position[yi] = r;
+      const index = indexOfValues(sweep, position);
+      // (bigint only past 2^53 combinations: no series has that many runs.)
+      indices.push(index === null ? null : Number(index));
     }
   }
   return {
-    base,
-    strideX: xi < 0 ? 0 : strides[xi]!,
-    strideY: yi < 0 ? 0 : strides[yi]!,
     x: xi < 0 ? null : { name: params[xi]!.name, values: [...params[xi]!.values].slice(0, columns) },
     y: yi < 0 ? null : { name: params[yi]!.name, values: [...params[yi]!.values].slice(0, rows) },
     fixed,
@@ -101,12 +101,17 @@ export function mapLayout(sweep: Sweep, query: MapQuery) {
 export async function mapData(db: Database, seriesId: string, sweep: Sweep, query: MapQuery): Promise<MapData> {
   const layout = mapLayout(sweep, query);
   const metric = query.metric || null;
-  const found = await runsAt(db, seriesId, layout.indices, metric);
-  const position = new Map(layout.indices.map((index, i) => [index, i]));
+  const found = await runsAt(
+    db,
+    seriesId,
+    layout.indices.filter((index): index is number => index !== null),
+    metric,
+  );
+  const cellOf = new Map(layout.indices.map((index, i) => [index, i]));
   const states = new Array<string>(layout.indices.length).fill('-');
   const values = metric === null ? null : new Array<number | string | null>(layout.indices.length).fill(null);
   for (const row of found) {
-    const i = position.get(row.index);
+    const i = cellOf.get(row.index);
     if (i === undefined) continue;
     states[i] = String(RUN_STATES.indexOf(row.state));
     if (values) values[i] = metricValue(row.value);
@@ -119,9 +124,7 @@ export async function mapData(db: Database, seriesId: string, sweep: Sweep, quer
     metric,
     columns: layout.columns,
     rows: layout.rows,
-    base: layout.base,
-    strideX: layout.strideX,
-    strideY: layout.strideY,
+    indices: layout.indices,
     states: states.join(''),
     values,
     truncated: layout.truncated,

@@ -178,13 +178,14 @@
 
   function draw(data) {
     const metric = data.metric;
-    // The compact answer (web/data/map.ts): states as one character per cell, indices by strides.
+    // The compact answer (web/data/map.ts): states as one character per cell, and each cell's
+    // run index (null: the sweep has no such combination).
     const STATES = Object.keys(STATE_COLORS);
     const cells = [];
     for (let i = 0; i < data.states.length; i++) {
       const code = data.states[i];
       cells.push({
-        index: data.base + (i % data.columns) * data.strideX + Math.floor(i / data.columns) * data.strideY,
+        index: data.indices[i],
         state: code === '-' ? null : STATES[Number(code)],
         value: data.values ? data.values[i] : null,
       });
@@ -242,11 +243,15 @@
         fill =
           typeof c.value === 'number' ? ramp(max === min ? 0.5 : (c.value - min) / (max - min)) : '#eef0f3';
       else if (c.state) fill = STATE_COLORS[c.state] ?? '#eef0f3';
-      const a = el('a', {
-        href: `/series/${encodeURIComponent(id)}/runs/${c.index}`,
-        'data-index': c.index,
-        'data-state': c.state ?? '',
-      });
+      // A combination the sweep excludes is a plain cell, not a link to a run.
+      const a =
+        c.index === null
+          ? el('g', { 'data-state': '' })
+          : el('a', {
+              href: `/series/${encodeURIComponent(id)}/runs/${c.index}`,
+              'data-index': c.index,
+              'data-state': c.state ?? '',
+            });
       const rect = el('rect', {
         x: left + col * cell + 1,
         y: top + r * cell + 1,
@@ -255,7 +260,7 @@
         rx: 2,
         fill,
       });
-      const parts = [`run ${c.index}`];
+      const parts = [c.index === null ? 'excluded by the sweep' : `run ${c.index}`];
       if (data.x) parts.push(`${data.x.name} = ${data.x.values[col]}`);
       if (data.y) parts.push(`${data.y.name} = ${data.y.values[r]}`);
       parts.push(c.state ?? 'no run');
