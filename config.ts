@@ -1,4 +1,5 @@
 // The one place that reads process.env. Everything else receives a validated Config.
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -65,6 +66,21 @@ const envSchema = z.object({
     .int()
     .positive()
     .default(4 * 1024 ** 3),
+  // Notifications by mail (docs/notifications.md): the SMTP server, how the connection is
+  // protected (tls: TLS from the first byte; starttls: upgrade required; none: plain, tests and
+  // local relays only), the account, the sender. No TUPLET_SMTP_HOST: no mail is sent.
+  TUPLET_SMTP_HOST: optionalString,
+  TUPLET_SMTP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  TUPLET_SMTP_SECURITY: z.enum(['starttls', 'tls', 'none']).default('starttls'),
+  TUPLET_SMTP_USER: optionalString,
+  TUPLET_SMTP_PASSWORD: optionalString,
+  TUPLET_SMTP_FROM: optionalString,
+  // Signs webhooks (each webhook's secret is derived from it); absent: derived from
+  // TUPLET_PAYLOAD_KEY, else a key file created in the data dir at first start.
+  TUPLET_WEBHOOK_KEY: optionalString,
+  // Addresses (IPs or CIDR ranges, comma separated) webhooks may reach although they are this
+  // server's own, loopback or link-local: an admin's exception to the SSRF rule.
+  TUPLET_WEBHOOK_ALLOW: optionalString,
   TUPLET_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   // For the CLI: which API to talk to and with which token (else ~/.config/tuplet/cli.json).
   TUPLET_URL: optionalString,
@@ -106,8 +122,27 @@ export interface Config {
     packageTtlMs: number;
     renderedBytes: number;
   };
+  notify: NotifyConfig;
   logLevel: Env['TUPLET_LOG_LEVEL'];
   cli: { url: string | undefined; token: string | undefined };
+}
+
+export interface SmtpConfig {
+  host: string;
+  port: number;
+  security: 'starttls' | 'tls' | 'none';
+  /** Absent: the server takes mail without signing in. */
+  auth?: { user: string; password: string };
+  from: string;
+}
+
+export interface NotifyConfig {
+  /** Undefined: no mail is sent (the bell and webhooks still work). */
+  smtp: SmtpConfig | undefined;
+  /** TUPLET_WEBHOOK_KEY's bytes (see activities/notify/webhook-key.ts for the fallbacks). */
+  webhookKey: Buffer | undefined;
+  /** IPs and CIDR ranges webhooks may reach despite the SSRF rule. */
+  webhookAllow: string[];
 }
 
 export class ConfigError extends Error {
@@ -156,9 +191,42 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       packageTtlMs: e.TUPLET_PACKAGE_TTL_HOURS * 3600_000,
       renderedBytes: e.TUPLET_MAX_RENDERED_BYTES,
     },
+    notify: notifyConfigOf(e),
     logLevel: e.TUPLET_LOG_LEVEL,
     cli: { url: e.TUPLET_URL, token: e.TUPLET_TOKEN },
   };
+}
+
+const DEFAULT_SMTP_PORTS = { tls: 465, starttls: 587, none: 25 } as const;
+
+function notifyConfigOf(e: Env): NotifyConfig {
+  if (!!e.TUPLET_SMTP_USER !== !!e.TUPLET_SMTP_PASSWORD)
+    throw new ConfigError('invalid environment: TUPLET_SMTP_USER and TUPLET_SMTP_PASSWORD go together');
+  const smtp: SmtpConfig | undefined = e.TUPLET_SMTP_HOST
+    ? {
+        host: e.TUPLET_SMTP_HOST,
+        port: e.TUPLET_SMTP_PORT ?? DEFAULT_SMTP_PORTS[e.TUPLET_SMTP_SECURITY],
+        security: e.TUPLET_SMTP_SECURITY,
+        ...(e.TUPLET_SMTP_USER && e.TUPLET_SMTP_PASSWORD
+          ? { auth: { user: e.TUPLET_SMTP_USER, password: e.TUPLET_SMTP_PASSWORD } }
+          : {}),
+        from: e.TUPLET_SMTP_FROM ?? `tuplet@${e.TUPLET_SMTP_HOST}`,
+      }
+    : undefined;
+  const webhookKey = e.TUPLET_WEBHOOK_KEY === undefined ? undefined : Buffer.from(e.TUPLET_WEBHOOK_KEY, 'utf8');
+  if (webhookKey && webhookKey.length < 32)
+    throw new ConfigError('invalid environment: TUPLET_WEBHOOK_KEY: at least 32 characters');
+  const webhookAllow = (e.TUPLET_WEBHOOK_ALLOW ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const entry of webhookAllow) {
+    const [address = '', prefix] = entry.split('/');
+    const bits = isIP(address) === 6 ? 128 : 32;
+    if (!isIP(address) || (prefix !== undefined && !(/^\d+$/.test(prefix) && Number(prefix) <= bits)))
+      throw new ConfigError(`invalid environment: TUPLET_WEBHOOK_ALLOW: '${entry}' is not an IP address or CIDR range`);
+  }
+  return { smtp, webhookKey, webhookAllow };
 }
 
 /** 32 bytes written as 64 hex digits or as base64. */

@@ -13,6 +13,7 @@ import { applicationRoutes } from './routes/applications.ts';
 import { codecRoutes } from './routes/codec.ts';
 import { healthRoutes } from './routes/health.ts';
 import { hostRoutes } from './routes/hosts.ts';
+import { notificationRoutes } from './routes/notifications.ts';
 import { packageRoutes } from './routes/packages.ts';
 import { seriesActionRoutes } from './routes/series-actions.ts';
 import { seriesEventRoutes } from './routes/series-events.ts';
@@ -116,6 +117,7 @@ export function createApp(deps: ApiDeps): Hono<AppEnv> {
   app.route(`${API_PREFIX}/applications`, applicationRoutes(deps));
   app.route(`${API_PREFIX}/users`, userRoutes(deps));
   app.route(`${API_PREFIX}/tokens`, tokenRoutes(deps));
+  app.route(`${API_PREFIX}/me`, notificationRoutes(deps));
 
   let document: OpenApiDocument | undefined;
   const openApiDocument = () =>

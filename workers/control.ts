@@ -3,6 +3,7 @@ import type { DataConverter } from '@temporalio/common';
 import type { NativeConnection } from '@temporalio/worker';
 import { Worker, type WorkflowBundle } from '@temporalio/worker';
 import { createControlActivities, type ControlDeps } from '../activities/control/index.ts';
+import { createNotifyActivities } from '../activities/notify/deliver.ts';
 import { CONTROL_TASK_QUEUE } from '../core/naming.ts';
 
 export interface ControlWorkerOptions extends ControlDeps {
@@ -20,7 +21,10 @@ export async function createControlWorker(options: ControlWorkerOptions): Promis
     taskQueue: CONTROL_TASK_QUEUE,
     workflowBundle: options.workflowBundle,
     dataConverter: options.dataConverter,
-    activities: createControlActivities(options),
+    activities: {
+      ...createControlActivities(options),
+      ...createNotifyActivities({ db: options.db, config: options.notify, logger: options.logger }),
+    },
     // Let an in-flight activity finish on Ctrl-C rather than be retried elsewhere.
     shutdownGraceTime: '5s',
   });

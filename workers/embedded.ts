@@ -5,6 +5,7 @@ import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { Database } from '../db/client.ts';
 import { listHostNames } from '../db/hosts.ts';
 import type { Logger } from '../log.ts';
+import type { NotifySettingsConfig } from '../activities/notify/deliver.ts';
 import { workflowBundle } from './bundle.ts';
 import { createControlWorker } from './control.ts';
 import { startHostWorker, type RunningHostWorker } from './host.ts';
@@ -18,6 +19,8 @@ export interface EmbeddedWorkersOptions {
   storageDir: string;
   maxTuples: number;
   logger: Logger;
+  /** Mail, webhooks and links of notifications, for the control worker. */
+  notify: NotifySettingsConfig;
   /** How often the hosts table is read for new hosts. */
   hostScanMs?: number;
   /** False: only the control worker (hosts are served by `tuplet worker --host NAME` elsewhere). */
@@ -41,6 +44,7 @@ export async function startEmbeddedWorkers(options: EmbeddedWorkersOptions): Pro
     storageDir: options.storageDir,
     maxTuples: options.maxTuples,
     logger,
+    notify: options.notify,
   });
   const controlDone = control.run();
   const hostWorkers = new Map<string, Promise<RunningHostWorker>>();

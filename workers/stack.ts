@@ -102,6 +102,7 @@ export async function startStack(
         storageDir,
         maxTuples: config.maxTuples,
         logger,
+        notify: config,
         hostWorkers: options.hostWorkers ?? true,
       });
       const running = workers;

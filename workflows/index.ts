@@ -2,3 +2,4 @@
 export { seriesWorkflow, progressQuery } from './series.ts';
 export { chunkWorkflow } from './chunk.ts';
 export { hostCheckWorkflow } from './host-check.ts';
+export { notifyWorkflow } from './notify.ts';

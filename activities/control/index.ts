@@ -7,12 +7,17 @@ import { createRunRows, recordRunChanges } from './runs.ts';
 import { noteSeriesHeld, updateSeriesState } from '../../db/series.ts';
 import { loadSeriesPlan } from './series.ts';
 import type { ControlActivities } from './types.ts';
+import type { NotifySettingsConfig } from '../notify/deliver.ts';
+import { endEventOf, notifySeriesEvent, startDeliveriesFromActivity } from '../notify/notify-series.ts';
+import type { NotifyEvent } from '../../db/notifications.ts';
 
 export interface ControlDeps {
   db: Database;
   storageDir: string;
   maxTuples: number;
   logger: Logger;
+  /** Mail, webhooks and links of notifications (activities/notify/). */
+  notify: NotifySettingsConfig;
 }
 
 export function createControlActivities({
@@ -21,10 +26,19 @@ export function createControlActivities({
   maxTuples,
   logger,
 }: ControlDeps): ControlActivities {
+  // The owner's notification of a series' end or hold (docs/notifications.md).
+  const notify = (seriesId: string, event: NotifyEvent | undefined) =>
+    event ? notifySeriesEvent({ db, logger, start: startDeliveriesFromActivity }, seriesId, event) : undefined;
   return {
     loadSeries: (seriesId) => loadSeriesPlan(db, seriesId, maxTuples),
-    setSeriesState: (seriesId, state, reason) => updateSeriesState(db, seriesId, state, reason),
-    noteSeriesHeld: (seriesId, held) => noteSeriesHeld(db, seriesId, held),
+    async setSeriesState(seriesId, state, reason) {
+      await updateSeriesState(db, seriesId, state, reason);
+      await notify(seriesId, endEventOf(state));
+    },
+    async noteSeriesHeld(seriesId, held) {
+      await noteSeriesHeld(db, seriesId, held);
+      if (held !== null) await notify(seriesId, 'held');
+    },
     createRuns: (seriesId) => createRunRows(db, seriesId),
     markQueued: (seriesId, ranges, jobId) => markRunsQueued(db, seriesId, ranges, jobId),
     recordRunChanges: (seriesId, attempt, changes, ranges) =>
@@ -41,11 +55,13 @@ export function createControlActivities({
       // Runs the scheduler cancelled count as failures; a series is `cancelled` only on request.
       const state = counts.failed + counts.cancelled > 0 ? 'completed_with_failures' : 'completed';
       await updateSeriesState(db, seriesId, state);
+      await notify(seriesId, endEventOf(state));
       return state;
     },
     async recordCancelled(seriesId) {
       await cancelUnfinishedRuns(db, seriesId);
       await updateSeriesState(db, seriesId, 'cancelled', 'cancelled by request');
+      await notify(seriesId, 'cancelled');
     },
   };
 }

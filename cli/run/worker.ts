@@ -47,6 +47,7 @@ export async function runWorker(options: { host?: string; control?: boolean }): 
       storageDir,
       maxTuples: config.maxTuples,
       logger,
+      notify: config,
       hostWorkers: false,
     });
     stop = async () => {
