@@ -15,6 +15,7 @@ import { homePage } from './routes/home.tsx';
 import { loginRoutes } from './routes/login.tsx';
 import { newSeriesPage } from './routes/new-series.tsx';
 import { runPage, seriesPage } from './routes/series.tsx';
+import { resultsPlotSvg, resultsTab } from './routes/results.tsx';
 import { webApiRoutes } from './routes/web-api.ts';
 import { staticRoutes } from './static.ts';
 
@@ -76,6 +77,8 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   app.get('/series/new', page(newSeriesPage(ctx)));
   app.get('/series/:id', page(seriesPage(ctx)));
   app.get('/series/:id/runs/:index', page(runPage(ctx)));
+  app.get('/series/:id/results', page(resultsTab(ctx)));
+  app.get('/series/:id/results/plot.svg', page(resultsPlotSvg(ctx)));
   app.get('/applications', page(applicationsPage(ctx)));
   app.get('/hosts', page(hostsPage(ctx)));
   app.get('/users', page(usersPage(ctx)));

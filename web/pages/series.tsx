@@ -8,6 +8,7 @@ import { ParameterMap } from './series/parameter-map.tsx';
 import type { SeriesPageProps } from './series/props.ts';
 import { RunsSection } from './series/runs-section.tsx';
 import { StatusCard } from './series/status-card.tsx';
+import { SeriesTabs } from './results/tabs.tsx';
 
 export type { SeriesPageProps } from './series/props.ts';
 
@@ -22,6 +23,7 @@ export function SeriesPage(props: SeriesPageProps) {
         <h1>
           {title} <StateBadge state={s.state} />
         </h1>
+        <SeriesTabs base={base} active="overview" />
         <div class="grid2">
           <SeriesFacts series={s} />
           <StatusCard {...props} />
