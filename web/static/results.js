@@ -1,4 +1,4 @@
-/* global document, Image */
+/* global document, Image, setTimeout */
 // The Results tab's PNG download: the plot's SVG (same origin, so the CSP's img-src 'self'
 // admits it and the canvas stays readable) drawn into a canvas at twice its size.
 'use strict';
