@@ -77,6 +77,7 @@ void describe('runs of a series', () => {
     assert.deepEqual(map.values!.slice(0, 6), [11, 12, 13, 14, 15, 21]);
     const transposed = await mapData(handle.db, id, parseSweep(INI), { x: 'a', y: 'b' });
     assert.equal(transposed.values, null);
-    assert.equal(transposed.base + 1 * transposed.strideX + 2 * transposed.strideY, 7);
+    // column 1 (a's second value), row 2 (b's third): run 1 × 5 + 2
+    assert.equal(transposed.indices[2 * transposed.columns + 1], 7);
   });
 });
