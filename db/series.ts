@@ -299,3 +299,18 @@ export async function noteSeriesHeld(db: Database, seriesId: string, held: strin
     .set({ reason, updatedAt: new Date() })
     .where(and(eq(series.id, seriesId), eq(series.state, 'running')));
 }
+
+/**
+ * Why a series waits (docs/quotas.md): the host's load, a quota, or a scheduler's hold, as its
+ * poll last said; null once its runs start. Only a series not yet final shows one.
+ */
+export async function noteSeriesWaiting(
+  db: Database,
+  seriesId: string,
+  waitReason: string | null,
+): Promise<void> {
+  await db
+    .update(series)
+    .set({ waitReason, updatedAt: new Date() })
+    .where(and(eq(series.id, seriesId), notInArray(series.state, [...FINAL_SERIES_STATES])));
+}

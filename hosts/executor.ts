@@ -28,6 +28,21 @@ export interface HostSpec {
   env?: Record<string, string>;
   /** local hosts: the OS account every command and run executes as, instead of the worker's. */
   runUser?: string;
+  /**
+   * local/ssh hosts: runs start only while the host is below these (hosts/admission.ts);
+   * `setAt` (ms) orders the host's versions: a series started before a change never brings
+   * older thresholds back.
+   */
+  admission?: AdmissionThresholds & { setAt: number };
+}
+
+/** Thresholds of admission by load on a runner host (each absent: not checked). */
+export interface AdmissionThresholds {
+  /** 1-minute load average divided by the number of cores. */
+  maxLoadPerCore?: number;
+  minFreeMemoryBytes?: number;
+  /** Per GPU, from nvidia-smi when present. */
+  minFreeGpuMemoryBytes?: number;
 }
 
 export interface Resources {

@@ -24,6 +24,7 @@ import type {
   SubmitResult,
 } from './executor.ts';
 import type { PackageLimits } from './package.ts';
+import { admissionLine, poolDirOf } from './admission.ts';
 import { groupPollItems, pollOne } from './poll-groups.ts';
 import { RunAsUserTransport } from './run-as-user.ts';
 import { adminEnvironment, cleanEnvCommand } from './runner/environment.ts';
@@ -152,6 +153,7 @@ export class RunnerExecutor implements Executor {
       String(slots),
       String(gpus),
       formatRanges(ranges),
+      admissionLine(this.host.admission),
     ]);
     const { stdout } = await execChecked(this.transport, argv, {
       timeoutMs: this.commandTimeout,
@@ -185,6 +187,7 @@ export class RunnerExecutor implements Executor {
         ...(group.since !== undefined ? { since: group.since } : {}),
       })),
       this.options.scanLimit,
+      { poolDir: poolDirOf(this.host.workdir), line: admissionLine(this.host.admission) },
     );
     const { stdout } = await execChecked(this.transport, argv, { timeoutMs: this.commandTimeout });
     const scans = parseScanManyOutput(stdout);
@@ -205,7 +208,15 @@ export class RunnerExecutor implements Executor {
         changes.push(change);
       }
       const aliveJobs = scan.runners.filter((r) => r.alive).map(runnerJobId);
-      return { cursor: nextCursor(scan), changes, truncated: scan.truncatedAt !== undefined, aliveJobs };
+      // A waiting file left by a runner that is gone says nothing any more.
+      const held = aliveJobs.length > 0 ? scan.waiting : undefined;
+      return {
+        cursor: nextCursor(scan),
+        changes,
+        truncated: scan.truncatedAt !== undefined,
+        aliveJobs,
+        ...(held !== undefined ? { held: `admission: ${held}` } : {}),
+      };
     });
   }
 

@@ -4,7 +4,7 @@
 // the limit reach it as positional arguments, never spliced into it.
 // Needs GNU find (-newermt, -printf), sort and awk on the host.
 import type { RunChange } from './executor.ts';
-import { loadScript } from './runner/load-script.ts';
+import { ADMISSION_SH, loadScript } from './runner/load-script.ts';
 import { LOWEST_EXIT_CODE, epochSecondsToIso, parseExitCode, printable, shown } from './run-fields.ts';
 
 /** Seconds the next cursor is set back, for file times written around the scan. */
@@ -15,9 +15,16 @@ export const DEFAULT_SCAN_LIMIT = 20_000;
 /** The scan script (its output format is described in its header). */
 export const SCAN_SCRIPT = loadScript(new URL('./runner/tuplet-scan.sh', import.meta.url));
 
-/** The scans of several series in one exec (one status round trip), each after a line `@@series DIR`. */
-const SCAN_MANY_SCRIPT = `scan=$1 limit=$2
-shift 2
+/**
+ * The scans of several series in one exec (one status round trip), each after a line
+ * `@@series DIR`. First, when given, the host's admission thresholds go to the pool's file
+ * (hosts/runner/lib/admission.sh) unless it says so already: waiting runners see a change
+ * within one poll, at the cost of no process when nothing changed.
+ */
+const SCAN_MANY_SCRIPT = `${ADMISSION_SH}
+scan=$1 limit=$2 pool=$3 admission=$4
+shift 4
+[[ -n $pool && -n $admission ]] && admission_store "$pool" "$admission"
 while (($# >= 2)); do
   printf '@@series %s\\n' "$1"
   bash -c "$scan" tuplet-scan "$1" "$2" "$limit"
@@ -27,6 +34,7 @@ done`;
 export function scanManyCommand(
   series: ReadonlyArray<{ seriesDir: string; since?: string }>,
   limit?: number,
+  admission?: { poolDir: string; line: string },
 ): string[] {
   return [
     'bash',
@@ -35,6 +43,8 @@ export function scanManyCommand(
     'tuplet-scan-many',
     SCAN_SCRIPT,
     String(limit ?? DEFAULT_SCAN_LIMIT),
+    admission?.poolDir ?? '',
+    admission?.line ?? '',
     ...series.flatMap((one) => [one.seriesDir, one.since ?? '']),
   ];
 }
@@ -71,6 +81,8 @@ export interface ScanResult {
   runners: ScannedRunner[];
   /** The series directory does not exist (yet, or any more). */
   missing: boolean;
+  /** Why a runner of the series waits for the host's load to fall (hosts/runner/lib/admission.sh). */
+  waiting?: string;
 }
 
 export class ScanParseError extends Error {
@@ -93,6 +105,9 @@ export function parseScanOutput(text: string): ScanResult {
     switch (fields[0]) {
       case 'E':
         result.missing = true;
+        break;
+      case 'W':
+        if (fields[1]?.trim()) result.waiting = printable(fields.slice(1).join(' ').trim());
         break;
       case 'T':
         if (isFileTime(fields[1])) result.truncatedAt = fields[1];

@@ -4,7 +4,8 @@ import { cancelUnfinishedRuns, countRunsByState, failUnfinishedRuns, markRunsQue
 import type { Logger } from '../../log.ts';
 import { archiveSeriesFiles, indexChunkFiles } from './files.ts';
 import { createRunRows, recordRunChanges } from './runs.ts';
-import { noteSeriesHeld, updateSeriesState } from '../../db/series.ts';
+import { noteSeriesHeld, noteSeriesWaiting, updateSeriesState } from '../../db/series.ts';
+import { FINAL_SERIES_STATES } from '../../core/states.ts';
 import { loadSeriesPlan } from './series.ts';
 import type { ControlActivities } from './types.ts';
 import type { NotifySettingsConfig } from '../notify/deliver.ts';
@@ -32,11 +33,14 @@ export function createControlActivities({
   return {
     loadSeries: (seriesId) => loadSeriesPlan(db, seriesId, maxTuples),
     async setSeriesState(seriesId, state, reason) {
+      // A final series waits for nothing.
+      if (FINAL_SERIES_STATES.includes(state)) await noteSeriesWaiting(db, seriesId, null);
       await updateSeriesState(db, seriesId, state, reason);
       await notify(seriesId, endEventOf(state));
     },
     async noteSeriesHeld(seriesId, held) {
       await noteSeriesHeld(db, seriesId, held);
+      await noteSeriesWaiting(db, seriesId, held);
       if (held !== null) await notify(seriesId, 'held');
     },
     createRuns: (seriesId) => createRunRows(db, seriesId),

@@ -20,6 +20,7 @@ export function hostSpecOf(row: HostRow): HostSpec {
   if (row.arrayThrottle !== null) spec.arrayThrottle = row.arrayThrottle;
   if (Object.keys(row.env).length > 0) spec.env = row.env;
   if (row.runUser !== null) spec.runUser = row.runUser;
+  if (row.kind !== 'slurm') spec.admission = { ...(row.admission ?? {}), setAt: row.updatedAt.getTime() };
   return spec;
 }
 

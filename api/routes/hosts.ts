@@ -76,6 +76,17 @@ const hostFields = {
   accounts: allowedChoices('accounts'),
   qos: allowedChoices('qos'),
   description: z.string().max(2000),
+  admission: z
+    .object({
+      maxLoadPerCore: z.number().min(0).max(1000).optional(),
+      minFreeMemoryBytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+      minFreeGpuMemoryBytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+    })
+    .strict()
+    .openapi('AdmissionThresholds', {
+      description:
+        "local/ssh hosts: runs start only while the 1-minute load per core is below maxLoadPerCore and the free memory (and each GPU's, from nvidia-smi) at least the minimum (docs/quotas.md)",
+    }),
 };
 
 const HostSchema = z
@@ -96,6 +107,7 @@ const HostSchema = z
     runUser: z.string().nullable(),
     accounts: hostFields.accounts,
     qos: hostFields.qos,
+    admission: hostFields.admission.nullable(),
     description: z.string(),
     createdAt: z.string(),
     updatedAt: z.string(),
@@ -120,6 +132,7 @@ const NewHostSchema = z
     runUser: hostFields.runUser.optional(),
     accounts: hostFields.accounts.optional(),
     qos: hostFields.qos.optional(),
+    admission: hostFields.admission.optional(),
     description: hostFields.description.optional(),
   })
   .strict()
@@ -143,6 +156,7 @@ const HostPatchSchema = z
     runUser: hostFields.runUser.nullable().optional(),
     accounts: hostFields.accounts.optional(),
     qos: hostFields.qos.optional(),
+    admission: hostFields.admission.nullable().optional(),
     description: hostFields.description.optional(),
   })
   .strict()
@@ -154,11 +168,20 @@ function hostJson(row: HostRow): z.infer<typeof HostSchema> {
 }
 
 /** Rules across fields, checked on the host as it will be stored. */
-function assertConsistent(host: { kind: string; address?: string | null; runUser?: string | null }): void {
+function assertConsistent(host: {
+  kind: string;
+  address?: string | null;
+  runUser?: string | null;
+  admission?: object | null;
+}): void {
   if (host.kind === 'ssh' && !host.address)
     throw badRequest('address: an ssh host needs an address', { field: 'address' });
   if (host.runUser && host.kind !== 'local')
     throw badRequest('runUser: only a local host runs programs as another account', { field: 'runUser' });
+  if (host.admission && host.kind === 'slurm')
+    throw badRequest('admission: thresholds of load apply to local and ssh hosts; SLURM schedules its own', {
+      field: 'admission',
+    });
 }
 
 export function hostRoutes(deps: ApiDeps) {

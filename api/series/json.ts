@@ -31,6 +31,12 @@ export const SeriesSummarySchema = z
     parentId: z.string().nullable(),
     attempt: z.number().int(),
     reason: z.string().nullable(),
+    waitReason: z
+      .string()
+      .nullable()
+      .openapi({
+        description: "Why the series waits: the host's load, a quota or a scheduler's hold (docs/quotas.md)",
+      }),
     workflowId: z.string(),
     temporalUrl: z.string().nullable().openapi({ description: 'The workflow in the Temporal Web UI' }),
     archive: z.object({ size: z.number().int(), sha256: z.string().nullable() }).nullable(),
@@ -73,6 +79,7 @@ export function seriesSummaryJson(
     parentId: row.parentId,
     attempt: row.attempt,
     reason: row.reason,
+    waitReason: row.waitReason,
     workflowId: row.workflowId,
     temporalUrl: temporalUiLink(config.temporal.uiUrl, config.temporal.namespace, row.workflowId),
     archive: row.archiveSize === null ? null : { size: row.archiveSize, sha256: row.archiveSha256 },

@@ -20,3 +20,6 @@ export const TUPLES_IN_RANGES_SH = readFileSync(
   new URL('./lib/tuples-in-ranges.sh', import.meta.url),
   'utf8',
 );
+
+/** Admission by load (its functions, see its file), for the poll's script written in TypeScript. */
+export const ADMISSION_SH = readFileSync(new URL('./lib/admission.sh', import.meta.url), 'utf8');

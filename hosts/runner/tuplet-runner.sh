@@ -4,12 +4,14 @@
 # It is copied to <seriesDir>/.tuplet/tuplet-runner.sh by staging and driven by the
 # host layer with these subcommands (every argument is a separate word, never code):
 #
-#   start  SERIES_DIR SERIES_ID CONFIG_FILE CHUNK ATTEMPT SLOTS GPUS RANGES
+#   start  SERIES_DIR SERIES_ID CONFIG_FILE CHUNK ATTEMPT SLOTS GPUS RANGES [ADMISSION]
 #          Starts the chunk's runner detached (own session, survives the caller and its
 #          SSH connection) unless one for this attempt is alive or finished. Prints one
 #          line: `started|running|finished|cancelled PID STARTTIME`. SLOTS and GPUS are
 #          the host's: every runner under the workdir draws from one pool of SLOTS units
 #          (GPUS of them when the host has fewer GPUs; unit i is then GPU i), see lib/pool.sh.
+#          ADMISSION: the host's load thresholds as lib/admission.sh reads them; written to
+#          the pool's `admission` file (every poll writes it too).
 #   cancel SERIES_DIR GRACE_SECONDS
 #          Kills every runner and run of the series (TERM, then KILL after the grace).
 #
@@ -32,7 +34,9 @@
 #                      attempt, started, stdout, stderr, ended, exit (written last),
 #                      reason (LOST when the run's wrapper vanished)
 #   ../.tuplet-pool/   the host's pool, beside the series directories (lib/pool.sh):
-#                      slot-U (the lock of unit U), runners/PID-STARTTIME (runners wanting units)
+#                      slot-U (the lock of unit U), runners/PID-STARTTIME (runners wanting units),
+#                      admission (the load thresholds, lib/admission.sh)
+#   waiting            why a runner of the series waits for the host's load (lib/admission.sh)
 set -u
 
 if ((BASH_VERSINFO[0] < 4 || (BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] < 3))); then
@@ -53,6 +57,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/proc-start.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/tuples-in-ranges.sh"
 # shellcheck source=hosts/runner/lib/pool.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/pool.sh"
+# shellcheck source=hosts/runner/lib/admission.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/admission.sh"
 
 # True when process $1 is alive and started at $2 (so not a reused PID).
 alive() {
@@ -76,9 +82,10 @@ is_cancelled() {
 }
 
 cmd_start() {
-  local dir=$1 series=$2 config=$3 chunk=$4 attempt=$5 slots=$6 gpus=$7 ranges=$8
-  local t=$dir/.tuplet pid st att done_attempt
+  local dir=$1 series=$2 config=$3 chunk=$4 attempt=$5 slots=$6 gpus=$7 ranges=$8 admission=${9:-}
+  local t=$dir/.tuplet pid st att done_attempt pool=${1%/*}/.tuplet-pool
   mkdir -p "$t/active" || exit 1
+  [[ -n $admission ]] && admission_store "$pool" "$admission"
   # One start at a time per chunk: a retried submit waits for the first, then finds it.
   exec 9>"$t/chunk-$chunk.lock"
   if ! command -v flock >/dev/null; then
@@ -245,6 +252,9 @@ cmd_main() {
     s=$FREE
     gpu=''
     ((gpus > 0)) && gpu=$s
+    # Below the host's load thresholds, if any (the unit stays this runner's meanwhile).
+    admission_wait "$gpu" "$t/waiting"
+    is_cancelled "$dir" "$attempt" && break
     RUN_UNIT=$s
     run_one "$dir" "$series" "$config" "$index" "$rdir" "$attempt" "$gpu" "$chunk" </dev/null >/dev/null 2>&1 &
     spid[s]=$!

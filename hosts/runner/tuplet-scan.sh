@@ -6,6 +6,7 @@
 #   J <chunk> <pid> <starttime> <attempt> <alive 0|1> <done attempt>   per chunk runner
 #   R <dir> <attempt> <started> <ended> <exit> <reason> <mtime>   per changed run, oldest first
 #   T <mtime>                                                     when cut at LIMIT runs
+#   W <reason>                        a runner waits for the host's load (lib/admission.sh)
 #   E                                                             no such series directory
 # Needs GNU find (-newermt, -printf); a run's files are named as in tuplet-runner.sh.
 dir=$1 since=$2 limit=$3
@@ -32,6 +33,13 @@ for f in .tuplet/chunk-*.pid; do
   [[ $done_attempt =~ ^[0-9]+$ ]] || done_attempt=
   printf 'J\t%s\t%s\t%s\t%s\t%s\t%s\n' "$k" "$pid" "$st" "$att" "$alive" "$done_attempt"
 done
+# The runner's own sentence, but a run could replace the file: a regular file only, first
+# line, at most 300 bytes, control characters as "?".
+if [ -f .tuplet/waiting ] && [ ! -L .tuplet/waiting ]; then
+  w=''
+  read -r -n 300 w <.tuplet/waiting
+  printf 'W\t%s\n' "${w//[[:cntrl:]]/?}"
+fi
 if [ -d runs ]; then
   if [ -n "$since" ]; then newer=(-newermt "@$since"); else newer=(); fi
   # A run's .tuplet/ directory changes time whenever a file appears in it (started, the

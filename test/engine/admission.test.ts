@@ -1,0 +1,122 @@
+// Admission by load on a local host (docs/quotas.md), measured for real: a threshold of load
+// per core set below what /proc/loadavg can ever say (0: a load is never below it) holds every
+// run of a series, which waits with the reason in the API; once the admin raises it and the
+// next series on the host brings the new thresholds, the waiting runs start and complete.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { startTemporal, type TestTemporal } from '../support/temporal.ts';
+import { startTestStack, waitForSeries, type InProcessStack, type SeriesBody } from '../support/stack.ts';
+
+type Series = SeriesBody & { waitReason: string | null };
+
+describe('admission by load', { timeout: 600_000 }, () => {
+  let temporal: TestTemporal;
+  let stack: InProcessStack;
+
+  before(async () => {
+    temporal = await startTemporal();
+    stack = await startTestStack({ temporalAddress: temporal.address });
+  });
+  after(async () => {
+    await stack?.stop();
+    await temporal?.stop();
+  });
+
+  test('thresholds are refused naming the field when they cannot be', async () => {
+    const negative = await stack.request<{ error: { issues: Array<{ path: string }> } }>(
+      'POST',
+      '/api/v1/hosts',
+      {
+        name: 'negative-load',
+        kind: 'local',
+        workdir: path.join(stack.dataDir, 'negative'),
+        admission: { maxLoadPerCore: -1 },
+      },
+    );
+    assert.equal(negative.status, 400, JSON.stringify(negative.body));
+    assert.deepEqual(
+      negative.body.error.issues.map((i) => i.path),
+      ['admission.maxLoadPerCore'],
+    );
+    const unknown = await stack.request<{ error: { issues: Array<{ path: string }> } }>(
+      'POST',
+      '/api/v1/hosts',
+      {
+        name: 'unknown-threshold',
+        kind: 'local',
+        workdir: path.join(stack.dataDir, 'unknown'),
+        admission: { maxLoad: 1 },
+      },
+    );
+    assert.equal(unknown.status, 400, JSON.stringify(unknown.body));
+    assert.match(JSON.stringify(unknown.body), /admission/);
+    const slurm = await stack.request<{ error: { field: string } }>('POST', '/api/v1/hosts', {
+      name: 'slurm-admission',
+      kind: 'slurm',
+      workdir: path.join(stack.dataDir, 'slurm'),
+      admission: { maxLoadPerCore: 1 },
+    });
+    assert.equal(slurm.status, 400, JSON.stringify(slurm.body));
+    assert.equal(slurm.body.error.field, 'admission');
+  });
+
+  test('a host above its load threshold starts nothing and the series says why, until the threshold allows', async () => {
+    const workdir = path.join(stack.dataDir, 'busy-work');
+    const host = await stack.request('POST', '/api/v1/hosts', {
+      name: 'busy',
+      kind: 'local',
+      workdir,
+      slots: 2,
+      admission: { maxLoadPerCore: 0 },
+    });
+    assert.equal(host.status, 201, JSON.stringify(host.body));
+    const app = await stack.request('POST', '/api/v1/applications', {
+      name: 'touch-done',
+      command: 'touch done',
+    });
+    assert.equal(app.status, 201, JSON.stringify(app.body));
+
+    const held = await stack.request<{ id: string }>('POST', '/api/v1/series', {
+      application: 'touch-done',
+      host: 'busy',
+      ini: '[p]\nx = 1 2 3\n',
+    });
+    assert.equal(held.status, 201, JSON.stringify(held.body));
+    const waiting = await waitForSeries<Series>(stack, held.body.id, (s) => s.waitReason !== null);
+    assert.match(
+      waiting.waitReason!,
+      /load average [0-9.]+ on \d+ cores is not below admission\.maxLoadPerCore 0\.00/,
+    );
+    // Waiting for the load, not started: no run of the series has begun.
+    const runsDir = path.join(workdir, held.body.id, 'runs');
+    for (const dir of await readdir(runsDir)) {
+      assert.equal(existsSync(path.join(runsDir, dir, '.tuplet', 'started')), false, `run ${dir} started`);
+    }
+    assert.equal(waiting.counts.succeeded, 0);
+
+    const raised = await stack.request('PATCH', '/api/v1/hosts/busy', {
+      admission: { maxLoadPerCore: 1000 },
+    });
+    assert.equal(raised.status, 200, JSON.stringify(raised.body));
+    // The next series on the host carries the raised threshold to the host's pool.
+    const next = await stack.request<{ id: string }>('POST', '/api/v1/series', {
+      application: 'touch-done',
+      host: 'busy',
+      ini: '[p]\nx = 4\n',
+    });
+    assert.equal(next.status, 201, JSON.stringify(next.body));
+    for (const id of [held.body.id, next.body.id]) {
+      const done = await waitForSeries<Series>(
+        stack,
+        id,
+        (s) => ['completed', 'failed'].includes(s.state),
+        120_000,
+      );
+      assert.equal(done.state, 'completed', JSON.stringify(done));
+      assert.equal(done.waitReason, null);
+    }
+  });
+});
