@@ -2,6 +2,7 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+import type { StorageConfig } from './files/storage/index.ts';
 
 export const MIN_PASSWORD_LENGTH = 12;
 export const MIN_ADMIN_TOKEN_LENGTH = 32;
@@ -81,6 +82,15 @@ const envSchema = z.object({
   // Addresses (IPs or CIDR ranges, comma separated) webhooks may reach although they are this
   // server's own, loopback or link-local: an admin's exception to the SSRF rule.
   TUPLET_WEBHOOK_ALLOW: optionalString,
+  // Where collected outputs, archives and packages go (docs/storage.md): absent, the disk
+  // below TUPLET_DATA_DIR/storage; `s3://bucket/prefix`, an S3-compatible bucket. The S3_*
+  // settings matter only then; without the key pair the AWS SDK's default chain applies.
+  TUPLET_STORAGE_URL: optionalString,
+  TUPLET_S3_ENDPOINT: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  TUPLET_S3_REGION: z.string().default('us-east-1'),
+  TUPLET_S3_ACCESS_KEY_ID: optionalString,
+  TUPLET_S3_SECRET_ACCESS_KEY: optionalString,
+  TUPLET_S3_FORCE_PATH_STYLE: optionalString.pipe(z.enum(['true', 'false']).optional()),
   TUPLET_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   // For the CLI: which API to talk to and with which token (else ~/.config/tuplet/cli.json).
   TUPLET_URL: optionalString,
@@ -123,6 +133,7 @@ export interface Config {
     renderedBytes: number;
   };
   notify: NotifyConfig;
+  storage: StorageConfig;
   logLevel: Env['TUPLET_LOG_LEVEL'];
   cli: { url: string | undefined; token: string | undefined };
 }
@@ -192,8 +203,37 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       renderedBytes: e.TUPLET_MAX_RENDERED_BYTES,
     },
     notify: notifyConfigOf(e),
+    storage: storageConfigOf(e),
     logLevel: e.TUPLET_LOG_LEVEL,
     cli: { url: e.TUPLET_URL, token: e.TUPLET_TOKEN },
+  };
+}
+
+/** `s3://bucket/prefix` and the S3_* settings; the secret stays in this object and the client. */
+function storageConfigOf(e: Env): StorageConfig {
+  if (!!e.TUPLET_S3_ACCESS_KEY_ID !== !!e.TUPLET_S3_SECRET_ACCESS_KEY)
+    throw new ConfigError('invalid environment: TUPLET_S3_ACCESS_KEY_ID and TUPLET_S3_SECRET_ACCESS_KEY go together');
+  if (e.TUPLET_STORAGE_URL === undefined) return { s3: undefined };
+  const match = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(e.TUPLET_STORAGE_URL);
+  if (!match)
+    throw new ConfigError('invalid environment: TUPLET_STORAGE_URL: expected s3://bucket or s3://bucket/prefix');
+  const prefix = (match[2] ?? '').replace(/^\/+|\/+$/g, '');
+  if (prefix.split('/').some((s) => s === '..' || s === '.'))
+    throw new ConfigError('invalid environment: TUPLET_STORAGE_URL: the prefix may not hold `.` or `..` segments');
+  return {
+    s3: {
+      bucket: match[1]!,
+      prefix: prefix === '' ? '' : `${prefix}/`,
+      ...(e.TUPLET_S3_ENDPOINT ? { endpoint: e.TUPLET_S3_ENDPOINT } : {}),
+      region: e.TUPLET_S3_REGION,
+      ...(e.TUPLET_S3_ACCESS_KEY_ID && e.TUPLET_S3_SECRET_ACCESS_KEY
+        ? { credentials: { accessKeyId: e.TUPLET_S3_ACCESS_KEY_ID, secretAccessKey: e.TUPLET_S3_SECRET_ACCESS_KEY } }
+        : {}),
+      // Self-hosted servers rarely have a host name per bucket: path style whenever an endpoint is set.
+      forcePathStyle: e.TUPLET_S3_FORCE_PATH_STYLE
+        ? e.TUPLET_S3_FORCE_PATH_STYLE === 'true'
+        : e.TUPLET_S3_ENDPOINT !== undefined,
+    },
   };
 }
 

@@ -44,7 +44,7 @@ export function pathAfter(url: string, prefix: RegExp): string[] {
   return safeRelativePath(decoded);
 }
 
-function isInside(parent: string, child: string): boolean {
+export function isInside(parent: string, child: string): boolean {
   const rel = path.relative(parent, child);
   return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
 }
