@@ -154,6 +154,46 @@ export function resultsTests(ctx: SuiteContext): void {
       assert.equal(unknown.status, 404);
     });
 
+    test('applications declare metric sources; bad ones are refused naming the entry', async () => {
+      const register = (metricSources: unknown, name = 'metered') =>
+        ctx.h.request('POST', '/api/v1/applications', {
+          token: ctx.h.admin.token,
+          body: { name, command: 'true', metricSources },
+        });
+      const refusals: Array<[unknown, RegExp]> = [
+        [
+          [{ kind: 'stdout', name: 'loss', pattern: '(' }],
+          /metricSources\.0\.pattern: not a regular expression/,
+        ],
+        [
+          [{ kind: 'stdout', name: 'loss', pattern: '.*' }],
+          /metricSources\.0\.pattern: matches an empty line/,
+        ],
+        [[{ kind: 'csv', file: '../../etc/passwd' }], /metricSources\.0\.file: a relative path/],
+        [[{ kind: 'csv', file: '.tuplet/stdout' }], /metricSources\.0\.file: a relative path/],
+        [
+          [
+            { kind: 'csv', file: 'a.csv' },
+            { kind: 'sql', query: 'x' },
+          ],
+          /metricSources\.1/,
+        ],
+        [[{ kind: 'stdout', name: 'a\u0000b', pattern: 'x=(\\d)' }], /metricSources\.0\.name/],
+      ];
+      for (const [sources, message] of refusals) {
+        const answer = await register(sources);
+        assert.equal(answer.status, 400, answer.text);
+        assert.match(answer.body.error.message, message);
+      }
+      const sources = [
+        { kind: 'stdout', name: 'loss', pattern: 'loss=(\\S+)' },
+        { kind: 'csv', file: 'out/history.csv', columns: ['val_loss'] },
+      ];
+      const created = await register(sources);
+      assert.equal(created.status, 201, created.text);
+      assert.deepEqual(created.body.metricSources, sources);
+    });
+
     test('the OpenAPI document lists both routes', async () => {
       const doc = await ctx.h.request('GET', '/api/v1/openapi.json', { token: null });
       assert.ok(doc.body.paths['/api/v1/series/{id}/results'].get);
