@@ -212,14 +212,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 /** `s3://bucket/prefix` and the S3_* settings; the secret stays in this object and the client. */
 function storageConfigOf(e: Env): StorageConfig {
   if (!!e.TUPLET_S3_ACCESS_KEY_ID !== !!e.TUPLET_S3_SECRET_ACCESS_KEY)
-    throw new ConfigError('invalid environment: TUPLET_S3_ACCESS_KEY_ID and TUPLET_S3_SECRET_ACCESS_KEY go together');
+    throw new ConfigError(
+      'invalid environment: TUPLET_S3_ACCESS_KEY_ID and TUPLET_S3_SECRET_ACCESS_KEY go together',
+    );
   if (e.TUPLET_STORAGE_URL === undefined) return { s3: undefined };
   const match = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(e.TUPLET_STORAGE_URL);
   if (!match)
-    throw new ConfigError('invalid environment: TUPLET_STORAGE_URL: expected s3://bucket or s3://bucket/prefix');
+    throw new ConfigError(
+      'invalid environment: TUPLET_STORAGE_URL: expected s3://bucket or s3://bucket/prefix',
+    );
   const prefix = (match[2] ?? '').replace(/^\/+|\/+$/g, '');
   if (prefix.split('/').some((s) => s === '..' || s === '.'))
-    throw new ConfigError('invalid environment: TUPLET_STORAGE_URL: the prefix may not hold `.` or `..` segments');
+    throw new ConfigError(
+      'invalid environment: TUPLET_STORAGE_URL: the prefix may not hold `.` or `..` segments',
+    );
   return {
     s3: {
       bucket: match[1]!,
@@ -227,7 +233,12 @@ function storageConfigOf(e: Env): StorageConfig {
       ...(e.TUPLET_S3_ENDPOINT ? { endpoint: e.TUPLET_S3_ENDPOINT } : {}),
       region: e.TUPLET_S3_REGION,
       ...(e.TUPLET_S3_ACCESS_KEY_ID && e.TUPLET_S3_SECRET_ACCESS_KEY
-        ? { credentials: { accessKeyId: e.TUPLET_S3_ACCESS_KEY_ID, secretAccessKey: e.TUPLET_S3_SECRET_ACCESS_KEY } }
+        ? {
+            credentials: {
+              accessKeyId: e.TUPLET_S3_ACCESS_KEY_ID,
+              secretAccessKey: e.TUPLET_S3_SECRET_ACCESS_KEY,
+            },
+          }
         : {}),
       // Self-hosted servers rarely have a host name per bucket: path style whenever an endpoint is set.
       forcePathStyle: e.TUPLET_S3_FORCE_PATH_STYLE
@@ -253,7 +264,8 @@ function notifyConfigOf(e: Env): NotifyConfig {
         from: e.TUPLET_SMTP_FROM ?? `tuplet@${e.TUPLET_SMTP_HOST}`,
       }
     : undefined;
-  const webhookKey = e.TUPLET_WEBHOOK_KEY === undefined ? undefined : Buffer.from(e.TUPLET_WEBHOOK_KEY, 'utf8');
+  const webhookKey =
+    e.TUPLET_WEBHOOK_KEY === undefined ? undefined : Buffer.from(e.TUPLET_WEBHOOK_KEY, 'utf8');
   if (webhookKey && webhookKey.length < 32)
     throw new ConfigError('invalid environment: TUPLET_WEBHOOK_KEY: at least 32 characters');
   const webhookAllow = (e.TUPLET_WEBHOOK_ALLOW ?? '')
@@ -264,7 +276,9 @@ function notifyConfigOf(e: Env): NotifyConfig {
     const [address = '', prefix] = entry.split('/');
     const bits = isIP(address) === 6 ? 128 : 32;
     if (!isIP(address) || (prefix !== undefined && !(/^\d+$/.test(prefix) && Number(prefix) <= bits)))
-      throw new ConfigError(`invalid environment: TUPLET_WEBHOOK_ALLOW: '${entry}' is not an IP address or CIDR range`);
+      throw new ConfigError(
+        `invalid environment: TUPLET_WEBHOOK_ALLOW: '${entry}' is not an IP address or CIDR range`,
+      );
   }
   return { smtp, webhookKey, webhookAllow };
 }

@@ -14,6 +14,7 @@ import { applicationsPage, hostsPage, tokensPage, usersPage } from './routes/adm
 import { homePage } from './routes/home.tsx';
 import { loginRoutes } from './routes/login.tsx';
 import { newSeriesPage } from './routes/new-series.tsx';
+import { notificationsPage } from './routes/notifications.tsx';
 import { runPage, seriesPage } from './routes/series.tsx';
 import { resultsPlotSvg, resultsTab } from './routes/results.tsx';
 import { webApiRoutes } from './routes/web-api.ts';
@@ -64,6 +65,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     '/hosts',
     '/users',
     '/tokens',
+    '/notifications',
     '/web-api/*',
   ]) {
     app.use(p, user);
@@ -83,6 +85,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   app.get('/hosts', page(hostsPage(ctx)));
   app.get('/users', page(usersPage(ctx)));
   app.get('/tokens', page(tokensPage(ctx)));
+  app.get('/notifications', page(notificationsPage(ctx)));
   app.route('/web-api', webApiRoutes(ctx));
 
   app.onError((error, c) => {

@@ -29,7 +29,9 @@ export function createControlActivities({
 }: ControlDeps): ControlActivities {
   // The owner's notification of a series' end or hold (docs/notifications.md).
   const notify = (seriesId: string, event: NotifyEvent | undefined) =>
-    event ? notifySeriesEvent({ db, logger, start: startDeliveriesFromActivity }, seriesId, event) : undefined;
+    event
+      ? notifySeriesEvent({ db, logger, start: startDeliveriesFromActivity }, seriesId, event)
+      : undefined;
   return {
     loadSeries: (seriesId) => loadSeriesPlan(db, seriesId, maxTuples),
     async setSeriesState(seriesId, state, reason) {
