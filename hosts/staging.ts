@@ -98,7 +98,8 @@ export function* configEntries(
         yield { path: `${RUNS_DIR}/${tuple.dir}/${file}`, data: renderTuple(sweep, tuple.index) };
         continue;
       }
-      for (const run of input) yield { path: `${RUNS_DIR}/${tuple.dir}/${run.path}`, data: run.render(tuple) };
+      for (const run of input)
+        yield { path: `${RUNS_DIR}/${tuple.dir}/${run.path}`, data: run.render(tuple) };
     }
   }
 }
