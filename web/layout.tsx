@@ -9,7 +9,7 @@ export interface LayoutProps {
   user?: AuthUser | undefined;
   csrf?: string | undefined;
   /** Which navigation entry is current. */
-  active?: 'series' | 'new' | 'applications' | 'hosts' | 'users' | 'tokens';
+  active?: 'series' | 'new' | 'applications' | 'hosts' | 'users' | 'tokens' | 'notifications';
   /** Page scripts in web/static/, loaded after common.js. */
   scripts?: string[];
   children?: Child;
@@ -51,6 +51,21 @@ export function Layout(props: LayoutProps) {
             </nav>
           ) : null}
           {user ? (
+            // The unread count of the user's notifications is filled in by bell.js.
+            <a
+              class="bell"
+              href="/notifications"
+              data-bell
+              aria-label="Notifications"
+              aria-current={props.active === 'notifications' ? 'page' : undefined}
+            >
+              <span aria-hidden="true">🔔</span>
+              <span class="bell-count" data-unread hidden>
+                0
+              </span>
+            </a>
+          ) : null}
+          {user ? (
             <form class="signout" method="post" action="/logout">
               <input type="hidden" name="_csrf" value={props.csrf ?? ''} />
               <span class="who" title={user.role}>
@@ -67,6 +82,7 @@ export function Layout(props: LayoutProps) {
         </main>
         <div id="toast" role="status" aria-live="polite"></div>
         <script src={asset('common.js')} defer></script>
+        {user ? <script src={asset('bell.js')} defer></script> : null}
         {(props.scripts ?? []).map((s) => (
           <script src={asset(s)} defer></script>
         ))}
