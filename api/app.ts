@@ -11,8 +11,10 @@ import { ApiError, createErrorHandler } from './errors.ts';
 import { withCommonErrors } from './openapi.ts';
 import { applicationRoutes } from './routes/applications.ts';
 import { codecRoutes } from './routes/codec.ts';
+import { groupRoutes } from './routes/groups.ts';
 import { healthRoutes } from './routes/health.ts';
 import { hostRoutes } from './routes/hosts.ts';
+import { quotaRoutes } from './routes/quotas.ts';
 import { notificationRoutes } from './routes/notifications.ts';
 import { packageRoutes } from './routes/packages.ts';
 import { seriesActionRoutes } from './routes/series-actions.ts';
@@ -114,8 +116,10 @@ export function createApp(deps: ApiDeps): Hono<AppEnv> {
   app.route(`${API_PREFIX}/series`, seriesResultRoutes(deps));
   app.route(`${API_PREFIX}/series`, seriesEventRoutes(deps));
   app.route(`${API_PREFIX}/hosts`, hostRoutes(deps));
+  app.route(`${API_PREFIX}/quotas`, quotaRoutes(deps));
   app.route(`${API_PREFIX}/applications`, applicationRoutes(deps));
   app.route(`${API_PREFIX}/users`, userRoutes(deps));
+  app.route(`${API_PREFIX}/groups`, groupRoutes(deps));
   app.route(`${API_PREFIX}/tokens`, tokenRoutes(deps));
   app.route(`${API_PREFIX}/me`, notificationRoutes(deps));
 

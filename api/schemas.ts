@@ -80,6 +80,17 @@ export const IniSchema = z
 export const RunStateSchema = z.enum(RUN_STATES);
 export const SeriesStateSchema = z.enum(SERIES_STATES);
 
+/** A series' group (by name) and who sees it, on creation and clone (docs/groups.md). */
+export const SeriesGroupFields = {
+  group: z.string().min(1).max(64).optional().openapi({
+    description: "The series' group (one of yours); default: your only group, or none",
+    example: 'optics',
+  }),
+  visibility: z.enum(['everyone', 'group']).optional().openapi({
+    description: '`everyone` signed in sees the series (default), or only its group (`group`)',
+  }),
+};
+
 export const IdParam = z.object({
   id: z
     .string()

@@ -8,21 +8,28 @@ import { FINAL_SERIES_STATES, type SeriesState } from '../core/states.ts';
 import type { Database } from './client.ts';
 import { cursorValues, encodeCursor } from './cursor.ts';
 import { cancelUnfinishedRuns } from './runs.ts';
-import { series, users } from './schema.ts';
+import { seriesVisibleTo } from './groups.ts';
+import { groups, series, users } from './schema.ts';
 
 export type SeriesRow = typeof series.$inferSelect;
 export type NewSeriesRow = typeof series.$inferInsert;
-export type SeriesWithOwner = SeriesRow & { ownerName: string };
+export type SeriesWithOwner = SeriesRow & { ownerName: string; groupName: string | null };
 
-/** The columns of a series with its owner's name (join `users` on the owner). */
-export const seriesWithOwner = { ...getTableColumns(series), ownerName: users.name };
+/** The columns of a series with its owner's and group's names (join `users`, left join `groups`). */
+export const seriesWithOwner = { ...getTableColumns(series), ownerName: users.name, groupName: groups.name };
 
-export async function findSeries(db: Database, id: string): Promise<SeriesWithOwner | undefined> {
+/** The series, if it exists and (with `visibleTo`, a user id) that user may see it (db/groups.ts). */
+export async function findSeries(
+  db: Database,
+  id: string,
+  visibleTo?: string,
+): Promise<SeriesWithOwner | undefined> {
   const [row] = await db
     .select(seriesWithOwner)
     .from(series)
     .innerJoin(users, eq(users.id, series.ownerId))
-    .where(eq(series.id, id))
+    .leftJoin(groups, eq(groups.id, series.groupId))
+    .where(and(eq(series.id, id), visibleTo === undefined ? undefined : seriesVisibleTo(visibleTo)))
     .limit(1);
   return row;
 }
@@ -111,6 +118,8 @@ export interface SeriesFilter {
   states?: readonly SeriesState[] | undefined;
   host?: string | undefined;
   application?: string | undefined;
+  /** Only the series this user (id) may see; absent: every series (admins). */
+  visibleTo?: string | undefined;
 }
 
 /**
@@ -147,6 +156,7 @@ function filterConditions(filter: SeriesFilter): SQL[] {
   if (filter.states && filter.states.length > 0) conditions.push(inArray(series.state, [...filter.states]));
   if (filter.host) conditions.push(eq(series.host, filter.host));
   if (filter.application) conditions.push(eq(series.application, filter.application));
+  if (filter.visibleTo !== undefined) conditions.push(seriesVisibleTo(filter.visibleTo));
   return conditions;
 }
 
@@ -167,6 +177,7 @@ export async function listSeriesPage(db: Database, query: SeriesPageQuery): Prom
     .select({ ...summaryColumns, createdAtText: sql<string>`${series.createdAt}::text` })
     .from(series)
     .innerJoin(users, eq(users.id, series.ownerId))
+    .leftJoin(groups, eq(groups.id, series.groupId))
     .where(and(...filterConditions(query), edge))
     .orderBy(...order)
     .limit(query.limit + 1);
@@ -206,15 +217,16 @@ export async function seriesExists(db: Database, id: string): Promise<boolean> {
   return rows.length > 0;
 }
 
-/** What the live progress bars need of several series. */
+/** What the live progress bars need of several series (with `visibleTo`, of those that user may see). */
 export function seriesProgressRows(
   db: Database,
   ids: string[],
+  visibleTo?: string,
 ): Promise<Array<Pick<SeriesRow, 'id' | 'state' | 'count' | 'attempt'>>> {
   return db
     .select({ id: series.id, state: series.state, count: series.count, attempt: series.attempt })
     .from(series)
-    .where(inArray(series.id, ids));
+    .where(and(inArray(series.id, ids), visibleTo === undefined ? undefined : seriesVisibleTo(visibleTo)));
 }
 
 /** A user's latest series, newest first: what one usually starts a new series from. */

@@ -13,7 +13,8 @@ import {
   updateApplication,
   type ApplicationRow,
 } from '../../db/applications.ts';
-import { requireAdmin, requireUser } from '../auth.ts';
+import { currentUser, requireAdmin, requireUser } from '../auth.ts';
+import { catalogueOf, mayUseApplication, visibleApplications } from '../access.ts';
 import type { ApiDeps } from '../context.ts';
 import { conflict, notFound } from '../errors.ts';
 import { createRouter, invalidRequestBody, jsonBody, jsonResponse, pick, signedIn } from '../openapi.ts';
@@ -48,6 +49,9 @@ const fields = {
   parameters: ParametersSchema,
   input: InputSchema,
   metricSources: MetricSourcesSchema,
+  hosts: z.array(nameSchema).max(256).openapi({
+    description: 'The only hosts the application runs on (null: any host its users may use)',
+  }),
 };
 
 const ApplicationSchema = z
@@ -61,6 +65,7 @@ const ApplicationSchema = z
     parameters: ParametersSchema.nullable(),
     input: InputSchema.nullable(),
     metricSources: MetricSourcesSchema.nullable(),
+    hosts: fields.hosts.nullable(),
     description: z.string(),
     createdAt: z.string(),
     updatedAt: z.string(),
@@ -79,6 +84,7 @@ const NewApplicationSchema = z
     parameters: fields.parameters.optional(),
     input: fields.input.optional(),
     metricSources: fields.metricSources.optional(),
+    hosts: fields.hosts.optional(),
   })
   .strict()
   .openapi('NewApplication');
@@ -94,6 +100,7 @@ const ApplicationPatchSchema = z
     parameters: fields.parameters.nullable().optional(),
     input: fields.input.nullable().optional(),
     metricSources: fields.metricSources.nullable().optional(),
+    hosts: fields.hosts.nullable().optional(),
   })
   .strict()
   .openapi('ApplicationPatch');
@@ -132,6 +139,7 @@ export function applicationRoutes(deps: ApiDeps) {
       path: '/',
       tags: ['applications'],
       summary: 'Registered applications',
+      description: "Members see those granted to their groups (all of them while no group exists)",
       security: signedIn,
       responses: {
         200: jsonResponse(z.object({ applications: z.array(ApplicationSchema) }), 'The applications'),
@@ -139,7 +147,7 @@ export function applicationRoutes(deps: ApiDeps) {
       },
     }),
     async (c) => {
-      const rows = await listApplications(db);
+      const rows = visibleApplications(await catalogueOf(db, currentUser(c)), await listApplications(db));
       return c.json({ applications: rows.map(applicationJson) }, 200);
     },
   );
@@ -154,7 +162,12 @@ export function applicationRoutes(deps: ApiDeps) {
       request: { params: NameParam },
       responses: { 200: jsonResponse(ApplicationSchema, 'The application'), ...pick(401, 404) },
     }),
-    async (c) => c.json(applicationJson(await getApplication(c.req.valid('param').name)), 200),
+    async (c) => {
+      const { name } = c.req.valid('param');
+      // One not granted to the member's groups is as if it did not exist.
+      if (!mayUseApplication(await catalogueOf(db, currentUser(c)), name)) throw notFound(`application '${name}'`);
+      return c.json(applicationJson(await getApplication(name)), 200);
+    },
   );
 
   app.openapi(

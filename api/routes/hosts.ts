@@ -6,6 +6,7 @@ import { deleteHost, findHost, insertHost, listHosts, updateHost, type HostRow }
 import { anyUnfinishedSeriesOn } from '../../db/series.ts';
 import { currentUser, requireAdmin, requireUser } from '../auth.ts';
 import { hostForViewer } from '../hosts-view.ts';
+import { catalogueOf, mayUseHost, visibleHosts } from '../access.ts';
 import type { ApiDeps } from '../context.ts';
 import { ApiError, badRequest, conflict, notFound } from '../errors.ts';
 import { createRouter, ErrorSchema, jsonBody, jsonResponse, pick, signedIn } from '../openapi.ts';
@@ -202,13 +203,13 @@ export function hostRoutes(deps: ApiDeps) {
       tags: ['hosts'],
       summary: 'Registered hosts',
       description:
-        'Members see no key-file paths nor run account (null) and, of the accounts and QOS, only those they may choose.',
+        'Members see only the hosts granted to their groups (all while no group exists), no key-file paths nor run account (null) and, of the accounts and QOS, only those they may choose.',
       security: signedIn,
       responses: { 200: jsonResponse(z.object({ hosts: z.array(HostSchema) }), 'The hosts'), ...pick(401) },
     }),
     async (c) => {
-      const rows = await listHosts(db);
       const viewer = currentUser(c);
+      const rows = visibleHosts(await catalogueOf(db, viewer), await listHosts(db));
       return c.json({ hosts: rows.map((row) => hostJson(hostForViewer(row, viewer))) }, 200);
     },
   );
@@ -224,8 +225,13 @@ export function hostRoutes(deps: ApiDeps) {
       request: { params: NameParam },
       responses: { 200: jsonResponse(HostSchema, 'The host'), ...pick(401, 404) },
     }),
-    async (c) =>
-      c.json(hostJson(hostForViewer(await getHost(c.req.valid('param').name), currentUser(c))), 200),
+    async (c) => {
+      const { name } = c.req.valid('param');
+      const viewer = currentUser(c);
+      // One not granted to the member's groups is as if it did not exist.
+      if (!mayUseHost(await catalogueOf(db, viewer), name)) throw notFound(`host '${name}'`);
+      return c.json(hostJson(hostForViewer(await getHost(name), viewer)), 200);
+    },
   );
 
   app.openapi(

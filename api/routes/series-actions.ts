@@ -7,7 +7,14 @@ import { canModifySeries, currentUser, requireUser } from '../auth.ts';
 import type { ApiDeps, AuthUser } from '../context.ts';
 import { ApiError, conflict, forbidden } from '../errors.ts';
 import { createRouter, jsonBody, jsonResponse, pick, signedIn } from '../openapi.ts';
-import { DescriptionSchema, IdParam, IniSchema, ResourcesSchema, TagsSchema } from '../schemas.ts';
+import {
+  DescriptionSchema,
+  IdParam,
+  IniSchema,
+  ResourcesSchema,
+  SeriesGroupFields,
+  TagsSchema,
+} from '../schemas.ts';
 import { createSeries } from '../series/create.ts';
 import { packageForClone } from '../series/packages.ts';
 import { markSeriesRerun, type SeriesWithOwner } from '../../db/series.ts';
@@ -37,6 +44,7 @@ const CloneBody = z
       description:
         "Id of an uploaded package to unpack instead of the source's; needed to clone another user's series that has one",
     }),
+    ...SeriesGroupFields,
   })
   .openapi('CloneOverrides');
 
@@ -67,7 +75,7 @@ export function seriesActionRoutes(deps: ApiDeps) {
     }),
     async (c) => {
       const user = currentUser(c);
-      const row = await getSeries(db, c.req.valid('param').id);
+      const row = await getSeries(db, c.req.valid('param').id, user);
       assertMayModify(user, row, 'cancel');
       if (isFinal(row)) throw conflict(`series is already ${row.state}`, { state: row.state });
       try {
@@ -113,7 +121,7 @@ export function seriesActionRoutes(deps: ApiDeps) {
     }),
     async (c) => {
       const user = currentUser(c);
-      const row = await getSeries(db, c.req.valid('param').id);
+      const row = await getSeries(db, c.req.valid('param').id, user);
       assertMayModify(user, row, 'rerun');
       if (!isFinal(row))
         throw conflict(`series is ${row.state}: only a finished series can be rerun`, { state: row.state });
@@ -178,9 +186,9 @@ export function seriesActionRoutes(deps: ApiDeps) {
       },
     }),
     async (c) => {
-      const source = await getSeries(db, c.req.valid('param').id);
-      const overrides = c.req.valid('json');
       const user = currentUser(c);
+      const source = await getSeries(db, c.req.valid('param').id, user);
+      const overrides = c.req.valid('json');
       // A package is private to its owner: a clone runs on the source's only if it is the user's own.
       const pkg = await packageForClone(deps, user, source, overrides.package);
       const created = await createSeries(deps, user, {
@@ -191,6 +199,9 @@ export function seriesActionRoutes(deps: ApiDeps) {
         tags: overrides.tags ?? source.tags,
         resources: overrides.resources ?? source.resources,
         parentId: source.id,
+        group: overrides.group,
+        sourceGroupId: source.groupId,
+        visibility: overrides.visibility ?? source.visibility,
         ...pkg,
       });
       return c.json({ ...created, parentId: source.id }, 201);

@@ -4,7 +4,7 @@
 import { z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
 import { FINAL_SERIES_STATES } from '../../core/states.ts';
-import { requireUser } from '../auth.ts';
+import { currentUser, requireUser } from '../auth.ts';
 import type { ApiDeps } from '../context.ts';
 import { createRouter, pick, signedIn } from '../openapi.ts';
 import { IdParam } from '../schemas.ts';
@@ -48,7 +48,7 @@ export function seriesEventRoutes(deps: ApiDeps) {
   });
 
   app.get('/:id/events', async (c) => {
-    const id = (await getSeries(db, c.req.param('id'))).id;
+    const id = (await getSeries(db, c.req.param('id'), currentUser(c))).id;
     return streamSSE(c, async (stream) => {
       let last = '';
       let eventId = 0;

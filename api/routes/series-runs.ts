@@ -11,8 +11,8 @@ import {
   runsPage,
   type RunRow,
 } from '../../db/runs.ts';
-import { requireUser } from '../auth.ts';
-import type { ApiDeps } from '../context.ts';
+import { currentUser, requireUser } from '../auth.ts';
+import type { ApiDeps, AuthUser } from '../context.ts';
 import { ApiError, badRequest, notFound } from '../errors.ts';
 import { createRouter, jsonResponse, pick, signedIn } from '../openapi.ts';
 import { IdParam, limitParam, RunStateSchema } from '../schemas.ts';
@@ -108,8 +108,8 @@ export function seriesRunRoutes(deps: ApiDeps) {
   const app = createRouter();
   app.use('*', requireUser);
 
-  async function findRun(seriesId: string, index: number) {
-    await getSeries(db, seriesId);
+  async function findRun(seriesId: string, index: number, user: AuthUser) {
+    await getSeries(db, seriesId, user);
     const run = await getRun(db, seriesId, index);
     if (!run) throw notFound(`run ${index} of series '${seriesId}'`);
     return run;
@@ -135,7 +135,7 @@ export function seriesRunRoutes(deps: ApiDeps) {
         throw badRequest('offset: no longer supported; page with cursor (nextCursor/prevCursor)');
       const position = cursor === undefined ? undefined : decodeRunsCursor(cursor);
       if (cursor !== undefined && !position) throw badRequest('cursor: not a cursor this API returned');
-      await getSeries(db, id);
+      await getSeries(db, id, currentUser(c));
       const counts = (await countRunsByState(db, [{ id }])).get(id)!;
       const recorded = Object.values(counts).reduce((sum, n) => sum + n, 0);
       const page = await runsPage(db, id, { state, limit, total: recorded, ...position });
@@ -166,7 +166,7 @@ export function seriesRunRoutes(deps: ApiDeps) {
     }),
     async (c) => {
       const { id, index } = c.req.valid('param');
-      const run = await findRun(id, index);
+      const run = await findRun(id, index, currentUser(c));
       const prefix = `runs/${run.dir}/`;
       const rows = await runFiles(db, id, index);
       return c.json(
@@ -206,7 +206,7 @@ export function seriesRunRoutes(deps: ApiDeps) {
   app.get('/:id/runs/:index{[0-9]+}/files/*', async (c) => {
     const { id, index } = RunParams.parse({ id: c.req.param('id'), index: c.req.param('index') });
     const segments = pathAfter(c.req.url, /^\/api\/v1\/series\/[^/]+\/runs\/\d+\/files\//);
-    const run = await findRun(id, index);
+    const run = await findRun(id, index, currentUser(c));
     const seriesDir = path.join(storageDir, id);
     return serveStoredFile(seriesDir, path.join(seriesDir, 'runs', run.dir), segments);
   });
@@ -224,7 +224,7 @@ export function seriesRunRoutes(deps: ApiDeps) {
     },
   });
   app.get('/:id/archive', async (c) => {
-    const row = await getSeries(db, c.req.param('id'));
+    const row = await getSeries(db, c.req.param('id'), currentUser(c));
     const name = `${row.id}.tar.gz`;
     return serveStoredFile(storageDir, storageDir, [name], { type: 'application/gzip' }).catch(
       (error: unknown) => {

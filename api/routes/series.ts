@@ -13,6 +13,7 @@ import {
   IniSchema,
   limitParam,
   ResourcesSchema,
+  SeriesGroupFields,
   TagsSchema,
 } from '../schemas.ts';
 import { createSeries } from '../series/create.ts';
@@ -33,6 +34,7 @@ export const CreateSeriesBody = z
     package: z.string().optional().openapi({
       description: 'Id of an uploaded package (POST /api/v1/packages) to unpack into the series directory',
     }),
+    ...SeriesGroupFields,
   })
   .openapi('NewSeries');
 
@@ -143,7 +145,7 @@ export function seriesRoutes(deps: ApiDeps) {
       responses: { 200: jsonResponse(SeriesSchema, 'The series'), ...pick(401, 404) },
     }),
     async (c) => {
-      const row = await getSeries(db, c.req.valid('param').id);
+      const row = await getSeries(db, c.req.valid('param').id, currentUser(c));
       const counts = await countRunsByState(db, [row]);
       return c.json(seriesJson(row, counts.get(row.id)!, config), 200);
     },
@@ -160,7 +162,7 @@ export function seriesRoutes(deps: ApiDeps) {
       responses: { 204: { description: 'Deleted' }, ...pick(401, 403, 404, 409) },
     }),
     async (c) => {
-      const row = await getSeries(db, c.req.valid('param').id);
+      const row = await getSeries(db, c.req.valid('param').id, currentUser(c));
       if (!canModifySeries(currentUser(c), row))
         throw forbidden('only the owner of the series or an admin may delete it');
       if (!FINAL_SERIES_STATES.includes(row.state)) {

@@ -14,8 +14,11 @@ import { checkInput } from './input-check.ts';
 import { checkRenderedSize } from './rendered-size.ts';
 import { checkResources } from './resources.ts';
 import { startSeriesWorkflow } from './workflow.ts';
+import { refuseOverQuota } from './quota-check.ts';
+import { applicationRunsOn, catalogueOf, mayUseApplication, mayUseHost } from '../access.ts';
+import { seriesGroupOf, type SeriesGroupChoice } from './group.ts';
 
-export interface NewSeries {
+export interface NewSeries extends SeriesGroupChoice {
   application: string;
   host: string;
   ini: string;
@@ -35,8 +38,14 @@ export interface CreatedSeries {
   count: number;
 }
 
-const unknownReference = (field: 'application' | 'host', name: string) =>
-  new ApiError(422, `unknown_${field}`, `${field} '${name}' does not exist`, { field });
+/** `granted`: groups restrict the user, who is told so (without learning whether the name exists). */
+const unknownReference = (field: 'application' | 'host', name: string, granted = false) =>
+  new ApiError(
+    422,
+    `unknown_${field}`,
+    `${field} '${name}' does not exist${granted ? " or is not granted to the series' group" : ''}`,
+    { field },
+  );
 
 export async function createSeries(deps: ApiDeps, owner: AuthUser, input: NewSeries): Promise<CreatedSeries> {
   const { db, config, temporal, logger } = deps;
@@ -45,12 +54,26 @@ export async function createSeries(deps: ApiDeps, owner: AuthUser, input: NewSer
   const count = Number(sweep.count);
   checkRenderedSize(input.ini, sweep.count, config.limits.renderedBytes);
 
-  const app = await findApplication(db, input.application);
-  if (!app) throw unknownReference('application', input.application);
+  // What the series' group may use (docs/groups.md): anything else is as if it did not exist.
+  const { groupId, visibility } = await seriesGroupOf(db, owner, input);
+  const catalogue = await catalogueOf(db, owner, groupId);
+  const app = mayUseApplication(catalogue, input.application)
+    ? await findApplication(db, input.application)
+    : undefined;
+  if (!app) throw unknownReference('application', input.application, catalogue !== 'everything');
   refuseValuesOutsideSchema(sweep, app.parameters, app.name);
-  const host = await findHost(db, input.host);
-  if (!host) throw unknownReference('host', input.host);
+  const host = mayUseHost(catalogue, input.host) ? await findHost(db, input.host) : undefined;
+  if (!host) throw unknownReference('host', input.host, catalogue !== 'everything');
+  if (!applicationRunsOn(app, host.name)) {
+    throw new ApiError(
+      422,
+      'application_not_on_host',
+      `host: application '${app.name}' runs only on ${app.hosts!.join(', ')}, not on '${host.name}'`,
+      { field: 'host' },
+    );
+  }
   checkResources(input.resources ?? {}, host, owner);
+  await refuseOverQuota(db, { userId: owner.id, groupId, host: host.name }, count);
 
   const snapshot: ApplicationSnapshot = { name: app.name, command: app.command, configFile: app.configFile };
   if (app.setup) snapshot.setup = app.setup;
@@ -82,6 +105,8 @@ export async function createSeries(deps: ApiDeps, owner: AuthUser, input: NewSer
     parentId: input.parentId ?? null,
     packagePath: input.packagePath ?? null,
     packageId: input.packageId ?? null,
+    groupId,
+    visibility,
   });
 
   // The row is committed before the workflow starts, so its first activity finds it; if the

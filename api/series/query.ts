@@ -11,10 +11,13 @@ import {
   type SeriesWithOwner,
 } from '../../db/series.ts';
 import type { SeriesState } from '../../core/states.ts';
+import { seriesViewer } from '../access.ts';
+import type { AuthUser } from '../context.ts';
 import { badRequest, notFound } from '../errors.ts';
 
-export async function getSeries(db: Database, id: string): Promise<SeriesWithOwner> {
-  const row = await findSeries(db, id);
+/** The series as `user` may see it: one they may not see is a 404, like one that does not exist. */
+export async function getSeries(db: Database, id: string, user: AuthUser): Promise<SeriesWithOwner> {
+  const row = await findSeries(db, id, seriesViewer(user));
   if (!row) throw notFound(`series '${id}'`);
   return row;
 }
@@ -38,7 +41,7 @@ export interface SeriesFilter {
 export async function listSeries(
   db: Database,
   filter: SeriesFilter,
-  me: { id: string },
+  me: AuthUser,
 ): Promise<{ series: SeriesSummary[]; nextCursor: string | null }> {
   const after = filter.cursor === undefined ? undefined : decodeSeriesCursor(filter.cursor);
   if (filter.cursor && !after) throw badRequest('cursor: not a cursor this API returned');
@@ -49,6 +52,7 @@ export async function listSeries(
     states: filter.state,
     host: filter.host,
     application: filter.application,
+    visibleTo: seriesViewer(me),
     limit: filter.limit,
     after,
   });

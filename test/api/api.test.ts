@@ -9,6 +9,7 @@ import { filesTests } from './files-suite.ts';
 import { createHarness, type SuiteContext } from './harness.ts';
 import { inputTests } from './input-suite.ts';
 import { parameterSchemaTests } from './parameter-schema-suite.ts';
+import { quotaTests } from './quotas-suite.ts';
 import { resourceTests } from './resources-suite.ts';
 import { resultsTests } from './results-suite.ts';
 import { seriesTests } from './series-suite.ts';
@@ -38,6 +39,7 @@ for (const kind of backends) {
     accountTests(ctx);
     resourceTests(ctx);
     parameterSchemaTests(ctx);
+    quotaTests(ctx);
     inputTests(ctx);
     resultsTests(ctx);
   });

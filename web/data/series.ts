@@ -21,6 +21,8 @@ export interface SeriesFilter {
   state?: SeriesState | undefined;
   host?: string | undefined;
   application?: string | undefined;
+  /** Only the series this user (id) may see (api/access.ts seriesViewer); absent: all (admins). */
+  visibleTo?: string | undefined;
   limit: number;
   /** Encoded cursors: the page older than `after`, or newer than `before`. */
   after?: string | undefined;
@@ -44,6 +46,7 @@ export async function listSeries(db: Database, filter: SeriesFilter): Promise<Se
     states: filter.state && [filter.state],
     host: filter.host,
     application: filter.application,
+    visibleTo: filter.visibleTo,
     limit: filter.limit,
     after: filter.after === undefined ? undefined : decodeSeriesCursor(filter.after),
     before: filter.before === undefined ? undefined : decodeSeriesCursor(filter.before),
@@ -57,8 +60,9 @@ export async function listSeries(db: Database, filter: SeriesFilter): Promise<Se
 
 export type SeriesRow = SeriesWithOwner & { owner: string };
 
-export async function getSeries(db: Database, id: string): Promise<SeriesRow | undefined> {
-  const row = await findSeries(db, id);
+/** The series if `visibleTo` (a user id; undefined: an admin) may see it. */
+export async function getSeries(db: Database, id: string, visibleTo: string | undefined): Promise<SeriesRow | undefined> {
+  const row = await findSeries(db, id, visibleTo);
   return row && { ...row, owner: row.ownerName };
 }
 

@@ -16,6 +16,8 @@ export interface NewSeriesProps {
   csrf: string;
   hosts: HostChoice[];
   applications: ApplicationChoice[];
+  /** The user's groups, by name (the series' group is one of them). */
+  groups: string[];
   previous: Array<{ id: string; label: string }>;
   prefill: Prefill;
 }
@@ -38,7 +40,12 @@ export function NewSeriesPage(props: NewSeriesProps) {
           applications={props.applications}
           application={prefill.application}
         />
-        <WhereStep hosts={props.hosts} applications={props.applications} prefill={prefill} />
+        <WhereStep
+          hosts={props.hosts}
+          applications={props.applications}
+          groups={props.groups}
+          prefill={prefill}
+        />
         <ReviewStep />
       </form>
     </Layout>

@@ -1,6 +1,7 @@
 // GET /applications, /hosts (everyone), /users (admins), /tokens (one's own).
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { catalogueOf, visibleApplications, visibleHosts } from '../../api/access.ts';
 import { hostForViewer } from '../../api/hosts-view.ts';
 import { listAccounts, listApiTokens } from '../../db/accounts.ts';
 import { listApplications } from '../../db/applications.ts';
@@ -13,14 +14,14 @@ import { UsersPage } from '../pages/users.tsx';
 
 export function applicationsPage({ db }: WebContext) {
   return async (c: Context<WebEnv>, user: AuthUser, csrf: string) => {
-    const rows = await listApplications(db);
+    const rows = visibleApplications(await catalogueOf(db, user), await listApplications(db));
     return c.html(<ApplicationsPage user={user} csrf={csrf} applications={rows} />);
   };
 }
 
 export function hostsPage({ db }: WebContext) {
   return async (c: Context<WebEnv>, user: AuthUser, csrf: string) => {
-    const rows = await listHosts(db);
+    const rows = visibleHosts(await catalogueOf(db, user), await listHosts(db));
     const visible = rows.map((row) => hostForViewer(row, user));
     return c.html(<HostsPage user={user} csrf={csrf} hosts={visible} />);
   };

@@ -1,5 +1,6 @@
 // GET /: the latest series of everyone, filtered and searched.
 import type { Context } from 'hono';
+import { catalogueOf, mayUseApplication, mayUseHost, seriesViewer } from '../../api/access.ts';
 import { hasAnySeries } from '../../db/series.ts';
 import { SERIES_STATES, type SeriesState } from '../../core/states.ts';
 import type { AuthUser, WebContext, WebEnv } from '../context.ts';
@@ -33,9 +34,10 @@ export function homePage(ctx: WebContext) {
       after: cursor('after'),
       before: cursor('before'),
     };
-    const [{ rows, older, newer }, names] = await Promise.all([
-      listSeries(db, filter),
+    const [{ rows, older, newer }, names, catalogue] = await Promise.all([
+      listSeries(db, { ...filter, visibleTo: seriesViewer(user) }),
       hostAndApplicationNames(db),
+      catalogueOf(db, user),
     ]);
     const counts = await cachedCounts(db, cache, rows);
     const firstPage = filter.after === undefined && filter.before === undefined;
@@ -49,8 +51,8 @@ export function homePage(ctx: WebContext) {
         counts={counts}
         older={older}
         newer={newer}
-        hosts={names.hosts}
-        applications={names.applications}
+        hosts={names.hosts.filter((name) => mayUseHost(catalogue, name))}
+        applications={names.applications.filter((name) => mayUseApplication(catalogue, name))}
         nothingYet={nothingYet}
       />,
     );

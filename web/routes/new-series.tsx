@@ -1,6 +1,8 @@
 // GET /series/new[?from=<id>|?example=1]: the four-step form, blank, cloned or the example.
 import type { Context } from 'hono';
+import { catalogueOf, seriesViewer, visibleApplications, visibleHosts } from '../../api/access.ts';
 import { choicesFor } from '../../api/series/resources.ts';
+import { listGroupsOf } from '../../db/groups.ts';
 import { listApplications } from '../../db/applications.ts';
 import { listHostOptions } from '../../db/hosts.ts';
 import { recentSeriesOf } from '../../db/series.ts';
@@ -14,17 +16,20 @@ const EXAMPLE_APPLICATION = 'spiral';
 export function newSeriesPage(ctx: WebContext) {
   const { db } = ctx;
   return async (c: Context<WebEnv>, user: AuthUser, csrf: string) => {
-    const [hostRows, appRows, previousRows] = await Promise.all([
+    const [hostRows, appRows, previousRows, catalogue, groups] = await Promise.all([
       listHostOptions(db),
       // Whole rows: the form shows each application's parameter schema beside the editor.
       listApplications(db),
       // The user's own recent series first: what one usually starts from.
       recentSeriesOf(db, user.id, 30),
+      // Only what the user's groups may use (api/access.ts; the API checks the same on launch).
+      catalogueOf(db, user),
+      listGroupsOf(db, user.id),
     ]);
     const fromId = c.req.query('from');
     let prefill: Prefill = { ini: '' };
     if (fromId) {
-      const from = await getSeries(db, fromId);
+      const from = await getSeries(db, fromId, seriesViewer(user));
       if (from) {
         prefill = {
           fromId: from.id,
@@ -35,6 +40,8 @@ export function newSeriesPage(ctx: WebContext) {
           resources: from.resources,
           description: from.description,
           tags: from.tags,
+          ...(from.groupName ? { group: from.groupName } : {}),
+          visibility: from.visibility,
         };
       }
     } else if (c.req.query('example')) {
@@ -54,13 +61,14 @@ export function newSeriesPage(ctx: WebContext) {
       <NewSeriesPage
         user={user}
         csrf={csrf}
-        hosts={hostRows.map((h) => ({
+        groups={groups.map((g) => g.name)}
+        hosts={visibleHosts(catalogue, hostRows).map((h) => ({
           ...h,
           // Only what this user may choose (the API checks the same on launch).
           accounts: choicesFor(h.accounts, user),
           qos: choicesFor(h.qos, user),
         }))}
-        applications={appRows.map(({ name, description, configFile, parameters }) => ({
+        applications={visibleApplications(catalogue, appRows).map(({ name, description, configFile, parameters }) => ({
           name,
           description,
           configFile,

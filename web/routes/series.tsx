@@ -1,6 +1,7 @@
 // GET /series/:id and GET /series/:id/runs/:index.
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { seriesViewer } from '../../api/access.ts';
 import { canModifySeries } from '../../api/auth.ts';
 import type { Config } from '../../config.ts';
 import { renderTuple } from '../../sweep/index.ts';
@@ -24,8 +25,9 @@ const PREVIEWED_FILES = 12;
 /** A run that wrote thousands of files lists the first ones by path. */
 const LISTED_FILES = 500;
 
-export async function seriesOr404(deps: WebDeps, id: string): Promise<SeriesRow> {
-  const row = await getSeries(deps.db, id);
+/** The series as `user` may see it; one they may not see is not found, like one that does not exist. */
+export async function seriesOr404(deps: WebDeps, id: string, user: AuthUser): Promise<SeriesRow> {
+  const row = await getSeries(deps.db, id, seriesViewer(user));
   if (!row) throw new HTTPException(404, { message: `There is no series ${id}.` });
   return row;
 }
@@ -46,7 +48,7 @@ function intParam(value: string | undefined): number | undefined {
 export function seriesPage(ctx: WebContext) {
   const { db, config, cache } = ctx;
   return async (c: Context<WebEnv>, user: AuthUser, csrf: string) => {
-    const row = await seriesOr404(ctx, c.req.param('id')!);
+    const row = await seriesOr404(ctx, c.req.param('id')!, user);
     const stateParam = c.req.query('state');
     const stateFilter = (RUN_STATES as readonly string[]).includes(stateParam ?? '')
       ? (stateParam as RunState)
@@ -91,7 +93,7 @@ async function tail(deps: WebDeps, row: SeriesRow, relative: string) {
 export function runPage(deps: WebContext) {
   const { db, config } = deps;
   return async (c: Context<WebEnv>, user: AuthUser, csrf: string) => {
-    const row = await seriesOr404(deps, c.req.param('id')!);
+    const row = await seriesOr404(deps, c.req.param('id')!, user);
     const index = intParam(c.req.param('index'));
     const run = index === undefined ? undefined : await getRun(db, row.id, index);
     if (!run)

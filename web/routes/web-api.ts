@@ -4,7 +4,8 @@ import path from 'node:path';
 import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { stream } from 'hono/streaming';
-import { seriesExists, seriesProgressRows } from '../../db/series.ts';
+import { seriesViewer } from '../../api/access.ts';
+import { seriesProgressRows } from '../../db/series.ts';
 import type { WebContext, WebEnv } from '../context.ts';
 import { seriesVersion, ttlFor } from '../data/cache.ts';
 import { cachedCounts } from '../data/counts.ts';
@@ -28,10 +29,10 @@ export function webApiRoutes(deps: WebContext) {
 
   // GET /web-api/progress?ids=a,b,c → {series: {id: {state, count, counts}}}: the home page's live bars.
   app.get('/progress', async (c) => {
-    signedIn(c);
+    const user = signedIn(c);
     const ids = (c.req.query('ids') ?? '').split(',').filter(Boolean).slice(0, 100);
     if (ids.length === 0) return c.json({ series: {} });
-    const rows = await seriesProgressRows(db, ids);
+    const rows = await seriesProgressRows(db, ids, seriesViewer(user));
     const counts = await cachedCounts(db, cache, rows);
     const out: Record<string, unknown> = {};
     for (const r of rows) out[r.id] = { state: r.state, count: r.count, counts: counts.get(r.id) };
@@ -40,8 +41,7 @@ export function webApiRoutes(deps: WebContext) {
 
   // GET /web-api/series/:id/map?x=&y=&metric=&fix.<name>=<value index>
   app.get('/series/:id/map', async (c) => {
-    signedIn(c);
-    const row = await seriesOr404(deps, c.req.param('id'));
+    const row = await seriesOr404(deps, c.req.param('id'), signedIn(c));
     const sweep = sweepOfSeries(row.id, row.ini, Math.max(config.maxTuples, row.count));
     const fixed: Record<string, number> = {};
     for (const [k, v] of Object.entries(c.req.query())) {
@@ -68,8 +68,7 @@ export function webApiRoutes(deps: WebContext) {
 
   // GET /web-api/series/:id/runs.csv: index, dir, state, exit code, duration, parameters, metrics.
   app.get('/series/:id/runs.csv', async (c) => {
-    signedIn(c);
-    const row = await seriesOr404(deps, c.req.param('id'));
+    const row = await seriesOr404(deps, c.req.param('id'), signedIn(c));
     const sweep = sweepOfSeries(row.id, row.ini, Math.max(config.maxTuples, row.count));
     const params = sweep.parameters.map((p) => p.name);
     const metrics = await metricNames(db, row.id, 1000);
@@ -99,9 +98,7 @@ export function webApiRoutes(deps: WebContext) {
 
   // GET /web-api/series/:id/files/<path>: a collected file, served as the API serves it (files/serve.ts).
   app.get('/series/:id/files/*', async (c) => {
-    signedIn(c);
-    const id = c.req.param('id');
-    if (!(await seriesExists(db, id))) throw new HTTPException(404, { message: 'no such series' });
+    const { id } = await seriesOr404(deps, c.req.param('id'), signedIn(c));
     const root = path.join(storageDir, id);
     return serveStoredFile(root, root, pathAfter(c.req.url, /^\/web-api\/series\/[^/]+\/files\//));
   });

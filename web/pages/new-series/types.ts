@@ -30,4 +30,7 @@ export interface Prefill {
   resources?: Resources;
   description?: string;
   tags?: string[];
+  /** The series' group by name, and who sees it (docs/groups.md). */
+  group?: string;
+  visibility?: 'everyone' | 'group';
 }
