@@ -21,6 +21,7 @@ import { seriesActionRoutes } from './routes/series-actions.ts';
 import { seriesEventRoutes } from './routes/series-events.ts';
 import { seriesResultRoutes } from './routes/series-results.ts';
 import { seriesRunRoutes } from './routes/series-runs.ts';
+import { seriesPostprocessRoutes } from './routes/series-postprocess.ts';
 import { seriesRoutes } from './routes/series.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { sweepRoutes } from './routes/sweeps.ts';
@@ -113,6 +114,7 @@ export function createApp(deps: ApiDeps): Hono<AppEnv> {
   app.route(`${API_PREFIX}/series`, seriesRoutes(deps));
   app.route(`${API_PREFIX}/series`, seriesActionRoutes(deps));
   app.route(`${API_PREFIX}/series`, seriesRunRoutes(deps));
+  app.route(`${API_PREFIX}/series`, seriesPostprocessRoutes(deps));
   app.route(`${API_PREFIX}/series`, seriesResultRoutes(deps));
   app.route(`${API_PREFIX}/series`, seriesEventRoutes(deps));
   app.route(`${API_PREFIX}/hosts`, hostRoutes(deps));

@@ -16,6 +16,11 @@ export function chunkWorkflowId(seriesId: string, chunkIndex: number): string {
   return `${seriesWorkflowId(seriesId)}/chunk-${chunkIndex}`;
 }
 
+/** The on-demand post-processing of a series (one at a time: the id is reused once it has closed). */
+export function postprocessWorkflowId(seriesId: string): string {
+  return `${seriesWorkflowId(seriesId)}/postprocess`;
+}
+
 /** Search attributes the Temporal UI can filter by (registered on the dev server at start). */
 export const SEARCH_ATTRIBUTES = {
   owner: 'TupletOwner',

@@ -3,6 +3,7 @@
 // touches the database. Every method is idempotent: activities run at least once.
 import type { InputSpec } from '../core/input-format.ts';
 import type { RunState } from '../core/states.ts';
+import type { PostprocessResult } from './postprocess.ts';
 
 export type HostKind = 'local' | 'ssh' | 'slurm';
 
@@ -66,6 +67,8 @@ export interface SeriesSpec {
   configFile: string;
   command: string;
   setup?: string;
+  /** Run once after the runs, in the series directory (hosts/postprocess.ts); absent: none. */
+  postprocess?: string;
   /** Globs relative to the run directory; empty or absent: everything the run writes. */
   collect?: string[];
   resources: Resources;
@@ -152,6 +155,11 @@ export interface Executor {
   stageChunk(series: SeriesSpec, chunk: ChunkSpec, options?: StepOptions): Promise<void>;
   /** Runs the application's setup command once in the series directory. */
   setup(series: SeriesSpec, options?: StepOptions): Promise<{ exitCode: number; outputTail: string }>;
+  /**
+   * Runs the application's post-processing command in the series directory and brings its
+   * `postprocess/` folder into `<storageRoot>/<seriesId>/postprocess/` (hosts/postprocess.ts).
+   */
+  postprocess(series: SeriesSpec, storageRoot: string, options?: StepOptions): Promise<PostprocessResult>;
   submit(series: SeriesSpec, chunk: ChunkSpec, options?: StepOptions): Promise<SubmitResult>;
   poll(series: SeriesSpec, request: PollRequest): Promise<PollResult>;
   /**

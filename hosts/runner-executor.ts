@@ -47,6 +47,7 @@ import {
   stageSeries,
   sweepOf,
 } from './staging.ts';
+import { postprocessSeries, type PostprocessResult } from './postprocess.ts';
 import type { Transport } from './transport.ts';
 import { runInputOf } from './run-input.ts';
 
@@ -133,6 +134,14 @@ export class RunnerExecutor implements Executor {
       adminEnvironment(series, this.host),
       signal,
     );
+  }
+
+  async postprocess(
+    series: SeriesSpec,
+    storageRoot: string,
+    { signal }: StepOptions = {},
+  ): Promise<PostprocessResult> {
+    return postprocessSeries(this.transport, this.seriesDir(series.seriesId), series, this.host, storageRoot, signal);
   }
 
   async submit(series: SeriesSpec, chunk: ChunkSpec, { signal }: StepOptions = {}): Promise<SubmitResult> {

@@ -18,6 +18,7 @@ import type { HostCapabilities } from '../activities/host/types.ts';
 import { control, controlLong, hostActivities } from './activities.ts';
 import { chunkWorkflow, withoutTemplate } from './chunk.ts';
 import { planChunks, type PlannedChunk } from './plan.ts';
+import { postprocessStep } from './postprocess.ts';
 import { SeriesTally } from './progress.ts';
 import type { SeriesState } from '../core/states.ts';
 import { chunkWorkflowId } from '../core/naming.ts';
@@ -38,6 +39,13 @@ const RECORD_END_BEFORE_CLEANUP = 'record-series-end-before-cleanup';
  * chunks was recorded failed ("Workflow continued as new") and its jobs cancelled.
  */
 const CONTINUE_AS_NEW_IS_NOT_A_FAILURE = 'series-continue-as-new-is-not-a-failure';
+
+/**
+ * Patch: after the last chunk and before archiving, the application's `postprocess` command runs
+ * (workflows/postprocess.ts). Only a series whose application declares one reaches the patch;
+ * series of the old code archived right away.
+ */
+const POSTPROCESS_AFTER_RUNS = 'series-postprocess-after-runs';
 
 /** Children per workflow run before continuing as new (each child costs a handful of events). */
 const CHUNKS_PER_HISTORY = 300;
@@ -105,6 +113,7 @@ export async function seriesWorkflow(input: SeriesWorkflowInput): Promise<Series
       await continueAsNew<typeof seriesWorkflow>({ ...input, resumeAtChunk: last, tally: tally.carry() });
     }
 
+    if (plan.spec.postprocess && patched(POSTPROCESS_AFTER_RUNS)) await postprocessStep(seriesId, plan);
     await setState('archiving');
     await controlLong.archiveSeries(seriesId);
     const final = await control.finishSeries(seriesId);

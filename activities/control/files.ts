@@ -2,7 +2,7 @@
 // application declares over stdout or a CSV, see metric-sources.ts) and archiving a series.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Context } from '@temporalio/activity';
@@ -12,6 +12,7 @@ import { insertFiles, recordSeriesArchive, type FileEntry } from '../../db/files
 import { runDirsIn, setRunMetrics } from '../../db/runs.ts';
 import { findSeriesRow } from '../../db/series.ts';
 import { declaredMetrics } from './metric-sources.ts';
+import { listFiles } from '../../files/list.ts';
 import type { IndexRange } from '../../core/ranges.ts';
 
 const FILE_BATCH = 2_000;
@@ -22,19 +23,7 @@ export async function sha256File(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/** Every regular file below `dir`, as paths relative to it with forward slashes. */
-export async function listFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(
-    (e: NodeJS.ErrnoException) => {
-      if (e.code === 'ENOENT') return [];
-      throw e;
-    },
-  );
-  return entries
-    .filter((e) => e.isFile())
-    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
-    .sort();
-}
+export { listFiles };
 
 /**
  * A run's metrics.json must be a flat JSON object; values that are not numbers, strings,

@@ -7,6 +7,7 @@ import { createRunRows, recordRunChanges } from './runs.ts';
 import { noteSeriesHeld, noteSeriesWaiting, updateSeriesState } from '../../db/series.ts';
 import { FINAL_SERIES_STATES } from '../../core/states.ts';
 import { loadSeriesPlan } from './series.ts';
+import { setPostprocessOutcome } from '../../db/postprocess.ts';
 import type { ControlActivities } from './types.ts';
 import type { NotifySettingsConfig } from '../notify/deliver.ts';
 import { endEventOf, notifySeriesEvent, startDeliveriesFromActivity } from '../notify/notify-series.ts';
@@ -56,6 +57,7 @@ export function createControlActivities({
     },
     indexChunk: (seriesId, ranges) => indexChunkFiles(db, storageDir, seriesId, ranges),
     archiveSeries: (seriesId) => archiveSeriesFiles(db, storageDir, seriesId),
+    recordPostprocess: (seriesId, outcome) => setPostprocessOutcome(db, seriesId, outcome),
     async finishSeries(seriesId) {
       const counts = (await countRunsByState(db, [{ id: seriesId }])).get(seriesId)!;
       // Runs the scheduler cancelled count as failures; a series is `cancelled` only on request.

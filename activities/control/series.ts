@@ -40,6 +40,7 @@ export async function loadSeriesPlan(db: Database, seriesId: string, maxTuples: 
     maxTuples: Math.max(maxTuples, row.count),
   };
   if (app.setup) spec.setup = app.setup;
+  if (app.postprocess) spec.postprocess = app.postprocess;
   // A CSV that declares metrics comes back even when the collect globs do not name it.
   const metricFiles = (app.metricSources ?? []).flatMap((s) => (s.kind === 'csv' ? [s.file] : []));
   if (app.collect && app.collect.length > 0) spec.collect = [...app.collect, ...metricFiles];

@@ -2,6 +2,7 @@
 import type { HostSpec, RunChange, SeriesSpec } from '../../hosts/executor.ts';
 import type { IndexRange } from '../../core/ranges.ts';
 import type { RunState, SeriesState } from '../../core/states.ts';
+import type { PostprocessOutcome } from '../../db/postprocess.ts';
 
 export interface SeriesPlan {
   spec: SeriesSpec;
@@ -35,6 +36,8 @@ export interface ControlActivities {
   /** Indexes collected files (path, size, sha256) and metrics.json of the chunk's runs. */
   indexChunk(seriesId: string, ranges: IndexRange[]): Promise<{ files: number; bytes: number }>;
   archiveSeries(seriesId: string): Promise<{ path: string; size: number }>;
+  /** Records the post-processing step's outcome (series.postprocess): running, then how it ended. */
+  recordPostprocess(seriesId: string, outcome: PostprocessOutcome): Promise<void>;
   /** Sets the final state from the runs' states and answers it. */
   finishSeries(seriesId: string): Promise<SeriesState>;
   /** Records every unfinished run and the series as cancelled. */

@@ -62,6 +62,16 @@ export function createHostActivities(deps: HostDeps): HostActivitiesHandle {
     stageChunk: (host, series, chunk) =>
       withHeartbeat((step) => executorFor(host).stageChunk(series, chunk, step)),
     setupSeries: (host, series) => withHeartbeat((step) => executorFor(host).setup(series, step)),
+    async postprocessSeries(host, series) {
+      const result = await withHeartbeat((step) =>
+        executorFor(host).postprocess(series, deps.storageDir, step),
+      );
+      deps.logger.info(
+        { ...where(host, series), exitCode: result.exitCode, files: result.files, refused: result.refused.length },
+        'series post-processed',
+      );
+      return result;
+    },
     async submitChunk(host, series, chunk) {
       const result = await withHeartbeat((step) => executorFor(host).submit(series, chunk, step));
       deps.logger.info(

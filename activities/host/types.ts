@@ -8,6 +8,7 @@ import type {
   SeriesSpec,
   SubmitResult,
 } from '../../hosts/executor.ts';
+import type { PostprocessResult } from '../../hosts/postprocess.ts';
 
 export interface HostCapabilities {
   /** Largest chunk (array) the host takes at once. */
@@ -39,6 +40,8 @@ export interface HostActivities {
   stageSeries(host: HostSpec, series: SeriesSpec): Promise<{ seriesDir: string }>;
   stageChunk(host: HostSpec, series: SeriesSpec, chunk: ChunkSpec): Promise<void>;
   setupSeries(host: HostSpec, series: SeriesSpec): Promise<{ exitCode: number; outputTail: string }>;
+  /** The application's post-processing step, its `postprocess/` folder collected into storage. */
+  postprocessSeries(host: HostSpec, series: SeriesSpec): Promise<PostprocessResult>;
   submitChunk(host: HostSpec, series: SeriesSpec, chunk: ChunkSpec): Promise<SubmitResult>;
   pollChunks(host: HostSpec, series: SeriesSpec, request: PollRequest): Promise<PollResult>;
   collectChunk(host: HostSpec, series: SeriesSpec, chunk: ChunkSpec): Promise<CollectResult>;

@@ -43,6 +43,13 @@ const fields = {
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'a file name in the run directory (no slashes)')
     .openapi({ example: 'config.ini' }),
   setup: z.string().min(1).max(10_000).openapi({ example: 'python3 -m venv .venv' }),
+  // Run by bash in the series directory after the runs (docs/postprocess.md); admins write it.
+  postprocess: z
+    .string()
+    .min(1)
+    .max(10_000)
+    .refine((s) => !s.includes('\0'), 'a shell command without NUL bytes')
+    .openapi({ example: 'python3 summarize.py runs.tsv postprocess/' }),
   collect: z.array(globSchema).max(64),
   env: runEnvSchema,
   description: z.string().max(10_000),
@@ -60,6 +67,7 @@ const ApplicationSchema = z
     command: z.string(),
     configFile: z.string(),
     setup: z.string().nullable(),
+    postprocess: z.string().nullable(),
     collect: z.array(z.string()).nullable(),
     env: z.record(z.string(), z.string()),
     parameters: ParametersSchema.nullable(),
@@ -78,6 +86,7 @@ const NewApplicationSchema = z
     command: fields.command,
     configFile: fields.configFile.optional(),
     setup: fields.setup.optional(),
+    postprocess: fields.postprocess.optional(),
     collect: fields.collect.optional(),
     env: fields.env.optional(),
     description: fields.description.optional(),
@@ -94,6 +103,7 @@ const ApplicationPatchSchema = z
     command: fields.command.optional(),
     configFile: fields.configFile.optional(),
     setup: fields.setup.nullable().optional(),
+    postprocess: fields.postprocess.nullable().optional(),
     collect: fields.collect.nullable().optional(),
     env: fields.env.optional(),
     description: fields.description.optional(),

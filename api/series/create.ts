@@ -77,6 +77,7 @@ export async function createSeries(deps: ApiDeps, owner: AuthUser, input: NewSer
 
   const snapshot: ApplicationSnapshot = { name: app.name, command: app.command, configFile: app.configFile };
   if (app.setup) snapshot.setup = app.setup;
+  if (app.postprocess) snapshot.postprocess = app.postprocess;
   if (app.collect && app.collect.length > 0) snapshot.collect = app.collect;
   if (Object.keys(app.env).length > 0) snapshot.env = app.env;
   if (app.input) {

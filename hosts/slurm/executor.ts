@@ -38,6 +38,7 @@ import {
   sweepOf,
   runSetupOnce,
 } from '../staging.ts';
+import { postprocessSeries, type PostprocessResult } from '../postprocess.ts';
 import type { Transport } from '../transport.ts';
 import { adminEnvironment } from '../runner/environment.ts';
 import {
@@ -137,6 +138,15 @@ export class SlurmExecutor implements Executor {
   ): Promise<{ exitCode: number; outputTail: string }> {
     if (!series.setup) return { exitCode: 0, outputTail: '' };
     return runSetupOnce(this.transport, this.seriesDir(series), adminEnvironment(series, this.host), signal);
+  }
+
+  /** Post-processing runs where setup does (the login node), not as a job: see docs/postprocess.md. */
+  async postprocess(
+    series: SeriesSpec,
+    storageRoot: string,
+    { signal }: StepOptions = {},
+  ): Promise<PostprocessResult> {
+    return postprocessSeries(this.transport, this.seriesDir(series), series, this.host, storageRoot, signal);
   }
 
   async submit(series: SeriesSpec, chunk: ChunkSpec, { signal }: StepOptions = {}): Promise<SubmitResult> {

@@ -5,13 +5,14 @@
 // workflows call them through the same proxies, task queues and retry policies as in
 // production. Each test gets its own `FakeSeries` (keyed by series id) and asserts on what
 // it recorded.
-import { Context } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { ControlActivities, SeriesPlan } from '../../activities/control/types.ts';
 import type { HostActivities, HostCapabilities } from '../../activities/host/types.ts';
 import { inRanges, type IndexRange } from '../../core/ranges.ts';
 import { TERMINAL_RUN_STATES, type RunState, type SeriesState } from '../../core/states.ts';
 import type { ChunkSpec, PollRequest, PollResult, RunChange } from '../../hosts/executor.ts';
 import { noRuns } from '../../workflows/progress.ts';
+import type { PostprocessOutcome } from '../../db/postprocess.ts';
 
 export const FAKE_HOST = 'fake';
 
@@ -52,6 +53,8 @@ export interface FakeSeriesOptions {
   script?: (job: JobPoll) => JobAnswer;
   /** `loadSeries` answers once this settles (default: at once). */
   loaded?: Promise<void>;
+  /** The application's post-processing command and what the host answers it: an exit code, or an error thrown. */
+  postprocess?: { command: string; exitCode?: number; error?: string };
 }
 
 export class FakeSeries {
@@ -62,6 +65,9 @@ export class FakeSeries {
   readonly caps: HostCapabilities;
   private readonly script: (job: JobPoll) => JobAnswer;
   readonly loaded: Promise<void>;
+  readonly postprocess: FakeSeriesOptions['postprocess'];
+  /** What `recordPostprocess` recorded, in order. */
+  readonly postprocessOutcomes: PostprocessOutcome[] = [];
   private readonly submissions = new Map<number, number>();
   private readonly jobs = new Map<string, { chunkIndex: number; submission: number; polls: number }>();
   private readonly workflowRuns = new Map<string, string[]>();
@@ -82,6 +88,7 @@ export class FakeSeries {
     };
     this.script = options.script ?? finishAtOnce;
     this.loaded = options.loaded ?? Promise.resolve();
+    this.postprocess = options.postprocess;
   }
 
   /** The calls of one activity, in order. */
@@ -160,6 +167,7 @@ export class FakeSeries {
         resources: {},
         count: this.runs.length,
         maxTuples: this.runs.length,
+        ...(this.postprocess ? { postprocess: this.postprocess.command } : {}),
       },
       host: { name: FAKE_HOST, kind: 'local', workdir: '/nonexistent' },
       state: this.state,
@@ -230,6 +238,9 @@ export class FakeWorld {
         of(seriesId, 'archiveSeries', []);
         return { path: '/nonexistent/archive.tar', size: 0 };
       },
+      async recordPostprocess(seriesId, outcome) {
+        of(seriesId, 'recordPostprocess', [outcome]).postprocessOutcomes.push(outcome);
+      },
       async finishSeries(seriesId) {
         const fake = of(seriesId, 'finishSeries', []);
         fake.state = fake.runs.every((s) => s === 'succeeded') ? 'completed' : 'completed_with_failures';
@@ -263,6 +274,12 @@ export class FakeWorld {
       async setupSeries(host, series) {
         of(series.seriesId, 'setupSeries', []);
         return { exitCode: 0, outputTail: '' };
+      },
+      async postprocessSeries(host, series) {
+        const answer = of(series.seriesId, 'postprocessSeries', [series.postprocess]).postprocess;
+        // Not retryable, so that a failing host step ends at once instead of after the retries' back-off.
+        if (answer?.error) throw ApplicationFailure.nonRetryable(answer.error, 'HostInputError');
+        return { exitCode: answer?.exitCode ?? 0, outputTail: '', files: 0, bytes: 0, refused: [] };
       },
       async submitChunk(host, series, chunk) {
         const fake = of(series.seriesId, 'submitChunk', [chunk]);

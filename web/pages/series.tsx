@@ -7,6 +7,7 @@ import { SeriesFacts } from './series/facts.tsx';
 import { ParameterMap } from './series/parameter-map.tsx';
 import type { SeriesPageProps } from './series/props.ts';
 import { RunsSection } from './series/runs-section.tsx';
+import { PostprocessSection } from './series/postprocess-section.tsx';
 import { StatusCard } from './series/status-card.tsx';
 import { SeriesTabs } from './results/tabs.tsx';
 
@@ -34,6 +35,10 @@ export function SeriesPage(props: SeriesPageProps) {
         ) : null}
 
         <RunsSection {...props} base={base} />
+
+        {props.postprocess ? (
+          <PostprocessSection seriesId={s.id} view={props.postprocess} canRun={props.canModify && final} />
+        ) : null}
 
         <details class="card">
           <summary>INI template</summary>

@@ -16,6 +16,7 @@ import { runFiles } from '../../db/files.ts';
 import { emptyCounts, getRun, metricNames, runsPage } from '../../db/runs.ts';
 import { RunPage, type RunFileView } from '../pages/run.tsx';
 import { SeriesPage } from '../pages/series.tsx';
+import { loadPostprocessView } from '../data/postprocess.ts';
 import { loadPreview } from '../previews/file.tsx';
 import { isImage } from '../../files/content-type.ts';
 
@@ -56,10 +57,11 @@ export function seriesPage(ctx: WebContext) {
     const before = intParam(c.req.query('before'));
     const from = intParam(c.req.query('from'));
     const sweep = sweepOfSeries(row.id, row.ini, Math.max(config.maxTuples, row.count));
-    const [counts, metrics, page] = await Promise.all([
+    const [counts, metrics, page, postprocess] = await Promise.all([
       cachedCounts(db, cache, [row]),
       cache.get(`metrics:${seriesVersion(row)}`, ttlFor(row.state), () => metricNames(db, row.id)),
       runsPage(db, row.id, { state: stateFilter, before, from, limit: RUNS_PAGE_SIZE, total: row.count }),
+      loadPostprocessView(ctx.storageDir, row, fileUrl),
     ]);
     return c.html(
       <SeriesPage
@@ -73,6 +75,7 @@ export function seriesPage(ctx: WebContext) {
         stateFilter={stateFilter}
         canModify={canModifySeries(user, row)}
         temporalUrl={temporalUrl(config, row.workflowId)}
+        postprocess={postprocess}
       />,
     );
   };

@@ -3,6 +3,7 @@ import type { RunState } from '../../../core/states.ts';
 import type { AuthUser, RunCounts } from '../../context.ts';
 import type { RunsPage } from '../../../db/runs.ts';
 import type { SeriesRow } from '../../data/series.ts';
+import type { PostprocessView } from '../../data/postprocess.ts';
 
 export interface SeriesPageProps {
   user: AuthUser;
@@ -15,4 +16,6 @@ export interface SeriesPageProps {
   stateFilter?: RunState;
   canModify: boolean;
   temporalUrl?: string;
+  /** Absent when the application declares no post-processing command. */
+  postprocess?: PostprocessView | undefined;
 }
