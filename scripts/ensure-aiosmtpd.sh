@@ -4,6 +4,6 @@
 # scripts/lib/aiosmtpd-requirements.txt), and prints the path of that venv's python.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-# shellcheck source=lib/ensure-venv.sh
+# shellcheck source=scripts/lib/ensure-venv.sh
 source "$here/lib/ensure-venv.sh"
 ensure_venv aiosmtpd "$here/lib/aiosmtpd-requirements.txt" python

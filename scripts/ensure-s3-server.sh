@@ -7,6 +7,6 @@
 # in one process that the tests start on a free port and stop; see docs/storage.md.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-# shellcheck source=lib/ensure-venv.sh
+# shellcheck source=scripts/lib/ensure-venv.sh
 source "$here/lib/ensure-venv.sh"
 ensure_venv moto "$here/lib/moto-requirements.txt" moto_server

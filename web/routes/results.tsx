@@ -124,7 +124,7 @@ async function orMessage<T>(fn: () => Promise<T>): Promise<T | { error: string }
 
 export function resultsTab(ctx: WebContext) {
   return async (c: Context<WebEnv>, user: AuthUser, csrf: string) => {
-    const row = await seriesOr404(ctx, c.req.param('id')!);
+    const row = await seriesOr404(ctx, c.req.param('id')!, user);
     const names = await namesOf(ctx, row);
     const sort = c.req.query('sort') || undefined;
     const filter = c.req.query('filter') || undefined;
@@ -152,8 +152,8 @@ export function resultsTab(ctx: WebContext) {
 }
 
 export function resultsPlotSvg(ctx: WebContext) {
-  return async (c: Context<WebEnv>) => {
-    const row = await seriesOr404(ctx, c.req.param('id')!);
+  return async (c: Context<WebEnv>, user: AuthUser) => {
+    const row = await seriesOr404(ctx, c.req.param('id')!, user);
     const names = await namesOf(ctx, row);
     const filter = c.req.query('filter') || undefined;
     const plot = await renderPlot(
