@@ -37,7 +37,12 @@ describe('committed workflow histories replay against the current workflow code'
       const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
       types.add(started?.workflowType?.name ?? `no start event in ${file}`);
     }
-    assert.deepEqual([...types].sort(), ['chunkWorkflow', 'hostCheckWorkflow', 'seriesWorkflow']);
+    assert.deepEqual([...types].sort(), [
+      'chunkWorkflow',
+      'hostCheckWorkflow',
+      'postprocessWorkflow',
+      'seriesWorkflow',
+    ]);
   });
 
   test('every history replays without a non-determinism error', async () => {
