@@ -5,10 +5,11 @@
 // its run directory: absolute paths, `..`, links, or a directory not of this chunk.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import picomatch from 'picomatch';
-import { extract } from 'tar';
+import { Parser, extract } from 'tar';
+import type { Storage } from '../files/storage/types.ts';
 import { CommandFailedError, describeCommand } from './errors.ts';
 import type { ChunkSpec, CollectResult } from './executor.ts';
 import { isSafeComponent, safeRelativePath } from './paths.ts';
@@ -60,23 +61,33 @@ export interface ChunkCollectResult extends CollectResult {
   refused: string[];
 }
 
-/** Brings the chunk's outputs into `<storageRoot>/<seriesId>/runs/`. */
+/**
+ * Brings the chunk's outputs into `<storageRoot>/<seriesId>/runs/`, or, given a Storage (S3),
+ * under the keys `<seriesId>/runs/…`, streamed from the host's tar straight into it.
+ */
 export async function collectChunk(
   transport: Transport,
   seriesDir: string,
   chunk: Pick<ChunkSpec, 'offset' | 'length' | 'ranges'>,
-  storageRoot: string,
+  storageRoot: string | Storage,
   options: CollectOptions,
 ): Promise<ChunkCollectResult> {
   if (!isSafeComponent(options.seriesId))
     throw new Error(`unsafe series id ${JSON.stringify(options.seriesId)}`);
-  const storageDir = path.join(storageRoot, options.seriesId, 'runs');
+  const keyPrefix = `${options.seriesId}/runs`;
+  const storageDir =
+    typeof storageRoot === 'string'
+      ? path.join(storageRoot, options.seriesId, 'runs')
+      : `${storageRoot.description} ${keyPrefix}`;
   const ranges = chunkRanges(chunk);
   const argv = collectCommand(seriesDir, ranges);
   const running = transport.execStream(argv, { signal: options.signal, timeoutMs: options.timeoutMs });
   let extracted: Omit<ChunkCollectResult, 'storageDir'>;
   try {
-    extracted = await extractRunOutputs(running.stdout, storageDir, ranges, options.collect);
+    extracted =
+      typeof storageRoot === 'string'
+        ? await extractRunOutputs(running.stdout, storageDir, ranges, options.collect)
+        : await storeRunOutputs(running.stdout, storageRoot, keyPrefix, ranges, options.collect);
   } catch (error) {
     const finished = await running.done.catch(() => undefined);
     if (finished && finished.code !== 0) {
@@ -101,6 +112,24 @@ export async function extractRunOutputs(
   collect?: readonly string[],
 ): Promise<{ runs: number; bytes: number; refused: string[] }> {
   await mkdir(storageDir, { recursive: true });
+  const judge = entryJudge(ranges, collect);
+  const unpack = extract({
+    cwd: storageDir,
+    strict: false,
+    preserveOwner: false,
+    // Checked here, and again by node-tar (it refuses `..`, absolute paths and writing through links).
+    filter: (entryPath, entry) => judge.admits(entryPath, entry),
+  });
+  await pipeline(tarStream, unpack);
+  return judge.result();
+}
+
+/**
+ * Which entries of a chunk's tar stream are kept: files (and, for extraction, directories) of
+ * the chunk's own run directories that the globs select. Refused, and listed: entries that
+ * are links, other kinds, or would land outside a run directory of the chunk.
+ */
+function entryJudge(ranges: readonly IndexRange[], collect?: readonly string[]) {
   // A run directory of this chunk: one safe name whose index prefix lies in the chunk.
   const ofChunk = (dir: string): boolean => {
     const index = indexOfDir(dir);
@@ -114,12 +143,8 @@ export async function extractRunOutputs(
   const seenRuns = new Set<string>();
   const refused: string[] = [];
   let bytes = 0;
-  const unpack = extract({
-    cwd: storageDir,
-    strict: false,
-    preserveOwner: false,
-    // Checked here, and again by node-tar (it refuses `..`, absolute paths and writing through links).
-    filter(entryPath, entry) {
+  return {
+    admits(entryPath: string, entry: { type?: string; size?: number } | object): boolean {
       const type = 'type' in entry ? entry.type : undefined;
       const safe = safeRelativePath(entryPath);
       const [runDir, ...rest] = safe?.split('/') ?? [];
@@ -134,10 +159,51 @@ export async function extractRunOutputs(
       }
       if (!keep(rest.join('/'))) return false;
       seenRuns.add(runDir);
-      bytes += 'size' in entry ? entry.size : 0;
+      bytes += 'size' in entry && typeof entry.size === 'number' ? entry.size : 0;
       return true;
     },
+    result: () => ({ runs: seenRuns.size, bytes, refused }),
+  };
+}
+
+/**
+ * Like extractRunOutputs, into a Storage (S3): each kept file of the tar stream is put under
+ * `keyPrefix/<run dir>/<path>` as it arrives, one at a time, so that memory holds a part of
+ * one file at most, whatever the chunk's size (the tar parser waits while an entry is unread).
+ */
+export async function storeRunOutputs(
+  tarStream: Readable,
+  storage: Storage,
+  keyPrefix: string,
+  ranges: readonly IndexRange[],
+  collect?: readonly string[],
+): Promise<{ runs: number; bytes: number; refused: string[] }> {
+  const judge = entryJudge(ranges, collect);
+  let stored: Promise<unknown> = Promise.resolve();
+  let failure: unknown;
+  const parser = new Parser({
+    strict: false,
+    noResume: true,
+    filter: (entryPath, entry) => judge.admits(entryPath, entry),
+    onReadEntry(entry) {
+      if (entry.type === 'Directory' || failure !== undefined) {
+        entry.resume();
+        return;
+      }
+      const key = `${keyPrefix}/${safeRelativePath(entry.path)!}`;
+      stored = stored
+        .then(() => storage.put(key, Readable.from(entry)))
+        .catch((error: unknown) => {
+          failure ??= error;
+          entry.resume();
+          tarStream.destroy(error as Error);
+        });
+    },
   });
-  await pipeline(tarStream, unpack);
-  return { runs: seenRuns.size, bytes, refused };
+  await pipeline(tarStream, parser).catch((error: unknown) => {
+    throw failure ?? error;
+  });
+  await stored;
+  if (failure !== undefined) throw failure;
+  return judge.result();
 }
