@@ -74,6 +74,11 @@ export interface SeriesSpec {
   resources: Resources;
   count: number;
   maxTuples: number;
+  /**
+   * Runs of the series at once at most: the tightest maxRunning quota binding it (docs/quotas.md),
+   * read when the series starts; runner hosts cap the chunk runner's units with it.
+   */
+  maxRunning?: number;
   /** A package (zip or tar) on the worker's machine to unpack into the series directory. */
   packagePath?: string;
   /** Variables every run of the application gets (its snapshot's, set by an admin). */

@@ -159,7 +159,8 @@ export class RunnerExecutor implements Executor {
       config,
       String(chunk.chunkIndex),
       String(chunk.attempt),
-      String(slots),
+      // A maxRunning quota: the runner uses that many of the pool's units at most.
+      String(series.maxRunning !== undefined ? Math.max(1, Math.min(slots, series.maxRunning)) : slots),
       String(gpus),
       formatRanges(ranges),
       admissionLine(this.host.admission),

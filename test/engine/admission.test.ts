@@ -4,7 +4,7 @@
 // next series on the host brings the new thresholds, the waiting runs start and complete.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startTemporal, type TestTemporal } from '../support/temporal.ts';
@@ -61,6 +61,55 @@ describe('admission by load', { timeout: 600_000 }, () => {
     });
     assert.equal(slurm.status, 400, JSON.stringify(slurm.body));
     assert.equal(slurm.body.error.field, 'admission');
+  });
+
+  test("a quota of 4 concurrent runs is never exceeded on an 8-slot host (the runs' own start and end times)", async () => {
+    const workdir = path.join(stack.dataDir, 'wide-work');
+    const host = await stack.request('POST', '/api/v1/hosts', {
+      name: 'wide',
+      kind: 'local',
+      workdir,
+      slots: 8,
+    });
+    assert.equal(host.status, 201, JSON.stringify(host.body));
+    const quota = await stack.request('POST', '/api/v1/quotas', {
+      scope: 'user',
+      subject: 'admin',
+      host: 'wide',
+      maxRunning: 4,
+    });
+    assert.equal(quota.status, 201, JSON.stringify(quota.body));
+    const app = await stack.request('POST', '/api/v1/applications', {
+      name: 'timed-nap',
+      command: 'date +%s.%N > t0; sleep 1; date +%s.%N > t1',
+    });
+    assert.equal(app.status, 201, JSON.stringify(app.body));
+    const created = await stack.request<{ id: string }>('POST', '/api/v1/series', {
+      application: 'timed-nap',
+      host: 'wide',
+      ini: '[p]\nx = 1...1...12\n',
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const done = await waitForSeries<Series>(
+      stack,
+      created.body.id,
+      (s) => ['completed', 'failed'].includes(s.state),
+      180_000,
+    );
+    assert.equal(done.state, 'completed', JSON.stringify(done));
+    const runsDir = path.join(workdir, created.body.id, 'runs');
+    const spans = await Promise.all(
+      (await readdir(runsDir)).map(async (dir) => ({
+        start: Number(await readFile(path.join(runsDir, dir, 't0'), 'utf8')),
+        end: Number(await readFile(path.join(runsDir, dir, 't1'), 'utf8')),
+      })),
+    );
+    assert.equal(spans.length, 12);
+    // The most runs alive at once: at each start, the runs that started before and end after.
+    const most = Math.max(
+      ...spans.map((a) => spans.filter((b) => b.start <= a.start && b.end > a.start).length),
+    );
+    assert.ok(most <= 4, `${most} runs at once under a quota of 4`);
   });
 
   test('a host above its load threshold starts nothing and the series says why, until the threshold allows', async () => {
