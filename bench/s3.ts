@@ -1,0 +1,69 @@
+// `npm run bench -- s3 [MiB]`: memory of this process while a large object (default 256 MiB,
+// generated as a stream, never committed) is put into S3 (moto, test/support/s3-server.ts)
+// and read back, against the baseline of the same object buffered whole in memory. The
+// figure that matters is the peak RSS growth over the starting RSS: flat for S3Storage (its
+// upload holds two 8 MiB parts at most), the object's size for the baseline. Prints one JSON
+// line like the other benches; the ratio is ours' peak growth over the baseline's.
+import { Readable } from 'node:stream';
+import { S3Storage } from '../files/storage/s3.ts';
+import { startS3Server } from '../test/support/s3-server.ts';
+
+const mib = Number(process.argv[2] ?? 256);
+const CHUNK = Buffer.alloc(1024 ** 2, 7);
+
+/** `mib` MiB as a stream of one reused 1 MiB chunk: the source itself holds nothing. */
+function generated(): Readable {
+  let sent = 0;
+  return new Readable({
+    read() {
+      this.push(sent++ < mib ? CHUNK : null);
+    },
+  });
+}
+
+/** Runs `work`, sampling RSS every 20 ms; answers the peak growth in MiB and the seconds taken. */
+async function measure(work: () => Promise<void>): Promise<{ peakMiB: number; seconds: number }> {
+  global.gc?.();
+  const start = process.memoryUsage.rss();
+  let peak = start;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 20);
+  const began = performance.now();
+  await work();
+  clearInterval(sampler);
+  peak = Math.max(peak, process.memoryUsage.rss());
+  return { peakMiB: (peak - start) / 1024 ** 2, seconds: (performance.now() - began) / 1000 };
+}
+
+const server = await startS3Server('tuplet-bench');
+const storage = new S3Storage(server.options('bench'));
+try {
+  const ours = await measure(async () => {
+    await storage.put('big.bin', generated());
+    for await (const chunk of (await storage.get('big.bin')).body) void chunk;
+    for await (const chunk of (await storage.get('big.bin', { start: 1024 ** 2 })).body) void chunk;
+  });
+  // Baseline: what a naive collect or download would do, the whole object in one buffer.
+  const baseline = await measure(async () => {
+    const parts: Buffer[] = [];
+    for await (const chunk of generated()) parts.push(Buffer.from(chunk as Buffer));
+    const whole = Buffer.concat(parts);
+    parts.length = 0;
+    await storage.put('big-buffered.bin', Readable.from([whole]));
+  });
+  process.stdout.write(
+    `${JSON.stringify({
+      bench: 's3',
+      n: mib,
+      ours: 'S3Storage put + get + ranged get, streamed',
+      ours_peak_rss_mib: Math.round(ours.peakMiB),
+      ours_s: Number(ours.seconds.toFixed(2)),
+      baseline: 'the object buffered whole, then put',
+      baseline_peak_rss_mib: Math.round(baseline.peakMiB),
+      baseline_s: Number(baseline.seconds.toFixed(2)),
+      ratio: Number((ours.peakMiB / baseline.peakMiB).toFixed(3)),
+    })}\n`,
+  );
+} finally {
+  storage.close();
+  await server.stop();
+}
