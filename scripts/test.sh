@@ -51,6 +51,8 @@ bash scripts/install-system-packages.sh || exit 1
 # After the system packages (it needs java): the workflow tests' time-skipping server. When it
 # cannot be installed, only those tests fail (they run the script again and say why).
 bash scripts/ensure-temporal-test-server.sh >/dev/null || say "continuing without Temporal's test server"
+# The S3-compatible server of the storage tests (moto); when it cannot be installed, only they fail.
+bash scripts/ensure-s3-server.sh >/dev/null || say "continuing without the S3 test server (moto)"
 
 checks_failed=0
 checks_time="skipped (narrowed run)"
