@@ -247,10 +247,7 @@ export function groupRoutes(deps: ApiDeps) {
       security: signedIn,
       request: {
         params: MemberParams,
-        body: {
-          ...jsonBody(z.object({ role: RoleSchema.default('member') }).openapi('Membership')),
-          required: false,
-        },
+        body: jsonBody(z.object({ role: RoleSchema.default('member') }).openapi('Membership')),
       },
       responses: { 200: jsonResponse(GroupDetailSchema, 'The group'), ...pick(400, 401, 403, 404, 422) },
     }),
@@ -260,7 +257,7 @@ export function groupRoutes(deps: ApiDeps) {
       const group = await groupForMemberChange(name, caller);
       const account = await findAccount(db, userName);
       if (!account) throw notFound(`user '${userName}'`);
-      const { role } = c.req.valid('json') ?? { role: 'member' as const };
+      const { role } = c.req.valid('json');
       await setMember(db, group.id, account.id, role);
       logger.info({ group: name, user: userName, role, by: caller.name }, 'group member set');
       return c.json(await detailJson(group, (await memberRole(db, group.id, caller.id)) ?? null), 200);
