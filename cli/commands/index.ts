@@ -1,6 +1,7 @@
 // The list of subcommands; each file owns its options, help text and action.
 import type { Command } from 'commander';
 import { registerExpand } from './expand.ts';
+import { registerGroups } from './groups.ts';
 import { registerRender } from './render.ts';
 import { registerLogin } from './login.ts';
 import { registerLogs } from './logs.ts';
@@ -16,6 +17,7 @@ export function registerCommands(program: Command): void {
   registerSubmit(program);
   registerSeriesActions(program);
   registerLogs(program);
+  registerGroups(program);
   registerLogin(program);
   registerWorker(program);
 }

@@ -20,6 +20,8 @@ interface SubmitOptions {
   qos?: string;
   sbatch: string[];
   package?: string;
+  group?: string;
+  visibility?: 'everyone' | 'group';
   wait?: boolean;
   json?: boolean;
 }
@@ -53,6 +55,13 @@ export function registerSubmit(program: Command): void {
         .default([]),
     )
     .option('-p, --package <file>', 'input files (zip, tar or tar.gz) unpacked into the series directory')
+    .option('--group <name>', "the series' group (default: your only group; docs/groups.md)")
+    .addOption(
+      new Option('--visibility <who>', 'who sees the series: everyone signed in, or its group only').choices([
+        'everyone',
+        'group',
+      ]),
+    )
     .option('-w, --wait', 'follow the series with a progress bar until it ends')
     .option('--json', 'print JSON instead of text')
     .addHelpText(
@@ -92,6 +101,8 @@ Exit code: 0 when submitted (with --wait: when every run succeeded), 1 when runs
           ...(options.tag.length ? { tags: options.tag } : {}),
           ...(Object.keys(resources).length ? { resources } : {}),
           ...(packageId ? { package: packageId } : {}),
+          ...(options.group ? { group: options.group } : {}),
+          ...(options.visibility ? { visibility: options.visibility } : {}),
         },
       );
       if (!options.wait) {
