@@ -18,6 +18,14 @@ export interface ExecOptions {
   timeoutMs?: number;
   /** Cancels the command, e.g. when the activity is cancelled: its process group is stopped. */
   signal?: AbortSignal;
+  /**
+   * A short command that may run on the host's one long-lived shell (SSH; hosts/ssh/shell-channel.ts)
+   * instead of an exec of its own. `read-only`: safe to run twice, so it is run again once on a
+   * fresh exec when that shell dies under it (polls, describes); `once`: never repeated (a submit),
+   * the loss is reported. It must leave nothing behind that writes to its outputs. Ignored by
+   * other transports and when stdin is given.
+   */
+  shared?: 'read-only' | 'once';
 }
 
 /** Between the TERM and the KILL of a stopped command's process group (the runner's cancel waits 5 s too). */

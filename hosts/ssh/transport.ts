@@ -3,6 +3,9 @@
 // text; the host's login shell must be POSIX-compatible (sh, bash, dash, zsh, ksh).
 // Stopping a command (abort, timeout) signals its process group on the host, TERM then KILL
 // after a grace (process-group.ts), then closes the channel.
+// Short commands marked `shared` (polls, describes) run on the connection's one long-lived
+// shell instead (shell-channel.ts), saving the exec's start; streams (stage, collect) and
+// commands with stdin keep an exec of their own.
 import { PassThrough, Readable } from 'node:stream';
 import type { Client, ClientChannel } from 'ssh2';
 import type { HostSpec } from '../executor.ts';
@@ -17,22 +20,40 @@ import {
   type Transport,
 } from '../transport.ts';
 import { HostUnreachableError } from './errors.ts';
+import { MAX_STDERR_BYTES } from './limits.ts';
 import { AnnouncedGroup, announcingGroup, signalRemoteGroup } from './process-group.ts';
 import { SshConnectionPool, type SshOptions } from './pool.ts';
-
-const MAX_STDERR_BYTES = 64 * 1024;
+import { ShellChannel, ShellChannelLostError, ShellUnavailableError } from './shell-channel.ts';
 
 export class SshTransport implements Transport {
   readonly label: string;
   readonly pool: SshConnectionPool;
+  /** The connection's long-lived shell for `shared` commands. */
+  readonly shell: ShellChannel;
 
   constructor(host: HostSpec | SshConnectionPool, options: SshOptions = {}) {
     this.pool = host instanceof SshConnectionPool ? host : new SshConnectionPool(host, options);
     this.label = this.pool.target;
+    this.shell = new ShellChannel(this.pool);
   }
 
-  exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
-    return collectedExec(this.execStream(argv, options), argv[0] ?? '');
+  async exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+    const program = argv[0] ?? '';
+    if (options.shared !== undefined && options.stdin === undefined) {
+      const command = commandLine(argv, options.cwd);
+      const stop = { program, graceMs: this.pool.stopGraceMs };
+      try {
+        return await collectedExec(this.shell.run(command, { ...options, ...stop }), program);
+      } catch (error) {
+        const lost = error instanceof ShellChannelLostError;
+        // A shell that dies under a read-only command costs one more run, on an exec of its
+        // own (what it wrote so far is dropped); anything else is never run twice: the loss is
+        // reported as a lost connection, which the caller's retry (an idempotent submit) handles.
+        if (lost && options.shared !== 'read-only') throw error;
+        if (!lost && !(error instanceof ShellUnavailableError)) throw error;
+      }
+    }
+    return collectedExec(this.execStream(argv, options), program);
   }
 
   execStream(argv: readonly string[], options: ExecOptions = {}): StreamingExec {
@@ -51,6 +72,7 @@ export class SshTransport implements Transport {
   }
 
   close(): Promise<void> {
+    this.shell.close();
     return this.pool.close();
   }
 }
