@@ -3,7 +3,6 @@
 // touches the database. Every method is idempotent: activities run at least once.
 import type { InputSpec } from '../core/input-format.ts';
 import type { RunState } from '../core/states.ts';
-import type { PostprocessResult } from './postprocess.ts';
 
 export type HostKind = 'local' | 'ssh' | 'slurm';
 
@@ -150,6 +149,16 @@ export interface CollectResult {
  */
 export interface StepOptions {
   signal?: AbortSignal;
+}
+
+/** What the post-processing step reported (hosts/postprocess.ts runs it). */
+export interface PostprocessResult {
+  exitCode: number;
+  outputTail: string;
+  files: number;
+  bytes: number;
+  /** Entries refused on the way back (links, paths outside `postprocess/`). */
+  refused: string[];
 }
 
 export interface Executor {

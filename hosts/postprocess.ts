@@ -10,18 +10,9 @@ import { extract } from 'tar';
 import { POSTPROCESS_DIR, POSTPROCESS_LOG, RUNS_FILE } from '../core/postprocess.ts';
 import { CommandFailedError, HostInputError, describeCommand } from './errors.ts';
 import { isSafeComponent, safeRelativePath } from './paths.ts';
-import type { HostSpec, SeriesSpec } from './executor.ts';
+import type { HostSpec, PostprocessResult, SeriesSpec } from './executor.ts';
 import { adminEnvironment, cleanEnvCommand } from './runner/environment.ts';
 import type { Transport } from './transport.ts';
-
-export interface PostprocessResult {
-  exitCode: number;
-  outputTail: string;
-  files: number;
-  bytes: number;
-  /** Entries refused on the way back (links, paths outside `postprocess/`). */
-  refused: string[];
-}
 
 /**
  * bash -c … tuplet-postprocess SERIES_DIR COMMAND: writes runs.tsv from tuples.tsv and each

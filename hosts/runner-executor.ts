@@ -18,6 +18,7 @@ import type {
   PollItem,
   PollRequest,
   PollResult,
+  PostprocessResult,
   RunChange,
   SeriesSpec,
   StepOptions,
@@ -47,7 +48,7 @@ import {
   stageSeries,
   sweepOf,
 } from './staging.ts';
-import { postprocessSeries, type PostprocessResult } from './postprocess.ts';
+import { postprocessSeries } from './postprocess.ts';
 import type { Transport } from './transport.ts';
 import { runInputOf } from './run-input.ts';
 
@@ -141,7 +142,14 @@ export class RunnerExecutor implements Executor {
     storageRoot: string,
     { signal }: StepOptions = {},
   ): Promise<PostprocessResult> {
-    return postprocessSeries(this.transport, this.seriesDir(series.seriesId), series, this.host, storageRoot, signal);
+    return postprocessSeries(
+      this.transport,
+      this.seriesDir(series.seriesId),
+      series,
+      this.host,
+      storageRoot,
+      signal,
+    );
   }
 
   async submit(series: SeriesSpec, chunk: ChunkSpec, { signal }: StepOptions = {}): Promise<SubmitResult> {

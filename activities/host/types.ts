@@ -8,7 +8,7 @@ import type {
   SeriesSpec,
   SubmitResult,
 } from '../../hosts/executor.ts';
-import type { PostprocessResult } from '../../hosts/postprocess.ts';
+import type { PostprocessResult } from '../../hosts/executor.ts';
 
 export interface HostCapabilities {
   /** Largest chunk (array) the host takes at once. */

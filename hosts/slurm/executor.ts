@@ -15,6 +15,7 @@ import type {
   PollItem,
   PollRequest,
   PollResult,
+  PostprocessResult,
   RunChange,
   SeriesSpec,
   StepOptions,
@@ -38,7 +39,7 @@ import {
   sweepOf,
   runSetupOnce,
 } from '../staging.ts';
-import { postprocessSeries, type PostprocessResult } from '../postprocess.ts';
+import { postprocessSeries } from '../postprocess.ts';
 import type { Transport } from '../transport.ts';
 import { adminEnvironment } from '../runner/environment.ts';
 import {
