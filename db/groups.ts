@@ -81,6 +81,8 @@ export async function updateGroup(
   name: string,
   patch: GroupPatch,
 ): Promise<GroupRow | undefined> {
+  // An empty change is a read: drizzle refuses an UPDATE that sets nothing.
+  if (Object.values(patch).every((value) => value === undefined)) return findGroup(db, name);
   const [row] = await db.update(groups).set(patch).where(eq(groups.name, name)).returning();
   return row;
 }

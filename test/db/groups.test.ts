@@ -91,6 +91,9 @@ for (const kind of backends) {
         );
         assert.equal((await updateGroup(db, 'optics', { share: 3 }))?.share, 3);
         assert.equal(await updateGroup(db, 'nope', { share: 3 }), undefined);
+        // An empty change (PATCH {}) answers the group as it is, not a database error.
+        assert.equal((await updateGroup(db, 'optics', {}))?.share, 3);
+        assert.equal(await updateGroup(db, 'nope', {}), undefined);
         assert.equal(await removeMember(db, optics.id, ben.id), true);
         assert.equal(await removeMember(db, optics.id, ben.id), false);
 
