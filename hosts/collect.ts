@@ -12,6 +12,7 @@ import { Parser, extract } from 'tar';
 import type { Storage } from '../files/storage/types.ts';
 import { CommandFailedError, describeCommand } from './errors.ts';
 import type { ChunkSpec, CollectResult } from './executor.ts';
+import { isPlainFileType } from './package-tar.ts';
 import { isSafeComponent, safeRelativePath } from './paths.ts';
 import { TUPLES_IN_RANGES_SH } from './runner/load-script.ts';
 import { indexOfDir } from './scan.ts';
@@ -153,7 +154,7 @@ function entryJudge(ranges: readonly IndexRange[], collect?: readonly string[]) 
         return false;
       }
       if (type === 'Directory') return true;
-      if (type !== 'File' && type !== 'OldFile' && type !== 'ContiguousFile') {
+      if (!isPlainFileType(type)) {
         refused.push(entryPath);
         return false;
       }

@@ -29,6 +29,11 @@ const KINDS: Record<string, RawEntry['kind']> = {
   Link: 'hardlink',
 };
 
+/** Whether a tar entry of this type is a plain file (the one list of node-tar's names for one). */
+export function isPlainFileType(type: string | undefined): boolean {
+  return type !== undefined && KINDS[type] === 'file';
+}
+
 export async function* tarEntries(file: string, gzip: boolean, budget: Budget): AsyncGenerator<TarEntry> {
   // Decompression happens here, not in the parser: node-tar's own gunzip does not wait for
   // the entry's reader, and the bound below must count the bytes the parser is fed.

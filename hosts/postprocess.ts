@@ -9,6 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { extract } from 'tar';
 import { POSTPROCESS_DIR, POSTPROCESS_LOG, RUNS_FILE } from '../core/postprocess.ts';
 import { CommandFailedError, HostInputError, describeCommand } from './errors.ts';
+import { isPlainFileType } from './package-tar.ts';
 import { isSafeComponent, safeRelativePath } from './paths.ts';
 import type { HostSpec, PostprocessResult, SeriesSpec } from './executor.ts';
 import { adminEnvironment, cleanEnvCommand } from './runner/environment.ts';
@@ -122,7 +123,7 @@ async function collectPostprocess(
         return false;
       }
       if (type === 'Directory') return true;
-      if (type !== 'File' && type !== 'OldFile' && type !== 'ContiguousFile') {
+      if (!isPlainFileType(type)) {
         refused.push(entryPath);
         return false;
       }
