@@ -67,7 +67,12 @@ export function createHostActivities(deps: HostDeps): HostActivitiesHandle {
         executorFor(host).postprocess(series, deps.storageDir, step),
       );
       deps.logger.info(
-        { ...where(host, series), exitCode: result.exitCode, files: result.files, refused: result.refused.length },
+        {
+          ...where(host, series),
+          exitCode: result.exitCode,
+          files: result.files,
+          refused: result.refused.length,
+        },
         'series post-processed',
       );
       return result;

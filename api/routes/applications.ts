@@ -149,7 +149,7 @@ export function applicationRoutes(deps: ApiDeps) {
       path: '/',
       tags: ['applications'],
       summary: 'Registered applications',
-      description: "Members see those granted to their groups (all of them while no group exists)",
+      description: 'Members see those granted to their groups (all of them while no group exists)',
       security: signedIn,
       responses: {
         200: jsonResponse(z.object({ applications: z.array(ApplicationSchema) }), 'The applications'),
@@ -175,7 +175,8 @@ export function applicationRoutes(deps: ApiDeps) {
     async (c) => {
       const { name } = c.req.valid('param');
       // One not granted to the member's groups is as if it did not exist.
-      if (!mayUseApplication(await catalogueOf(db, currentUser(c)), name)) throw notFound(`application '${name}'`);
+      if (!mayUseApplication(await catalogueOf(db, currentUser(c)), name))
+        throw notFound(`application '${name}'`);
       return c.json(applicationJson(await getApplication(name)), 200);
     },
   );

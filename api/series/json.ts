@@ -35,12 +35,9 @@ export const SeriesSummarySchema = z
     parentId: z.string().nullable(),
     attempt: z.number().int(),
     reason: z.string().nullable(),
-    waitReason: z
-      .string()
-      .nullable()
-      .openapi({
-        description: "Why the series waits: the host's load, a quota or a scheduler's hold (docs/quotas.md)",
-      }),
+    waitReason: z.string().nullable().openapi({
+      description: "Why the series waits: the host's load, a quota or a scheduler's hold (docs/quotas.md)",
+    }),
     workflowId: z.string(),
     temporalUrl: z.string().nullable().openapi({ description: 'The workflow in the Temporal Web UI' }),
     archive: z.object({ size: z.number().int(), sha256: z.string().nullable() }).nullable(),

@@ -68,12 +68,14 @@ export function newSeriesPage(ctx: WebContext) {
           accounts: choicesFor(h.accounts, user),
           qos: choicesFor(h.qos, user),
         }))}
-        applications={visibleApplications(catalogue, appRows).map(({ name, description, configFile, parameters }) => ({
-          name,
-          description,
-          configFile,
-          parameters: parameters ?? [],
-        }))}
+        applications={visibleApplications(catalogue, appRows).map(
+          ({ name, description, configFile, parameters }) => ({
+            name,
+            description,
+            configFile,
+            parameters: parameters ?? [],
+          }),
+        )}
         previous={previous}
         prefill={prefill}
       />,
