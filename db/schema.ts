@@ -1,5 +1,6 @@
 // The database schema (drizzle). One schema for PostgreSQL and PGlite; migrations in db/migrations.
 
+import type { AdmissionThresholds } from '../core/admission.ts';
 import {
   bigint,
   boolean,
@@ -99,14 +100,7 @@ export const hosts = pgTable('hosts', {
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
-/** Thresholds of admission by load on a runner host (each absent: not checked). */
-export interface AdmissionThresholds {
-  /** 1-minute load average divided by the number of cores. */
-  maxLoadPerCore?: number;
-  minFreeMemoryBytes?: number;
-  /** Per GPU, from nvidia-smi when present. */
-  minFreeGpuMemoryBytes?: number;
-}
+export type { AdmissionThresholds };
 
 /** A value an admin allows on a host: for everyone, or for the named users only. */
 export interface AllowedChoice {

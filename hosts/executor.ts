@@ -1,6 +1,7 @@
 // The scheduler-neutral interface every kind of host implements (local, ssh, slurm).
 // Host activities call these methods on the worker that serves the host; nothing here
 // touches the database. Every method is idempotent: activities run at least once.
+import type { AdmissionThresholds } from '../core/admission.ts';
 import type { InputSpec } from '../core/input-format.ts';
 import type { RunState } from '../core/states.ts';
 
@@ -36,14 +37,7 @@ export interface HostSpec {
   admission?: AdmissionThresholds & { setAt: number };
 }
 
-/** Thresholds of admission by load on a runner host (each absent: not checked). */
-export interface AdmissionThresholds {
-  /** 1-minute load average divided by the number of cores. */
-  maxLoadPerCore?: number;
-  minFreeMemoryBytes?: number;
-  /** Per GPU, from nvidia-smi when present. */
-  minFreeGpuMemoryBytes?: number;
-}
+export type { AdmissionThresholds };
 
 export interface Resources {
   partition?: string;
