@@ -10,7 +10,7 @@ import { createExecutor } from '../../hosts/index.ts';
 import type { Executor, HostSpec, PollResult } from '../../hosts/executor.ts';
 import { waitFor } from '../support/wait.ts';
 import { pollUntilDone, seriesSpec, tempDir, wholeChunk } from './helpers.ts';
-import { maxOverlap } from './runner/spans.ts';
+import { maxOverlap, readSpans } from './runner/spans.ts';
 
 let root: { dir: string; remove: () => Promise<void> };
 const executors: Executor[] = [];
@@ -34,16 +34,17 @@ function localExecutor(extra: Partial<HostSpec> = {}): Executor {
   return executor;
 }
 
-/** Time intervals [start, end] read from lines `start end [label]` the runs appended. */
-async function intervals(file: string): Promise<Array<{ start: number; end: number; label: string }>> {
-  const text = await readFile(file, 'utf8');
-  return text
-    .trim()
-    .split('\n')
-    .map((line) => {
-      const [start, end, label = ''] = line.split(' ');
-      return { start: Number(start), end: Number(end), label };
-    });
+/**
+ * Shell lines that make the runs with TUPLET_INDEX 0 and 1 wait for each other (up to 30 s):
+ * placed after a run records its start, they prove two slots used at once however loaded the
+ * machine, and one slot shows as no overlap once the wait times out.
+ */
+function meetingOfFirstTwo(meeting: string): string {
+  return [
+    `if [ "$TUPLET_INDEX" -lt 2 ]; then touch ${meeting}.$TUPLET_INDEX`,
+    `  for _ in $(seq 300); do [ -e ${meeting}.0 ] && [ -e ${meeting}.1 ] && break; sleep 0.1; done`,
+    'fi',
+  ].join('\n');
 }
 
 /** PIDs of processes whose command line contains `needle`. */
@@ -110,14 +111,15 @@ void describe('local executor', { concurrency: true }, () => {
   void test('never runs more than `slots` at once, and uses them', async () => {
     const executor = localExecutor({ slots: 2 });
     const log = path.join(root.dir, 'slots.log');
-    const command = `s=$(date +%s.%N); sleep 0.3; echo "$s $(date +%s.%N)" >> ${log}`;
+    const meeting = meetingOfFirstTwo(path.join(root.dir, 'slots.meet'));
+    const command = `s=$(date +%s.%N)\n${meeting}\nsleep 0.3; echo "$s $(date +%s.%N)" >> ${log}`;
     const series = seriesSpec('slots', 'i = 1...1...8\n', command);
     await executor.stageSeries(series);
     const chunk = wholeChunk(8);
     await executor.stageChunk(series, chunk);
     await executor.submit(series, chunk);
     await pollUntilDone(executor, series, chunk, 8);
-    const spans = await intervals(log);
+    const spans = await readSpans(log);
     assert.equal(spans.length, 8);
     assert.equal(maxOverlap(spans), 2);
   });
@@ -125,19 +127,20 @@ void describe('local executor', { concurrency: true }, () => {
   void test('gives each GPU slot its own CUDA_VISIBLE_DEVICES', async () => {
     const executor = localExecutor({ slots: undefined, gpus: 2 });
     const log = path.join(root.dir, 'gpus.log');
-    const command = `s=$(date +%s.%N); sleep 0.2; echo "$s $(date +%s.%N) $CUDA_VISIBLE_DEVICES" >> ${log}`;
+    const meeting = meetingOfFirstTwo(path.join(root.dir, 'gpus.meet'));
+    const command = `s=$(date +%s.%N)\n${meeting}\nsleep 0.2; echo "$s $(date +%s.%N) $CUDA_VISIBLE_DEVICES" >> ${log}`;
     const series = seriesSpec('gpus', 'i = 1...1...8\n', command);
     await executor.stageSeries(series);
     const chunk = wholeChunk(8);
     await executor.stageChunk(series, chunk);
     await executor.submit(series, chunk);
     await pollUntilDone(executor, series, chunk, 8);
-    const spans = await intervals(log);
+    const spans = await readSpans(log);
     assert.equal(spans.length, 8);
-    assert.deepEqual(new Set(spans.map((s) => s.label)), new Set(['0', '1']));
+    assert.deepEqual(new Set(spans.map((s) => s.labels[0])), new Set(['0', '1']));
     assert.equal(maxOverlap(spans), 2, 'one run per GPU');
     for (const device of ['0', '1']) {
-      assert.equal(maxOverlap(spans.filter((s) => s.label === device)), 1, `GPU ${device} never shared`);
+      assert.equal(maxOverlap(spans.filter((s) => s.labels[0] === device)), 1, `GPU ${device} never shared`);
     }
   });
 
