@@ -207,6 +207,12 @@ export const series = pgTable(
     waitReason: text('wait_reason'),
     /** The post-processing step's last outcome. */
     postprocess: jsonb('postprocess').$type<PostprocessOutcome>(),
+    /**
+     * What makes two series' runs of one tuple interchangeable (the application's version,
+     * the input package, equivalent resources), hashed: runs of series with the same key can
+     * be reused instead of run again. Null: never offered for reuse.
+     */
+    reuseKey: text('reuse_key'),
     archivePath: text('archive_path'),
     archiveSize: bigint('archive_size', { mode: 'number' }),
     archiveSha256: text('archive_sha256'),
@@ -220,6 +226,7 @@ export const series = pgTable(
     index('series_owner_idx').on(t.ownerId),
     index('series_state_idx').on(t.state),
     index('series_group_idx').on(t.groupId),
+    index('series_reuse_key_idx').on(t.reuseKey),
   ],
 );
 
@@ -247,6 +254,9 @@ export const runs = pgTable(
     startedAt: timestamp('started_at', { withTimezone: true }),
     endedAt: timestamp('ended_at', { withTimezone: true }),
     metrics: jsonb('metrics').$type<Record<string, unknown>>(),
+    /** A run not run again but taken, with its outputs, from this series' run of the same tuple. */
+    reusedFromSeries: text('reused_from_series'),
+    reusedFromIndex: integer('reused_from_index'),
   },
   (t) => [
     primaryKey({ columns: [t.seriesId, t.index] }),
