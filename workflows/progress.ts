@@ -54,9 +54,10 @@ export class SeriesTally {
     };
   }
 
-  /** The series is read: a rerun follows the runs it repeats, anything else every run. */
+  /** The series is read: a rerun follows the runs it repeats, a reusing series those it runs; else all. */
   loaded(count: number): void {
-    const followed = this.input.rerun ? rangesSize(this.input.rerun.ranges) : count;
+    const only = this.input.rerun?.ranges ?? this.input.reuse?.ranges;
+    const followed = only ? rangesSize(only) : count;
     const carried = this.input.tally;
     const progress = this.progress;
     progress.loaded = true;

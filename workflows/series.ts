@@ -47,6 +47,13 @@ const CONTINUE_AS_NEW_IS_NOT_A_FAILURE = 'series-continue-as-new-is-not-a-failur
  */
 const POSTPROCESS_AFTER_RUNS = 'series-postprocess-after-runs';
 
+/**
+ * Patch: a new series that reuses runs of others (docs/reuse.md) runs only the indices of
+ * `input.reuse`, as a rerun runs its own. Only inputs with `reuse` reach the patch; series of
+ * the old code ran every index.
+ */
+const RUN_ONLY_WHAT_IS_NOT_REUSED = 'series-run-only-what-is-not-reused';
+
 /** Children per workflow run before continuing as new (each child costs a handful of events). */
 const CHUNKS_PER_HISTORY = 300;
 
@@ -87,7 +94,9 @@ export async function seriesWorkflow(input: SeriesWorkflowInput): Promise<Series
     } else {
       [caps] = await Promise.all([host.quick.describeHost(plan.host), setState('running')]);
     }
-    const chunks = planChunks(input.rerun?.ranges ?? [[0, plan.count]], caps.chunkSize, !input.rerun);
+    const reused = input.reuse && patched(RUN_ONLY_WHAT_IS_NOT_REUSED) ? input.reuse.ranges : undefined;
+    const ranges = input.rerun?.ranges ?? reused ?? [[0, plan.count]];
+    const chunks = planChunks(ranges, caps.chunkSize, !input.rerun && !reused);
     const first = input.resumeAtChunk ?? 0;
     tally.planned(chunks, first);
     const last = Math.min(chunks.length, first + CHUNKS_PER_HISTORY);

@@ -8,6 +8,11 @@ export interface SeriesWorkflowInput {
   seriesId: string;
   /** Set by a rerun: only these run indices are run again (encoded as ranges to stay small). */
   rerun?: { attempt: number; ranges: Array<[start: number, endExclusive: number]> };
+  /**
+   * Set when a new series reuses runs of others (docs/reuse.md): the API recorded those as
+   * succeeded; only these indices run (ranges, as a rerun's). Empty: every run was reused.
+   */
+  reuse?: { ranges: Array<[start: number, endExclusive: number]> };
   /** Set by continue-as-new: staging is done and chunks before this one have finished. */
   resumeAtChunk?: number;
   /**

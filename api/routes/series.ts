@@ -35,11 +35,20 @@ export const CreateSeriesBody = z
       description: 'Id of an uploaded package (POST /api/v1/packages) to unpack into the series directory',
     }),
     ...SeriesGroupFields,
+    reuse: z.boolean().optional().openapi({
+      description:
+        'Take the tuples that already succeeded in series you may see with the same application version, package, host and equivalent resources (what the preview offers) instead of running them; default false (docs/reuse.md)',
+    }),
   })
   .openapi('NewSeries');
 
 export const CreatedSchema = z
-  .object({ id: z.string(), workflowId: z.string(), count: z.number().int() })
+  .object({
+    id: z.string(),
+    workflowId: z.string(),
+    count: z.number().int(),
+    reused: z.number().int().optional().openapi({ description: 'Runs taken from other series (with `reuse`)' }),
+  })
   .openapi('CreatedSeries');
 
 const stateList = z

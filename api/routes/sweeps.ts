@@ -1,13 +1,14 @@
 // POST /api/v1/sweeps/preview: what a sweep expands to, without creating anything.
 import { createRoute, z } from '@hono/zod-openapi';
 import { parseSweep, previewOf } from '../../sweep/index.ts';
-import { requireUser } from '../auth.ts';
+import { currentUser, requireUser } from '../auth.ts';
 import type { ApiDeps } from '../context.ts';
 import { createRouter, jsonBody, jsonResponse, pick, signedIn } from '../openapi.ts';
 import { IniSchema, nameSchema } from '../schemas.ts';
 import { checkInputAtPreview } from '../series/input-check.ts';
 import { applicationSchema, schemaFindings, SchemaFindingsSchema } from '../series/parameter-check.ts';
 import { checkRenderedSize } from '../series/rendered-size.ts';
+import { previewReuse, ReuseOfferSchema, ReusePreviewFields } from '../series/reuse.ts';
 
 const PreviewSchema = z
   .object({
@@ -20,6 +21,9 @@ const PreviewSchema = z
     ),
     schema: SchemaFindingsSchema.optional().openapi({
       description: "With `application`: what its parameter schema says of the sweep's values",
+    }),
+    reuse: ReuseOfferSchema.optional().openapi({
+      description: 'With `application` and `host`: the tuples that already succeeded (docs/reuse.md)',
     }),
   })
   .openapi('SweepPreview');
@@ -44,6 +48,7 @@ export function sweepRoutes(deps: ApiDeps) {
               description:
                 "Check the values against this application's parameter schema, and that its input renders the sweep (422 `invalid_input` naming the line otherwise)",
             }),
+            ...ReusePreviewFields,
           }),
         ),
       },
@@ -53,14 +58,15 @@ export function sweepRoutes(deps: ApiDeps) {
       },
     }),
     async (c) => {
-      const { ini, limit, application } = c.req.valid('json');
+      const { ini, limit, application, ...where } = c.req.valid('json');
       const sweep = parseSweep(ini, { maxTuples: deps.config.maxTuples });
       checkRenderedSize(ini, sweep.count, deps.config.limits.renderedBytes);
       const preview = previewOf(sweep, limit);
       if (!application) return c.json(preview, 200);
       const schema = schemaFindings(sweep, await applicationSchema(deps, application));
       await checkInputAtPreview(deps, sweep, application);
-      return c.json({ ...preview, schema }, 200);
+      const reuse = await previewReuse(deps, currentUser(c), sweep, { application, ...where });
+      return c.json({ ...preview, schema, ...(reuse ? { reuse } : {}) }, 200);
     },
   );
 

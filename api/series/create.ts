@@ -17,6 +17,7 @@ import { startSeriesWorkflow } from './workflow.ts';
 import { refuseOverQuota } from './quota-check.ts';
 import { applicationRunsOn, catalogueOf, mayUseApplication, mayUseHost } from '../access.ts';
 import { seriesGroupOf, type SeriesGroupChoice } from './group.ts';
+import { reuseAtCreation, seriesReuseKey } from './reuse.ts';
 
 export interface NewSeries extends SeriesGroupChoice {
   application: string;
@@ -30,12 +31,16 @@ export interface NewSeries extends SeriesGroupChoice {
   packagePath?: string | undefined;
   /** Its row in `packages` (absent for a clone of a series from before packages had rows). */
   packageId?: string | undefined;
+  /** Take the tuples that already succeeded elsewhere instead of running them (reuse.ts). */
+  reuse?: boolean | undefined;
 }
 
 export interface CreatedSeries {
   id: string;
   workflowId: string;
   count: number;
+  /** Runs taken from other series (with `reuse: true`). */
+  reused?: number;
 }
 
 /** `granted`: groups restrict the user, who is told so (without learning whether the name exists). */
@@ -87,6 +92,7 @@ export async function createSeries(deps: ApiDeps, owner: AuthUser, input: NewSer
   if (app.parameters?.length) snapshot.parameters = app.parameters;
   if (app.metricSources?.length) snapshot.metricSources = app.metricSources;
 
+  const reuseKey = await seriesReuseKey(snapshot, host.name, input.packagePath, input.resources ?? {});
   const id = newId();
   const workflowId = seriesWorkflowId(id);
   const description = input.description ?? '';
@@ -108,20 +114,36 @@ export async function createSeries(deps: ApiDeps, owner: AuthUser, input: NewSer
     packageId: input.packageId ?? null,
     groupId,
     visibility,
+    reuseKey,
   });
+
+  // Reused runs go in before the workflow starts: it runs only the others.
+  const reuse = input.reuse
+    ? await reuseAtCreation(deps, owner, { id, reuseKey, group: { groupId, visibility } }, sweep).catch(
+        async (error: unknown) => {
+          await deleteSeries(db, id);
+          throw error;
+        },
+      )
+    : undefined;
 
   // The row is committed before the workflow starts, so its first activity finds it; if the
   // start fails, the row goes again: nothing half-made stays in the database.
   try {
-    await startSeriesWorkflow(temporal, {
-      id,
-      workflowId,
-      ownerName: owner.name,
-      host: host.name,
-      application: app.name,
-      count,
-      description,
-    });
+    await startSeriesWorkflow(
+      temporal,
+      {
+        id,
+        workflowId,
+        ownerName: owner.name,
+        host: host.name,
+        application: app.name,
+        count,
+        description,
+      },
+      undefined,
+      reuse && { ranges: reuse.ranges },
+    );
   } catch (error) {
     await deleteSeries(db, id);
     logger.error({ err: error, seriesId: id }, 'starting the series workflow failed');
@@ -135,5 +157,5 @@ export async function createSeries(deps: ApiDeps, owner: AuthUser, input: NewSer
     { seriesId: id, owner: owner.name, count, host: host.name, application: app.name },
     'series created',
   );
-  return { id, workflowId, count };
+  return reuse ? { id, workflowId, count, reused: reuse.reused } : { id, workflowId, count };
 }

@@ -29,8 +29,10 @@ export async function startSeriesWorkflow(
   temporal: Client,
   series: SeriesForWorkflow,
   rerun?: SeriesWorkflowInput['rerun'],
+  reuse?: SeriesWorkflowInput['reuse'],
 ): Promise<void> {
   const input: SeriesWorkflowInput = rerun ? { seriesId: series.id, rerun } : { seriesId: series.id };
+  if (reuse) input.reuse = reuse;
   const searchAttributes: SearchAttributePair[] = [
     { key: keys.owner, value: series.ownerName },
     { key: keys.host, value: series.host },

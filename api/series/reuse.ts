@@ -1,0 +1,139 @@
+// Result reuse at the API (docs/reuse.md): the reuse key of a series being created, what a
+// preview offers, and taking the offered runs at creation when the caller opted in
+// (`reuse: true`). The caller never names sources: they are found again at creation, with the
+// caller's own visibility, so a forged or stale choice cannot widen what is taken.
+import { z } from '@hono/zod-openapi';
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { reuseKeyOf, type ReusableApplication, type ReusableResources } from '../../core/reuse-key.ts';
+import { findApplication } from '../../db/applications.ts';
+import { findHost } from '../../db/hosts.ts';
+import {
+  findReusableRuns,
+  insertReusedRuns,
+  rangesToRun,
+  type ReuseMatch,
+  type ReuseViewer,
+} from '../../db/reuse.ts';
+import type { IndexRange } from '../../core/ranges.ts';
+import type { Sweep } from '../../sweep/index.ts';
+import { applicationRunsOn, catalogueOf, mayUseApplication, mayUseHost, seriesViewer } from '../access.ts';
+import type { ApiDeps, AuthUser } from '../context.ts';
+import { ResourcesSchema, SeriesGroupFields } from '../schemas.ts';
+import { seriesGroupOf, type SeriesGroup } from './group.ts';
+import { usePackage } from './packages.ts';
+
+/** What a preview needs besides the sweep and application to say what could be reused. */
+export const ReusePreviewFields = {
+  host: z.string().min(1).max(64).optional().openapi({
+    description: 'With `application`: also say how many tuples could be reused (answer field `reuse`)',
+  }),
+  resources: ResourcesSchema.optional(),
+  package: z
+    .string()
+    .max(64)
+    .optional()
+    .openapi({ description: 'Id of the package the series would unpack' }),
+  ...SeriesGroupFields,
+};
+
+export const ReuseOfferSchema = z
+  .object({
+    tuples: z.number().int().openapi({ description: 'Tuples of the sweep that already succeeded' }),
+    count: z.number().int().openapi({ description: 'Tuples of the sweep' }),
+    sources: z.array(
+      z.object({
+        id: z.string(),
+        description: z.string(),
+        tuples: z.number().int().openapi({ description: 'Tuples taken from this series' }),
+      }),
+    ),
+  })
+  .openapi('ReuseOffer', {
+    description:
+      'Runs of series with the same application version, input package, host and equivalent resources that you may see; submit with `reuse: true` to take them',
+  });
+
+export type ReuseOffer = z.infer<typeof ReuseOfferSchema>;
+
+/** The key of a series with this snapshot, host, package file and resources (core/reuse-key.ts). */
+export async function seriesReuseKey(
+  application: ReusableApplication,
+  host: string,
+  packagePath: string | undefined,
+  resources: ReusableResources,
+): Promise<string> {
+  const packageSha256 = packagePath ? await sha256OfFile(packagePath) : null;
+  return reuseKeyOf({ application, host, packageSha256, resources });
+}
+
+/** A package is hashed when used, not at upload: its row has no digest to read. */
+async function sha256OfFile(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(file), hash);
+  return hash.digest('hex');
+}
+
+const viewerOf = (user: AuthUser, group: SeriesGroup): ReuseViewer => ({
+  visibleTo: seriesViewer(user),
+  ...group,
+});
+
+function offerOf(match: ReuseMatch, count: number): ReuseOffer {
+  return { tuples: match.tuples.length, count, sources: match.sources };
+}
+
+export interface ReusePreviewQuery {
+  application: string;
+  host?: string | undefined;
+  resources?: ReusableResources | undefined;
+  package?: string | undefined;
+  group?: string | undefined;
+  visibility?: 'everyone' | 'group' | undefined;
+}
+
+/**
+ * What a series of this sweep could reuse, as the preview says; undefined without a host, or
+ * when the application or host is not the user's to use (the submit refuses those anyway).
+ */
+export async function previewReuse(
+  deps: ApiDeps,
+  user: AuthUser,
+  sweep: Sweep,
+  query: ReusePreviewQuery,
+): Promise<ReuseOffer | undefined> {
+  if (!query.host) return undefined;
+  const group = await seriesGroupOf(deps.db, user, query);
+  const catalogue = await catalogueOf(deps.db, user, group.groupId);
+  if (!mayUseApplication(catalogue, query.application) || !mayUseHost(catalogue, query.host))
+    return undefined;
+  const [app, host] = await Promise.all([
+    findApplication(deps.db, query.application),
+    findHost(deps.db, query.host),
+  ]);
+  if (!app || !host || !applicationRunsOn(app, host.name)) return undefined;
+  const pkg = query.package ? await usePackage(deps, user, query.package) : undefined;
+  const key = await seriesReuseKey(app, host.name, pkg?.packagePath, query.resources ?? {});
+  const match = await findReusableRuns(deps.db, key, sweep, viewerOf(user, group));
+  return offerOf(match, Number(sweep.count));
+}
+
+/**
+ * At creation, with `reuse: true`: records the tuples that succeeded elsewhere as reused runs of
+ * the new series and answers the ranges its workflow still runs (undefined: nothing reused).
+ */
+export async function reuseAtCreation(
+  deps: ApiDeps,
+  owner: AuthUser,
+  created: { id: string; reuseKey: string; group: SeriesGroup },
+  sweep: Sweep,
+): Promise<{ reused: number; ranges: IndexRange[] } | undefined> {
+  const match = await findReusableRuns(deps.db, created.reuseKey, sweep, viewerOf(owner, created.group), {
+    excludeSeries: created.id,
+  });
+  if (match.tuples.length === 0) return undefined;
+  const recorded = await insertReusedRuns(deps.db, created.id, sweep, match.tuples);
+  if (recorded.length === 0) return undefined;
+  return { reused: recorded.length, ranges: rangesToRun(Number(sweep.count), recorded) };
+}
