@@ -18,6 +18,7 @@ import { quotaRoutes } from './routes/quotas.ts';
 import { notificationRoutes } from './routes/notifications.ts';
 import { packageRoutes } from './routes/packages.ts';
 import { seriesActionRoutes } from './routes/series-actions.ts';
+import { seriesCompareRoutes } from './routes/series-compare.ts';
 import { seriesEventRoutes } from './routes/series-events.ts';
 import { seriesResultRoutes } from './routes/series-results.ts';
 import { seriesRunRoutes } from './routes/series-runs.ts';
@@ -117,6 +118,7 @@ export function createApp(deps: ApiDeps): Hono<AppEnv> {
   app.route(`${API_PREFIX}/series`, seriesPostprocessRoutes(deps));
   app.route(`${API_PREFIX}/series`, seriesResultRoutes(deps));
   app.route(`${API_PREFIX}/series`, seriesEventRoutes(deps));
+  app.route(`${API_PREFIX}/series`, seriesCompareRoutes(deps));
   app.route(`${API_PREFIX}/hosts`, hostRoutes(deps));
   app.route(`${API_PREFIX}/quotas`, quotaRoutes(deps));
   app.route(`${API_PREFIX}/applications`, applicationRoutes(deps));
