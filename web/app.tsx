@@ -11,6 +11,7 @@ import type { AuthUser, WebContext, WebDeps, WebEnv } from './context.ts';
 import { TtlCache } from './data/cache.ts';
 import { MessagePage } from './layout.tsx';
 import { applicationsPage, hostsPage, tokensPage, usersPage } from './routes/admin.tsx';
+import { groupPage, groupsPage } from './routes/groups.tsx';
 import { homePage } from './routes/home.tsx';
 import { loginRoutes } from './routes/login.tsx';
 import { newSeriesPage } from './routes/new-series.tsx';
@@ -66,6 +67,8 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     '/users',
     '/tokens',
     '/notifications',
+    '/groups',
+    '/groups/*',
     '/web-api/*',
   ]) {
     app.use(p, user);
@@ -86,6 +89,8 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   app.get('/users', page(usersPage(ctx)));
   app.get('/tokens', page(tokensPage(ctx)));
   app.get('/notifications', page(notificationsPage(ctx)));
+  app.get('/groups', page(groupsPage(ctx)));
+  app.get('/groups/:name', page(groupPage(ctx)));
   app.route('/web-api', webApiRoutes(ctx));
 
   app.onError((error, c) => {

@@ -9,7 +9,7 @@ export interface LayoutProps {
   user?: AuthUser | undefined;
   csrf?: string | undefined;
   /** Which navigation entry is current. */
-  active?: 'series' | 'new' | 'applications' | 'hosts' | 'users' | 'tokens' | 'notifications';
+  active?: 'series' | 'new' | 'applications' | 'hosts' | 'groups' | 'users' | 'tokens' | 'notifications';
   /** Page scripts in web/static/, loaded after common.js. */
   scripts?: string[];
   children?: Child;
@@ -46,6 +46,7 @@ export function Layout(props: LayoutProps) {
               {nav('new', '/series/new', 'New series')}
               {nav('applications', '/applications', 'Applications')}
               {nav('hosts', '/hosts', 'Hosts')}
+              {nav('groups', '/groups', 'Groups')}
               {user.role === 'admin' ? nav('users', '/users', 'Users') : null}
               {nav('tokens', '/tokens', 'Tokens')}
             </nav>

@@ -16,7 +16,8 @@ import {
 import { currentUser, requireAdmin, requireUser } from '../auth.ts';
 import { catalogueOf, mayUseApplication, visibleApplications } from '../access.ts';
 import type { ApiDeps } from '../context.ts';
-import { conflict, notFound } from '../errors.ts';
+import { badRequest, conflict, notFound } from '../errors.ts';
+import { listHostNames } from '../../db/hosts.ts';
 import { createRouter, invalidRequestBody, jsonBody, jsonResponse, pick, signedIn } from '../openapi.ts';
 import { parametersRefusal, ParametersSchema } from '../parameter-schema.ts';
 import type { ParameterSpec } from '../../core/parameter-schema.ts';
@@ -127,6 +128,11 @@ function withoutEmptySchema<T extends { parameters?: ParameterSpec[] | null | un
   return body.parameters?.length === 0 ? { ...body, parameters: null } : body;
 }
 
+/** No host named is no limit: `hosts: []` is stored as null (any host), as the form reads it. */
+function withoutEmptyHosts<T extends { hosts?: string[] | null | undefined }>(body: T): T {
+  return body.hosts?.length === 0 ? { ...body, hosts: null } : body;
+}
+
 function applicationJson(row: ApplicationRow): z.infer<typeof ApplicationSchema> {
   const { createdAt, updatedAt, ...rest } = row;
   return { ...rest, createdAt: createdAt.toISOString(), updatedAt: updatedAt.toISOString() };
@@ -136,6 +142,18 @@ export function applicationRoutes(deps: ApiDeps) {
   const { db } = deps;
   const app = createRouter();
   app.use('*', requireUser);
+
+  /** `hosts` names registered hosts only: a typo would otherwise limit the application to nowhere. */
+  async function assertHostsExist(hosts: string[] | null | undefined): Promise<void> {
+    if (!hosts?.length) return;
+    const known = new Set(await listHostNames(db));
+    const unknown = hosts.filter((name) => !known.has(name));
+    if (unknown.length > 0)
+      throw badRequest(`hosts: no host is registered as ${unknown.map((name) => `'${name}'`).join(', ')}`, {
+        field: 'hosts',
+        hosts: unknown,
+      });
+  }
 
   async function getApplication(name: string): Promise<ApplicationRow> {
     const row = await findApplication(db, name);
@@ -196,7 +214,8 @@ export function applicationRoutes(deps: ApiDeps) {
       },
     }),
     async (c) => {
-      const body = withoutEmptySchema(c.req.valid('json'));
+      const body = withoutEmptyHosts(withoutEmptySchema(c.req.valid('json')));
+      await assertHostsExist(body.hosts);
       const row = await insertApplication(db, body);
       if (!row) throw conflict(`application '${body.name}' already exists`);
       deps.logger.info({ application: row.name }, 'application registered');
@@ -221,7 +240,9 @@ export function applicationRoutes(deps: ApiDeps) {
     }),
     async (c) => {
       const current = await getApplication(c.req.valid('param').name);
-      const row = await updateApplication(db, current.name, withoutEmptySchema(c.req.valid('json')));
+      const patch = withoutEmptyHosts(withoutEmptySchema(c.req.valid('json')));
+      await assertHostsExist(patch.hosts);
+      const row = await updateApplication(db, current.name, patch);
       return c.json(applicationJson(row!), 200);
     },
     refuseBadParameters,

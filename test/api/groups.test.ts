@@ -151,10 +151,17 @@ for (const kind of backends) {
     });
 
     test('an application limited to some hosts runs only there', async () => {
-      await h.request('PATCH', `/api/v1/applications/${ECHO_APP}`, {
+      // Only registered hosts may be named (api/routes/applications.ts).
+      const elsewhere = await h.request('POST', '/api/v1/hosts', {
+        token: h.admin.token,
+        body: { name: 'elsewhere', kind: 'local', workdir: '/tmp/tuplet-elsewhere' },
+      });
+      assert.equal(elsewhere.status, 201, elsewhere.text);
+      const limited = await h.request('PATCH', `/api/v1/applications/${ECHO_APP}`, {
         token: h.admin.token,
         body: { hosts: ['elsewhere'] },
       });
+      assert.equal(limited.status, 200, limited.text);
       const refused = await h.request('POST', '/api/v1/series', {
         body: { application: ECHO_APP, host: 'local', ini: INI },
       });

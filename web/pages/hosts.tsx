@@ -3,6 +3,7 @@ import type { AllowedChoice, HostRow } from '../../db/hosts.ts';
 import type { AuthUser } from '../context.ts';
 import { Layout } from '../layout.tsx';
 import { EnvironmentField } from './environment.tsx';
+import { AdmissionForm } from './hosts/admission-form.tsx';
 import { HostFacts } from './hosts/facts.tsx';
 
 export function HostsPage(props: { user: AuthUser; csrf: string; hosts: HostRow[] }) {
@@ -32,6 +33,7 @@ export function HostsPage(props: { user: AuthUser; csrf: string; hosts: HostRow[
             <details>
               <summary>Edit</summary>
               <HostForm host={h} />
+              {h.kind === 'slurm' ? null : <AdmissionForm host={h} />}
               <button
                 class="danger"
                 data-action={`DELETE /api/v1/hosts/${encodeURIComponent(h.name)}`}

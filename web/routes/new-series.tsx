@@ -69,11 +69,12 @@ export function newSeriesPage(ctx: WebContext) {
           qos: choicesFor(h.qos, user),
         }))}
         applications={visibleApplications(catalogue, appRows).map(
-          ({ name, description, configFile, parameters }) => ({
+          ({ name, description, configFile, parameters, hosts }) => ({
             name,
             description,
             configFile,
             parameters: parameters ?? [],
+            hosts,
           }),
         )}
         previous={previous}

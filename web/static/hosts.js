@@ -26,4 +26,34 @@
       }
     });
   }
+
+  // Admission thresholds (pages/hosts/admission-form.tsx): an empty form clears them (null); a
+  // refusal is shown on the form, beside the field the API names (`admission.<field>: …`).
+  for (const form of document.querySelectorAll('form[data-admission]')) {
+    const error = form.querySelector('[data-form-error]');
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const admission = {};
+      for (const input of form.querySelectorAll('input[name]')) {
+        input.removeAttribute('aria-invalid');
+        if (input.value.trim() === '') continue;
+        const value = Number(input.value) * Number(input.dataset.scale || 1);
+        admission[input.name] = input.dataset.scale ? Math.round(value) : value;
+      }
+      const body = { admission: Object.keys(admission).length > 0 ? admission : null };
+      error.hidden = true;
+      try {
+        await api('PATCH', `/api/v1/hosts/${encodeURIComponent(form.dataset.admission)}`, body);
+        toast('Thresholds saved');
+        window.location.reload();
+      } catch (err) {
+        error.textContent = err.message;
+        error.hidden = false;
+        for (const issue of err.data?.error?.issues ?? []) {
+          const name = issue.path.replace(/^admission\./, '');
+          form.querySelector(`input[name="${CSS.escape(name)}"]`)?.setAttribute('aria-invalid', 'true');
+        }
+      }
+    });
+  }
 })();

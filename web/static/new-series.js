@@ -140,6 +140,30 @@
     review();
   }
 
+  // The hosts the chosen application runs on, when it names some (`hosts`): the others are not
+  // offered (the list holds only the hosts the user's groups may use already; the API refuses the rest).
+  function narrowHosts() {
+    const listed = appSelect.selectedOptions[0]?.dataset.hosts;
+    const only = listed ? JSON.parse(listed) : null;
+    let offered = 0;
+    for (const option of hostSelect.options) {
+      const allowed = !option.value || !only || only.includes(option.value);
+      option.hidden = !allowed;
+      option.disabled = !allowed;
+      if (allowed && option.value) offered++;
+    }
+    if (!hostSelect.selectedOptions[0] || hostSelect.selectedOptions[0].disabled) {
+      hostSelect.value = [...hostSelect.options].find((o) => !o.disabled)?.value ?? '';
+    }
+    const limit = document.getElementById('host-limit');
+    limit.hidden = !only;
+    limit.textContent = !only
+      ? ''
+      : offered > 0
+        ? `${appSelect.value} runs only on ${only.join(', ')}.`
+        : `${appSelect.value} runs only on ${only.join(', ')}: none of them is open to you. Ask an admin.`;
+  }
+
   // Account and QOS: only what the chosen host allows this user; hidden when it allows none.
   function offerChoices(option) {
     for (const el of document.querySelectorAll('#new-series [data-choices]')) {
@@ -256,12 +280,15 @@
   appSelect.addEventListener('change', () => {
     for (const el of document.querySelectorAll('[data-schema-for]'))
       el.hidden = el.dataset.schemaFor !== appSelect.value;
+    narrowHosts();
+    adaptToHost();
     void preview();
   });
   form.addEventListener('input', (e) => {
     if (e.target !== ini) review();
   });
   form.addEventListener('submit', launch);
+  narrowHosts();
   adaptToHost();
   renderGutter();
   void preview();

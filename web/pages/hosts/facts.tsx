@@ -1,6 +1,7 @@
 // What a host is: address, work directory, capacity, allowed accounts and QOS, run user, environment.
 import type { AllowedChoice, HostRow } from '../../../db/hosts.ts';
 import { EnvironmentFacts } from '../environment.tsx';
+import { admissionSummary } from './admission-form.tsx';
 
 export function HostFacts(props: { host: HostRow }) {
   const { host: h } = props;
@@ -44,6 +45,12 @@ export function HostFacts(props: { host: HostRow }) {
           <dd>
             <code>{h.runUser}</code>
           </dd>
+        </>
+      ) : null}
+      {admissionSummary(h.admission) ? (
+        <>
+          <dt>Starts runs while</dt>
+          <dd data-admission-summary>{admissionSummary(h.admission)}</dd>
         </>
       ) : null}
       <EnvironmentFacts env={h.env} />

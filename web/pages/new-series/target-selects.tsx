@@ -14,7 +14,12 @@ export function TargetSelects(props: {
         <select id="application" name="application" required>
           {props.applications.length === 0 ? <option value="">no application registered</option> : null}
           {props.applications.map((a) => (
-            <option value={a.name} selected={prefill.application === a.name} data-config={a.configFile}>
+            <option
+              value={a.name}
+              selected={prefill.application === a.name}
+              data-config={a.configFile}
+              data-hosts={a.hosts ? JSON.stringify(a.hosts) : ''}
+            >
               {a.description ? `${a.name} — ${a.description}` : a.name}
             </option>
           ))}
@@ -38,6 +43,7 @@ export function TargetSelects(props: {
             </option>
           ))}
         </select>
+        <p class="hint" id="host-limit" hidden></p>
       </div>
     </div>
   );

@@ -19,6 +19,8 @@ export interface ApplicationChoice {
   configFile: string;
   /** Its typed parameter schema; empty when it declares none. */
   parameters: ParameterSpec[];
+  /** The only hosts it runs on (null: any host); the form offers only those. */
+  hosts: string[] | null;
 }
 
 export interface Prefill {
