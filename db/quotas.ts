@@ -1,9 +1,10 @@
 // Quotas (docs/quotas.md): limits per user or per group, on one host or on every host (host
 // null). Stored by id (users.id, groups.id); the API speaks names.
-import { and, eq, isNull, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, ne, notInArray, or, sql } from 'drizzle-orm';
+import { FINAL_SERIES_STATES } from '../core/states.ts';
 import type { Database } from './client.ts';
 import { newId } from './ids.ts';
-import { groups, quotas, users } from './schema.ts';
+import { files, groups, quotas, runs, series, users } from './schema.ts';
 
 export type QuotaRow = typeof quotas.$inferSelect;
 export type QuotaScope = QuotaRow['scope'];
@@ -90,4 +91,96 @@ export function quotasBinding(
 /** Where a quota applies, for messages: `user alice on host busy`, `group lab on every host`. */
 export function quotaSubjectText(quota: Pick<NamedQuota, 'scope' | 'subject' | 'host'>): string {
   return `${quota.scope} ${quota.subject} on ${quota.host === null ? 'every host' : `host ${quota.host}`}`;
+}
+
+/** The binding quotas that set `limit`, tightest first. */
+function tightestFirst<K extends keyof QuotaLimits>(quotas: NamedQuota[], limit: K): NamedQuota[] {
+  return quotas.filter((q) => q[limit] !== null).sort((a, b) => (a[limit] as number) - (b[limit] as number));
+}
+
+/** `user quota` or `group quota`: how a waiting series names the rule that holds it. */
+function quotaLabel(quota: Pick<NamedQuota, 'scope'>): string {
+  return `${quota.scope} quota`;
+}
+
+/**
+ * The tightest maxRunning quota binding a series on `host`, as the pool its runs share with every
+ * other series it binds on that host (docs/quotas.md): the pool is named by the quota's id.
+ */
+export async function runningQuotaOf(
+  db: Database,
+  subject: { userId: string; groupId: string | null; host: string },
+): Promise<{ key: string; limit: number; reason: string } | undefined> {
+  const [quota] = tightestFirst(await quotasBinding(db, subject), 'maxRunning');
+  if (!quota) return undefined;
+  const limit = quota.maxRunning!;
+  return {
+    key: quota.id,
+    limit,
+    reason: `${quotaLabel(quota)}: ${limit} running on host ${subject.host} (maxRunning of ${quotaSubjectText(quota)})`,
+  };
+}
+
+/** Whose series a quota counts: the user's own, or every series of the group. */
+function seriesOfSubject(quota: Pick<NamedQuota, 'scope' | 'subjectId'>) {
+  return quota.scope === 'user' ? eq(series.ownerId, quota.subjectId) : eq(series.groupId, quota.subjectId);
+}
+
+/** Runs waiting in the queue (pending or queued) of the quota's subject on `host`, but those of `except`. */
+async function queuedRuns(db: Database, quota: NamedQuota, host: string, except: string): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(runs)
+    .innerJoin(series, eq(series.id, runs.seriesId))
+    .where(
+      and(
+        seriesOfSubject(quota),
+        eq(series.host, host),
+        ne(series.id, except),
+        notInArray(series.state, [...FINAL_SERIES_STATES]),
+        inArray(runs.state, ['pending', 'queued']),
+      ),
+    );
+  return row?.n ?? 0;
+}
+
+/** Bytes the quota's subject has in storage: its series' collected files and archives. */
+export async function storedBytes(
+  db: Database,
+  quota: Pick<NamedQuota, 'scope' | 'subjectId'>,
+): Promise<number> {
+  const [filesRow] = await db
+    .select({ n: sql<string>`coalesce(sum(${files.size}), 0)` })
+    .from(files)
+    .innerJoin(series, eq(series.id, files.seriesId))
+    .where(seriesOfSubject(quota));
+  const [archives] = await db
+    .select({ n: sql<string>`coalesce(sum(${series.archiveSize}), 0)` })
+    .from(series)
+    .where(seriesOfSubject(quota));
+  return Number(filesRow?.n ?? 0) + Number(archives?.n ?? 0);
+}
+
+/**
+ * Why a series may not start yet (docs/quotas.md): its runs would take its subject's queue past
+ * maxQueued, or its subject's storage is at maxStorageBytes. Null: it may start.
+ */
+export async function quotaWaitReason(
+  db: Database,
+  target: { seriesId: string; userId: string; groupId: string | null; host: string; count: number },
+): Promise<string | null> {
+  const binding = await quotasBinding(db, target);
+  for (const quota of tightestFirst(binding, 'maxQueued')) {
+    const queued = await queuedRuns(db, quota, target.host, target.seriesId);
+    if (queued + target.count > quota.maxQueued!) {
+      return `${quotaLabel(quota)}: ${queued} queued on host ${target.host}, and this series' ${target.count} would pass maxQueued ${quota.maxQueued} of ${quotaSubjectText(quota)}`;
+    }
+  }
+  for (const quota of tightestFirst(binding, 'maxStorageBytes')) {
+    const bytes = await storedBytes(db, quota);
+    if (bytes >= quota.maxStorageBytes!) {
+      return `${quotaLabel(quota)}: ${bytes} bytes stored, at maxStorageBytes ${quota.maxStorageBytes} of ${quotaSubjectText(quota)}`;
+    }
+  }
+  return null;
 }

@@ -72,12 +72,29 @@ export interface SeriesSpec {
    * read when the series starts; runner hosts cap the chunk runner's units with it.
    */
   maxRunning?: number;
+  /**
+   * The maxRunning quota as a pool shared by every series it binds on the host (runner hosts;
+   * docs/quotas.md): `key` names the pool, `reason` is what a series waiting for it shows.
+   */
+  runningQuota?: { key: string; limit: number; reason: string };
+  /** Whose runs these are when series compete for a host (docs/fair-share.md). */
+  fairShare?: FairShare;
   /** A package (zip or tar) on the worker's machine to unpack into the series directory. */
   packagePath?: string;
   /** Variables every run of the application gets (its snapshot's, set by an admin). */
   env?: Record<string, string>;
   /** What each run receives (its snapshot's); absent: the INI config alone, as before. */
   input?: InputSpec;
+}
+
+/** A series' claim on a host's units: its owner, the owner's group weight, its priority rank. */
+export interface FairShare {
+  /** The owner's id (a name on the host's disk: [a-z0-9]). */
+  user: string;
+  /** groups.share of the series' group (1 without one). */
+  weight: number;
+  /** 0 low, 1 normal, 2 high: orders release among the user's own series. */
+  rank: 0 | 1 | 2;
 }
 
 export interface ChunkSpec {

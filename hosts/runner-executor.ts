@@ -79,6 +79,23 @@ export function runnerJobId(
   return `runner-${runner.chunkIndex}-${runner.attempt}-${runner.pid}-${runner.startTime}`;
 }
 
+/**
+ * The runner's SHARE, QUOTA and QUOTA_REASON arguments (hosts/runner/tuplet-runner.sh): whose
+ * runs these are for the fair share, and the maxRunning quota's pool. Words the runner checks
+ * again; a name that is not one is left out (the runner then counts the series on its own).
+ */
+export function runnerShareArguments(series: Pick<SeriesSpec, 'fairShare' | 'runningQuota'>): string[] {
+  const word = /^[A-Za-z0-9_-]{1,64}$/;
+  const share = series.fairShare;
+  const shareArg =
+    share && word.test(share.user) && Number.isInteger(share.weight) && share.weight >= 1
+      ? `${share.user} ${Math.min(share.weight, 999_999)} ${share.rank}`
+      : '';
+  const quota = series.runningQuota;
+  if (!quota || !word.test(quota.key)) return [shareArg];
+  return [shareArg, `${quota.key} ${Math.max(0, Math.min(quota.limit, 999_999))}`, quota.reason];
+}
+
 export class RunnerExecutor implements Executor {
   private readonly sweeps = new Map<string, Sweep>();
   private slotsProbe: Promise<number> | undefined;
@@ -167,11 +184,17 @@ export class RunnerExecutor implements Executor {
       config,
       String(chunk.chunkIndex),
       String(chunk.attempt),
-      // A maxRunning quota: the runner uses that many of the pool's units at most.
-      String(series.maxRunning !== undefined ? Math.max(1, Math.min(slots, series.maxRunning)) : slots),
+      // A maxRunning quota without its pool (a plan loaded before pools): the runner uses that
+      // many of the pool's units at most.
+      String(
+        series.maxRunning !== undefined && !series.runningQuota
+          ? Math.max(1, Math.min(slots, series.maxRunning))
+          : slots,
+      ),
       String(gpus),
       formatRanges(ranges),
       admissionLine(this.host.admission),
+      ...runnerShareArguments(series),
     ]);
     const { stdout } = await execChecked(this.transport, argv, {
       timeoutMs: this.commandTimeout,
@@ -233,7 +256,8 @@ export class RunnerExecutor implements Executor {
         changes,
         truncated: scan.truncatedAt !== undefined,
         aliveJobs,
-        ...(held !== undefined ? { held: `admission: ${held}` } : {}),
+        // The waiting file names its rule: `admission: …` or a maxRunning quota's reason.
+        ...(held !== undefined ? { held } : {}),
       };
     });
   }

@@ -3,7 +3,8 @@
 import type { Database } from '../../db/client.ts';
 import { findHost, type HostRow } from '../../db/hosts.ts';
 import { findSeriesRow } from '../../db/series.ts';
-import { quotasBinding } from '../../db/quotas.ts';
+import { runningQuotaOf } from '../../db/quotas.ts';
+import { fairShareOf } from '../../db/fair-share.ts';
 import type { HostSpec, SeriesSpec } from '../../hosts/executor.ts';
 import { notFound } from '../errors.ts';
 import type { SeriesPlan } from './types.ts';
@@ -48,18 +49,13 @@ export async function loadSeriesPlan(db: Database, seriesId: string, maxTuples: 
   if (row.packagePath) spec.packagePath = row.packagePath;
   if (app.env && Object.keys(app.env).length > 0) spec.env = app.env;
   if (app.input) spec.input = app.input;
-  const maxRunning = await maxRunningOf(db, { userId: row.ownerId, groupId: row.groupId, host: row.host });
-  if (maxRunning !== undefined) spec.maxRunning = maxRunning;
+  const subject = { userId: row.ownerId, groupId: row.groupId, host: row.host };
+  const runningQuota = await runningQuotaOf(db, subject);
+  if (runningQuota) {
+    spec.maxRunning = runningQuota.limit;
+    spec.runningQuota = runningQuota;
+  }
+  spec.fairShare = await fairShareOf(db, row);
   return { spec, host: hostSpecOf(hostRow), state: row.state, attempt: row.attempt, count: row.count };
 }
 
-/** The tightest maxRunning of the quotas binding a series (docs/quotas.md), if any. */
-async function maxRunningOf(
-  db: Database,
-  subject: { userId: string; groupId: string | null; host: string },
-): Promise<number | undefined> {
-  const limits = (await quotasBinding(db, subject)).flatMap((q) =>
-    q.maxRunning === null ? [] : [q.maxRunning],
-  );
-  return limits.length > 0 ? Math.min(...limits) : undefined;
-}

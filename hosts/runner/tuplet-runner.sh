@@ -4,7 +4,7 @@
 # It is copied to <seriesDir>/.tuplet/tuplet-runner.sh by staging and driven by the
 # host layer with these subcommands (every argument is a separate word, never code):
 #
-#   start  SERIES_DIR SERIES_ID CONFIG_FILE CHUNK ATTEMPT SLOTS GPUS RANGES [ADMISSION]
+#   start  SERIES_DIR SERIES_ID CONFIG_FILE CHUNK ATTEMPT SLOTS GPUS RANGES [ADMISSION [SHARE [QUOTA QUOTA_REASON]]]
 #          Starts the chunk's runner detached (own session, survives the caller and its
 #          SSH connection) unless one for this attempt is alive or finished. Prints one
 #          line: `started|running|finished|cancelled PID STARTTIME`. SLOTS and GPUS are
@@ -12,6 +12,10 @@
 #          (GPUS of them when the host has fewer GPUs; unit i is then GPU i), see lib/pool.sh.
 #          ADMISSION: the host's load thresholds as lib/admission.sh reads them; written to
 #          the pool's `admission` file (every poll writes it too).
+#          SHARE: `USER WEIGHT RANK`, whose runs these are for the fair share (lib/pool.sh,
+#          docs/fair-share.md). QUOTA: `KEY LIMIT`, a maxRunning quota shared by every runner
+#          of its subject on the host (the pool's quota-KEY/); QUOTA_REASON: what the series'
+#          waiting file says while the quota holds it (docs/quotas.md).
 #   cancel SERIES_DIR GRACE_SECONDS
 #          Kills every runner and run of the series (TERM, then KILL after the grace).
 #
@@ -83,6 +87,7 @@ is_cancelled() {
 
 cmd_start() {
   local dir=$1 series=$2 config=$3 chunk=$4 attempt=$5 slots=$6 gpus=$7 ranges=$8 admission=${9:-}
+  local share=${10:-} quota=${11:-} quota_reason=${12:-}
   local t=$dir/.tuplet pid st att done_attempt pool=${1%/*}/.tuplet-pool
   mkdir -p "$t/active" || exit 1
   [[ -n $admission ]] && admission_store "$pool" "$admission"
@@ -115,6 +120,7 @@ cmd_start() {
   # A runner started from a non-leader child: setsid makes it a session and process
   # group leader in place, so $! is its PID and its process group.
   setsid "$BASH" "$SELF" main "$dir" "$series" "$config" "$chunk" "$attempt" "$slots" "$gpus" "$ranges" \
+    "$share" "$quota" "$quota_reason" \
     </dev/null >>"$t/chunk-$chunk.log" 2>&1 9>&- &
   pid=$!
   proc_start "$pid" || {
@@ -136,10 +142,11 @@ mark_lost() {
 
 cmd_main() {
   local dir=$1 series=$2 config=$3 chunk=$4 attempt=$5 slots=$6 gpus=$7 ranges=$8
-  local t=$dir/.tuplet list index rdir rt s claim rpid rst waited gpu units list_done=0
+  local share=${9:-} quota=${10:-} quota_reason=${11:-} quota_key='' quota_units=0
+  local t=$dir/.tuplet list index rdir rt s q claim rpid rst waited gpu units list_done=0
   # Per unit of the pool: this runner's run on it. Adopted runs (started by an earlier runner
   # of this attempt) hold their own units; they are only watched.
-  local -a spid=() sst=() sdir=() apid=() ast=() adir=()
+  local -a spid=() sst=() sdir=() sq=() qbusy=() apid=() ast=() adir=()
   cd "$dir" || exit 1
   ((slots >= 1)) || slots=1
   # Each GPU to one run at a time: a GPU host has no more units than GPUs.
@@ -159,7 +166,16 @@ cmd_main() {
   # started by forking this shell — no new program per run but the application itself.
   set -m
 
-  pool_open "${dir%/*}/.tuplet-pool" "$units" || exit 1
+  # Arguments from the host layer, checked anyway: they name files and feed arithmetic.
+  [[ $share =~ ^[A-Za-z0-9_-]{1,64}\ [1-9][0-9]{0,5}\ [0-2]$ ]] || share=''
+  if [[ $quota =~ ^([A-Za-z0-9_-]{1,80})\ ([0-9]{1,6})$ ]]; then
+    quota_key=${BASH_REMATCH[1]} quota_units=${BASH_REMATCH[2]}
+    # A quota of 0 would never let a run start: one at a time (docs/quotas.md).
+    ((quota_units >= 1)) || quota_units=1
+    # A quota of at least the host's units never binds here: no second pool to wait on.
+    ((quota_units < units)) || quota_key='' quota_units=0
+  fi
+  pool_open "${dir%/*}/.tuplet-pool" "$units" "$share" "${dir%/*}/.tuplet-pool/quota-$quota_key" "$quota_units" || exit 1
 
   # Marks run $1 (directory name) LOST when its wrapper, PID $2, died before writing the exit file.
   settle() {
@@ -175,7 +191,20 @@ cmd_main() {
   release() {
     settle "${sdir[$1]}" "${spid[$1]}"
     spid[$1]=
-    if ((list_done)) || pool_over_share; then pool_drop "$1"; fi
+    if ((list_done)); then
+      pool_drop "$1"
+    elif pool_over_share; then
+      pool_yield "$1"
+    fi
+    if ((quota_units)); then
+      local q=${sq[$1]}
+      qbusy[q]=
+      if ((list_done)); then
+        pool_drop "$q"
+      elif pool_quota_over_share; then
+        pool_yield "$q"
+      fi
+    fi
   }
 
   # Forgets the adopted runs that ended.
@@ -188,19 +217,42 @@ cmd_main() {
     done
   }
 
-  # Sets FREE to a unit this runner holds with no run on it, waiting for one: for a run of
-  # its own to end or for one of its waiters to get a unit.
+  # With a quota: sets FREEQ to a quota unit this runner holds with no run on it, or fails.
+  free_quota_unit() {
+    local q
+    for ((q = units; q < units + quota_units; q++)); do
+      if [[ -z ${qbusy[q]:-} && ${pool_state[q]:-} == held ]]; then
+        FREEQ=$q
+        return 0
+      fi
+    done
+    return 1
+  }
+
+  # Sets FREE to a unit this runner holds with no run on it (and FREEQ to a quota unit, with a
+  # quota), waiting for one: for a run of its own to end or for one of its waiters to get a unit.
   next_slot() {
     local s done_pid status
     while :; do
       ((${#apid[@]})) && settle_adopted
-      for ((s = 0; s < units; s++)); do
-        if [[ -z ${spid[s]:-} && ${pool_state[s]:-} == held ]]; then
-          FREE=$s
-          return 0
-        fi
-      done
-      if ((POOL_HELD < units)) && ! pool_await; then
+      FREEQ=
+      if ((quota_units)) && ! free_quota_unit; then
+        # Host units are of no use without a quota unit: back to the pool for others.
+        for ((s = 0; s < units; s++)); do
+          [[ -z ${spid[s]:-} && ${pool_state[s]:-} == held ]] && pool_drop "$s"
+        done
+        # Nothing of the series runs here because of the quota: the series says so.
+        ((POOL_QHELD == 0)) && [[ ! -f $t/waiting ]] && write_atomic "$t/waiting" "$quota_reason"
+      else
+        for ((s = 0; s < units; s++)); do
+          if [[ -z ${spid[s]:-} && ${pool_state[s]:-} == held ]]; then
+            FREE=$s
+            [[ -f $t/waiting ]] && rm -f "$t/waiting"
+            return 0
+          fi
+        done
+      fi
+      if ((POOL_HELD < units || (quota_units && POOL_QHELD < units))) && ! pool_await; then
         echo "$(date '+%F %T') runner of chunk $chunk: no unit of the pool can be locked; see above"
         exit 1
       fi
@@ -255,7 +307,11 @@ cmd_main() {
     # Below the host's load thresholds, if any (the unit stays this runner's meanwhile).
     admission_wait "$gpu" "$t/waiting"
     is_cancelled "$dir" "$attempt" && break
-    RUN_UNIT=$s
+    RUN_UNIT=$s RUN_QUOTA_UNIT=$FREEQ
+    if [[ -n $FREEQ ]]; then
+      sq[s]=$FREEQ
+      qbusy[FREEQ]=1
+    fi
     run_one "$dir" "$series" "$config" "$index" "$rdir" "$attempt" "$gpu" "$chunk" </dev/null >/dev/null 2>&1 &
     spid[s]=$!
     proc_start "${spid[s]}" && sst[s]=$REPLY || sst[s]=gone
@@ -269,6 +325,10 @@ cmd_main() {
   for ((s = 0; s < units; s++)); do
     [[ -n ${spid[s]:-} ]] || pool_drop "$s"
   done
+  for ((q = units; q < units + quota_units; q++)); do
+    [[ -n ${qbusy[q]:-} ]] || pool_drop "$q"
+  done
+  [[ -f $t/waiting ]] && rm -f "$t/waiting"
   for ((s = 0; s < units; s++)); do
     [[ -n ${spid[s]:-} ]] || continue
     wait "${spid[s]}" 2>/dev/null
@@ -295,7 +355,7 @@ run_one() {
   set +m # the application stays in this run's process group
   # This wrapper holds its unit of the pool until it exits (whether or not the runner lives);
   # the other units' descriptors are the runner's.
-  pool_keep_only "$RUN_UNIT"
+  pool_keep_only "$RUN_UNIT" "$RUN_QUOTA_UNIT"
   [[ -d $rt ]] || mkdir -p "$rt" || exit 1
   proc_start "$BASHPID" || exit 1
   st=$REPLY
@@ -324,7 +384,7 @@ run_one() {
   fi
   cd "$rd" || exit 1
   # Not the program: a process it leaves behind would hold the unit after the run ended.
-  bash -c "$RUN_COMMAND${run_args[0]+ \"\$@\"}" tuplet-run ${run_args[@]+"${run_args[@]}"} </dev/null >"$rt/stdout" 2>"$rt/stderr" {POOL_KEPT_FD}>&-
+  bash -c "$RUN_COMMAND${run_args[0]+ \"\$@\"}" tuplet-run ${run_args[@]+"${run_args[@]}"} </dev/null >"$rt/stdout" 2>"$rt/stderr" {POOL_KEPT_FD}>&- {POOL_KEPT_QFD}>&-
   code=$?
   now >"$rt/ended"
   # One small write, no rename (a rename costs a process per run, which was most of the

@@ -76,7 +76,8 @@ admission_over() {
 admission_wait() {
   admission_over "$1" || return 0
   while :; do
-    printf '%s\n' "$REPLY" >"$2.tmp.$BASHPID" && mv -f "$2.tmp.$BASHPID" "$2"
+    # The file says which rule holds the series (a quota's runner writes its own there).
+    printf 'admission: %s\n' "$REPLY" >"$2.tmp.$BASHPID" && mv -f "$2.tmp.$BASHPID" "$2"
     sleep "${ADMISSION_EVERY:-2}"
     admission_over "$1" || break
   done

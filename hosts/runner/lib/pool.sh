@@ -13,23 +13,54 @@
 # Every function runs in the runner's shell; needs flock(1) and proc_start (proc-start.sh).
 # The runner may read pool_state[U] (held, wait, broken or empty) and POOL_HELD (units held)
 # directly: its loop runs once per run, where a function call is a cost worth saving.
+#
+# Fair share (docs/fair-share.md): each runner's registration says whose it is, its group's
+# weight and its series' priority; a runner's share of the units is its user's weighted part
+# of the pool, given within the user to the runners of the highest priority.
+#
+# A maxRunning quota (docs/quotas.md) is a second pool of flock units, QUOTA_DIR/slot-K, shared
+# by every runner of the quota's subject (a user's or a group's series) on the host. Quota unit
+# K is unit POOL_UNITS+K of this runner's arrays (POOL_QHELD of them held). A run needs one
+# unit of each; the runner takes the quota unit first and waits for host units only for the
+# quota units it holds, so a series waiting for its quota keeps no host unit from others.
 
-# pool_open DIR UNITS: this runner's view of the pool; registers it as a runner wanting units.
+# pool_open DIR UNITS [SHARE [QUOTA_DIR QUOTA_UNITS]]: this runner's view of the pool; registers
+# it as a runner wanting units. SHARE is `USER WEIGHT RANK` (rank 0 low, 1 normal, 2 high).
 pool_open() {
-  POOL_DIR=$1 POOL_UNITS=$2
-  pool_fd=() pool_state=() pool_waiter=() POOL_HELD=0
+  POOL_DIR=$1 POOL_UNITS=$2 POOL_QDIR=${4:-} POOL_QUNITS=${5:-0}
+  pool_fd=() pool_state=() pool_waiter=() pool_yielded=() POOL_HELD=0 POOL_QHELD=0
   [[ -d $POOL_DIR/runners ]] || mkdir -p "$POOL_DIR/runners" || return 1
+  if ((POOL_QUNITS > 0)); then
+    [[ -d $POOL_QDIR/runners ]] || mkdir -p "$POOL_QDIR/runners" || return 1
+  fi
   proc_start "$BASHPID" || return 1
   POOL_ME=$BASHPID-$REPLY
-  : >"$POOL_DIR/runners/$POOL_ME"
+  read -r POOL_USER POOL_WEIGHT POOL_RANK <<<"${3:-- 1 1}"
+  printf '%s %s %s\n' "$POOL_USER" "$POOL_WEIGHT" "$POOL_RANK" >"$POOL_DIR/runners/$POOL_ME"
+  if ((POOL_QUNITS > 0)); then : >"$POOL_QDIR/runners/$POOL_ME"; fi
 }
 
-# pool_await: a waiter on every unit this runner neither holds nor awaits. Fails when no unit
-# can ever come (every one broken).
+# pool_path U: REPLY is the lock file of unit U (a host unit, or a quota unit past POOL_UNITS).
+pool_path() {
+  if (($1 < POOL_UNITS)); then REPLY=$POOL_DIR/slot-$1; else REPLY=$POOL_QDIR/slot-$(($1 - POOL_UNITS)); fi
+}
+
+# pool_await: a waiter on every unit this runner wants and neither holds nor awaits. Without a
+# quota that is every host unit; with one, the quota units (as many as the host has units)
+# and host units only while it holds fewer of them than quota units: host waiters beyond that
+# stop. Fails when no wanted unit can ever come (every one broken).
 pool_await() {
-  local u f hopeful=0 monitor=0
+  local u f hopeful=0 monitor=0 host_wanted=1 last=$POOL_UNITS
   [[ $- == *m* ]] && monitor=1
-  for ((u = 0; u < POOL_UNITS; u++)); do
+  if ((POOL_QUNITS > 0)); then
+    ((POOL_HELD < POOL_QHELD)) || host_wanted=0
+    ((POOL_QHELD < POOL_UNITS)) && last=$((POOL_UNITS + POOL_QUNITS))
+  fi
+  for ((u = 0; u < last; u++)); do
+    if ((u < POOL_UNITS && !host_wanted)); then
+      [[ ${pool_state[u]:-} == wait ]] && pool_drop "$u"
+      continue
+    fi
     case ${pool_state[u]:-} in
       held | wait)
         hopeful=1
@@ -38,15 +69,17 @@ pool_await() {
       broken) continue ;;
     esac
     if [[ -z ${pool_fd[u]:-} ]]; then
+      pool_path "$u"
       # Read-write: opening a FIFO planted in its place does not block.
-      if ! exec {f}<>"$POOL_DIR/slot-$u"; then
+      if ! exec {f}<>"$REPLY"; then
         pool_state[u]=broken
         continue
       fi
       pool_fd[u]=$f
     fi
     set +m # in the runner's process group, so cancel's kill of the group ends it
-    pool_wait_one "$u" &
+    pool_wait_one "$u" "${pool_yielded[u]:-}" &
+    unset 'pool_yielded[u]'
     pool_waiter[u]=$!
     pool_state[u]=wait hopeful=1
   done
@@ -55,22 +88,29 @@ pool_await() {
 }
 
 # The waiter of unit $1 (a background child): exits 0 once the runner's description holds it.
+# A unit this runner has just yielded ($2 set) is awaited after POOL_YIELD_DELAY seconds: the
+# runners already blocked on it take it first (who among waiters wins a lock is the kernel's
+# choice; a waiter forked at the instant of the unlock would often win it straight back).
 pool_wait_one() {
   pool_keep_only "$1"
+  [[ -n ${2:-} ]] && sleep "${POOL_YIELD_DELAY:-0.5}"
   exec flock "${pool_fd[$1]}"
 }
 
-# pool_keep_only U: closes every pool descriptor of this (sub)shell but unit U's; sets
-# POOL_KEPT_FD to that one. A run's wrapper holds its own unit only, a waiter the one it awaits.
+# pool_keep_only U [Q]: closes every pool descriptor of this (sub)shell but those of units U
+# and Q; sets POOL_KEPT_FD and POOL_KEPT_QFD to them (both U's without Q). A run's wrapper holds
+# its own units only, a waiter the one it awaits.
 pool_keep_only() {
   local u f
   for u in "${!pool_fd[@]}"; do
-    [[ $u == "$1" ]] && continue
+    [[ $u == "$1" || $u == "${2:-}" ]] && continue
     f=${pool_fd[u]}
     exec {f}>&-
   done
   # shellcheck disable=SC2034 # read by the run's `{POOL_KEPT_FD}>&-` (tuplet-runner.sh)
   POOL_KEPT_FD=${pool_fd[$1]}
+  # shellcheck disable=SC2034 # read by the run's `{POOL_KEPT_QFD}>&-` (tuplet-runner.sh)
+  POOL_KEPT_QFD=${pool_fd[${2:-$1}]}
 }
 
 # pool_ended PID STATUS: when child PID was a waiter, records what it got (true); else false.
@@ -82,14 +122,15 @@ pool_ended() {
     case $2 in
       0)
         pool_state[u]=held
-        POOL_HELD=$((POOL_HELD + 1))
+        if ((u < POOL_UNITS)); then POOL_HELD=$((POOL_HELD + 1)); else POOL_QHELD=$((POOL_QHELD + 1)); fi
         ;;
       # Status unknown (an older bash's `wait -n` reaped it): wait again; a lock this
       # description already holds answers at once.
       127) pool_state[u]= ;;
       *)
         pool_state[u]=broken
-        printf '%(%F %T)T pool: flock on %s failed (%s): unit %s left unused\n' -1 "$POOL_DIR/slot-$u" "$2" "$u"
+        pool_path "$u"
+        printf '%(%F %T)T pool: flock on %s failed (%s): unit %s left unused\n' -1 "$REPLY" "$2" "$u"
         ;;
     esac
     return 0
@@ -119,28 +160,71 @@ pool_drop() {
   [[ -n $f ]] && exec {f}>&-
   unset 'pool_fd[$1]'
   case ${pool_state[$1]:-} in
-    held) POOL_HELD=$((POOL_HELD - 1)) ;&
+    held)
+      if (($1 < POOL_UNITS)); then POOL_HELD=$((POOL_HELD - 1)); else POOL_QHELD=$((POOL_QHELD - 1)); fi
+      ;&
     wait) pool_state[$1]= ;;
   esac
 }
 
+# pool_yield U: gives unit U back to runners below their share; this runner awaits it again
+# only after a delay (pool_wait_one).
+pool_yield() {
+  pool_drop "$1"
+  pool_yielded[$1]=1
+}
+
 # pool_over_share: true when other live runners want units and this one holds more than its
-# share, ceil(UNITS / runners), or any unit at all when the runners outnumber the units (they
-# then take turns run by run). Reads one directory; forks only to remove a dead runner's entry.
+# share. Users share the units by weight, floor(UNITS * weight / total weight of the users
+# wanting units); a user's part goes to their runners of the highest priority, evenly
+# (floor); others get none. A runner over its share gives a unit back after each run, so
+# the units a floor leaves over go round, run by run. Reads one directory and each entry (no
+# process); forks only to remove a dead runner's entry.
 pool_over_share() {
-  local e n=1 limit
+  local e n=1 user weight rank total=0 mine=0 peers=1 limit
+  local -A weights=([$POOL_USER]=$POOL_WEIGHT)
   for e in "$POOL_DIR"/runners/*; do
     e=${e##*/}
     [[ $e == "$POOL_ME" || $e == '*' ]] && continue
     if proc_start "${e%%-*}" && [[ $REPLY == "${e#*-}" ]]; then
       n=$((n + 1))
+      user=- weight=1 rank=1
+      read -r user weight rank <"$POOL_DIR/runners/$e" 2>/dev/null
+      # An entry without a share (a runner from before fair share) is one user of weight 1.
+      [[ $weight =~ ^[1-9][0-9]*$ ]] || weight=1
+      [[ $rank =~ ^[0-2]$ ]] || rank=1
+      [[ -n $user ]] || user=-$e
+      ((weight > ${weights[$user]:-0})) && weights[$user]=$weight
+      if [[ $user == "$POOL_USER" ]]; then
+        ((rank > POOL_RANK)) && mine=-1
+        ((rank == POOL_RANK)) && peers=$((peers + 1))
+      fi
     else
       rm -f "$POOL_DIR/runners/$e"
     fi
   done
   ((n > 1)) || return 1
-  if ((n > POOL_UNITS)); then limit=0; else limit=$(((POOL_UNITS + n - 1) / n)); fi
+  ((mine < 0)) && return $((POOL_HELD == 0))
+  for weight in "${weights[@]}"; do total=$((total + weight)); done
+  limit=$((POOL_UNITS * POOL_WEIGHT / total / peers))
   ((POOL_HELD > limit))
+}
+
+# pool_quota_over_share: true when other live runners of the quota's subject want its units and
+# this one holds more than ceil(QUOTA_UNITS / runners) of them.
+pool_quota_over_share() {
+  local e n=1
+  ((POOL_QUNITS > 0)) || return 1
+  for e in "$POOL_QDIR"/runners/*; do
+    e=${e##*/}
+    [[ $e == "$POOL_ME" || $e == '*' ]] && continue
+    if proc_start "${e%%-*}" && [[ $REPLY == "${e#*-}" ]]; then
+      n=$((n + 1))
+    else
+      rm -f "$POOL_QDIR/runners/$e"
+    fi
+  done
+  ((n > 1 && POOL_QHELD > (POOL_QUNITS + n - 1) / n))
 }
 
 # pool_leave: this runner wants no more units: stops its waiters and unregisters. The units
@@ -149,4 +233,6 @@ pool_leave() {
   local u
   for u in "${!pool_waiter[@]}"; do pool_drop "$u"; done
   rm -f "$POOL_DIR/runners/$POOL_ME"
+  ((POOL_QUNITS > 0)) && rm -f "$POOL_QDIR/runners/$POOL_ME"
+  return 0
 }

@@ -12,7 +12,9 @@ import type { Executor, HostSpec, SeriesSpec } from '../../../hosts/executor.ts'
 import { createExecutor } from '../../../hosts/index.ts';
 import { startSshd, type TestSshd } from '../../support/sshd.ts';
 import { waitFor } from '../../support/wait.ts';
-import { pollUntilDone, seriesSpec, tempDir, wholeChunk } from '../helpers.ts';
+import type { wholeChunk } from '../helpers.ts';
+import { pollUntilDone, seriesSpec, tempDir } from '../helpers.ts';
+import { registered, start } from './runners.ts';
 import { maxOverlap, readSpans, type Span } from './spans.ts';
 
 let root: { dir: string; remove: () => Promise<void> };
@@ -50,24 +52,6 @@ function sshHost(workdir: string, extra: Partial<HostSpec> = {}): Executor {
   });
   executors.push(executor);
   return executor;
-}
-
-/** Stages the series' one chunk and starts its runner; returns the chunk with its job id. */
-async function start(executor: Executor, series: SeriesSpec, runs: number) {
-  await executor.stageSeries(series);
-  const chunk = wholeChunk(runs);
-  await executor.stageChunk(series, chunk);
-  const { jobId } = await executor.submit(series, chunk);
-  return { ...chunk, jobId, runnerPid: Number(jobId.split('-')[3]) };
-}
-
-/** Waits until the runner registered in the pool as wanting units (it is about to wait or run). */
-async function registered(workdir: string, runnerPid: number): Promise<void> {
-  const dir = path.join(workdir, '.tuplet-pool', 'runners');
-  await waitFor(async () => (await readdir(dir).catch(() => [])).some((e) => e.startsWith(`${runnerPid}-`)), {
-    what: `runner ${runnerPid} to register in ${dir}`,
-    timeoutMs: 15_000,
-  });
 }
 
 /** Waits until `count` runs of the chunk are reported running. */
