@@ -51,6 +51,12 @@ const envSchema = z.object({
     .int()
     .positive()
     .default(1024 ** 3),
+  // Largest series archive `POST /series/import` accepts (compressed, and unpacked).
+  TUPLET_MAX_IMPORT_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(4 * 1024 ** 3),
   TUPLET_PACKAGE_QUOTA_BYTES: z.coerce
     .number()
     .int()
@@ -129,6 +135,7 @@ export interface Config {
     bodyBytes: number;
     packageBytes: number;
     packageQuotaBytes: number;
+    importBytes: number;
     packageTtlMs: number;
     renderedBytes: number;
   };
@@ -199,6 +206,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       bodyBytes: e.TUPLET_MAX_BODY_BYTES,
       packageBytes: e.TUPLET_MAX_PACKAGE_BYTES,
       packageQuotaBytes: e.TUPLET_PACKAGE_QUOTA_BYTES,
+      importBytes: e.TUPLET_MAX_IMPORT_BYTES,
       packageTtlMs: e.TUPLET_PACKAGE_TTL_HOURS * 3600_000,
       renderedBytes: e.TUPLET_MAX_RENDERED_BYTES,
     },

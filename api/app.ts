@@ -20,6 +20,7 @@ import { packageRoutes } from './routes/packages.ts';
 import { seriesActionRoutes } from './routes/series-actions.ts';
 import { seriesCompareRoutes } from './routes/series-compare.ts';
 import { seriesEventRoutes } from './routes/series-events.ts';
+import { seriesExportRoutes } from './routes/series-export.ts';
 import { seriesResultRoutes } from './routes/series-results.ts';
 import { seriesRunRoutes } from './routes/series-runs.ts';
 import { seriesPostprocessRoutes } from './routes/series-postprocess.ts';
@@ -104,7 +105,9 @@ export function createApp(deps: ApiDeps): Hono<AppEnv> {
       );
     },
   });
-  app.use('/api/*', (c, next) => (c.req.path === `${API_PREFIX}/packages` ? next() : bodyLimit(c, next)));
+  // Series archives likewise (api/routes/series-export.ts, TUPLET_MAX_IMPORT_BYTES).
+  const ownLimit = new Set([`${API_PREFIX}/packages`, `${API_PREFIX}/series/import`]);
+  app.use('/api/*', (c, next) => (ownLimit.has(c.req.path) ? next() : bodyLimit(c, next)));
   app.use('/codec/*', bodyLimit);
   // The Temporal UI's remote codec (admins only; outside /api/v1: a protocol of Temporal's).
   app.route('/codec', codecRoutes(deps));
@@ -117,6 +120,7 @@ export function createApp(deps: ApiDeps): Hono<AppEnv> {
   app.route(`${API_PREFIX}/series`, seriesRunRoutes(deps));
   app.route(`${API_PREFIX}/series`, seriesPostprocessRoutes(deps));
   app.route(`${API_PREFIX}/series`, seriesResultRoutes(deps));
+  app.route(`${API_PREFIX}/series`, seriesExportRoutes(deps));
   app.route(`${API_PREFIX}/series`, seriesEventRoutes(deps));
   app.route(`${API_PREFIX}/series`, seriesCompareRoutes(deps));
   app.route(`${API_PREFIX}/hosts`, hostRoutes(deps));

@@ -131,6 +131,10 @@ export interface ResultRow {
   state: RunState;
   params: Record<string, string>;
   metrics: Record<string, unknown> | null;
+  /** With `withRun` only (the exports): how the run ended and when it ran. */
+  exitCode?: number | null;
+  startedAt?: Date | null;
+  endedAt?: Date | null;
 }
 
 export interface ResultsQuery {
@@ -138,6 +142,8 @@ export interface ResultsQuery {
   filter?: string | undefined;
   cursor?: string | undefined;
   limit: number;
+  /** Also each run's exit code and times (the exports; the table shows neither). */
+  withRun?: boolean;
 }
 
 export interface ResultsPage {
@@ -156,6 +162,22 @@ function sortKey(names: ResultNames, sort: ResultSort) {
   const present = sort.descending ? sql`2 - ` : sql``;
   const rank = sql`(${present}(case when ${num} is not null then 0 when ${txt} is not null then 1 else 2 end))`;
   return { rank, num: sql`coalesce(${num}, 0)`, txt: sql`coalesce(${txt}, '')` };
+}
+
+function runColumns(withRun: boolean | undefined): SQL {
+  return withRun
+    ? sql`, r.exit_code as "exitCode", r.started_at as "startedAt", r.ended_at as "endedAt"`
+    : sql``;
+}
+
+/** Drivers differ in what a raw timestamp comes back as (Date or text): always a Date. */
+function runFields(row: Pick<ResultRow, 'exitCode' | 'startedAt' | 'endedAt'>) {
+  const date = (value: Date | string | null | undefined) => (value == null ? null : new Date(value));
+  return {
+    exitCode: row.exitCode == null ? null : Number(row.exitCode),
+    startedAt: date(row.startedAt),
+    endedAt: date(row.endedAt),
+  };
 }
 
 /**
@@ -197,7 +219,7 @@ export async function resultsPage(
     : sql`r.index ${dir}`;
   const rows = await queryRows<ResultRow & { rank: number; num: string; txt: string }>(
     db,
-    sql`select r.index, r.state, r.params, r.metrics, ${columns}
+    sql`select r.index, r.state, r.params, r.metrics, ${columns}${runColumns(query.withRun)}
         from runs r
         where r.series_id = ${seriesId} and (${where}) and ${edge}
         order by ${order}
@@ -218,7 +240,13 @@ export async function resultsPage(
   const hasAfter = backward ? true : more;
   const hasBefore = backward ? more : position !== undefined;
   return {
-    rows: page.map(({ index, state, params, metrics }) => ({ index: Number(index), state, params, metrics })),
+    rows: page.map((row) => ({
+      index: Number(row.index),
+      state: row.state,
+      params: row.params,
+      metrics: row.metrics,
+      ...(query.withRun ? runFields(row) : {}),
+    })),
     next: hasAfter ? cursorOf('after', page.at(-1)) : null,
     prev: hasBefore ? cursorOf('before', page[0]) : null,
   };

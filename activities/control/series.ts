@@ -1,12 +1,13 @@
 // Loading a series and its host from the database as the workflow's plan (the series' state
 // changes are db/series.ts updateSeriesState and noteSeriesHeld).
 import type { Database } from '../../db/client.ts';
+import { IMPORTED_REFUSAL, isImportedSeries } from '../../core/imported.ts';
 import { findHost, type HostRow } from '../../db/hosts.ts';
 import { findSeriesRow } from '../../db/series.ts';
 import { runningQuotaOf } from '../../db/quotas.ts';
 import { fairShareOf } from '../../db/fair-share.ts';
 import type { HostSpec, SeriesSpec } from '../../hosts/executor.ts';
-import { notFound } from '../errors.ts';
+import { badInput, notFound } from '../errors.ts';
 import type { SeriesPlan } from './types.ts';
 
 export function hostSpecOf(row: HostRow): HostSpec {
@@ -29,6 +30,8 @@ export function hostSpecOf(row: HostRow): HostSpec {
 export async function loadSeriesPlan(db: Database, seriesId: string, maxTuples: number): Promise<SeriesPlan> {
   const row = await findSeriesRow(db, seriesId);
   if (!row) throw notFound(`series ${seriesId}`);
+  // Its commands came from an uploaded archive: whatever starts its workflow, nothing runs.
+  if (isImportedSeries(row)) throw badInput(`series ${seriesId}: ${IMPORTED_REFUSAL}`);
   const hostRow = await findHost(db, row.host);
   if (!hostRow) throw notFound(`host ${row.host} of series ${seriesId}`);
   const app = row.applicationSnapshot;

@@ -2,6 +2,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { resetRunsForRerun } from '../../db/runs.ts';
+import { IMPORTED_REFUSAL, isImportedSeries } from '../../core/imported.ts';
 import { FINAL_SERIES_STATES, TERMINAL_RUN_STATES, type RunState } from '../../core/states.ts';
 import { canModifySeries, currentUser, requireUser } from '../auth.ts';
 import type { ApiDeps, AuthUser } from '../context.ts';
@@ -123,6 +124,7 @@ export function seriesActionRoutes(deps: ApiDeps) {
       const user = currentUser(c);
       const row = await getSeries(db, c.req.valid('param').id, user);
       assertMayModify(user, row, 'rerun');
+      if (isImportedSeries(row)) throw conflict(IMPORTED_REFUSAL);
       if (!isFinal(row))
         throw conflict(`series is ${row.state}: only a finished series can be rerun`, { state: row.state });
       const states: RunState[] = c.req.valid('json').states ?? ['failed'];

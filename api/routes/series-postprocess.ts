@@ -6,6 +6,7 @@ import path from 'node:path';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { CONTROL_TASK_QUEUE, postprocessWorkflowId } from '../../core/naming.ts';
 import { POSTPROCESS_DIR, POSTPROCESS_LOG } from '../../core/postprocess.ts';
+import { IMPORTED_REFUSAL, isImportedSeries } from '../../core/imported.ts';
 import { FINAL_SERIES_STATES } from '../../core/states.ts';
 import { pathAfter } from '../../files/confine.ts';
 import { listFiles } from '../../files/list.ts';
@@ -125,6 +126,7 @@ export function seriesPostprocessRoutes(deps: ApiDeps) {
       const row = await getSeries(db, c.req.valid('param').id, user);
       if (!canModifySeries(user, row))
         throw forbidden('only the owner of the series or an admin may post-process it');
+      if (isImportedSeries(row)) throw conflict(IMPORTED_REFUSAL);
       if (!row.applicationSnapshot.postprocess)
         throw conflict(`application '${row.application}' of this series declares no postprocess command`);
       if (!FINAL_SERIES_STATES.includes(row.state))
