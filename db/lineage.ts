@@ -59,12 +59,20 @@ export async function lineageEntry(
 /** Clones listed on a series' lineage; whether there are more is said. */
 export const LISTED_CHILDREN = 100;
 
+export interface SeriesLineage {
+  /** Absent: no parent, deleted, or not visible to the viewer. */
+  parent: LineageEntry | undefined;
+  children: LineageEntry[];
+  /** More than LISTED_CHILDREN clones: the first are listed. */
+  more: boolean;
+}
+
 /** A series' parent (when the viewer may see it) and the clones they may see. */
 export async function seriesLineage(
   db: Database,
   row: { id: string; parentId: string | null },
   visibleTo: string | undefined,
-): Promise<{ parent: LineageEntry | undefined; children: LineageEntry[]; more: boolean }> {
+): Promise<SeriesLineage> {
   const [parent, { children, more }] = await Promise.all([
     row.parentId ? lineageEntry(db, row.parentId, visibleTo) : undefined,
     seriesChildren(db, row.id, visibleTo, LISTED_CHILDREN),

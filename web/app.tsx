@@ -17,6 +17,7 @@ import { loginRoutes } from './routes/login.tsx';
 import { newSeriesPage } from './routes/new-series.tsx';
 import { notificationsPage } from './routes/notifications.tsx';
 import { runPage, seriesPage } from './routes/series.tsx';
+import { comparePage } from './routes/compare.tsx';
 import { resultsPlotSvg, resultsTab } from './routes/results.tsx';
 import { webApiRoutes } from './routes/web-api.ts';
 import { staticRoutes } from './static.ts';
@@ -69,6 +70,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     '/notifications',
     '/groups',
     '/groups/*',
+    '/compare',
     '/web-api/*',
   ]) {
     app.use(p, user);
@@ -91,6 +93,7 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   app.get('/notifications', page(notificationsPage(ctx)));
   app.get('/groups', page(groupsPage(ctx)));
   app.get('/groups/:name', page(groupPage(ctx)));
+  app.get('/compare', page(comparePage(ctx)));
   app.route('/web-api', webApiRoutes(ctx));
 
   app.onError((error, c) => {

@@ -10,6 +10,7 @@ import { RunsSection } from './series/runs-section.tsx';
 import { PostprocessSection } from './series/postprocess-section.tsx';
 import { StatusCard } from './series/status-card.tsx';
 import { SeriesTabs } from './results/tabs.tsx';
+import { LineageCard } from './compare/lineage.tsx';
 
 export type { SeriesPageProps } from './series/props.ts';
 
@@ -35,6 +36,8 @@ export function SeriesPage(props: SeriesPageProps) {
         ) : null}
 
         <RunsSection {...props} base={base} />
+
+        {props.lineage ? <LineageCard seriesId={s.id} lineage={props.lineage} /> : null}
 
         {props.postprocess ? (
           <PostprocessSection seriesId={s.id} view={props.postprocess} canRun={props.canModify && final} />

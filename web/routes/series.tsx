@@ -19,6 +19,7 @@ import { SeriesPage } from '../pages/series.tsx';
 import { loadPostprocessView } from '../data/postprocess.ts';
 import { loadPreview } from '../previews/file.tsx';
 import { isImage } from '../../files/content-type.ts';
+import { seriesLineage } from '../../db/lineage.ts';
 
 export const RUNS_PAGE_SIZE = 50;
 const OUTPUT_TAIL_BYTES = 16 * 1024;
@@ -57,11 +58,12 @@ export function seriesPage(ctx: WebContext) {
     const before = intParam(c.req.query('before'));
     const from = intParam(c.req.query('from'));
     const sweep = sweepOfSeries(row.id, row.ini, Math.max(config.maxTuples, row.count));
-    const [counts, metrics, page, postprocess] = await Promise.all([
+    const [counts, metrics, page, postprocess, lineage] = await Promise.all([
       cachedCounts(db, cache, [row]),
       cache.get(`metrics:${seriesVersion(row)}`, ttlFor(row.state), () => metricNames(db, row.id)),
       runsPage(db, row.id, { state: stateFilter, before, from, limit: RUNS_PAGE_SIZE, total: row.count }),
       loadPostprocessView(ctx.storageDir, row, fileUrl),
+      seriesLineage(db, row, seriesViewer(user)),
     ]);
     return c.html(
       <SeriesPage
@@ -76,6 +78,7 @@ export function seriesPage(ctx: WebContext) {
         canModify={canModifySeries(user, row)}
         temporalUrl={temporalUrl(config, row.workflowId)}
         postprocess={postprocess}
+        lineage={lineage}
       />,
     );
   };

@@ -4,6 +4,7 @@ import type { AuthUser, RunCounts } from '../../context.ts';
 import type { RunsPage } from '../../../db/runs.ts';
 import type { SeriesRow } from '../../data/series.ts';
 import type { PostprocessView } from '../../data/postprocess.ts';
+import type { SeriesLineage } from '../../../db/lineage.ts';
 
 export interface SeriesPageProps {
   user: AuthUser;
@@ -18,4 +19,6 @@ export interface SeriesPageProps {
   temporalUrl?: string;
   /** Absent when the application declares no post-processing command. */
   postprocess?: PostprocessView | undefined;
+  /** Its parent and clones the viewer may see (web/pages/compare/lineage.tsx). */
+  lineage?: SeriesLineage | undefined;
 }
