@@ -5,6 +5,7 @@ import { registerGroups } from './groups.ts';
 import { registerRender } from './render.ts';
 import { registerLogin } from './login.ts';
 import { registerLogs } from './logs.ts';
+import { registerNotifications } from './notifications.ts';
 import { registerSeriesActions } from './series-actions.ts';
 import { registerSubmit } from './submit.ts';
 import { registerUp } from './up.ts';
@@ -18,6 +19,7 @@ export function registerCommands(program: Command): void {
   registerSeriesActions(program);
   registerLogs(program);
   registerGroups(program);
+  registerNotifications(program);
   registerLogin(program);
   registerWorker(program);
 }
