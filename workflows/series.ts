@@ -19,6 +19,7 @@ import { control, controlLong, hostActivities } from './activities.ts';
 import { chunkWorkflow, withoutTemplate } from './chunk.ts';
 import { planChunks, type PlannedChunk } from './plan.ts';
 import { postprocessStep } from './postprocess.ts';
+import { waitForQuota } from './quota-wait.ts';
 import { SeriesTally } from './progress.ts';
 import type { SeriesState } from '../core/states.ts';
 import { chunkWorkflowId } from '../core/naming.ts';
@@ -54,6 +55,12 @@ const POSTPROCESS_AFTER_RUNS = 'series-postprocess-after-runs';
  */
 const RUN_ONLY_WHAT_IS_NOT_REUSED = 'series-run-only-what-is-not-reused';
 
+/**
+ * Patch: a new series whose owner (or group) is at a maxQueued or maxStorageBytes quota waits
+ * before staging (workflows/quota-wait.ts). Series of the old code started at once.
+ */
+const WAIT_FOR_QUOTA = 'series-wait-for-quota';
+
 /** Children per workflow run before continuing as new (each child costs a handful of events). */
 const CHUNKS_PER_HISTORY = 300;
 
@@ -76,6 +83,7 @@ export async function seriesWorkflow(input: SeriesWorkflowInput): Promise<Series
     const fresh = !input.rerun && input.resumeAtChunk === undefined;
     let caps: HostCapabilities;
     if (fresh) {
+      if (patched(WAIT_FOR_QUOTA)) await waitForQuota(seriesId);
       // The API created the series in `staging`. Its run rows, its directory on the host and
       // the host's limits do not depend on each other: all at once.
       [caps] = await Promise.all([

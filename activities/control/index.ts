@@ -7,6 +7,7 @@ import { createRunRows, recordRunChanges } from './runs.ts';
 import { noteSeriesHeld, noteSeriesWaiting, updateSeriesState } from '../../db/series.ts';
 import { FINAL_SERIES_STATES } from '../../core/states.ts';
 import { loadSeriesPlan } from './series.ts';
+import { quotaHold } from './quota-hold.ts';
 import { setPostprocessOutcome } from '../../db/postprocess.ts';
 import type { ControlActivities } from './types.ts';
 import type { NotifySettingsConfig } from '../notify/deliver.ts';
@@ -46,6 +47,7 @@ export function createControlActivities({
       await noteSeriesWaiting(db, seriesId, held);
       if (held !== null) await notify(seriesId, 'held');
     },
+    quotaHold: (seriesId) => quotaHold(db, seriesId),
     createRuns: (seriesId) => createRunRows(db, seriesId),
     markQueued: (seriesId, ranges, jobId) => markRunsQueued(db, seriesId, ranges, jobId),
     recordRunChanges: (seriesId, attempt, changes, ranges) =>

@@ -17,6 +17,8 @@ export interface ControlActivities {
   setSeriesState(seriesId: string, state: SeriesState, reason?: string): Promise<void>;
   /** Shows (or, with null, clears) why the scheduler holds a running series' jobs, as its reason. */
   noteSeriesHeld(seriesId: string, held: string | null): Promise<void>;
+  /** Why a new series waits for a queue or storage quota (also its waitReason); null: it may start. */
+  quotaHold(seriesId: string): Promise<string | null>;
   /** Inserts the run rows of the whole series (idempotent, batched, resumable). */
   createRuns(seriesId: string): Promise<number>;
   markQueued(seriesId: string, ranges: IndexRange[], jobId: string): Promise<void>;

@@ -58,7 +58,8 @@ const fields = {
   input: InputSchema,
   metricSources: MetricSourcesSchema,
   hosts: z.array(nameSchema).max(256).openapi({
-    description: 'The only hosts the application runs on (null: any host its users may use)',
+    description:
+      'The only hosts the application runs on, each a registered host (null or []: any host its users may use)',
   }),
 };
 

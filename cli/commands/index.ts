@@ -1,5 +1,6 @@
 // The list of subcommands; each file owns its options, help text and action.
 import type { Command } from 'commander';
+import { registerDiff } from './diff.ts';
 import { registerExpand } from './expand.ts';
 import { registerGroups } from './groups.ts';
 import { registerRender } from './render.ts';
@@ -18,6 +19,7 @@ export function registerCommands(program: Command): void {
   registerSubmit(program);
   registerSeriesActions(program);
   registerLogs(program);
+  registerDiff(program);
   registerGroups(program);
   registerNotifications(program);
   registerLogin(program);

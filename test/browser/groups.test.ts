@@ -307,6 +307,9 @@ void describe('groups in the web UI', () => {
     assert.equal(created.status, 400);
     assert.match(((await created.json()) as { error: { message: string } }).error.message, /'locl'/);
     assert.equal((await patch(['spare'])).status, 200);
+    // No host named is no limit (null), never "nowhere".
+    const emptied = await patch([]);
+    assert.equal(((await emptied.json()) as { hosts: string[] | null }).hosts, null);
     assert.deepEqual(errors, []);
   });
 });
