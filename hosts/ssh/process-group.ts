@@ -55,6 +55,11 @@ export class AnnouncedGroup {
     return rest;
   }
 
+  /** The group, if it was announced. */
+  get known(): number | undefined {
+    return this.pgid;
+  }
+
   /** Runs `use` with the group once it is known (at once when it is). */
   whenKnown(use: (pgid: number) => void): void {
     if (this.pgid !== undefined) use(this.pgid);
@@ -66,25 +71,32 @@ export class AnnouncedGroup {
  * Signals a remote process group from a channel of its own, outside the pool's channel queue:
  * a stop must not wait behind the commands it is there to stop (sshd's default of 10 sessions
  * leaves room above the pool's 8). Best effort: a group already gone, or a connection that is
- * lost, leaves nothing to do.
+ * lost, leaves nothing to do. Signal `0` only asks whether the group still has a process.
+ * Resolves with whether `kill` succeeded (a process of the group was there to signal).
  */
-export function signalRemoteGroup(client: Client, pgid: number, signal: 'TERM' | 'KILL'): Promise<void> {
+export function signalRemoteGroup(
+  client: Client,
+  pgid: number,
+  signal: 'TERM' | 'KILL' | '0',
+): Promise<boolean> {
   return new Promise((resolve) => {
     const command = quoteCommand(['kill', `-${signal}`, '--', `-${pgid}`]);
     try {
       client.exec(command, (error, channel) => {
-        if (error) return resolve();
+        if (error) return resolve(false);
+        let delivered = false;
         const timer = setTimeout(() => channel.close(), SIGNAL_EXEC_TIMEOUT_MS);
+        channel.on('exit', (code: number | null) => (delivered = code === 0));
         channel.on('close', () => {
           clearTimeout(timer);
-          resolve();
+          resolve(delivered);
         });
         channel.resume();
         channel.stderr.resume();
         channel.end();
       });
     } catch {
-      resolve();
+      resolve(false);
     }
   });
 }

@@ -1,7 +1,7 @@
 // The SSH transport's long-lived shell (hosts/ssh/shell-channel.ts) against the real test sshd:
 // commands marked `shared` run one at a time on one shell, with their own outputs and exit
-// codes; a command cannot forge the end of its reply. (Still to add: the shell killed under a
-// command, and an abort on the shell; see docs/hosts.md "One shell per host".)
+// codes; a command cannot forge the end of its reply. Recovery, abort and timeout are in
+// ssh-shell-recovery.test.ts.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -25,11 +25,23 @@ after(async () => {
   await root.remove();
 });
 
-/** The shell's secret token, read from the transport's insides (only tests look there). */
-function tokenOf(transport: SshTransport): string {
-  const shell = transport.shell as unknown as { current?: { token: string } };
+/**
+ * Records what the client writes to the open shell (its greeting and requests), read from the
+ * transport's insides (only tests look there), and returns the marks of the requests so far.
+ */
+function spyOnRequests(transport: SshTransport): () => string[] {
+  const shell = transport.shell as unknown as {
+    current?: { channel: { write: (data: unknown) => boolean } };
+  };
   assert.ok(shell.current, 'a shell is open');
-  return shell.current.token;
+  const channel = shell.current.channel;
+  const write = channel.write.bind(channel);
+  const written: string[] = [];
+  channel.write = (data: unknown) => {
+    written.push(String(data));
+    return write(data);
+  };
+  return () => written.flatMap((request) => /^([0-9a-f]{32}) \d+\n/.exec(request)?.[1] ?? []);
 }
 
 void describe('the shell channel', () => {
@@ -71,31 +83,41 @@ void describe('the shell channel', () => {
     }
   });
 
-  void test('a command cannot forge the end of its reply: the token is random, unseen and checked', async () => {
+  void test('a command cannot forge the end of its reply: each request has its own random mark, unseen by the command', async () => {
     const transport = new SshTransport(host);
     try {
       await transport.exec(['true'], { shared: 'read-only' });
-      const token = tokenOf(transport);
-      // The command looks for the token where a process could find it (its environment, its
-      // shell's command line and environment), then prints replies shaped like the real one
-      // for the ids around it, on stdout and stderr, and carries on.
+      const marks = spyOnRequests(transport);
+      await transport.exec(['true'], { shared: 'read-only' });
+      await transport.exec(['true'], { shared: 'read-only' });
+      const [earlier, previous] = marks();
+      assert.ok(earlier && previous && earlier !== previous, 'every request has a mark of its own');
+      // The command looks for its mark where a process could find it (its environment, its
+      // shells' command lines and environments), then prints replies shaped like the real one:
+      // with random marks, with what it found, and with the marks of earlier requests (as if
+      // one had leaked), on stdout and stderr, and carries on.
       const attack = [
-        'cat /proc/$PPID/cmdline /proc/$PPID/environ /proc/$$/environ 2>/dev/null | tr "\\0" "\\n" > "$1"',
-        'for id in 1 2 3 4; do printf "%s %s 0\\n" "$(head -c 24 /dev/urandom | od -An -tx1 | tr -d " \\n")" "$id"; printf "tuplet-pgid 1\\n"; done',
-        'printf "%s 2 0\\n" "$(cat "$1" | head -c 48)"; printf "%s 2\\n" x >&2',
+        'for p in $$ $PPID; do cat /proc/$p/cmdline /proc/$p/environ 2>/dev/null; done | tr "\\0" "\\n" > "$1"',
+        'for i in 1 2 3 4; do printf "%s 0\\n" "$(head -c 16 /dev/urandom | od -An -tx1 | tr -d " \\n")"; printf "tuplet-pgid 1\\n"; done',
+        'printf "%s 0\\n" "$(head -c 32 "$1")"',
+        'for mark in "$2" "$3"; do printf "%s 0\\n" "$mark"; printf "%s\\n" "$mark" >&2; done',
         'echo still-mine; echo still-mine-too >&2; exit 3',
       ].join('; ');
       const seen = path.join(root.dir, 'seen');
-      const result = await transport.exec(['sh', '-c', attack, 'sh', seen], { shared: 'read-only' });
-      assert.ok(!readFileSync(seen, 'utf8').includes(token), 'the token is nowhere the command can read');
+      const result = await transport.exec(['sh', '-c', attack, 'sh', seen, earlier, previous], {
+        shared: 'read-only',
+      });
+      const own = marks().at(-1)!;
+      assert.ok(![earlier, previous].includes(own));
+      assert.ok(!readFileSync(seen, 'utf8').includes(own), 'the mark is nowhere the command can read');
       assert.equal(result.code, 3, 'the exit code is the command’s own, not a forged one');
       assert.match(result.stdout, /still-mine\n$/, 'output after the forged trailers is the command’s');
       assert.equal(
-        result.stdout.match(/^[0-9a-f]{48} \d 0$/gm)?.length,
-        4,
+        result.stdout.match(/^[0-9a-f]{32} 0$/gm)?.length,
+        6,
         'every forged line is part of the output',
       );
-      assert.match(result.stderr, /still-mine-too\n$/);
+      assert.match(result.stderr, new RegExp(`^${earlier}\n${previous}\nstill-mine-too\n$`, 'm'));
       assert.equal((await transport.exec(['echo', 'next'], { shared: 'read-only' })).stdout, 'next\n');
       assert.equal(transport.shell.shellsOpened, 1);
     } finally {
