@@ -230,7 +230,11 @@ export class RunnerExecutor implements Executor {
       this.options.scanLimit,
       { poolDir: poolDirOf(this.host.workdir), line: admissionLine(this.host.admission) },
     );
-    const { stdout } = await execChecked(this.transport, argv, { timeoutMs: this.commandTimeout });
+    // Read-only: on SSH it runs on the host's one shell, not an exec of its own.
+    const { stdout } = await execChecked(this.transport, argv, {
+      timeoutMs: this.commandTimeout,
+      shared: 'read-only',
+    });
     const scans = parseScanManyOutput(stdout);
     if (scans.length !== groups.length) {
       throw new ScanParseError(`a poll of ${groups.length} series answered for ${scans.length}`);
@@ -323,7 +327,10 @@ exec bash "$1/${RUNNER_PATH}" cancel "$1" "$2"`;
 
   private async probeCores(): Promise<number> {
     if (this.host.kind === 'local') return os.availableParallelism();
-    const result = await this.transport.exec(['nproc'], { timeoutMs: this.commandTimeout });
+    const result = await this.transport.exec(['nproc'], {
+      timeoutMs: this.commandTimeout,
+      shared: 'read-only',
+    });
     const cores = Number(result.stdout.trim());
     return result.code === 0 && Number.isInteger(cores) && cores > 0 ? cores : 1;
   }

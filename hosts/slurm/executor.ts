@@ -288,8 +288,12 @@ export class SlurmExecutor implements Executor {
     return this.options.commandTimeoutMs ?? 60_000;
   }
 
+  /** The read-only commands (limits, sinfo, polls): on SSH they share the host's one shell (no exec's start). */
   private exec(argv: string[]) {
-    return execChecked(this.transport, withEnv(this.options.env, argv), { timeoutMs: this.commandTimeout });
+    return execChecked(this.transport, withEnv(this.options.env, argv), {
+      timeoutMs: this.commandTimeout,
+      shared: 'read-only',
+    });
   }
 }
 

@@ -211,6 +211,10 @@ export class FakeWorld {
       async noteSeriesHeld(seriesId, held) {
         of(seriesId, 'noteSeriesHeld', [held]);
       },
+      async quotaHold(seriesId) {
+        of(seriesId, 'quotaHold', []);
+        return null;
+      },
       async createRuns(seriesId) {
         return of(seriesId, 'createRuns', []).runs.length;
       },
