@@ -2,7 +2,9 @@
 import type { Command } from 'commander';
 import { registerDiff } from './diff.ts';
 import { registerExpand } from './expand.ts';
+import { registerExport } from './export.ts';
 import { registerGroups } from './groups.ts';
+import { registerImport } from './import.ts';
 import { registerRender } from './render.ts';
 import { registerLogin } from './login.ts';
 import { registerLogs } from './logs.ts';
@@ -19,6 +21,8 @@ export function registerCommands(program: Command): void {
   registerSubmit(program);
   registerSeriesActions(program);
   registerLogs(program);
+  registerExport(program);
+  registerImport(program);
   registerDiff(program);
   registerGroups(program);
   registerNotifications(program);

@@ -24,6 +24,7 @@ import type {
 import { inRanges, rangesSize } from '../../core/ranges.ts';
 import { collectChunk } from '../collect.ts';
 import { groupPollItems, pollOne } from '../poll-groups.ts';
+import { arrayThrottleOf } from './share.ts';
 import { CommandFailedError, HostInputError, describeCommand } from '../errors.ts';
 import type { PackageLimits } from '../package.ts';
 import { ChunkCancelledError, SeriesDirMissingError } from '../runner-executor.ts';
@@ -160,7 +161,14 @@ export class SlurmExecutor implements Executor {
         `chunk ${chunk.chunkIndex} has ${size} runs, more than MaxArraySize ${limits.maxArraySize}`,
       );
     }
-    const script = renderSbatchScript({ series, chunk, size, host: this.host });
+    // A maxRunning quota caps the array's throttle (hosts/slurm/share.ts).
+    const throttle = arrayThrottleOf(this.host, series);
+    const script = renderSbatchScript({
+      series,
+      chunk,
+      size,
+      host: { ...this.host, ...(throttle !== undefined ? { arrayThrottle: throttle } : {}) },
+    });
     const argv = submitCommand({
       seriesDir: this.seriesDir(series),
       key: chunkKey(chunk),
@@ -168,7 +176,7 @@ export class SlurmExecutor implements Executor {
       comment: chunkComment(series.seriesId, chunk),
       ranges,
       size,
-      throttle: this.host.arrayThrottle,
+      throttle,
       attempt: chunk.attempt,
     });
     const result = await this.transport.exec(withEnv(this.options.env, argv), {

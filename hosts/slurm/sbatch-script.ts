@@ -8,9 +8,10 @@ import { extraDirectiveLine } from './directives.ts';
 import { isSafeComponent, safeRelativePath } from '../paths.ts';
 import { adminEnvironment, envAssignments, keepEnvironmentShell } from '../runner/environment.ts';
 import { quoteArg } from '../shell.ts';
+import { priorityDirectives } from './share.ts';
 
 export interface SbatchScriptInput {
-  series: Pick<SeriesSpec, 'seriesId' | 'configFile' | 'resources' | 'env'>;
+  series: Pick<SeriesSpec, 'seriesId' | 'configFile' | 'resources' | 'env' | 'fairShare'>;
   chunk: Pick<ChunkSpec, 'chunkIndex' | 'attempt'>;
   /** Array tasks: how many runs the chunk's list holds. */
   size: number;
@@ -113,6 +114,7 @@ export function renderSbatchScript(input: SbatchScriptInput): string {
     `--output=${SLURM_DIR}/${key}.log`,
     '--open-mode=append',
     ...resourceDirectives(series.resources, host),
+    ...priorityDirectives(series),
   ];
   return `#!/bin/bash
 ${directives.map((d) => `#SBATCH ${d}`).join('\n')}

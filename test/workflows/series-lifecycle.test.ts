@@ -178,12 +178,13 @@ describe('the series workflow on the time-skipping server', () => {
       fake.calls
         .filter((c) => c.workflowId === seriesWorkflowId(id) && c.runId === runId)
         .map((c) => c.activity);
-    // The first run stages the series and creates its runs; the resumed one goes straight back
-    // to running. (Sorted: each run starts with steps in parallel.)
+    // The first run looks at its quotas, stages the series and creates its runs; the resumed one
+    // goes straight back to running. (Sorted: each run starts with steps in parallel.)
     assert.deepEqual(activitiesIn(firstRun).sort(), [
       'createRuns',
       'describeHost',
       'loadSeries',
+      'quotaHold',
       'setSeriesState',
       'stageSeries',
     ]);
