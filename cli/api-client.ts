@@ -58,7 +58,8 @@ export class ApiClient {
   async raw(method: string, route: string, body?: unknown): Promise<Response> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.credentials.token) headers.authorization = `Bearer ${this.credentials.token}`;
-    const binary = body instanceof Uint8Array;
+    // A Blob (fs.openAsBlob: a series archive) is sent as it is read, never held whole.
+    const binary = body instanceof Uint8Array || body instanceof Blob;
     if (body !== undefined)
       headers['content-type'] = binary ? 'application/octet-stream' : 'application/json';
     let response: Response;
@@ -67,7 +68,14 @@ export class ApiClient {
         method,
         headers,
         ...(body !== undefined
-          ? { body: binary ? new Blob([body as Uint8Array<ArrayBuffer>]) : JSON.stringify(body) }
+          ? {
+              body:
+                body instanceof Blob
+                  ? body
+                  : binary
+                    ? new Blob([body as Uint8Array<ArrayBuffer>])
+                    : JSON.stringify(body),
+            }
           : {}),
       });
     } catch (error) {

@@ -7,6 +7,7 @@ import type { SeriesRow } from '../../data/series.ts';
 import { StateBadge } from '../../components.tsx';
 import { formatMetric } from '../../format.ts';
 import { Layout } from '../../layout.tsx';
+import { ExportLinks } from './export-links.tsx';
 import { SeriesTabs } from './tabs.tsx';
 
 export interface PlotChoice {
@@ -231,6 +232,7 @@ export function ResultsPage(props: ResultsPageProps) {
           />
           <button type="submit">Apply</button>
         </form>
+        <ExportLinks seriesId={s.id} state={s.state} filter={props.filter} />
         {isError(props.page) ? (
           <p class="error" role="alert" id="results-error">
             {props.page.error}
