@@ -16,6 +16,7 @@ import { healthRoutes } from './routes/health.ts';
 import { hostRoutes } from './routes/hosts.ts';
 import { quotaRoutes } from './routes/quotas.ts';
 import { notificationRoutes } from './routes/notifications.ts';
+import { datasetRoutes } from './routes/datasets.ts';
 import { packageRoutes } from './routes/packages.ts';
 import { seriesActionRoutes } from './routes/series-actions.ts';
 import { seriesCompareRoutes } from './routes/series-compare.ts';
@@ -115,6 +116,7 @@ export function createApp(deps: ApiDeps): Hono<AppEnv> {
   app.route(`${API_PREFIX}/session`, sessionRoutes(deps, signIn));
   app.route(`${API_PREFIX}/sweeps`, sweepRoutes(deps));
   app.route(`${API_PREFIX}/packages`, packageRoutes(deps));
+  app.route(`${API_PREFIX}/datasets`, datasetRoutes(deps));
   app.route(`${API_PREFIX}/series`, seriesRoutes(deps));
   app.route(`${API_PREFIX}/series`, seriesActionRoutes(deps));
   app.route(`${API_PREFIX}/series`, seriesRunRoutes(deps));

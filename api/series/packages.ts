@@ -56,35 +56,17 @@ export async function receivePackage(
 ): Promise<PackageRow & Pick<CheckedPackage, 'listed'>> {
   const { db, storageDir, config } = deps;
   const { packageBytes, packageQuotaBytes: quota } = config.limits;
-  if (!request.body)
-    throw new ApiError(400, 'invalid_package', 'send the package (zip, tar or tar.gz) as the request body');
   const used = await packageUsage(db, owner.id);
   const cap = Math.min(packageBytes, quota - used);
-  const declared = Number(request.headers.get('content-length') ?? NaN);
   const refusal = (size: string) =>
     cap < packageBytes ? overQuota(quota, used, size) : tooLarge(packageBytes);
-  if (cap <= 0 || declared > cap) throw refusal(Number.isFinite(declared) ? `${declared} bytes` : 'more');
 
   await mkdir(packagesDir(storageDir), { recursive: true });
   const id = newId();
   const partial = `${packageFile(storageDir, id)}.partial`;
-  let uploadedBytes = 0;
-  const capped = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      uploadedBytes += chunk.length;
-      if (uploadedBytes > cap) done(refusal(`more than ${cap} bytes`));
-      else done(null, chunk);
-    },
-  });
   let recorded = false;
   try {
-    // The request body is a WHATWG stream; Node's typings name it apart from the DOM's.
-    await pipeline(
-      Readable.fromWeb(request.body as WebReadableStream<Uint8Array>),
-      capped,
-      createWriteStream(partial),
-    );
-    const checked = await checkPackage(partial);
+    const { uploadedBytes, ...checked } = await receiveCheckedArchive(request, partial, cap, refusal);
     await rename(partial, packageFile(storageDir, id));
     const row = await insertPackage(db, {
       id,
@@ -103,6 +85,42 @@ export async function receivePackage(
   } catch (error) {
     if (recorded) await deletePackageRow(db, id);
     await Promise.all([rm(partial, { force: true }), rm(packageFile(storageDir, id), { force: true })]);
+    throw error;
+  }
+}
+
+/**
+ * Streams a request body into `file`, at most `cap` bytes (`refusal` beyond, while it streams),
+ * and checks it as a package (hosts/package.ts): a refused archive is a 400 naming its entry.
+ * Input packages and uploaded datasets both come in this way. The caller removes `file`.
+ */
+export async function receiveCheckedArchive(
+  request: Request,
+  file: string,
+  cap: number,
+  refusal: (size: string) => ApiError,
+): Promise<CheckedPackage & { uploadedBytes: number }> {
+  if (!request.body)
+    throw new ApiError(400, 'invalid_package', 'send the package (zip, tar or tar.gz) as the request body');
+  const declared = Number(request.headers.get('content-length') ?? NaN);
+  if (cap <= 0 || declared > cap) throw refusal(Number.isFinite(declared) ? `${declared} bytes` : 'more');
+  let uploadedBytes = 0;
+  const capped = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      uploadedBytes += chunk.length;
+      if (uploadedBytes > cap) done(refusal(`more than ${cap} bytes`));
+      else done(null, chunk);
+    },
+  });
+  try {
+    // The request body is a WHATWG stream; Node's typings name it apart from the DOM's.
+    await pipeline(
+      Readable.fromWeb(request.body as WebReadableStream<Uint8Array>),
+      capped,
+      createWriteStream(file),
+    );
+    return { ...(await checkPackage(file)), uploadedBytes };
+  } catch (error) {
     if (error instanceof PackageError) throw new ApiError(400, 'invalid_package', error.message);
     throw error;
   }
