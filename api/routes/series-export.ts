@@ -117,7 +117,7 @@ export function seriesExportRoutes(deps: ApiDeps) {
         description: 'The archive, streamed',
         content: { 'application/gzip': { schema: z.string().openapi({ format: 'binary' }) } },
       },
-      ...pick(401, 404, 409, 413),
+      ...pick(400, 401, 404, 409, 413),
     },
   });
   app.get('/:id/export', async (c) => {

@@ -184,6 +184,14 @@ for (const kind of backends) {
       });
     });
 
+    test('the OpenAPI document describes the exports and the import', async () => {
+      const doc = await h.request('GET', '/api/v1/openapi.json', { token: null });
+      const paths = doc.body.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>;
+      assert.ok(paths['/api/v1/series/{id}/results/export']?.get, 'results export');
+      assert.ok(paths['/api/v1/series/{id}/export']?.get, 'series archive');
+      assert.ok(paths['/api/v1/series/import']?.post?.responses['201'], 'import');
+    });
+
     test('a bad format or filter is a 400 naming it', async () => {
       const format = await exportOf('?format=xlsx');
       assert.equal(format.status, 400);
