@@ -33,6 +33,7 @@ export function RunPage(props: RunPageProps) {
       user={props.user}
       csrf={props.csrf}
       active="series"
+      scripts={['results.js']}
     >
       <nav class="small" aria-label="Breadcrumb">
         <a href={base}>{s.description || `Series ${s.id}`}</a> › run {r.index}

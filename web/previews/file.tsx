@@ -1,5 +1,6 @@
 // Previews of a run's files by kind: images inline, CSV as a table and a plot, JSON
-// pretty-printed, NetCDF as its header, text as its beginning. Runs write these files, so
+// pretty-printed, NetCDF (classic and NetCDF-4) as its header and a plot of a variable (netcdf-*.ts),
+// text as its beginning. Runs write these files, so
 // each preview has a budget: it reads at most a few hundred KiB of the file, whatever its
 // size, through the same confinement as downloads, and gives up past a deadline (budget.ts);
 // the page then says why ("preview too large", "took too long") instead of waiting.
@@ -17,6 +18,10 @@ import {
   type NcHeader,
 } from './netcdf.ts';
 import { LinePlot } from './plot.tsx';
+import { looksLikeHdf5 } from './hdf5.ts';
+import { isHdf5Name, netCdfData, NETCDF_MS, type NetCdfData } from './netcdf-preview.ts';
+import type { SliceChoice } from './netcdf-slice.ts';
+import { NetCdfDataView } from './netcdf-view.tsx';
 
 const TEXT_BYTES = 32 * 1024;
 const NETCDF_BYTES = 256 * 1024;
@@ -30,7 +35,7 @@ export type Preview =
   | { kind: 'text'; text: string; partial: boolean }
   | { kind: 'json'; text: string }
   | { kind: 'csv'; rows: string[][]; plot: PlotData | undefined; partial: boolean }
-  | { kind: 'netcdf'; header: NcHeader }
+  | { kind: 'netcdf'; header?: NcHeader; data: NetCdfData }
   | { kind: 'none'; message: string };
 
 const none = (message: string): Preview => ({ kind: 'none', message });
@@ -42,15 +47,23 @@ function bytesToRead(ext: string): number {
   return TEXT_BYTES;
 }
 
-/** The preview of a series' file; never throws for what the file holds, and ends by the deadline. */
+/**
+ * The preview of a series' file; never throws for what the file holds, and ends by the deadline
+ * (by default PREVIEW_MS, NETCDF_MS for a NetCDF file's plot). `netcdf` chooses what a NetCDF
+ * file's plot shows (netcdf-preview.ts netCdfChoice).
+ */
 export async function loadPreview(
   storageDir: string,
   seriesId: string,
   relative: string,
-  deadline: Deadline = deadlineIn(PREVIEW_MS),
+  deadline?: Deadline,
+  netcdf: SliceChoice = { at: {} },
 ): Promise<Preview> {
   try {
-    return await previewOf(storageDir, seriesId, relative, deadline);
+    return await previewOf(storageDir, seriesId, relative, deadline ?? deadlineIn(PREVIEW_MS), {
+      choice: netcdf,
+      deadline: deadline ?? deadlineIn(NETCDF_MS),
+    });
   } catch (error) {
     if (error instanceof PreviewLimitError) return none(error.message);
     throw error;
@@ -62,6 +75,7 @@ async function previewOf(
   seriesId: string,
   relative: string,
   deadline: Deadline,
+  netcdf: { choice: SliceChoice; deadline: Deadline },
 ): Promise<Preview> {
   if (isImage(relative)) return { kind: 'image' };
   const ext = path.extname(relative).toLowerCase();
@@ -74,16 +88,27 @@ async function previewOf(
       `preview too large: ${what} is longer than the first ${formatBytes(max)}, which is all a preview reads; download the file`,
     );
   if (looksLikeNetCdf(slice.bytes)) {
+    let header: NcHeader;
     try {
-      return { kind: 'netcdf', header: parseNetCdfHeader(slice.bytes, deadline) };
+      header = parseNetCdfHeader(slice.bytes, deadline);
     } catch (error) {
       if (!(error instanceof NetCdfError)) throw error;
       if (error.truncated && slice.partial) return tooLarge('the NetCDF header');
       return none(`NetCDF header not readable: ${error.message}`);
     }
+    const format = { kind: 'classic', header } as const;
+    const data = await netCdfData(storageDir, seriesId, relative, format, netcdf.choice, netcdf.deadline);
+    return { kind: 'netcdf', header, data };
   }
-  if (ext === '.nc' && slice.bytes.subarray(1, 4).toString('latin1') === 'HDF') {
-    return none('NetCDF-4 (HDF5) file: download it to read it');
+  if (isHdf5Name(ext) && looksLikeHdf5(slice.bytes)) {
+    try {
+      const format = { kind: 'hdf5' } as const;
+      const data = await netCdfData(storageDir, seriesId, relative, format, netcdf.choice, netcdf.deadline);
+      return { kind: 'netcdf', data };
+    } catch (error) {
+      if (error instanceof NetCdfError) return none(error.message);
+      throw error;
+    }
   }
   if (slice.bytes.includes(0)) return none('binary file: download it to see it');
   const text = slice.bytes.toString('utf8');
@@ -157,7 +182,12 @@ export function FilePreview(props: { preview: Preview; url: string; name: string
         </>
       );
     case 'netcdf':
-      return <NetCdfHeaderView header={preview.header} />;
+      return (
+        <>
+          {preview.header ? <NetCdfHeaderView header={preview.header} /> : null}
+          <NetCdfDataView data={preview.data} name={props.name} />
+        </>
+      );
     case 'none':
       return <p class="muted small">{preview.message}</p>;
   }

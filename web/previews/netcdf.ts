@@ -1,6 +1,7 @@
 // Reads the header of a classic NetCDF file (CDF-1, CDF-2 64-bit offset, CDF-5 64-bit data):
-// dimensions, global attributes and variables with their attributes. The data section is
-// never read, so previewing a large file costs only its first kilobytes.
+// dimensions, global attributes and variables with their attributes, shapes and data offsets.
+// The data section is not read here (netcdf-data.ts reads one variable's slice), so listing a
+// large file costs only its first kilobytes.
 // Format: https://docs.unidata.ucar.edu/netcdf-c/current/file_format_specifications.html
 //
 // The bytes come from files that runs wrote, so every count in them may lie: each length is
@@ -33,6 +34,12 @@ export interface NcVariable {
   type: NcType;
   dimensions: string[];
   attributes: NcAttribute[];
+  /** Each dimension's length (the record dimension's: the number of records); NaN for an unknown dimension id. */
+  shape: number[];
+  /** A record variable: its first dimension is the unlimited one, its data interleaved by record. */
+  record: boolean;
+  /** Offset of the data in the file, as the header declares it (netcdf-data.ts checks it). */
+  begin: number;
 }
 
 export interface NcHeader {
@@ -126,13 +133,16 @@ export function parseNetCdfHeader(bytes: Uint8Array, deadline: Deadline = NO_DEA
     for (let d = 0; d < nd; d++) dimIds.push(reader.count());
     const varAttributes = readAttributes(reader);
     const type = reader.type();
-    reader.count(); // vsize
-    reader.skip(version === 1 ? 4 : 8); // begin: offset of the data
+    reader.count(); // vsize: recomputed from the shape where needed (it is capped at 2^32 - 4 and may lie)
+    const begin = version === 1 ? reader.uint32() : reader.uint64();
     variables.push({
       name,
       type: type.type,
       dimensions: dimIds.map((id) => dimensions[id]?.name ?? `#${id}`),
       attributes: varAttributes,
+      shape: dimIds.map((id) => dimensions[id]?.length ?? NaN),
+      record: dimIds.length > 0 && dimensions[dimIds[0]!]?.unlimited === true,
+      begin,
     });
   }
   return { version, numRecords, dimensions, attributes, variables };
@@ -164,46 +174,48 @@ function decodeValues(
   const view = new DataView(bytes.buffer, bytes.byteOffset + start, shown * size);
   const values: Array<number | string> = [];
   for (let i = 0; i < shown; i++) {
-    const at = i * size;
-    switch (type) {
-      case 'byte':
-        values.push(view.getInt8(at));
-        break;
-      case 'ubyte':
-        values.push(view.getUint8(at));
-        break;
-      case 'short':
-        values.push(view.getInt16(at));
-        break;
-      case 'ushort':
-        values.push(view.getUint16(at));
-        break;
-      case 'int':
-        values.push(view.getInt32(at));
-        break;
-      case 'uint':
-        values.push(view.getUint32(at));
-        break;
-      case 'float':
-        values.push(Number(view.getFloat32(at).toPrecision(7)));
-        break;
-      case 'double':
-        values.push(view.getFloat64(at));
-        break;
-      case 'int64':
-        values.push(view.getBigInt64(at).toString());
-        break;
-      case 'uint64':
-        values.push(view.getBigUint64(at).toString());
-        break;
-    }
+    const value = valueAt(view, i * size, type);
+    if (typeof value === 'bigint') values.push(value.toString());
+    else values.push(type === 'float' ? Number(value.toPrecision(7)) : value);
   }
   if (count > MAX_VALUES) values.push(`… ${count - MAX_VALUES} more`);
   return values;
 }
 
+/** The big-endian value of a numeric type at byte `at` (64-bit integers as bigints). */
+export function valueAt(view: DataView, at: number, type: Exclude<NcType, 'char'>): number | bigint {
+  switch (type) {
+    case 'byte':
+      return view.getInt8(at);
+    case 'ubyte':
+      return view.getUint8(at);
+    case 'short':
+      return view.getInt16(at);
+    case 'ushort':
+      return view.getUint16(at);
+    case 'int':
+      return view.getInt32(at);
+    case 'uint':
+      return view.getUint32(at);
+    case 'float':
+      return view.getFloat32(at);
+    case 'double':
+      return view.getFloat64(at);
+    case 'int64':
+      return view.getBigInt64(at);
+    case 'uint64':
+      return view.getBigUint64(at);
+  }
+}
+
+/** Bytes per value of each type. */
+export const TYPE_SIZE = Object.fromEntries(Object.values(TYPES).map((t) => [t.type, t.size])) as Record<
+  NcType,
+  number
+>;
+
 /** `n` rounded up to a multiple of 4, in Number arithmetic: `(n + 3) & ~3` wraps past 2^31. */
-function pad4(n: number): number {
+export function pad4(n: number): number {
   return n + ((4 - (n % 4)) % 4);
 }
 
@@ -232,18 +244,24 @@ class Reader {
   }
 
   count(): number {
-    if (this.countSize === 8) {
-      this.need(8);
-      const value = this.view.getBigUint64(this.offset);
-      this.offset += 8;
-      if (value > BigInt(Number.MAX_SAFE_INTEGER))
-        throw new NetCdfError(`count too large at byte ${this.offset - 8}`);
-      return Number(value);
-    }
+    return this.countSize === 8 ? this.uint64() : this.uint32();
+  }
+
+  uint32(): number {
     this.need(4);
     const value = this.view.getUint32(this.offset);
     this.offset += 4;
     return value;
+  }
+
+  /** An unsigned 64-bit number, refused above 2^53 (no file is that large). */
+  uint64(): number {
+    this.need(8);
+    const value = this.view.getBigUint64(this.offset);
+    this.offset += 8;
+    if (value > BigInt(Number.MAX_SAFE_INTEGER))
+      throw new NetCdfError(`count too large at byte ${this.offset - 8}`);
+    return Number(value);
   }
 
   /**

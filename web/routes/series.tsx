@@ -18,6 +18,8 @@ import { RunPage, type RunFileView } from '../pages/run.tsx';
 import { SeriesPage } from '../pages/series.tsx';
 import { loadPostprocessView } from '../data/postprocess.ts';
 import { loadPreview } from '../previews/file.tsx';
+import { netCdfChoice } from '../previews/netcdf-preview.ts';
+import { netCdfSvg } from './netcdf-svg.tsx';
 import { isImage } from '../../files/content-type.ts';
 import { seriesLineage } from '../../db/lineage.ts';
 
@@ -106,6 +108,8 @@ export function runPage(deps: WebContext) {
       throw new HTTPException(404, { message: `Series ${row.id} has no run ${c.req.param('index')}.` });
     const sweep = sweepOfSeries(row.id, row.ini, Math.max(config.maxTuples, row.count));
     const runDir = `runs/${run.dir}/`;
+    const plotSvg = await netCdfSvg(c, deps.storageDir, row.id, runDir);
+    if (plotSvg) return plotSvg;
     const [fileRows, stdout, stderr] = await Promise.all([
       runFiles(db, row.id, run.index, LISTED_FILES),
       tail(deps, row, `${runDir}.tuplet/stdout`),
@@ -120,7 +124,17 @@ export function runPage(deps: WebContext) {
         ...f,
         name: f.path.startsWith(runDir) ? f.path.slice(runDir.length) : f.path,
         url: fileUrl(row.id, f.path),
-        ...(i < PREVIEWED_FILES ? { preview: await loadPreview(deps.storageDir, row.id, f.path) } : {}),
+        ...(i < PREVIEWED_FILES
+          ? {
+              preview: await loadPreview(
+                deps.storageDir,
+                row.id,
+                f.path,
+                undefined,
+                netCdfChoice(f.path.slice(runDir.length), c.req.query()),
+              ),
+            }
+          : {}),
       })),
     );
     return c.html(

@@ -1,12 +1,13 @@
-/* global document, Image, setTimeout */
-// The Results tab's PNG download: the plot's SVG (same origin, so the CSP's img-src 'self'
-// admits it and the canvas stays readable) drawn into a canvas at twice its size.
+/* global document, Element, Image, setTimeout */
+// The PNG download of a plot (the Results tab's; a run page's NetCDF plots): the SVG its button's
+// data-svg names (same origin, so the CSP's img-src 'self' admits it and the canvas stays
+// readable) drawn into a canvas at twice its size.
 'use strict';
 
 (function () {
-  const button = document.getElementById('plot-png');
-  if (!button) return;
-  button.addEventListener('click', () => {
+  document.addEventListener('click', (event) => {
+    const button = event.target instanceof Element ? event.target.closest('button[data-svg]') : null;
+    if (!button) return;
     const img = new Image();
     img.onload = () => {
       const canvas = document.createElement('canvas');
