@@ -12,7 +12,7 @@ export function inMemory(bytes: Uint8Array): RandomAccess {
     size: bytes.length,
     async read(offset, length) {
       if (offset + length > bytes.length) throw new Error('read past the end');
-      return bytes.slice(offset, offset + length);
+      return new Uint8Array(bytes.subarray(offset, offset + length)); // a copy, as a read is
     },
   };
 }

@@ -72,6 +72,7 @@ async function ask(message: object, deadline: Deadline, transfer: ArrayBuffer[] 
     worker.on('error', onError);
     worker.on('exit', onExit);
   });
+  reply.catch(() => {}); // when the deadline wins, the reader's end rejects it unheard
   worker.postMessage(message, transfer);
   try {
     return await deadline.within(reply);

@@ -12,7 +12,7 @@ import type { Deadline } from './budget.ts';
 import { NetCdfError, pad4, TYPE_SIZE, valueAt, type NcHeader, type NcVariable } from './netcdf.ts';
 import type { NdFile, NdVariable } from './netcdf-slice.ts';
 
-/** A file read by range; `read` answers exactly `length` bytes or throws. */
+/** A file read by range; `read` answers exactly `length` fresh bytes (the caller's to keep or hand over) or throws. */
 export interface RandomAccess {
   size: number;
   read(offset: number, length: number): Promise<Uint8Array>;
