@@ -91,6 +91,14 @@ export const SeriesGroupFields = {
   }),
 };
 
+/** A new series' priority (api/series/priority.ts). */
+export const SeriesPriorityField = {
+  priority: z.enum(['low', 'normal', 'high']).optional().openapi({
+    description:
+      'Order among your own series on a host (default normal); `high` for admins and groups with highPriority (docs/fair-share.md)',
+  }),
+};
+
 export const IdParam = z.object({
   id: z
     .string()

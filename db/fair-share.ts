@@ -35,3 +35,15 @@ export async function fairShareOf(
     rank: priorityRank(series.priority),
   };
 }
+
+/** The group's name and whether its members may ask for `high` priority. */
+export async function groupPriorityOf(
+  db: Database,
+  groupId: string,
+): Promise<{ name: string; highPriority: boolean } | undefined> {
+  const [group] = await db
+    .select({ name: groups.name, highPriority: groups.highPriority })
+    .from(groups)
+    .where(eq(groups.id, groupId));
+  return group;
+}

@@ -14,6 +14,7 @@ import {
   IniSchema,
   ResourcesSchema,
   SeriesGroupFields,
+  SeriesPriorityField,
   TagsSchema,
 } from '../schemas.ts';
 import { createSeries } from '../series/create.ts';
@@ -46,6 +47,7 @@ const CloneBody = z
         "Id of an uploaded package to unpack instead of the source's; needed to clone another user's series that has one",
     }),
     ...SeriesGroupFields,
+    ...SeriesPriorityField,
   })
   .openapi('CloneOverrides');
 
@@ -204,6 +206,8 @@ export function seriesActionRoutes(deps: ApiDeps) {
         group: overrides.group,
         sourceGroupId: source.groupId,
         visibility: overrides.visibility ?? source.visibility,
+        // Not the source's: a priority is the launching user's to ask for (and be allowed).
+        priority: overrides.priority,
         ...pkg,
       });
       return c.json({ ...created, parentId: source.id }, 201);

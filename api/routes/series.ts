@@ -14,6 +14,7 @@ import {
   limitParam,
   ResourcesSchema,
   SeriesGroupFields,
+  SeriesPriorityField,
   TagsSchema,
 } from '../schemas.ts';
 import { createSeries } from '../series/create.ts';
@@ -35,6 +36,7 @@ export const CreateSeriesBody = z
       description: 'Id of an uploaded package (POST /api/v1/packages) to unpack into the series directory',
     }),
     ...SeriesGroupFields,
+    ...SeriesPriorityField,
     reuse: z.boolean().optional().openapi({
       description:
         'Take the tuples that already succeeded in series you may see with the same application version, package, host and equivalent resources (what the preview offers) instead of running them; default false (docs/reuse.md)',

@@ -18,6 +18,7 @@ import { refuseOverQuota } from './quota-check.ts';
 import { applicationRunsOn, catalogueOf, mayUseApplication, mayUseHost } from '../access.ts';
 import { seriesGroupOf, type SeriesGroupChoice } from './group.ts';
 import { reuseAtCreation, seriesReuseKey } from './reuse.ts';
+import { seriesPriorityOf, type Priority } from './priority.ts';
 
 export interface NewSeries extends SeriesGroupChoice {
   application: string;
@@ -33,6 +34,8 @@ export interface NewSeries extends SeriesGroupChoice {
   packageId?: string | undefined;
   /** Take the tuples that already succeeded elsewhere instead of running them (reuse.ts). */
   reuse?: boolean | undefined;
+  /** Order among the owner's series on the host (priority.ts); default normal. */
+  priority?: Priority | undefined;
 }
 
 export interface CreatedSeries {
@@ -61,6 +64,7 @@ export async function createSeries(deps: ApiDeps, owner: AuthUser, input: NewSer
 
   // What the series' group may use (docs/groups.md): anything else is as if it did not exist.
   const { groupId, visibility } = await seriesGroupOf(db, owner, input);
+  const priority = await seriesPriorityOf(db, owner, groupId, input.priority);
   const catalogue = await catalogueOf(db, owner, groupId);
   const app = mayUseApplication(catalogue, input.application)
     ? await findApplication(db, input.application)
@@ -114,6 +118,7 @@ export async function createSeries(deps: ApiDeps, owner: AuthUser, input: NewSer
     packageId: input.packageId ?? null,
     groupId,
     visibility,
+    priority,
     reuseKey,
   });
 

@@ -35,6 +35,9 @@ export const SeriesSummarySchema = z
     parentId: z.string().nullable(),
     attempt: z.number().int(),
     reason: z.string().nullable(),
+    priority: z.enum(['low', 'normal', 'high']).openapi({
+      description: "Order among the owner's series on its host (docs/fair-share.md)",
+    }),
     waitReason: z.string().nullable().openapi({
       description: "Why the series waits: the host's load, a quota or a scheduler's hold (docs/quotas.md)",
     }),
@@ -82,6 +85,7 @@ export function seriesSummaryJson(
     parentId: row.parentId,
     attempt: row.attempt,
     reason: row.reason,
+    priority: row.priority,
     waitReason: row.waitReason,
     workflowId: row.workflowId,
     temporalUrl: temporalUiLink(config.temporal.uiUrl, config.temporal.namespace, row.workflowId),

@@ -18,5 +18,14 @@ export async function refuseOverQuota(
         { field: 'ini', quota: quota.id, limit: 'maxTuples', value: quota.maxTuples },
       );
     }
+    // Every run of a series is queued when it starts: more than maxQueued never fits.
+    if (quota.maxQueued !== null && count > quota.maxQueued) {
+      throw new ApiError(
+        422,
+        'over_quota',
+        `the sweep has ${count} tuples; the quota of ${quotaSubjectText(quota)} allows at most maxQueued ${quota.maxQueued} runs in the queue`,
+        { field: 'ini', quota: quota.id, limit: 'maxQueued', value: quota.maxQueued },
+      );
+    }
   }
 }

@@ -77,5 +77,26 @@ export function quotaTests(ctx: SuiteContext): void {
         assert.equal(removed.status, 204);
       }
     });
+
+    test('a series with more runs than maxQueued is refused at submit naming the limit', async () => {
+      const { h } = ctx;
+      const created = await h.request('POST', '/api/v1/quotas', {
+        token: h.admin.token,
+        body: { scope: 'user', subject: h.alice.name, host: null, maxQueued: 8 },
+      });
+      assert.equal(created.status, 201, created.text);
+      try {
+        const before = await h.rowCounts();
+        const refused = await h.request('POST', '/api/v1/series', {
+          body: { application: ECHO_APP, host: 'local', ini: INI },
+        });
+        assert.equal(refused.status, 422, refused.text);
+        assert.equal(refused.body.error.limit, 'maxQueued');
+        assert.match(refused.body.error.message, /9 tuples.*user .* on every host.*maxQueued 8/);
+        assert.deepEqual(await h.rowCounts(), before, 'nothing stored');
+      } finally {
+        await h.request('DELETE', `/api/v1/quotas/${created.body.id}`, { token: h.admin.token });
+      }
+    });
   });
 }
