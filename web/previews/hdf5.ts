@@ -97,17 +97,20 @@ export async function openHdf5(source: RandomAccess, deadline: Deadline): Promis
   let release!: () => void;
   const mine = new Promise<void>((resolve) => (release = resolve));
   turn = previous.then(() => mine);
+  let holding = false; // the reader is this preview's (its turn came)
   const close = async () => {
     try {
-      if (shared) await ask({ op: 'close' }, deadline);
+      if (holding && shared) await ask({ op: 'close' }, deadline);
     } catch {
       // a reader terminated at the deadline holds no file
     } finally {
+      holding = false;
       release();
     }
   };
   try {
     await deadline.within(previous);
+    holding = true;
     // Handed over, not copied (a view of a larger buffer is copied first: transferring would detach the rest).
     const owned =
       bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();

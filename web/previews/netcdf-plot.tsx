@@ -45,7 +45,7 @@ function thinned(xs: ArrayLike<number>, ys: Float64Array): Array<[number, number
       if (hi < 0 || ys[i]! > ys[hi]!) hi = i;
     }
     if (lo < 0) out.push([xs[b]!, NaN]);
-    else for (const i of lo <= hi ? [lo, hi] : [hi, lo]) out.push([xs[i]!, ys[i]!]);
+    else for (const i of lo === hi ? [lo] : lo < hi ? [lo, hi] : [hi, lo]) out.push([xs[i]!, ys[i]!]);
   }
   return out;
 }
