@@ -13,7 +13,9 @@ import { indexOfValues, parseSweep, tupleAt, type Sweep } from '../sweep/index.t
 import type { Database } from './client.ts';
 import { seriesVisibleTo } from './groups.ts';
 import { batches, jsonText, queryRows } from './raw.ts';
+import { getRun, type RunRow } from './runs.ts';
 import { runs, series } from './schema.ts';
+import { findSeries } from './series.ts';
 
 /** The newest series of one key that are searched for runs; older ones are not offered. */
 export const MAX_REUSE_SOURCES = 50;
@@ -227,4 +229,25 @@ export async function countReusedRuns(db: Database, seriesId: string): Promise<n
     .from(runs)
     .where(and(eq(runs.seriesId, seriesId), isNotNull(runs.reusedFromSeries)));
   return Number(row?.n ?? 0);
+}
+
+/** The original of a reused run, as a user may see it (`visibleTo`: their id; undefined: an admin). */
+export interface OriginalRun {
+  seriesId: string;
+  description: string;
+  run: RunRow;
+}
+
+/** Undefined for a run not reused, or whose original is gone or not visible to the user now. */
+export async function originalOf(
+  db: Database,
+  run: Pick<RunRow, 'reusedFromSeries' | 'reusedFromIndex'>,
+  visibleTo: string | undefined,
+): Promise<OriginalRun | undefined> {
+  if (run.reusedFromSeries === null || run.reusedFromIndex === null) return undefined;
+  const original = await findSeries(db, run.reusedFromSeries, visibleTo);
+  const originalRun = original && (await getRun(db, original.id, run.reusedFromIndex));
+  return originalRun
+    ? { seriesId: original.id, description: original.description, run: originalRun }
+    : undefined;
 }

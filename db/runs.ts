@@ -286,6 +286,8 @@ export type RunRow = Pick<
   | 'endedAt'
   | 'metrics'
   | 'attempt'
+  | 'reusedFromSeries'
+  | 'reusedFromIndex'
 >;
 
 const runColumns = {
@@ -298,6 +300,8 @@ const runColumns = {
   startedAt: runs.startedAt,
   endedAt: runs.endedAt,
   metrics: runs.metrics,
+  reusedFromSeries: runs.reusedFromSeries,
+  reusedFromIndex: runs.reusedFromIndex,
   attempt: runs.attempt,
 };
 

@@ -1,7 +1,7 @@
 // Child workflow `series-<id>/chunk-<k>`: stage the chunk's runs, submit them, follow them
 // until each is final, then collect their outputs. Per-run data never enters the history:
 // the host expands tuples itself and polls return only what changed.
-import { continueAsNew, sleep } from '@temporalio/workflow';
+import { continueAsNew, patched, sleep } from '@temporalio/workflow';
 import type { ChunkSpec, SeriesSpec } from '../hosts/executor.ts';
 import { control, controlLong, hostActivities } from './activities.ts';
 import type { IndexRange } from '../core/ranges.ts';
@@ -14,6 +14,12 @@ import {
 } from './poll-decisions.ts';
 import { chunkFinalCounts } from './progress.ts';
 import type { ChunkWorkflowInput, ChunkWorkflowResult, RunStateCounts } from './shared.ts';
+
+/**
+ * Patch: the chunks of a series that reuses runs (docs/reuse.md) carry `ranges` like a rerun's
+ * but stage their configs first. Only inputs with `stageRanges` reach it.
+ */
+const STAGE_RANGES_OF_A_REUSING_SERIES = 'chunk-stage-ranges-of-a-reusing-series';
 
 /** Polls per workflow run before continuing as new, to keep the history well under 4,096 events. */
 const POLLS_PER_HISTORY = 250;
@@ -43,7 +49,8 @@ export async function chunkWorkflow(input: ChunkWorkflowInput): Promise<ChunkWor
   if (input.resume) {
     jobId = input.resume.jobId;
   } else {
-    if (!input.ranges) await host.long.stageChunk(plan.host, plan.spec, chunk);
+    const stage = !input.ranges || (input.stageRanges === true && patched(STAGE_RANGES_OF_A_REUSING_SERIES));
+    if (stage) await host.long.stageChunk(plan.host, plan.spec, chunk);
     jobId = (await host.quick.submitChunk(plan.host, spec, chunk)).jobId;
   }
   const [caps] = await Promise.all([

@@ -121,6 +121,7 @@ export async function seriesWorkflow(input: SeriesWorkflowInput): Promise<Series
             hostName: plan.host.name,
             attempt,
             ...(chunk.ranges ? { ranges: chunk.ranges } : {}),
+            ...(reused ? { stageRanges: true } : {}),
           },
         ],
       });

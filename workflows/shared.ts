@@ -48,6 +48,11 @@ export interface ChunkWorkflowInput {
   attempt: number;
   /** For reruns: the run indices of this chunk, as ranges within [offset, offset+length). */
   ranges?: Array<[start: number, endExclusive: number]>;
+  /**
+   * With `ranges` of a new series that reuses runs (docs/reuse.md): these runs have never been
+   * staged, so their configs are written first (a rerun's already are).
+   */
+  stageRanges?: boolean;
   /** Set by continue-as-new: the chunk is submitted and polling goes on from here. */
   resume?: { jobId: string; cursor?: string; resubmits: number };
 }

@@ -19,6 +19,7 @@ import {
 } from '../schemas.ts';
 import { createSeries } from '../series/create.ts';
 import { packageForClone } from '../series/packages.ts';
+import { ReuseField } from '../series/reuse.ts';
 import { markSeriesRerun, type SeriesWithOwner } from '../../db/series.ts';
 import { getSeries } from '../series/query.ts';
 import { startSeriesWorkflow } from '../series/workflow.ts';
@@ -48,6 +49,7 @@ const CloneBody = z
     }),
     ...SeriesGroupFields,
     ...SeriesPriorityField,
+    reuse: ReuseField,
   })
   .openapi('CloneOverrides');
 
@@ -208,6 +210,7 @@ export function seriesActionRoutes(deps: ApiDeps) {
         visibility: overrides.visibility ?? source.visibility,
         // Not the source's: a priority is the launching user's to ask for (and be allowed).
         priority: overrides.priority,
+        reuse: overrides.reuse,
         ...pkg,
       });
       return c.json({ ...created, parentId: source.id }, 201);

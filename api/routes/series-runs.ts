@@ -19,6 +19,7 @@ import { IdParam, limitParam, RunStateSchema } from '../schemas.ts';
 import { pathAfter } from '../../files/confine.ts';
 import { serveStoredFile } from '../../files/serve.ts';
 import { getSeries } from '../series/query.ts';
+import { runWithFiles } from '../series/reuse.ts';
 
 const RunSchema = z
   .object({
@@ -32,6 +33,13 @@ const RunSchema = z
     startedAt: z.string().nullable(),
     endedAt: z.string().nullable(),
     metrics: z.record(z.string(), z.unknown()).nullable(),
+    reusedFrom: z
+      .object({ series: z.string(), index: z.number().int() })
+      .nullable()
+      .openapi({
+        description:
+          'The run this one was taken from instead of running (docs/reuse.md); its files are served from there',
+      }),
   })
   .openapi('Run');
 
@@ -100,6 +108,10 @@ function runJson(r: RunRow) {
     startedAt: iso(r.startedAt),
     endedAt: iso(r.endedAt),
     metrics: r.metrics ?? null,
+    reusedFrom:
+      r.reusedFromSeries === null || r.reusedFromIndex === null
+        ? null
+        : { series: r.reusedFromSeries, index: r.reusedFromIndex },
   };
 }
 
@@ -166,9 +178,14 @@ export function seriesRunRoutes(deps: ApiDeps) {
     }),
     async (c) => {
       const { id, index } = c.req.valid('param');
-      const run = await findRun(id, index, currentUser(c));
+      const { seriesId, run } = await runWithFiles(
+        db,
+        id,
+        await findRun(id, index, currentUser(c)),
+        currentUser(c),
+      );
       const prefix = `runs/${run.dir}/`;
-      const rows = await runFiles(db, id, index);
+      const rows = await runFiles(db, seriesId, run.index);
       return c.json(
         {
           files: rows.map((f) => ({
@@ -206,8 +223,13 @@ export function seriesRunRoutes(deps: ApiDeps) {
   app.get('/:id/runs/:index{[0-9]+}/files/*', async (c) => {
     const { id, index } = RunParams.parse({ id: c.req.param('id'), index: c.req.param('index') });
     const segments = pathAfter(c.req.url, /^\/api\/v1\/series\/[^/]+\/runs\/\d+\/files\//);
-    const run = await findRun(id, index, currentUser(c));
-    const seriesDir = path.join(storageDir, id);
+    const { seriesId, run } = await runWithFiles(
+      db,
+      id,
+      await findRun(id, index, currentUser(c)),
+      currentUser(c),
+    );
+    const seriesDir = path.join(storageDir, seriesId);
     return serveStoredFile(seriesDir, path.join(seriesDir, 'runs', run.dir), segments);
   });
 

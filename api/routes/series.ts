@@ -18,6 +18,7 @@ import {
   TagsSchema,
 } from '../schemas.ts';
 import { createSeries } from '../series/create.ts';
+import { ReuseField } from '../series/reuse.ts';
 import { usePackage } from '../series/packages.ts';
 import { SeriesSchema, SeriesSummarySchema, seriesJson, seriesSummaryJson } from '../series/json.ts';
 import { countRunsByState } from '../../db/runs.ts';
@@ -37,10 +38,7 @@ export const CreateSeriesBody = z
     }),
     ...SeriesGroupFields,
     ...SeriesPriorityField,
-    reuse: z.boolean().optional().openapi({
-      description:
-        'Take the tuples that already succeeded in series you may see with the same application version, package, host and equivalent resources (what the preview offers) instead of running them; default false (docs/reuse.md)',
-    }),
+    reuse: ReuseField,
   })
   .openapi('NewSeries');
 
@@ -49,7 +47,11 @@ export const CreatedSchema = z
     id: z.string(),
     workflowId: z.string(),
     count: z.number().int(),
-    reused: z.number().int().optional().openapi({ description: 'Runs taken from other series (with `reuse`)' }),
+    reused: z
+      .number()
+      .int()
+      .optional()
+      .openapi({ description: 'Runs taken from other series (with `reuse`)' }),
   })
   .openapi('CreatedSeries');
 

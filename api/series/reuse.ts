@@ -12,6 +12,7 @@ import { findHost } from '../../db/hosts.ts';
 import {
   findReusableRuns,
   insertReusedRuns,
+  originalOf,
   rangesToRun,
   type ReuseMatch,
   type ReuseViewer,
@@ -20,9 +21,18 @@ import type { IndexRange } from '../../core/ranges.ts';
 import type { Sweep } from '../../sweep/index.ts';
 import { applicationRunsOn, catalogueOf, mayUseApplication, mayUseHost, seriesViewer } from '../access.ts';
 import type { ApiDeps, AuthUser } from '../context.ts';
+import type { Database } from '../../db/client.ts';
+import type { RunRow } from '../../db/runs.ts';
+import { notFound } from '../errors.ts';
 import { ResourcesSchema, SeriesGroupFields } from '../schemas.ts';
 import { seriesGroupOf, type SeriesGroup } from './group.ts';
 import { usePackage } from './packages.ts';
+
+/** `reuse` of POST /series and of a clone: opt-in, never the default. */
+export const ReuseField = z.boolean().optional().openapi({
+  description:
+    'Take the tuples that already succeeded in series you may see with the same application version, package, host and equivalent resources (what the preview offers) instead of running them; default false (docs/reuse.md)',
+});
 
 /** What a preview needs besides the sweep and application to say what could be reused. */
 export const ReusePreviewFields = {
@@ -136,4 +146,22 @@ export async function reuseAtCreation(
   const recorded = await insertReusedRuns(deps.db, created.id, sweep, match.tuples);
   if (recorded.length === 0) return undefined;
   return { reused: recorded.length, ranges: rangesToRun(Number(sweep.count), recorded) };
+}
+
+/**
+ * Where a run's files are: its own series', or, for a reused run, its original's (docs/reuse.md:
+ * served from there, not copied). The original is read as the user may see it now: one they may
+ * not see is a 404, so reuse never opens another group's files.
+ */
+export async function runWithFiles(
+  db: Database,
+  seriesId: string,
+  run: RunRow,
+  user: AuthUser,
+): Promise<{ seriesId: string; run: RunRow }> {
+  if (run.reusedFromSeries === null) return { seriesId, run };
+  const original = await originalOf(db, run, seriesViewer(user));
+  if (!original)
+    throw notFound(`series '${run.reusedFromSeries}' (whose run ${run.reusedFromIndex} this run reused)`);
+  return original;
 }

@@ -22,6 +22,8 @@ interface SubmitOptions {
   package?: string;
   group?: string;
   visibility?: 'everyone' | 'group';
+  reuse?: boolean;
+  preview?: boolean;
   wait?: boolean;
   json?: boolean;
 }
@@ -62,6 +64,11 @@ export function registerSubmit(program: Command): void {
         'group',
       ]),
     )
+    .option(
+      '--reuse',
+      'take the tuples that already succeeded in series you may see with the same application version, package, host and equivalent resources instead of running them (docs/reuse.md)',
+    )
+    .option('--preview', 'say how many tuples could be reused, and submit nothing')
     .option('-w, --wait', 'follow the series with a progress bar until it ends')
     .option('--json', 'print JSON instead of text')
     .addHelpText(
@@ -70,6 +77,8 @@ export function registerSubmit(program: Command): void {
 Examples:
   tuplet submit examples/spiral/sweep.ini --app spiral --host local --wait
   tuplet submit model.ini --app heart --host cluster --partition gpu --gpus 1 --time 02:00:00 -t paper2
+  tuplet submit examples/spiral/sweep.ini --app spiral --host local --preview   # what could be reused
+  tuplet submit examples/spiral/sweep.ini --app spiral --host local --reuse
 Exit code: 0 when submitted (with --wait: when every run succeeded), 1 when runs failed, 2 for bad input.`,
     )
     .action(async (file: string, options: SubmitOptions) => {
@@ -90,34 +99,69 @@ Exit code: 0 when submitted (with --wait: when every run succeeded), 1 when runs
       );
       const client = await ApiClient.fromEnvironment();
       const packageId = options.package ? await uploadPackage(client, options.package) : undefined;
-      const created = await client.request<{ id: string; workflowId: string; count: number }>(
-        'POST',
-        '/api/v1/series',
-        {
-          application: options.app,
-          host: options.host,
-          ini,
-          ...(options.description ? { description: options.description } : {}),
-          ...(options.tag.length ? { tags: options.tag } : {}),
-          ...(Object.keys(resources).length ? { resources } : {}),
-          ...(packageId ? { package: packageId } : {}),
-          ...(options.group ? { group: options.group } : {}),
-          ...(options.visibility ? { visibility: options.visibility } : {}),
-        },
-      );
+      const where = {
+        application: options.app,
+        host: options.host,
+        ini,
+        ...(Object.keys(resources).length ? { resources } : {}),
+        ...(packageId ? { package: packageId } : {}),
+        ...(options.group ? { group: options.group } : {}),
+        ...(options.visibility ? { visibility: options.visibility } : {}),
+      };
+      if (options.preview || options.reuse) {
+        const offer = await reuseOffer(client, where);
+        if (options.preview) {
+          process.stdout.write(options.json ? `${JSON.stringify(offer)}\n` : `${describeOffer(offer)}\n`);
+          return;
+        }
+        if (!options.json) process.stderr.write(`${describeOffer(offer)}\n`);
+      }
+      const created = await client.request<{
+        id: string;
+        workflowId: string;
+        count: number;
+        reused?: number;
+      }>('POST', '/api/v1/series', {
+        ...where,
+        ...(options.description ? { description: options.description } : {}),
+        ...(options.tag.length ? { tags: options.tag } : {}),
+        ...(options.reuse ? { reuse: true } : {}),
+      });
+      const reused = created.reused ? `, ${created.reused} reused` : '';
       if (!options.wait) {
         process.stdout.write(
           options.json
             ? `${JSON.stringify(created)}\n`
-            : `series ${created.id} submitted: ${created.count} runs (workflow ${created.workflowId})\n`,
+            : `series ${created.id} submitted: ${created.count} runs${reused} (workflow ${created.workflowId})\n`,
         );
         return;
       }
-      if (!options.json) process.stderr.write(`series ${created.id}: ${created.count} runs\n`);
+      if (!options.json) process.stderr.write(`series ${created.id}: ${created.count} runs${reused}\n`);
       const final = await followSeries(client, created.id, !options.json && process.stderr.isTTY === true);
       process.stdout.write(options.json ? `${JSON.stringify(final)}\n` : `${summarize(final)}\n`);
       if (final.state !== 'completed') process.exitCode = 1;
     });
+}
+
+interface ReuseOffer {
+  tuples: number;
+  count: number;
+  sources: Array<{ id: string; description: string; tuples: number }>;
+}
+
+/** What POST /api/v1/sweeps/preview says could be reused (docs/reuse.md). */
+async function reuseOffer(client: ApiClient, where: Record<string, unknown>): Promise<ReuseOffer> {
+  const preview = await client.request<{ reuse?: ReuseOffer }>('POST', '/api/v1/sweeps/preview', {
+    ...where,
+    limit: 0,
+  });
+  return preview.reuse ?? { tuples: 0, count: 0, sources: [] };
+}
+
+function describeOffer(offer: ReuseOffer): string {
+  if (offer.tuples === 0) return `none of the ${offer.count} tuples already succeeded: every run runs`;
+  const where = offer.sources.map((s) => `${s.id}${s.description ? ` (${s.description})` : ''}: ${s.tuples}`);
+  return `${offer.tuples} of ${offer.count} tuples already succeeded, in series ${where.join(', ')}`;
 }
 
 async function uploadPackage(client: ApiClient, file: string): Promise<string> {

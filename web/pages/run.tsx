@@ -8,6 +8,7 @@ import { Layout } from '../layout.tsx';
 import { RunFacts } from './run/facts.tsx';
 import { RunFiles, type RunFileView } from './run/files.tsx';
 import { RunMetrics } from './run/metrics.tsx';
+import { ReusedNotice, type ReusedView } from './run/reused.tsx';
 
 export type { RunFileView } from './run/files.tsx';
 
@@ -22,6 +23,8 @@ export interface RunPageProps {
   stderr?: { text: string; partial: boolean };
   files: RunFileView[];
   count: number;
+  /** Set for a run taken from another series instead of run (docs/reuse.md). */
+  reused?: ReusedView | undefined;
 }
 
 export function RunPage(props: RunPageProps) {
@@ -45,6 +48,7 @@ export function RunPage(props: RunPageProps) {
         {r.index > 0 ? <a href={`${base}/runs/${r.index - 1}`}>← Run {r.index - 1}</a> : null}
         {r.index + 1 < props.count ? <a href={`${base}/runs/${r.index + 1}`}>Run {r.index + 1} →</a> : null}
       </nav>
+      {props.reused ? <ReusedNotice reused={props.reused} /> : null}
       <div class="grid2">
         <RunFacts run={r} />
         <RunMetrics metrics={r.metrics} />

@@ -21,6 +21,8 @@ import { loadPreview } from '../previews/file.tsx';
 import { netCdfChoice } from '../previews/netcdf-preview.ts';
 import { netCdfSvg } from './netcdf-svg.tsx';
 import { isImage } from '../../files/content-type.ts';
+import { originalOf } from '../../db/reuse.ts';
+import { reusedView } from '../pages/run/reused.tsx';
 import { seriesLineage } from '../../db/lineage.ts';
 
 export const RUNS_PAGE_SIZE = 50;
@@ -90,8 +92,8 @@ export function fileUrl(seriesId: string, path: string): string {
   return `/web-api/series/${encodeURIComponent(seriesId)}/files/${path.split('/').map(encodeURIComponent).join('/')}`;
 }
 
-async function tail(deps: WebDeps, row: SeriesRow, relative: string) {
-  const slice = await readSeriesSlice(deps.storageDir, row.id, relative, OUTPUT_TAIL_BYTES, true);
+async function tail(deps: WebDeps, seriesId: string, relative: string) {
+  const slice = await readSeriesSlice(deps.storageDir, seriesId, relative, OUTPUT_TAIL_BYTES, true);
   if (!slice || isRefused(slice)) return undefined;
   let text = slice.bytes.toString('utf8');
   if (slice.partial) text = text.slice(text.indexOf('\n') + 1); // start at a whole line
@@ -107,14 +109,20 @@ export function runPage(deps: WebContext) {
     if (!run)
       throw new HTTPException(404, { message: `Series ${row.id} has no run ${c.req.param('index')}.` });
     const sweep = sweepOfSeries(row.id, row.ini, Math.max(config.maxTuples, row.count));
-    const runDir = `runs/${run.dir}/`;
-    const plotSvg = await netCdfSvg(c, deps.storageDir, row.id, runDir);
+    // A reused run's files are its original's (docs/reuse.md), shown while the user may see it.
+    const original = await originalOf(db, run, seriesViewer(user));
+    const home = run.reusedFromSeries === null ? { seriesId: row.id, run } : original;
+    const filesSeries = home?.seriesId ?? row.id;
+    const runDir = `runs/${home?.run.dir ?? run.dir}/`;
+    const plotSvg = await netCdfSvg(c, deps.storageDir, filesSeries, runDir);
     if (plotSvg) return plotSvg;
-    const [fileRows, stdout, stderr] = await Promise.all([
-      runFiles(db, row.id, run.index, LISTED_FILES),
-      tail(deps, row, `${runDir}.tuplet/stdout`),
-      tail(deps, row, `${runDir}.tuplet/stderr`),
-    ]);
+    const [fileRows, stdout, stderr] = home
+      ? await Promise.all([
+          runFiles(db, home.seriesId, home.run.index, LISTED_FILES),
+          tail(deps, home.seriesId, `${runDir}.tuplet/stdout`),
+          tail(deps, home.seriesId, `${runDir}.tuplet/stderr`),
+        ])
+      : [[], undefined, undefined];
     // Images first (what one opens a run for), then the rest by name; the runner's own files apart.
     const visible = fileRows
       .filter((f) => !f.path.startsWith(`${runDir}.tuplet/`))
@@ -123,12 +131,12 @@ export function runPage(deps: WebContext) {
       visible.map(async (f, i) => ({
         ...f,
         name: f.path.startsWith(runDir) ? f.path.slice(runDir.length) : f.path,
-        url: fileUrl(row.id, f.path),
+        url: fileUrl(filesSeries, f.path),
         ...(i < PREVIEWED_FILES
           ? {
               preview: await loadPreview(
                 deps.storageDir,
-                row.id,
+                filesSeries,
                 f.path,
                 undefined,
                 netCdfChoice(f.path.slice(runDir.length), c.req.query()),
@@ -149,6 +157,7 @@ export function runPage(deps: WebContext) {
         stderr={stderr}
         files={files}
         count={row.count}
+        reused={reusedView(run, original)}
       />,
     );
   };

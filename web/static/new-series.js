@@ -66,8 +66,43 @@
       ...(more > 0 ? [li(`… and ${more.toLocaleString('en')} more`, 'muted')] : []),
     );
     showSchema(p.schema);
+    showReuse(p.reuse);
     renderGutter();
     review();
+  }
+
+  // What already succeeded elsewhere (docs/reuse.md): offered with a box to tick, never ticked for you.
+  const reuseEl = document.getElementById('reuse');
+  const reuseBox = document.getElementById('reuse-box');
+  function showReuse(offer) {
+    reuseEl.hidden = !offer || offer.tuples === 0;
+    if (reuseEl.hidden) {
+      reuseBox.checked = false;
+      return;
+    }
+    const where = offer.sources.map((s) => s.description || s.id).join(', ');
+    document.getElementById('reuse-text').textContent =
+      `${offer.tuples.toLocaleString('en')} of ${offer.count.toLocaleString('en')} tuples already succeeded ` +
+      `in series ${where} — reuse them and run only the other ${(offer.count - offer.tuples).toLocaleString('en')}?`;
+    document.getElementById('reuse-sources').replaceChildren(
+      ...offer.sources.flatMap((s, i) => {
+        const a = document.createElement('a');
+        a.href = `/series/${encodeURIComponent(s.id)}`;
+        a.textContent = `${s.description || s.id} (${s.tuples.toLocaleString('en')})`;
+        return i === 0 ? [a] : [document.createTextNode(', '), a];
+      }),
+    );
+  }
+
+  /** What the preview needs to say what could be reused: where the series would run, and how. */
+  async function reuseFields() {
+    const fields = body();
+    const out = {};
+    for (const key of ['host', 'resources', 'group', 'visibility'])
+      if (fields[key] !== undefined) out[key] = fields[key];
+    const packageId = await window.tuplet.packageForLaunch().catch(() => undefined);
+    if (packageId) out.package = packageId;
+    return out;
   }
 
   /** What the chosen application's schema says of the values, when it has one. */
@@ -108,7 +143,8 @@
     }
     try {
       const application = appSelect.value || undefined;
-      const p = await api('POST', '/api/v1/sweeps/preview', { ini: ini.value, application });
+      const where = application ? await reuseFields() : {};
+      const p = await api('POST', '/api/v1/sweeps/preview', { ...where, ini: ini.value, application });
       if (mine === seq) showPreview(p);
     } catch (err) {
       if (mine === seq) showError(err);
@@ -233,12 +269,22 @@
     try {
       // The package went up when it was chosen (package-upload.js); a refused one stops here.
       const packageId = await window.tuplet.packageForLaunch();
-      const withPackage = (fields) => (packageId ? { ...fields, package: packageId } : fields);
+      const withPackage = (fields) => ({
+        ...fields,
+        ...(packageId ? { package: packageId } : {}),
+        ...(reuseBox.checked ? { reuse: true } : {}),
+      });
       let created;
       const from = document.getElementById('from').value;
       if (from && !packageId) {
         // A clone records its parent (and keeps its package); fields left empty here are cleared.
-        const overrides = { description: '', tags: [], resources: {}, ...body() };
+        const overrides = {
+          description: '',
+          tags: [],
+          resources: {},
+          ...body(),
+          ...(reuseBox.checked ? { reuse: true } : {}),
+        };
         created = await api('POST', `/api/v1/series/${encodeURIComponent(from)}/clone`, overrides);
       } else {
         created = await api('POST', '/api/v1/series', withPackage(body()));
@@ -275,7 +321,10 @@
       ini.dispatchEvent(new window.Event('input'));
     } else escaped = false;
   });
-  hostSelect.addEventListener('change', adaptToHost);
+  hostSelect.addEventListener('change', () => {
+    adaptToHost();
+    schedulePreview();
+  });
   // Another application: its schema's guide beside the editor, and the preview checked anew.
   appSelect.addEventListener('change', () => {
     for (const el of document.querySelectorAll('[data-schema-for]'))
@@ -286,6 +335,10 @@
   });
   form.addEventListener('input', (e) => {
     if (e.target !== ini) review();
+  });
+  // Where and how the series runs decides what could be reused: the preview asks again.
+  form.addEventListener('change', (e) => {
+    if (e.target !== ini && e.target !== reuseBox && e.target !== appSelect) schedulePreview();
   });
   form.addEventListener('submit', launch);
   narrowHosts();

@@ -13,6 +13,13 @@ export function ReviewStep() {
         <dt>Description</dt>
         <dd data-review="description">–</dd>
       </dl>
+      {/* Filled in by new-series.js from the preview's `reuse` (docs/reuse.md); opt-in, never checked for you. */}
+      <div id="reuse" class="notice" hidden>
+        <label>
+          <input type="checkbox" id="reuse-box" data-nosubmit /> <span id="reuse-text"></span>
+        </label>
+        <p id="reuse-sources" class="small"></p>
+      </div>
       <p id="launch-error" class="notice error" hidden></p>
       <div class="actions">
         <button type="submit" id="launch">

@@ -2,6 +2,7 @@
 import { StateBadge } from '../../components.tsx';
 import { formatDuration, formatMetric } from '../../format.ts';
 import type { SeriesPageProps } from './props.ts';
+import { ReusedLink } from '../run/reused.tsx';
 
 export function RunsTable(props: SeriesPageProps & { base: string }) {
   const { page, parameters, metrics } = props;
@@ -33,6 +34,7 @@ export function RunsTable(props: SeriesPageProps & { base: string }) {
               </td>
               <td>
                 <StateBadge state={r.state} />
+                <ReusedLink run={r} />
                 {r.reason && r.reason.toLowerCase() !== r.state ? (
                   <span class="small muted"> {r.reason}</span>
                 ) : null}
