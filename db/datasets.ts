@@ -20,8 +20,12 @@ export interface DatasetUser {
   mountPath: string;
 }
 
-/** A series' dataset as staging needs it: the version's data and where runs see it. */
-export type SeriesDatasetSource = Pick<DatasetVersionRow, 'kind' | 'storageKey' | 'host' | 'hostPath'> & {
+/** A series' dataset as staging needs it: the version's data (kind null: deleted) and where runs see it. */
+export type SeriesDatasetSource = {
+  kind: DatasetVersionRow['kind'] | null;
+  storageKey: string | null;
+  host: string | null;
+  hostPath: string | null;
   name: string;
   version: number;
   mountPath: string;
@@ -158,7 +162,7 @@ export async function insertSeriesDatasets(db: Database, rows: SeriesDatasetRow[
   if (rows.length > 0) await db.insert(seriesDatasets).values(rows);
 }
 
-/** The series' datasets with each version's data, by name. */
+/** The series' datasets with each version's data (null when the version was deleted since), by name. */
 export function seriesDatasetSources(db: Database, seriesId: string): Promise<SeriesDatasetSource[]> {
   return db
     .select({
@@ -172,7 +176,7 @@ export function seriesDatasetSources(db: Database, seriesId: string): Promise<Se
     })
     .from(seriesDatasets)
     .innerJoin(datasets, eq(datasets.id, seriesDatasets.datasetId))
-    .innerJoin(
+    .leftJoin(
       datasetVersions,
       and(
         eq(datasetVersions.datasetId, seriesDatasets.datasetId),

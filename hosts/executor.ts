@@ -86,6 +86,21 @@ export interface SeriesSpec {
   /** What each run receives (its snapshot's); absent: the INI config alone, as before. */
   input?: InputSpec;
 }
+  /** Datasets every run sees at its mount path (hosts/dataset-staging.ts); absent: none. */
+  datasets?: StagedDataset[];
+}
+
+/** A dataset version as staging places it (docs/datasets.md). */
+export interface StagedDataset {
+  name: string;
+  version: number;
+  /** Relative to each run directory, checked by the API (default `inputs/<name>`). */
+  mountPath: string;
+  /** An uploaded archive: its key in storage; the host worker sets `file`, a copy on its disk. */
+  storageKey?: string;
+  file?: string;
+  /** A directory already on the host: linked, never copied. */
+  hostPath?: string;
 
 /** A series' claim on a host's units: its owner, the owner's group weight, its priority rank. */
 export interface FairShare {

@@ -137,6 +137,7 @@ export class RunnerExecutor implements Executor {
     await stageChunk(this.transport, this.seriesDir(series.seriesId), sweep, series.configFile, chunk, {
       input: await runInputOf(series, sweep, this.options.packageLimits),
       signal,
+      datasets: series.datasets,
     });
   }
 

@@ -14,6 +14,12 @@ import type { RunFile } from '../sweep/render/index.ts';
 import { CommandFailedError, HostInputError, describeCommand } from './errors.ts';
 import type { ChunkSpec, HostSpec, SeriesSpec } from './executor.ts';
 import { checkPackage, packageEntries, type PackageLimits } from './package.ts';
+import {
+  checkDatasetArchives,
+  checkHostDatasets,
+  datasetLinkEntries,
+  datasetSeriesEntries,
+} from './dataset-staging.ts';
 import { isSafeComponent, RUNS_DIR, safeRelativePath, TUPLES_FILE, TUPLET_DIR } from './paths.ts';
 import { cleanEnvCommand } from './runner/environment.ts';
 import { loadScript } from './runner/load-script.ts';
@@ -193,6 +199,8 @@ export interface StageChunkOptions {
   timeoutMs?: number;
   /** The series' declared input, compiled (hosts/run-input.ts); absent: the INI config. */
   input?: readonly RunFile[] | undefined;
+  /** The series' datasets: each run directory gets its links (hosts/dataset-staging.ts). */
+  datasets?: SeriesSpec['datasets'];
 }
 
 /** Writes the configs of the chunk's tuples into `<seriesDir>/runs/` through one `tar -x`. */
@@ -207,11 +215,16 @@ export async function stageChunk(
   const ranges = chunkRanges(chunk);
   const files = ranges.reduce((sum, [start, stop]) => sum + (stop - start), 0);
   if (files === 0) return { files };
-  const { input, ...execOptions } = options;
-  await execChecked(transport, untarCommand(seriesDir), {
-    ...execOptions,
-    stdin: chunkTarStream(sweep, configFile, ranges, input),
-  });
+  const { input, datasets, ...execOptions } = options;
+  const entries = datasets?.length
+    ? tarStream(
+        (function* () {
+          yield* configEntries(sweep, configFile, ranges, input);
+          yield* datasetLinkEntries(sweep, ranges, datasets);
+        })(),
+      )
+    : chunkTarStream(sweep, configFile, ranges, input);
+  await execChecked(transport, untarCommand(seriesDir), { ...execOptions, stdin: entries });
   return { files };
 }
 
@@ -228,11 +241,12 @@ export interface StageSeriesOptions {
  * (package-rules.ts: plain files and directories only, never at Tuplet's names).
  */
 export async function* seriesEntries(
-  series: Pick<SeriesSpec, 'command' | 'setup' | 'packagePath'>,
+  series: Pick<SeriesSpec, 'command' | 'setup' | 'packagePath' | 'datasets'>,
   sweep: Sweep,
   packageLimits?: PackageLimits,
 ): AsyncGenerator<TarEntry> {
   if (series.packagePath) yield* packageEntries(series.packagePath, packageLimits);
+  yield* datasetSeriesEntries(series.datasets, packageLimits);
   yield { path: RUNS_DIR, type: 'Directory' };
   yield { path: `${TUPLET_DIR}/active`, type: 'Directory' };
   yield { path: COMMAND_PATH, data: `${series.command}\n`, mode: 0o644 };
@@ -250,11 +264,13 @@ export async function* seriesEntries(
 export async function stageSeries(
   transport: Transport,
   seriesDir: string,
-  series: Pick<SeriesSpec, 'command' | 'setup' | 'packagePath'>,
+  series: Pick<SeriesSpec, 'command' | 'setup' | 'packagePath' | 'datasets'>,
   sweep: Sweep,
   options: StageSeriesOptions = {},
 ): Promise<void> {
   if (series.packagePath) await checkPackage(series.packagePath, options.packageLimits);
+  await checkDatasetArchives(series.datasets, options.packageLimits);
+  await checkHostDatasets(transport, series.datasets, options.signal);
   await execChecked(transport, untarCommand(seriesDir), {
     signal: options.signal,
     timeoutMs: options.timeoutMs,

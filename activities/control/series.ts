@@ -4,9 +4,10 @@ import type { Database } from '../../db/client.ts';
 import { IMPORTED_REFUSAL, isImportedSeries } from '../../core/imported.ts';
 import { findHost, type HostRow } from '../../db/hosts.ts';
 import { findSeriesRow } from '../../db/series.ts';
+import { seriesDatasetSources, type SeriesDatasetSource } from '../../db/datasets.ts';
 import { runningQuotaOf } from '../../db/quotas.ts';
 import { fairShareOf } from '../../db/fair-share.ts';
-import type { HostSpec, SeriesSpec } from '../../hosts/executor.ts';
+import type { HostSpec, SeriesSpec, StagedDataset } from '../../hosts/executor.ts';
 import { badInput, notFound } from '../errors.ts';
 import type { SeriesPlan } from './types.ts';
 
@@ -25,6 +26,16 @@ export function hostSpecOf(row: HostRow): HostSpec {
   if (row.runUser !== null) spec.runUser = row.runUser;
   if (row.kind !== 'slurm') spec.admission = { ...(row.admission ?? {}), setAt: row.updatedAt.getTime() };
   return spec;
+}
+
+/** Where a series' dataset comes from: storage (an upload) or a directory on the host. */
+function stagedDatasetOf(row: SeriesDatasetSource): StagedDataset {
+  // Deletion is refused while the series is live; a rerun of a finished one finds it gone.
+  if (row.kind === null) throw badInput(`dataset '${row.name}' version ${row.version} has been deleted`);
+  const staged: StagedDataset = { name: row.name, version: row.version, mountPath: row.mountPath };
+  if (row.kind === 'upload' && row.storageKey) staged.storageKey = row.storageKey;
+  if (row.kind === 'host' && row.hostPath) staged.hostPath = row.hostPath;
+  return staged;
 }
 
 export async function loadSeriesPlan(db: Database, seriesId: string, maxTuples: number): Promise<SeriesPlan> {
@@ -52,6 +63,8 @@ export async function loadSeriesPlan(db: Database, seriesId: string, maxTuples: 
   if (row.packagePath) spec.packagePath = row.packagePath;
   if (app.env && Object.keys(app.env).length > 0) spec.env = app.env;
   if (app.input) spec.input = app.input;
+  const datasets = await seriesDatasetSources(db, seriesId);
+  if (datasets.length > 0) spec.datasets = datasets.map(stagedDatasetOf);
   const subject = { userId: row.ownerId, groupId: row.groupId, host: row.host };
   const runningQuota = await runningQuotaOf(db, subject);
   if (runningQuota) {

@@ -5,6 +5,7 @@
 import { Context } from '@temporalio/activity';
 import type { Executor, HostSpec, SeriesSpec, StepOptions } from '../../hosts/executor.ts';
 import { PollBatcher } from '../../hosts/poll-batcher.ts';
+import { withLocalDatasets } from '../../hosts/dataset-staging.ts';
 import type { Logger } from '../../log.ts';
 import { checkExecutor } from './check.ts';
 import type { HostActivities, HostCapabilities } from './types.ts';
@@ -58,7 +59,11 @@ export function createHostActivities(deps: HostDeps): HostActivitiesHandle {
   const activities: HostActivities = {
     checkHost: (host) => checkExecutor(executorFor(host)),
     describeHost: (host) => deps.capabilities(executorFor(host)),
-    stageSeries: (host, series) => withHeartbeat((step) => executorFor(host).stageSeries(series, step)),
+    stageSeries: (host, series) =>
+      withHeartbeat(async (step) =>
+        // An uploaded dataset's archive comes from storage to this worker, then as a tar stream to the host.
+        executorFor(host).stageSeries(await withLocalDatasets(series, deps), step),
+      ),
     stageChunk: (host, series, chunk) =>
       withHeartbeat((step) => executorFor(host).stageChunk(series, chunk, step)),
     setupSeries: (host, series) => withHeartbeat((step) => executorFor(host).setup(series, step)),

@@ -22,7 +22,8 @@ import {
 import { findGroup, grantsOfUser, memberRole } from '../../db/groups.ts';
 import { findHost } from '../../db/hosts.ts';
 import { newId } from '../../db/ids.ts';
-import { storageOf } from '../../files/storage/index.ts';
+import type { Storage } from '../../files/storage/index.ts';
+import { datasetStorageOf } from '../../hosts/dataset-staging.ts';
 import { safeRelativePath } from '../../hosts/paths.ts';
 import { isAdmin } from '../auth.ts';
 import type { ApiDeps, AuthUser } from '../context.ts';
@@ -31,7 +32,9 @@ import { ApiError, conflict, forbidden, notFound } from '../errors.ts';
 import { receiveCheckedArchive } from '../series/packages.ts';
 import { encodeManifest, manifestOf, type Manifest } from './manifest.ts';
 
-export type DatasetDeps = Pick<ApiDeps, 'db' | 'storageDir' | 'storage' | 'config' | 'logger'>;
+export type DatasetDeps = Pick<ApiDeps, 'db' | 'storageDir' | 'config' | 'logger'> & {
+  storage?: Storage | undefined;
+};
 
 const manifestKeyOf = (storageKey: string) => storageKey.replace(/\.pkg$/, '.manifest.json');
 
@@ -117,7 +120,7 @@ export async function uploadVersion(
   const dir = path.join(deps.storageDir, 'datasets');
   await mkdir(dir, { recursive: true });
   const partial = path.join(dir, `${newId()}.partial`);
-  const storage = storageOf(deps);
+  const storage = datasetStorageOf(deps);
   const storageKey = `datasets/${dataset.id}/${newId()}.pkg`;
   let stored = false;
   try {
@@ -202,7 +205,7 @@ export async function readManifest(
   version: DatasetVersionRow,
 ): Promise<Manifest | undefined> {
   if (version.kind !== 'upload' || !version.storageKey) return undefined;
-  const object = await storageOf(deps).get(manifestKeyOf(version.storageKey));
+  const object = await datasetStorageOf(deps).get(manifestKeyOf(version.storageKey));
   return JSON.parse(await readText(object.body)) as Manifest;
 }
 
@@ -245,6 +248,6 @@ export async function deleteDataset(
 
 async function removeStored(deps: DatasetDeps, row: DatasetVersionRow): Promise<void> {
   if (!row.storageKey) return;
-  const storage = storageOf(deps);
+  const storage = datasetStorageOf(deps);
   await Promise.all([storage.delete(row.storageKey), storage.delete(manifestKeyOf(row.storageKey))]);
 }

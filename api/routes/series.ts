@@ -17,6 +17,7 @@ import {
   SeriesPriorityField,
   TagsSchema,
 } from '../schemas.ts';
+import { SeriesDatasetsField } from '../datasets/use.ts';
 import { createSeries } from '../series/create.ts';
 import { ReuseField } from '../series/reuse.ts';
 import { usePackage } from '../series/packages.ts';
@@ -39,6 +40,7 @@ export const CreateSeriesBody = z
     ...SeriesGroupFields,
     ...SeriesPriorityField,
     reuse: ReuseField,
+    datasets: SeriesDatasetsField,
   })
   .openapi('NewSeries');
 

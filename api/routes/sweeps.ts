@@ -54,7 +54,7 @@ export function sweepRoutes(deps: ApiDeps) {
       },
       responses: {
         200: jsonResponse(PreviewSchema, 'The preview'),
-        ...pick(400, 401, 413, 422),
+        ...pick(400, 401, 403, 413, 422),
       },
     }),
     async (c) => {

@@ -19,6 +19,12 @@ import { applicationRunsOn, catalogueOf, mayUseApplication, mayUseHost } from '.
 import { seriesGroupOf, type SeriesGroupChoice } from './group.ts';
 import { reuseAtCreation, seriesReuseKey } from './reuse.ts';
 import { seriesPriorityOf, type Priority } from './priority.ts';
+import { insertSeriesDatasets } from '../../db/datasets.ts';
+import {
+  datasetsForSeries,
+  reuseKeyWithDatasets,
+  type SeriesDatasetChoice,
+} from '../datasets/use.ts';
 
 export interface NewSeries extends SeriesGroupChoice {
   application: string;
@@ -36,6 +42,8 @@ export interface NewSeries extends SeriesGroupChoice {
   reuse?: boolean | undefined;
   /** Order among the owner's series on the host (priority.ts); default normal. */
   priority?: Priority | undefined;
+  /** Datasets placed in every run directory (api/datasets/use.ts). */
+  datasets?: SeriesDatasetChoice[] | undefined;
 }
 
 export interface CreatedSeries {
@@ -82,6 +90,7 @@ export async function createSeries(deps: ApiDeps, owner: AuthUser, input: NewSer
     );
   }
   checkResources(input.resources ?? {}, host, owner);
+  const datasets = await datasetsForSeries(deps, owner, input.datasets ?? [], host.name, app.configFile);
   await refuseOverQuota(db, { userId: owner.id, groupId, host: host.name }, count);
 
   const snapshot: ApplicationSnapshot = { name: app.name, command: app.command, configFile: app.configFile };
@@ -96,7 +105,10 @@ export async function createSeries(deps: ApiDeps, owner: AuthUser, input: NewSer
   if (app.parameters?.length) snapshot.parameters = app.parameters;
   if (app.metricSources?.length) snapshot.metricSources = app.metricSources;
 
-  const reuseKey = await seriesReuseKey(snapshot, host.name, input.packagePath, input.resources ?? {});
+  const reuseKey = reuseKeyWithDatasets(
+    await seriesReuseKey(snapshot, host.name, input.packagePath, input.resources ?? {}),
+    datasets,
+  );
   const id = newId();
   const workflowId = seriesWorkflowId(id);
   const description = input.description ?? '';
@@ -120,6 +132,13 @@ export async function createSeries(deps: ApiDeps, owner: AuthUser, input: NewSer
     visibility,
     priority,
     reuseKey,
+  });
+  await insertSeriesDatasets(
+    db,
+    datasets.map(({ datasetId, version, mountPath }) => ({ seriesId: id, datasetId, version, mountPath })),
+  ).catch(async (error: unknown) => {
+    await deleteSeries(db, id);
+    throw error;
   });
 
   // Reused runs go in before the workflow starts: it runs only the others.

@@ -127,6 +127,7 @@ export class SlurmExecutor implements Executor {
     await stageChunk(this.transport, this.seriesDir(series), sweep, series.configFile, chunk, {
       input: await runInputOf(series, sweep, this.options.packageLimits),
       signal,
+      datasets: series.datasets,
     });
   }
 
