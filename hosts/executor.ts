@@ -85,7 +85,6 @@ export interface SeriesSpec {
   env?: Record<string, string>;
   /** What each run receives (its snapshot's); absent: the INI config alone, as before. */
   input?: InputSpec;
-}
   /** Datasets every run sees at its mount path (hosts/dataset-staging.ts); absent: none. */
   datasets?: StagedDataset[];
 }
@@ -101,6 +100,7 @@ export interface StagedDataset {
   file?: string;
   /** A directory already on the host: linked, never copied. */
   hostPath?: string;
+}
 
 /** A series' claim on a host's units: its owner, the owner's group weight, its priority rank. */
 export interface FairShare {
