@@ -80,3 +80,23 @@ test('canonical JSON sorts keys at every depth and drops undefined fields', () =
     '{"a":{"d":[2,{"y":2,"z":1}]},"b":1}',
   );
 });
+
+test("an application's row (nulls) and a series' snapshot of it (fields left out) give one key", () => {
+  const row = {
+    name: 'spiral',
+    command: 'run',
+    configFile: 'config.ini',
+    setup: null,
+    env: {},
+    input: null,
+    collect: null,
+    metricSources: null,
+  };
+  const snapshot = { name: 'spiral', command: 'run', configFile: 'config.ini' };
+  const where = { host: 'local', packageSha256: null, resources: {} };
+  assert.equal(reuseKeyOf({ application: row, ...where }), reuseKeyOf({ application: snapshot, ...where }));
+  assert.equal(
+    reuseKeyOf({ application: { ...row, collect: [], metricSources: [] }, ...where }),
+    reuseKeyOf({ application: snapshot, ...where }),
+  );
+});
