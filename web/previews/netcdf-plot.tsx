@@ -50,7 +50,7 @@ function thinned(xs: ArrayLike<number>, ys: Float64Array): Array<[number, number
   return out;
 }
 
-export function NetCdfLine(props: { slice: SliceData }) {
+export function NetCdfLine(props: { slice: SliceData; titleId?: string | undefined }) {
   const { slice } = props;
   const n = slice.values.length;
   const xs = slice.coordinates[0] ?? Float64Array.from({ length: n }, (_, i) => i);
@@ -67,6 +67,7 @@ export function NetCdfLine(props: { slice: SliceData }) {
   const axis = slice.plan.axes[0]!;
   return (
     <Frame
+      titleId={props.titleId}
       title={sliceTitle(slice)}
       xLabel={slice.coordinates[0] ? axis : `${axis} (index)`}
       yLabel={valueLabel(slice)}
@@ -138,7 +139,7 @@ function ColourBar(props: { lo: number; hi: number; label: string }) {
   );
 }
 
-export function NetCdfHeatmap(props: { slice: SliceData }) {
+export function NetCdfHeatmap(props: { slice: SliceData; titleId?: string | undefined }) {
   const { slice } = props;
   const [rowAxis, columnAxis] = slice.plan.axes as [string, string];
   const shape = slice.plan.count.slice(-2) as [number, number];
@@ -177,6 +178,7 @@ export function NetCdfHeatmap(props: { slice: SliceData }) {
   }
   return (
     <Frame
+      titleId={props.titleId}
       title={sliceTitle(slice)}
       xLabel={columnAxis}
       yLabel={rowAxis}
@@ -190,10 +192,6 @@ export function NetCdfHeatmap(props: { slice: SliceData }) {
 }
 
 /** The plot of a slice: a line for one plotted dimension, a heatmap for two. */
-export function NetCdfPlot(props: { slice: SliceData }) {
-  return props.slice.plan.axes.length === 1 ? (
-    <NetCdfLine slice={props.slice} />
-  ) : (
-    <NetCdfHeatmap slice={props.slice} />
-  );
+export function NetCdfPlot(props: { slice: SliceData; titleId?: string | undefined }) {
+  return props.slice.plan.axes.length === 1 ? <NetCdfLine {...props} /> : <NetCdfHeatmap {...props} />;
 }

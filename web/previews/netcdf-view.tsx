@@ -76,7 +76,7 @@ export function NetCdfDataView(props: { data: NetCdfData; name: string }) {
       ) : (
         <>
           <div class="plot-wrap">
-            <NetCdfPlot slice={data.slice} />
+            <NetCdfPlot slice={data.slice} titleId={`${anchor}-title`} />
           </div>
           <p class="row small">
             <a href={`?${svgQuery}`} download={`${data.slice.plan.variable.name}.svg`}>

@@ -77,6 +77,8 @@ export interface FrameProps {
   /** Standalone documents need the namespace; inline SVG in HTML does not, but it does no harm. */
   children: Child;
   legend?: Child;
+  /** The id of the <title>, unique per page when a page shows several plots. */
+  titleId?: string | undefined;
 }
 
 /** The plot's SVG element: an accessible image with a title, axes and the marks inside. */
@@ -89,12 +91,12 @@ export function Frame(props: FrameProps) {
       width={WIDTH}
       height={HEIGHT}
       role="img"
-      aria-labelledby="plot-title"
+      aria-labelledby={props.titleId ?? 'plot-title'}
       class="plot"
       font-family="system-ui, sans-serif"
       font-size="11"
     >
-      <title id="plot-title">{props.title}</title>
+      <title id={props.titleId ?? 'plot-title'}>{props.title}</title>
       <rect x="0" y="0" width={WIDTH} height={HEIGHT} fill="#fff" />
       <g stroke="#888" fill="none">
         <line x1={PLOT.x0} y1={PLOT.y0} x2={PLOT.x1} y2={PLOT.y0} />
