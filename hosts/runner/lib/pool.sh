@@ -28,7 +28,7 @@
 # it as a runner wanting units. SHARE is `USER WEIGHT RANK` (rank 0 low, 1 normal, 2 high).
 pool_open() {
   POOL_DIR=$1 POOL_UNITS=$2 POOL_QDIR=${4:-} POOL_QUNITS=${5:-0}
-  pool_fd=() pool_state=() pool_waiter=() pool_yielded=() POOL_HELD=0 POOL_QHELD=0
+  pool_fd=() pool_state=() pool_waiter=() pool_yielded=() POOL_HELD=0 POOL_QHELD=0 POOL_OTHERS_BELOW=0
   [[ -d $POOL_DIR/runners ]] || mkdir -p "$POOL_DIR/runners" || return 1
   if ((POOL_QUNITS > 0)); then
     [[ -d $POOL_QDIR/runners ]] || mkdir -p "$POOL_QDIR/runners" || return 1
@@ -167,11 +167,14 @@ pool_drop() {
   esac
 }
 
-# pool_yield U: gives unit U back to runners below their share; this runner awaits it again
-# only after a delay (pool_wait_one).
+# pool_yield U: gives unit U back after pool_over_share (or pool_quota_over_share) said so.
+# When another runner may be below a share of its own (POOL_OTHERS_BELOW, as the check said),
+# this runner awaits U again only after a delay (pool_wait_one), so that runner takes it; when
+# every share is 0 (more runners than units), they take turns in the kernel's order, at once.
 pool_yield() {
   pool_drop "$1"
-  pool_yielded[$1]=1
+  ((POOL_OTHERS_BELOW)) && pool_yielded[$1]=1
+  return 0
 }
 
 # pool_over_share: true when other live runners want units and this one holds more than its
@@ -182,6 +185,7 @@ pool_yield() {
 # process); forks only to remove a dead runner's entry.
 pool_over_share() {
   local e n=1 user weight rank total=0 mine=0 peers=1 limit
+  POOL_OTHERS_BELOW=0
   local -A weights=([$POOL_USER]=$POOL_WEIGHT)
   for e in "$POOL_DIR"/runners/*; do
     e=${e##*/}
@@ -191,9 +195,10 @@ pool_over_share() {
       user=- weight=1 rank=1
       read -r user weight rank <"$POOL_DIR/runners/$e" 2>/dev/null
       # An entry without a share (a runner from before fair share) is one user of weight 1.
-      [[ $weight =~ ^[1-9][0-9]*$ ]] || weight=1
+      [[ $weight =~ ^[1-9][0-9]{0,5}$ ]] || weight=1
       [[ $rank =~ ^[0-2]$ ]] || rank=1
-      [[ -n $user ]] || user=-$e
+      # Names go into array subscripts: only the words the runner accepts for its own.
+      [[ $user =~ ^[A-Za-z0-9_-]{1,64}$ ]] || user=-$e
       ((weight > ${weights[$user]:-0})) && weights[$user]=$weight
       if [[ $user == "$POOL_USER" ]]; then
         ((rank > POOL_RANK)) && mine=-1
@@ -204,16 +209,21 @@ pool_over_share() {
     fi
   done
   ((n > 1)) || return 1
-  ((mine < 0)) && return $((POOL_HELD == 0))
   for weight in "${weights[@]}"; do total=$((total + weight)); done
+  # Another user whose part is a unit or more may be waiting below it.
+  for user in "${!weights[@]}"; do
+    [[ $user != "$POOL_USER" ]] && ((POOL_UNITS * weights[$user] >= total)) && POOL_OTHERS_BELOW=1
+  done
+  ((mine < 0)) && POOL_OTHERS_BELOW=1 && return $((POOL_HELD == 0))
   limit=$((POOL_UNITS * POOL_WEIGHT / total / peers))
   ((POOL_HELD > limit))
 }
 
 # pool_quota_over_share: true when other live runners of the quota's subject want its units and
-# this one holds more than ceil(QUOTA_UNITS / runners) of them.
+# this one holds more than ceil(QUOTA_UNITS / runners) of them, or any when the runners
+# outnumber the quota's units (they then take turns run by run).
 pool_quota_over_share() {
-  local e n=1
+  local e n=1 limit
   ((POOL_QUNITS > 0)) || return 1
   for e in "$POOL_QDIR"/runners/*; do
     e=${e##*/}
@@ -224,7 +234,13 @@ pool_quota_over_share() {
       rm -f "$POOL_QDIR/runners/$e"
     fi
   done
-  ((n > 1 && POOL_QHELD > (POOL_QUNITS + n - 1) / n))
+  ((n > 1)) || return 1
+  if ((n > POOL_QUNITS)); then
+    limit=0 POOL_OTHERS_BELOW=0
+  else
+    limit=$(((POOL_QUNITS + n - 1) / n)) POOL_OTHERS_BELOW=1
+  fi
+  ((POOL_QHELD > limit))
 }
 
 # pool_leave: this runner wants no more units: stops its waiters and unregisters. The units
