@@ -151,7 +151,7 @@ void describe('NetCDF data: files that lie are refused, naming what is wrong', (
 
   void test('the NetCDF-4 reader is stopped at its deadline, and the next preview gets a fresh one', async () => {
     // A clock cannot be made to run out exactly while HDF5 works, so this deadline says so: it
-    // lets the file's read and the wait for the reader's turn through (openHdf5's first two
+    // lets the wait for the reader's turn and the file's read through (openHdf5's first two
     // waits), then answers the wait for the reader's reply with the time being up.
     let waits = 0;
     const expired: Deadline = {

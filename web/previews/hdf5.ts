@@ -92,7 +92,6 @@ export async function openHdf5(source: RandomAccess, deadline: Deadline): Promis
       `NetCDF-4 file of ${source.size} bytes: a preview opens at most ${HDF5_MAX_BYTES}; download it`,
     );
   }
-  const bytes = await deadline.within(source.read(0, source.size));
   const previous = turn;
   let release!: () => void;
   const mine = new Promise<void>((resolve) => (release = resolve));
@@ -111,6 +110,8 @@ export async function openHdf5(source: RandomAccess, deadline: Deadline): Promis
   try {
     await deadline.within(previous);
     holding = true;
+    // Read in its turn: previews waiting for the reader do not each hold a file in memory.
+    const bytes = await deadline.within(source.read(0, source.size));
     // Handed over, not copied (a view of a larger buffer is copied first: transferring would detach the rest).
     const owned =
       bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
