@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
 import type { HostSpec } from '../hosts/executor.ts';
+import type { Storage } from '../files/storage/index.ts';
 import type { Logger } from '../log.ts';
 import type { SignInGuard } from './sign-in-guard.ts';
 
@@ -12,6 +13,8 @@ export interface ApiDeps {
   config: Config;
   /** `<dataDir>/storage`: collected outputs under `<seriesId>/`, archives as `<seriesId>.tar.gz`. */
   storageDir: string;
+  /** Where stored files are read (S3 when configured); absent: the disk below storageDir. */
+  storage?: Storage;
   logger: Logger;
   /** Connection test of a host (SSH, host key, partitions, GPUs); absent: the check answers 501. */
   checkHost?: (host: HostSpec) => Promise<unknown>;

@@ -1,14 +1,14 @@
 // Collect: the outputs of a chunk's runs come back from the host as one tar stream
-// (`tar -c` of the chunk's run directories, one exec channel) and are unpacked into
-// `<storageRoot>/<seriesId>/runs/<dir>/…`, keeping only what the application's `collect`
+// (`tar -c` of the chunk's run directories, one exec channel) and are stored (disk or S3,
+// files/storage/) under `<seriesId>/runs/<dir>/…`, keeping only what the application's `collect`
 // globs name (plus the run's own records) and refusing any entry that would land outside
 // its run directory: absolute paths, `..`, links, or a directory not of this chunk.
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import picomatch from 'picomatch';
-import { Parser, extract } from 'tar';
+import { DiskStorage } from '../files/storage/disk.ts';
+import { runsPrefix } from '../files/storage/layout.ts';
+import { writeRunIndex, type RunIndexEntry } from '../files/storage/run-index.ts';
 import type { Storage } from '../files/storage/types.ts';
 import { CommandFailedError, describeCommand } from './errors.ts';
 import type { ChunkSpec, CollectResult } from './executor.ts';
@@ -17,6 +17,7 @@ import { isSafeComponent, safeRelativePath } from './paths.ts';
 import { TUPLES_IN_RANGES_SH } from './runner/load-script.ts';
 import { indexOfDir } from './scan.ts';
 import { chunkRanges, formatRanges, type IndexRange } from './staging.ts';
+import { storeTarEntries } from './store-tar.ts';
 import type { Transport } from './transport.ts';
 
 /** Always collected, whatever the globs say: the run's records and its metrics. */
@@ -63,8 +64,9 @@ export interface ChunkCollectResult extends CollectResult {
 }
 
 /**
- * Brings the chunk's outputs into `<storageRoot>/<seriesId>/runs/`, or, given a Storage (S3),
- * under the keys `<seriesId>/runs/…`, streamed from the host's tar straight into it.
+ * Brings the chunk's outputs into storage under `<seriesId>/runs/<dir>/…` (given a directory:
+ * the disk below it), streamed from the host's tar straight into it, with each run's file
+ * index (files/storage/layout.ts runIndexKey).
  */
 export async function collectChunk(
   transport: Transport,
@@ -75,20 +77,17 @@ export async function collectChunk(
 ): Promise<ChunkCollectResult> {
   if (!isSafeComponent(options.seriesId))
     throw new Error(`unsafe series id ${JSON.stringify(options.seriesId)}`);
-  const keyPrefix = `${options.seriesId}/runs`;
+  const storage = typeof storageRoot === 'string' ? new DiskStorage(storageRoot) : storageRoot;
   const storageDir =
     typeof storageRoot === 'string'
       ? path.join(storageRoot, options.seriesId, 'runs')
-      : `${storageRoot.description} ${keyPrefix}`;
+      : `${storageRoot.description} ${runsPrefix(options.seriesId)}`;
   const ranges = chunkRanges(chunk);
   const argv = collectCommand(seriesDir, ranges);
   const running = transport.execStream(argv, { signal: options.signal, timeoutMs: options.timeoutMs });
-  let extracted: Omit<ChunkCollectResult, 'storageDir'>;
+  let stored: Omit<ChunkCollectResult, 'storageDir'>;
   try {
-    extracted =
-      typeof storageRoot === 'string'
-        ? await extractRunOutputs(running.stdout, storageDir, ranges, options.collect)
-        : await storeRunOutputs(running.stdout, storageRoot, keyPrefix, ranges, options.collect);
+    stored = await storeRunOutputs(running.stdout, storage, options.seriesId, ranges, options.collect);
   } catch (error) {
     const finished = await running.done.catch(() => undefined);
     if (finished && finished.code !== 0) {
@@ -98,31 +97,7 @@ export async function collectChunk(
   }
   const { code, stderr } = await running.done;
   if (code !== 0) throw new CommandFailedError(transport.label, describeCommand(argv), code, stderr);
-  return { storageDir, ...extracted };
-}
-
-/**
- * Unpacks a tar stream of run directories (names relative to `runs/`) into `storageDir`,
- * keeping files of the chunk's runs that the globs select; everything else is skipped, and
- * entries that are links or would land outside a run directory of the chunk are refused.
- */
-export async function extractRunOutputs(
-  tarStream: Readable,
-  storageDir: string,
-  ranges: readonly IndexRange[],
-  collect?: readonly string[],
-): Promise<{ runs: number; bytes: number; refused: string[] }> {
-  await mkdir(storageDir, { recursive: true });
-  const judge = entryJudge(ranges, collect);
-  const unpack = extract({
-    cwd: storageDir,
-    strict: false,
-    preserveOwner: false,
-    // Checked here, and again by node-tar (it refuses `..`, absolute paths and writing through links).
-    filter: (entryPath, entry) => judge.admits(entryPath, entry),
-  });
-  await pipeline(tarStream, unpack);
-  return judge.result();
+  return { storageDir, ...stored };
 }
 
 /**
@@ -168,43 +143,31 @@ function entryJudge(ranges: readonly IndexRange[], collect?: readonly string[]) 
 }
 
 /**
- * Like extractRunOutputs, into a Storage (S3): each kept file of the tar stream is put under
- * `keyPrefix/<run dir>/<path>` as it arrives, one at a time, so that memory holds a part of
- * one file at most, whatever the chunk's size (the tar parser waits while an entry is unread).
+ * Stores a tar stream of run directories (names relative to `runs/`) under
+ * `<seriesId>/runs/<dir>/…`, keeping files of the chunk's runs that the globs select, one at a
+ * time as they arrive; entries that are links or would land outside a run directory of the
+ * chunk are refused. Then each run's file index (path, size, sha256, taken while streaming) is
+ * stored beside, for the control worker's index to read instead of the objects.
  */
 export async function storeRunOutputs(
   tarStream: Readable,
   storage: Storage,
-  keyPrefix: string,
+  seriesId: string,
   ranges: readonly IndexRange[],
   collect?: readonly string[],
 ): Promise<{ runs: number; bytes: number; refused: string[] }> {
   const judge = entryJudge(ranges, collect);
-  let stored: Promise<unknown> = Promise.resolve();
-  let failure: unknown;
-  const parser = new Parser({
-    strict: false,
-    noResume: true,
-    filter: (entryPath, entry) => judge.admits(entryPath, entry),
-    onReadEntry(entry) {
-      if (entry.type === 'Directory' || failure !== undefined) {
-        entry.resume();
-        return;
-      }
-      const key = `${keyPrefix}/${safeRelativePath(entry.path)!}`;
-      stored = stored
-        .then(() => storage.put(key, Readable.from(entry)))
-        .catch((error: unknown) => {
-          failure ??= error;
-          entry.resume();
-          tarStream.destroy(error as Error);
-        });
-    },
+  const stored = await storeTarEntries(tarStream, storage, {
+    admits: (entryPath, entry) => judge.admits(entryPath, entry),
+    keyOf: (entryPath) => `${runsPrefix(seriesId)}/${safeRelativePath(entryPath)!}`,
   });
-  await pipeline(tarStream, parser).catch((error: unknown) => {
-    throw failure ?? error;
-  });
-  await stored;
-  if (failure !== undefined) throw failure;
+  const byRun = new Map<string, RunIndexEntry[]>();
+  for (const file of stored) {
+    const [runDir, ...rest] = safeRelativePath(file.path)!.split('/');
+    const entries = byRun.get(runDir!) ?? [];
+    entries.push({ path: rest.join('/'), size: file.size, sha256: file.sha256 });
+    byRun.set(runDir!, entries);
+  }
+  for (const [runDir, entries] of byRun) await writeRunIndex(storage, seriesId, runDir, entries);
   return judge.result();
 }

@@ -1,6 +1,7 @@
 // The scheduler-neutral interface every kind of host implements (local, ssh, slurm).
 // Host activities call these methods on the worker that serves the host; nothing here
 // touches the database. Every method is idempotent: activities run at least once.
+import type { Storage } from '../files/storage/types.ts';
 import type { AdmissionThresholds } from '../core/admission.ts';
 import type { InputSpec } from '../core/input-format.ts';
 import type { RunState } from '../core/states.ts';
@@ -197,9 +198,13 @@ export interface Executor {
   setup(series: SeriesSpec, options?: StepOptions): Promise<{ exitCode: number; outputTail: string }>;
   /**
    * Runs the application's post-processing command in the series directory and brings its
-   * `postprocess/` folder into `<storageRoot>/<seriesId>/postprocess/` (hosts/postprocess.ts).
+   * `postprocess/` folder into storage under `<seriesId>/postprocess/` (hosts/postprocess.ts).
    */
-  postprocess(series: SeriesSpec, storageRoot: string, options?: StepOptions): Promise<PostprocessResult>;
+  postprocess(
+    series: SeriesSpec,
+    storageRoot: string | Storage,
+    options?: StepOptions,
+  ): Promise<PostprocessResult>;
   submit(series: SeriesSpec, chunk: ChunkSpec, options?: StepOptions): Promise<SubmitResult>;
   poll(series: SeriesSpec, request: PollRequest): Promise<PollResult>;
   /**
@@ -208,11 +213,11 @@ export interface Executor {
    * alone). What lets a host worker poll each host at most once per interval.
    */
   pollMany(items: PollItem[]): Promise<Array<PollResult | Error>>;
-  /** Brings the chunk's outputs back into `<storageRoot>/<seriesId>/runs/<dir>/`. */
+  /** Brings the chunk's outputs into storage under `<seriesId>/runs/<dir>/` (a directory: that disk). */
   collect(
     series: SeriesSpec,
     chunk: ChunkSpec,
-    storageRoot: string,
+    storageRoot: string | Storage,
     options?: StepOptions,
   ): Promise<CollectResult>;
   /** Stops every job and process of the series; records nothing itself. */

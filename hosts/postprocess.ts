@@ -1,18 +1,19 @@
 // Series post-processing: the application's `postprocess` command, run in the series directory
 // on the host after the runs (where setup runs: the login node of a cluster), reading
 // `runs.tsv` (index, dir, state, exit code of every run), writing into `postprocess/`. What it
-// writes there comes back like a run's outputs: one `tar -c` stream, unpacked into
-// `<storageRoot>/<seriesId>/postprocess/`, refusing links and anything outside that folder.
-import { mkdir, rm, writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { extract } from 'tar';
-import { POSTPROCESS_DIR, POSTPROCESS_LOG, RUNS_FILE } from '../core/postprocess.ts';
+// writes there comes back like a run's outputs: one `tar -c` stream, stored (disk or S3) under
+// `<seriesId>/postprocess/`, refusing links and anything outside that folder.
+import { Readable } from 'node:stream';
+import { POSTPROCESS_DIR, RUNS_FILE } from '../core/postprocess.ts';
+import { DiskStorage } from '../files/storage/disk.ts';
+import { postprocessLogKey, postprocessPrefix } from '../files/storage/layout.ts';
+import type { Storage } from '../files/storage/types.ts';
 import { CommandFailedError, HostInputError, describeCommand } from './errors.ts';
 import { isPlainFileType } from './package-tar.ts';
 import { isSafeComponent, safeRelativePath } from './paths.ts';
 import type { HostSpec, PostprocessResult, SeriesSpec } from './executor.ts';
 import { adminEnvironment, cleanEnvCommand } from './runner/environment.ts';
+import { storeTarEntries } from './store-tar.ts';
 import type { Transport } from './transport.ts';
 
 /**
@@ -54,7 +55,8 @@ export interface RunPostprocessOptions {
   command: string;
   /** The allowlisted environment and the admin's variables, as runs and setup see them. */
   env: Readonly<Record<string, string>>;
-  storageRoot: string;
+  /** Where the outputs go (a directory: the disk below it). */
+  storageRoot: string | Storage;
   signal?: AbortSignal;
 }
 
@@ -71,10 +73,10 @@ export async function runPostprocess(
     cleanEnvCommand(options.env, postprocessCommand(seriesDir, options.command)),
     { signal },
   );
-  const storage = path.join(options.storageRoot, options.seriesId);
-  await mkdir(storage, { recursive: true });
-  await writeFile(path.join(storage, POSTPROCESS_LOG), ran.stdout);
-  const collected = await collectPostprocess(transport, seriesDir, storage, signal);
+  const storage =
+    typeof options.storageRoot === 'string' ? new DiskStorage(options.storageRoot) : options.storageRoot;
+  await storage.put(postprocessLogKey(options.seriesId), Readable.from([ran.stdout]));
+  const collected = await collectPostprocess(transport, seriesDir, storage, options.seriesId, signal);
   return { exitCode: ran.code, outputTail: ran.stdout, ...collected };
 }
 
@@ -84,7 +86,7 @@ export function postprocessSeries(
   seriesDir: string,
   series: SeriesSpec,
   host: HostSpec,
-  storageRoot: string,
+  storageRoot: string | Storage,
   signal?: AbortSignal,
 ): Promise<PostprocessResult> {
   if (!series.postprocess) throw new HostInputError(`series ${series.seriesId} has no postprocess command`);
@@ -100,22 +102,17 @@ export function postprocessSeries(
 async function collectPostprocess(
   transport: Transport,
   seriesDir: string,
-  storage: string,
+  storage: Storage,
+  seriesId: string,
   signal: AbortSignal | undefined,
 ): Promise<Pick<PostprocessResult, 'files' | 'bytes' | 'refused'>> {
   // The previous outputs go: what the page shows is what the last run of the command wrote.
-  await rm(path.join(storage, POSTPROCESS_DIR), { recursive: true, force: true });
+  for await (const { key } of storage.list(postprocessPrefix(seriesId))) await storage.delete(key);
   const argv = postprocessCollectCommand(seriesDir);
   const running = transport.execStream(argv, { signal });
   const refused: string[] = [];
-  let files = 0;
-  let bytes = 0;
-  const unpack = extract({
-    cwd: storage,
-    strict: false,
-    preserveOwner: false,
-    // Checked here, and again by node-tar (it refuses `..`, absolute paths and writing through links).
-    filter(entryPath, entry) {
+  const stored = await storeTarEntries(running.stdout, storage, {
+    admits(entryPath, entry) {
       const type = 'type' in entry ? entry.type : undefined;
       const safe = safeRelativePath(entryPath);
       if (safe === undefined || (safe !== POSTPROCESS_DIR && !safe.startsWith(`${POSTPROCESS_DIR}/`))) {
@@ -127,18 +124,13 @@ async function collectPostprocess(
         refused.push(entryPath);
         return false;
       }
-      files++;
-      bytes += 'size' in entry ? entry.size : 0;
       return true;
     },
-  });
-  const unpacked = await pipeline(running.stdout, unpack).then(
-    () => undefined,
-    (error: unknown) => error,
-  );
+    keyOf: (entryPath) => `${seriesId}/${safeRelativePath(entryPath)!}`,
+  }).catch((error: unknown) => error);
   // A failed `tar -c` explains a broken stream better than the stream's own error.
   const { code, stderr } = await running.done;
   if (code !== 0) throw new CommandFailedError(transport.label, describeCommand(argv), code, stderr);
-  if (unpacked !== undefined) throw unpacked;
-  return { files, bytes, refused };
+  if (!Array.isArray(stored)) throw stored;
+  return { files: stored.length, bytes: stored.reduce((sum, f) => sum + f.size, 0), refused };
 }

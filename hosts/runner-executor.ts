@@ -5,6 +5,7 @@
 // script start under `env -i` with the allowlisted environment and the admin's variables
 // (hosts/runner/environment.ts); a local host with a `runUser` runs every command as that
 // account (hosts/run-as-user.ts).
+import type { Storage } from '../files/storage/types.ts';
 import os from 'node:os';
 import path from 'node:path';
 import { inRanges } from '../core/ranges.ts';
@@ -157,7 +158,7 @@ export class RunnerExecutor implements Executor {
 
   async postprocess(
     series: SeriesSpec,
-    storageRoot: string,
+    storageRoot: string | Storage,
     { signal }: StepOptions = {},
   ): Promise<PostprocessResult> {
     return postprocessSeries(
@@ -270,7 +271,7 @@ export class RunnerExecutor implements Executor {
   collect(
     series: SeriesSpec,
     chunk: ChunkSpec,
-    storageRoot: string,
+    storageRoot: string | Storage,
     { signal }: StepOptions = {},
   ): Promise<ChunkCollectResult> {
     return collectChunk(this.transport, this.seriesDir(series.seriesId), chunk, storageRoot, {

@@ -5,6 +5,7 @@ import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
 import type { RunCounts } from '../db/runs.ts';
 import type { SeriesState } from '../core/states.ts';
+import type { Storage } from '../files/storage/index.ts';
 import type { TtlCache } from './data/cache.ts';
 
 export interface WebDeps {
@@ -12,6 +13,8 @@ export interface WebDeps {
   config: Config;
   /** `<dataDir>/storage`: collected outputs under `<seriesId>/runs/<dir>/`. */
   storageDir: string;
+  /** Where stored files are read (S3 when configured); absent: the disk below storageDir. */
+  storage?: Storage;
   /** The sign-in rate limits and cookies, shared with the API (else the web app makes its own). */
   signIn?: { guard: SignInGuard; cookies: SignInCookies };
 }

@@ -4,6 +4,7 @@ import type { DataConverter } from '@temporalio/common';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { Database } from '../db/client.ts';
 import { listHostNames } from '../db/hosts.ts';
+import type { Storage } from '../files/storage/index.ts';
 import type { Logger } from '../log.ts';
 import type { NotifySettingsConfig } from '../activities/notify/deliver.ts';
 import { workflowBundle } from './bundle.ts';
@@ -17,6 +18,8 @@ export interface EmbeddedWorkersOptions {
   dataConverter: DataConverter;
   db: Database;
   storageDir: string;
+  /** Where outputs go when not the disk below storageDir (files/storage/index.ts openStorage). */
+  storage?: Storage;
   maxTuples: number;
   logger: Logger;
   /** Mail, webhooks and links of notifications, for the control worker. */
@@ -42,6 +45,7 @@ export async function startEmbeddedWorkers(options: EmbeddedWorkersOptions): Pro
     workflowBundle: await workflowBundle(options.dataConverter),
     db: options.db,
     storageDir: options.storageDir,
+    ...(options.storage ? { storage: options.storage } : {}),
     maxTuples: options.maxTuples,
     logger,
     notify: options.notify,
@@ -59,6 +63,7 @@ export async function startEmbeddedWorkers(options: EmbeddedWorkersOptions): Pro
         dataConverter: options.dataConverter,
         hostName: name,
         storageDir: options.storageDir,
+        ...(options.storage ? { storage: options.storage } : {}),
         logger,
       });
       hostWorkers.set(name, starting);

@@ -5,6 +5,7 @@ import type { NativeConnection } from '@temporalio/worker';
 import { Worker } from '@temporalio/worker';
 import { createHostActivities } from '../activities/host/index.ts';
 import { createExecutor } from '../hosts/index.ts';
+import type { Storage } from '../files/storage/index.ts';
 import type { Logger } from '../log.ts';
 import { hostTaskQueue } from '../core/naming.ts';
 import { hostCapabilities } from './capabilities.ts';
@@ -17,6 +18,8 @@ export interface HostWorkerOptions {
   dataConverter: DataConverter;
   hostName: string;
   storageDir: string;
+  /** Where outputs go when not the disk below storageDir (files/storage/index.ts openStorage). */
+  storage?: Storage;
   logger: Logger;
 }
 
@@ -31,6 +34,7 @@ export interface RunningHostWorker {
 export async function startHostWorker(options: HostWorkerOptions): Promise<RunningHostWorker> {
   const handle = createHostActivities({
     storageDir: options.storageDir,
+    ...(options.storage ? { storage: options.storage } : {}),
     createExecutor: (host, logger) => createExecutor(host, { logger }),
     capabilities: hostCapabilities,
     logger: options.logger,

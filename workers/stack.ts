@@ -7,6 +7,7 @@ import { createApp } from '../api/app.ts';
 import { startPackagePurge } from '../api/series/package-purge.ts';
 import type { Config } from '../config.ts';
 import { openDatabase, type DatabaseHandle } from '../db/client.ts';
+import { openStorage } from '../files/storage/index.ts';
 import type { Logger } from '../log.ts';
 import { connectClient, connectWorkers, warnIfTemporalUnprotected } from '../temporal/connection.ts';
 import { tupletDataConverter } from '../temporal/data-converter.ts';
@@ -56,6 +57,9 @@ export async function startStack(
     await mkdir(config.dataDir, { recursive: true });
     const storageDir = path.join(config.dataDir, 'storage');
     await mkdir(storageDir, { recursive: true });
+    // Outputs and archives: S3 when TUPLET_STORAGE_URL is set, else the disk at storageDir.
+    const storage = openStorage(config.storage, config.dataDir);
+    logger.info({ storage: storage.description }, 'storage');
 
     let temporalAddress = config.temporal.address;
     let temporalUiUrl = config.temporal.uiUrl;
@@ -100,6 +104,7 @@ export async function startStack(
         dataConverter: tupletDataConverter(config.payloadKey),
         db: database.db,
         storageDir,
+        storage,
         maxTuples: config.maxTuples,
         logger,
         notify: config,
@@ -116,6 +121,7 @@ export async function startStack(
       temporal,
       config: temporalConfig,
       storageDir,
+      storage,
       logger,
       checkHost: (host) => checkHostThroughWorker(temporal, host),
     });

@@ -1,29 +1,32 @@
 // Indexing what runs brought back (path, size, sha256, metrics.json and the metrics the
-// application declares over stdout or a CSV, see metric-sources.ts) and archiving a series.
+// application declares over stdout or a CSV, see metric-sources.ts) and archiving a series,
+// from storage (disk or S3, files/storage/).
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
-import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
 import { Context } from '@temporalio/activity';
-import { create as createTar } from 'tar';
+import { tarOfPrefix } from '../../files/storage/archive.ts';
+import { sha256PassThrough } from '../../files/storage/hashing.ts';
+import { storageOf, type Storage } from '../../files/storage/index.ts';
+import { archiveKey, runPrefix, seriesPrefix } from '../../files/storage/layout.ts';
+import { runFiles } from '../../files/storage/run-index.ts';
+import { readSlice } from '../../files/storage/slice.ts';
 import type { Database } from '../../db/client.ts';
 import { insertFiles, recordSeriesArchive, type FileEntry } from '../../db/files.ts';
 import { runDirsIn, setRunMetrics } from '../../db/runs.ts';
 import { findSeriesRow } from '../../db/series.ts';
 import { declaredMetrics } from './metric-sources.ts';
-import { listFiles } from '../../files/list.ts';
 import type { IndexRange } from '../../core/ranges.ts';
 
 const FILE_BATCH = 2_000;
 
+/** A local file's sha256 (what a disk reader needs; stored objects: files/storage/run-index.ts sha256Of). */
 export async function sha256File(file: string): Promise<string> {
   const hash = createHash('sha256');
   await pipeline(createReadStream(file), hash);
   return hash.digest('hex');
 }
-
-export { listFiles };
 
 /**
  * A run's metrics.json must be a flat JSON object; values that are not numbers, strings,
@@ -46,13 +49,13 @@ export function parseMetrics(text: string): Record<string, number | string | boo
 
 export async function indexChunkFiles(
   db: Database,
-  storageDir: string,
+  storageRoot: string | Storage,
   seriesId: string,
   ranges: IndexRange[],
 ): Promise<{ files: number; bytes: number }> {
+  const storage = typeof storageRoot === 'string' ? storageOf({ storageDir: storageRoot }) : storageRoot;
   const chunkRuns = await runDirsIn(db, seriesId, ranges);
   const sources = (await findSeriesRow(db, seriesId))?.applicationSnapshot.metricSources ?? [];
-  const seriesDir = path.join(storageDir, seriesId);
   let rows: FileEntry[] = [];
   let metrics: Array<{ index: number; metrics: Record<string, unknown> }> = [];
   let files = 0;
@@ -65,21 +68,34 @@ export async function indexChunkFiles(
     heartbeat(files);
   };
   for (const run of chunkRuns) {
-    const runDir = path.join(seriesDir, 'runs', run.dir);
-    const listed = await listFiles(runDir);
+    // What collection hashed on the way in (else listed and hashed from storage).
+    const listed = await runFiles(storage, seriesId, run.dir);
+    const keyOf = (rel: string) => `${runPrefix(seriesId, run.dir)}/${rel}`;
     let fromJson: Record<string, unknown> | undefined;
-    for (const rel of listed) {
-      const abs = path.join(runDir, rel);
-      const { size } = await stat(abs);
-      rows.push({ runIndex: run.index, path: `runs/${run.dir}/${rel}`, size, sha256: await sha256File(abs) });
+    for (const file of listed) {
+      rows.push({
+        runIndex: run.index,
+        path: `runs/${run.dir}/${file.path}`,
+        size: file.size,
+        sha256: file.sha256,
+      });
       files++;
-      bytes += size;
-      if (rel === 'metrics.json' && size <= 1_000_000) {
-        fromJson = parseMetrics(await readFile(abs, 'utf8'));
+      bytes += file.size;
+      if (file.path === 'metrics.json' && file.size <= 1_000_000) {
+        fromJson = parseMetrics(
+          (await readSlice(storage, keyOf(file.path), 1_000_000)).bytes.toString('utf8'),
+        );
       }
     }
     // metrics.json has the last word over a declared source that names the same metric.
-    const declared = sources.length > 0 ? await declaredMetrics(runDir, new Set(listed), sources) : {};
+    const declared =
+      sources.length > 0
+        ? await declaredMetrics(
+            (rel, max, fromEnd) => readSlice(storage, keyOf(rel), max, fromEnd),
+            new Set(listed.map((f) => f.path)),
+            sources,
+          )
+        : {};
     const merged = { ...declared, ...fromJson };
     if (fromJson || Object.keys(declared).length > 0) metrics.push({ index: run.index, metrics: merged });
     if (rows.length >= FILE_BATCH) await flush();
@@ -88,22 +104,25 @@ export async function indexChunkFiles(
   return { files, bytes };
 }
 
-/** Packs the series storage into `<storage>/<id>.tar.gz` (rebuilt on reruns), atomically. */
+/**
+ * Packs the series' stored files into `<id>.tar.gz` (rebuilt on reruns), streamed from storage
+ * through gzip into storage, its sha256 taken on the way; readers see the old archive or the new.
+ */
 export async function archiveSeriesFiles(
   db: Database,
-  storageDir: string,
+  storageRoot: string | Storage,
   seriesId: string,
 ): Promise<{ path: string; size: number }> {
-  await mkdir(path.join(storageDir, seriesId), { recursive: true });
-  const archive = path.join(storageDir, `${seriesId}.tar.gz`);
-  const partial = `${archive}.partial`;
-  await rm(partial, { force: true });
-  await createTar({ gzip: true, cwd: storageDir, file: partial, portable: true }, [seriesId]);
-  await rename(partial, archive);
-  const { size } = await stat(archive);
-  const sha256 = await sha256File(archive);
-  await recordSeriesArchive(db, seriesId, { path: archive, size, sha256 });
-  return { path: archive, size };
+  const storage = typeof storageRoot === 'string' ? storageOf({ storageDir: storageRoot }) : storageRoot;
+  const key = archiveKey(seriesId);
+  const hashing = sha256PassThrough();
+  const packed = tarOfPrefix(storage, seriesPrefix(seriesId));
+  const gzipped = packed.pipe(createGzip());
+  packed.once('error', (error) => gzipped.destroy(error));
+  gzipped.once('error', (error) => hashing.stream.destroy(error));
+  const { size } = await storage.put(key, gzipped.pipe(hashing.stream));
+  await recordSeriesArchive(db, seriesId, { path: key, size, sha256: hashing.sha256() });
+  return { path: key, size };
 }
 
 function heartbeat(details: unknown) {

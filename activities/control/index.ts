@@ -1,6 +1,7 @@
 // Control activities: every database side effect of a series, on task queue `tuplet-control`.
 import type { Database } from '../../db/client.ts';
 import { cancelUnfinishedRuns, countRunsByState, failUnfinishedRuns, markRunsQueued } from '../../db/runs.ts';
+import { storageOf, type Storage } from '../../files/storage/index.ts';
 import type { Logger } from '../../log.ts';
 import { archiveSeriesFiles, indexChunkFiles } from './files.ts';
 import { createRunRows, recordRunChanges } from './runs.ts';
@@ -16,19 +17,18 @@ import type { NotifyEvent } from '../../db/notifications.ts';
 
 export interface ControlDeps {
   db: Database;
+  /** Collected outputs and archives: `storage`, else the disk below `storageDir`. */
   storageDir: string;
+  storage?: Storage;
   maxTuples: number;
   logger: Logger;
   /** Mail, webhooks and links of notifications (activities/notify/). */
   notify: NotifySettingsConfig;
 }
 
-export function createControlActivities({
-  db,
-  storageDir,
-  maxTuples,
-  logger,
-}: ControlDeps): ControlActivities {
+export function createControlActivities(deps: ControlDeps): ControlActivities {
+  const { db, maxTuples, logger } = deps;
+  const storage = storageOf(deps);
   // The owner's notification of a series' end or hold (docs/notifications.md).
   const notify = (seriesId: string, event: NotifyEvent | undefined) =>
     event
@@ -57,8 +57,8 @@ export function createControlActivities({
       if (n > 0) logger.warn({ seriesId, runs: n, reason }, 'runs lost by their host were marked failed');
       return n;
     },
-    indexChunk: (seriesId, ranges) => indexChunkFiles(db, storageDir, seriesId, ranges),
-    archiveSeries: (seriesId) => archiveSeriesFiles(db, storageDir, seriesId),
+    indexChunk: (seriesId, ranges) => indexChunkFiles(db, storage, seriesId, ranges),
+    archiveSeries: (seriesId) => archiveSeriesFiles(db, storage, seriesId),
     recordPostprocess: (seriesId, outcome) => setPostprocessOutcome(db, seriesId, outcome),
     async finishSeries(seriesId) {
       const counts = (await countRunsByState(db, [{ id: seriesId }])).get(seriesId)!;

@@ -4,8 +4,6 @@
 // over-long lines are skipped, numbers only, at most MAX_DECLARED_METRICS per run. The
 // patterns are an admin's, but a careless one (`(a+)+$`) meets a member's output here: they
 // run inside a vm context with a time budget, which interrupts a backtracking regex.
-import { open } from 'node:fs/promises';
-import path from 'node:path';
 import vm from 'node:vm';
 import type { ApplicationSnapshot } from '../../db/applications.ts';
 import { safeRelativePath } from '../../hosts/paths.ts';
@@ -122,25 +120,23 @@ function bounded(metrics: Record<string, number>): Record<string, number> {
   return Object.fromEntries(kept);
 }
 
+/** The first or last `bytes` of a run's file (relative to its folder), and the file's size. */
+export type EdgeReader = (
+  relative: string,
+  bytes: number,
+  end: boolean,
+) => Promise<{ bytes: Buffer; size: number }>;
+
 /**
  * The complete, non-empty lines among the first or last `bytes` of a file: a slice that starts
  * inside the file drops its first, cut line (a slice that ends inside it, its last).
  */
-async function edgeLines(file: string, bytes: number, end: boolean): Promise<string[]> {
-  const handle = await open(file, 'r');
-  let lines: string[];
-  try {
-    const { size } = await handle.stat();
-    const length = Math.min(size, bytes);
-    const buffer = Buffer.alloc(length);
-    await handle.read(buffer, 0, length, end ? size - length : 0);
-    lines = buffer.toString('utf8').split(/\r?\n/);
-    if (length < size) {
-      if (end) lines.shift();
-      else lines.pop();
-    }
-  } finally {
-    await handle.close();
+async function edgeLines(read: EdgeReader, file: string, bytes: number, end: boolean): Promise<string[]> {
+  const slice = await read(file, bytes, end);
+  const lines = slice.bytes.toString('utf8').split(/\r?\n/);
+  if (slice.bytes.length < slice.size) {
+    if (end) lines.shift();
+    else lines.pop();
   }
   return lines.filter((l) => l.trim() !== '');
 }
@@ -150,24 +146,22 @@ async function edgeLines(file: string, bytes: number, end: boolean): Promise<str
  * run's regular files (relative paths): only those are read, so a link never is.
  */
 export async function declaredMetrics(
-  runDir: string,
+  read: EdgeReader,
   files: ReadonlySet<string>,
   sources: readonly MetricSource[],
 ): Promise<Record<string, number>> {
   const metrics: Record<string, number> = {};
   const stdoutSources = sources.filter((s): s is StdoutSource => s.kind === 'stdout');
   if (stdoutSources.length > 0 && files.has('.tuplet/stdout')) {
-    const file = path.join(runDir, '.tuplet/stdout');
-    const tail = await edgeLines(file, METRIC_SOURCE_LIMITS.stdoutTailBytes, true);
+    const tail = await edgeLines(read, '.tuplet/stdout', METRIC_SOURCE_LIMITS.stdoutTailBytes, true);
     Object.assign(metrics, stdoutMetrics(tail.join('\n'), stdoutSources));
   }
   for (const source of sources) {
     if (source.kind !== 'csv') continue;
     const rel = safeRelativePath(source.file);
     if (rel === undefined || !files.has(rel)) continue;
-    const file = path.join(runDir, rel);
-    const [header] = await edgeLines(file, METRIC_SOURCE_LIMITS.csvEdgeBytes, false);
-    const last = (await edgeLines(file, METRIC_SOURCE_LIMITS.csvEdgeBytes, true)).at(-1);
+    const [header] = await edgeLines(read, rel, METRIC_SOURCE_LIMITS.csvEdgeBytes, false);
+    const last = (await edgeLines(read, rel, METRIC_SOURCE_LIMITS.csvEdgeBytes, true)).at(-1);
     const usable = (line: string | undefined): line is string =>
       line !== undefined && line.length <= METRIC_SOURCE_LIMITS.lineChars;
     // An over-long header or last row is skipped, never replaced by a line before it.

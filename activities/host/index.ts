@@ -6,6 +6,7 @@ import { Context } from '@temporalio/activity';
 import type { Executor, HostSpec, SeriesSpec, StepOptions } from '../../hosts/executor.ts';
 import { PollBatcher } from '../../hosts/poll-batcher.ts';
 import { withLocalDatasets } from '../../hosts/dataset-staging.ts';
+import { storageOf, type Storage } from '../../files/storage/index.ts';
 import type { Logger } from '../../log.ts';
 import { checkExecutor } from './check.ts';
 import type { HostActivities, HostCapabilities } from './types.ts';
@@ -14,8 +15,9 @@ import type { HostActivities, HostCapabilities } from './types.ts';
 const HEARTBEAT_EVERY_MS = 5_000;
 
 export interface HostDeps {
-  /** Where collected outputs go: `<storageDir>/<seriesId>/runs/<dir>/…`. */
+  /** Where collected outputs go (`<seriesId>/runs/<dir>/…`): `storage`, else the disk below `storageDir`. */
   storageDir: string;
+  storage?: Storage;
   /** Builds the executor of a host; `logger` is the worker's, bound to the host. */
   createExecutor: (host: HostSpec, logger: Logger) => Executor;
   /** Chunk size, window and poll intervals for a host (SLURM reads its limits). */
@@ -69,7 +71,7 @@ export function createHostActivities(deps: HostDeps): HostActivitiesHandle {
     setupSeries: (host, series) => withHeartbeat((step) => executorFor(host).setup(series, step)),
     async postprocessSeries(host, series) {
       const result = await withHeartbeat((step) =>
-        executorFor(host).postprocess(series, deps.storageDir, step),
+        executorFor(host).postprocess(series, storageOf(deps), step),
       );
       deps.logger.info(
         {
@@ -106,7 +108,7 @@ export function createHostActivities(deps: HostDeps): HostActivitiesHandle {
       return result;
     },
     collectChunk: (host, series, chunk) =>
-      withHeartbeat((step) => executorFor(host).collect(series, chunk, deps.storageDir, step)),
+      withHeartbeat((step) => executorFor(host).collect(series, chunk, storageOf(deps), step)),
     async cancelSeries(host, series, jobIds) {
       deps.logger.info({ ...where(host, series), jobIds }, "cancelling the series' jobs");
       await withHeartbeat((step) => executorFor(host).cancel(series, jobIds, step));

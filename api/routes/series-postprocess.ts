@@ -1,16 +1,15 @@
 // /api/v1/series/:id/postprocess: the series post-processing step (docs/postprocess.md) — its
 // outcome and outputs (GET, files under /postprocess/files/…), and running it again (POST).
 import { createRoute, z } from '@hono/zod-openapi';
-import { readFile, stat } from 'node:fs/promises';
-import path from 'node:path';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { CONTROL_TASK_QUEUE, postprocessWorkflowId } from '../../core/naming.ts';
-import { POSTPROCESS_DIR, POSTPROCESS_LOG } from '../../core/postprocess.ts';
 import { IMPORTED_REFUSAL, isImportedSeries } from '../../core/imported.ts';
 import { FINAL_SERIES_STATES } from '../../core/states.ts';
 import { pathAfter } from '../../files/confine.ts';
-import { listFiles } from '../../files/list.ts';
-import { serveStoredFile } from '../../files/serve.ts';
+import { serveStoredObject } from '../../files/serve.ts';
+import { storageOf } from '../../files/storage/index.ts';
+import { postprocessPrefix } from '../../files/storage/layout.ts';
+import { listPostprocessFiles, readPostprocessLog } from '../../files/storage/postprocess-files.ts';
 import { canModifySeries, currentUser, requireUser } from '../auth.ts';
 import type { ApiDeps } from '../context.ts';
 import { ApiError, conflict, forbidden } from '../errors.ts';
@@ -43,7 +42,7 @@ const PostprocessSchema = z
   .openapi('Postprocess');
 
 export function seriesPostprocessRoutes(deps: ApiDeps) {
-  const { db, storageDir, temporal, logger } = deps;
+  const { db, temporal, logger } = deps;
   const app = createRouter();
   app.use('*', requireUser);
 
@@ -59,15 +58,10 @@ export function seriesPostprocessRoutes(deps: ApiDeps) {
     }),
     async (c) => {
       const row = await getSeries(db, c.req.valid('param').id, currentUser(c));
-      const seriesDir = path.join(storageDir, row.id);
-      const outputs = path.join(seriesDir, POSTPROCESS_DIR);
-      const listed = await listFiles(outputs);
-      const files = await Promise.all(
-        listed
-          .slice(0, MAX_LISTED)
-          .map(async (p) => ({ path: p, size: (await stat(path.join(outputs, p))).size })),
-      );
-      const log = await readFile(path.join(seriesDir, POSTPROCESS_LOG), 'utf8').catch(() => null);
+      const storage = storageOf(deps);
+      const listed = await listPostprocessFiles(storage, row.id);
+      const files = listed.slice(0, MAX_LISTED);
+      const log = await readPostprocessLog(storage, row.id);
       return c.json(
         {
           command: row.applicationSnapshot.postprocess ?? null,
@@ -104,8 +98,8 @@ export function seriesPostprocessRoutes(deps: ApiDeps) {
   app.get('/:id/postprocess/files/*', async (c) => {
     const segments = pathAfter(c.req.url, /^\/api\/v1\/series\/[^/]+\/postprocess\/files\//);
     const row = await getSeries(db, c.req.param('id'), currentUser(c));
-    const seriesDir = path.join(storageDir, row.id);
-    return serveStoredFile(seriesDir, path.join(seriesDir, POSTPROCESS_DIR), segments);
+    const key = `${postprocessPrefix(row.id)}/${segments.join('/')}`;
+    return serveStoredObject(storageOf(deps), key, c.req.header('Range'));
   });
 
   app.openapi(

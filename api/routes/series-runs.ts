@@ -1,6 +1,5 @@
 // /api/v1/series/:id/runs, run files and the series archive.
 import { createRoute, z } from '@hono/zod-openapi';
-import path from 'node:path';
 import { runFiles } from '../../db/files.ts';
 import {
   countRunsByState,
@@ -17,7 +16,9 @@ import { ApiError, badRequest, notFound } from '../errors.ts';
 import { createRouter, jsonResponse, pick, signedIn } from '../openapi.ts';
 import { IdParam, limitParam, RunStateSchema } from '../schemas.ts';
 import { pathAfter } from '../../files/confine.ts';
-import { serveStoredFile } from '../../files/serve.ts';
+import { serveStoredObject } from '../../files/serve.ts';
+import { storageOf } from '../../files/storage/index.ts';
+import { archiveKey, runPrefix } from '../../files/storage/layout.ts';
 import { getSeries } from '../series/query.ts';
 import { runWithFiles } from '../series/reuse.ts';
 
@@ -116,7 +117,7 @@ function runJson(r: RunRow) {
 }
 
 export function seriesRunRoutes(deps: ApiDeps) {
-  const { db, storageDir } = deps;
+  const { db } = deps;
   const app = createRouter();
   app.use('*', requireUser);
 
@@ -229,8 +230,8 @@ export function seriesRunRoutes(deps: ApiDeps) {
       await findRun(id, index, currentUser(c)),
       currentUser(c),
     );
-    const seriesDir = path.join(storageDir, seriesId);
-    return serveStoredFile(seriesDir, path.join(seriesDir, 'runs', run.dir), segments);
+    const key = `${runPrefix(seriesId, run.dir)}/${segments.join('/')}`;
+    return serveStoredObject(storageOf(deps), key, c.req.header('Range'));
   });
 
   app.openAPIRegistry.registerPath({
@@ -247,14 +248,13 @@ export function seriesRunRoutes(deps: ApiDeps) {
   });
   app.get('/:id/archive', async (c) => {
     const row = await getSeries(db, c.req.param('id'), currentUser(c));
-    const name = `${row.id}.tar.gz`;
-    return serveStoredFile(storageDir, storageDir, [name], { type: 'application/gzip' }).catch(
-      (error: unknown) => {
-        throw error instanceof ApiError && error.status === 404
-          ? notFound(`archive of series '${row.id}' (it is ${row.state})`)
-          : error;
-      },
-    );
+    return serveStoredObject(storageOf(deps), archiveKey(row.id), c.req.header('Range'), {
+      type: 'application/gzip',
+    }).catch((error: unknown) => {
+      throw error instanceof ApiError && error.status === 404
+        ? notFound(`archive of series '${row.id}' (it is ${row.state})`)
+        : error;
+    });
   });
 
   return app;

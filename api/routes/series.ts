@@ -1,7 +1,5 @@
 // /api/v1/series: create, search and list, read one, delete.
 import { createRoute, z } from '@hono/zod-openapi';
-import { rm } from 'node:fs/promises';
-import path from 'node:path';
 import { FINAL_SERIES_STATES, SERIES_STATES, type SeriesState } from '../../core/states.ts';
 import { canModifySeries, currentUser, requireUser } from '../auth.ts';
 import type { ApiDeps } from '../context.ts';
@@ -24,6 +22,8 @@ import { usePackage } from '../series/packages.ts';
 import { SeriesSchema, SeriesSummarySchema, seriesJson, seriesSummaryJson } from '../series/json.ts';
 import { countRunsByState } from '../../db/runs.ts';
 import { deleteSeries } from '../../db/series.ts';
+import { storageOf } from '../../files/storage/index.ts';
+import { removeSeriesFiles } from '../../files/storage/layout.ts';
 import { getSeries, listSeries } from '../series/query.ts';
 
 export const CreateSeriesBody = z
@@ -184,10 +184,7 @@ export function seriesRoutes(deps: ApiDeps) {
         throw conflict(`series is ${row.state}: cancel it first`, { state: row.state });
       }
       await deleteSeries(db, row.id);
-      await Promise.all([
-        rm(path.join(deps.storageDir, row.id), { recursive: true, force: true }),
-        rm(path.join(deps.storageDir, `${row.id}.tar.gz`), { force: true }),
-      ]);
+      await removeSeriesFiles(storageOf(deps), row.id);
       deps.logger.info({ seriesId: row.id, by: currentUser(c).name }, 'series deleted');
       return c.body(null, 204);
     },

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { loadConfig } from '../../config.ts';
 import { openDatabase } from '../../db/client.ts';
+import { openStorage } from '../../files/storage/index.ts';
 import { createLogger } from '../../log.ts';
 import { connectWorkers, warnIfTemporalUnprotected } from '../../temporal/connection.ts';
 import { tupletDataConverter } from '../../temporal/data-converter.ts';
@@ -25,6 +26,7 @@ export async function runWorker(options: { host?: string; control?: boolean }): 
   const connection = await connectWorkers(config);
   const dataConverter = tupletDataConverter(config.payloadKey);
   const storageDir = path.join(config.dataDir, 'storage');
+  const storage = openStorage(config.storage, config.dataDir);
   let stop: () => Promise<void>;
   if (options.host) {
     const worker = await startHostWorker({
@@ -33,6 +35,7 @@ export async function runWorker(options: { host?: string; control?: boolean }): 
       dataConverter,
       hostName: options.host,
       storageDir,
+      storage,
       logger,
     });
     stop = () => worker.shutdown();
@@ -45,6 +48,7 @@ export async function runWorker(options: { host?: string; control?: boolean }): 
       dataConverter,
       db: database.db,
       storageDir,
+      storage,
       maxTuples: config.maxTuples,
       logger,
       notify: config,

@@ -45,8 +45,18 @@ export class DiskStorage implements Storage {
     return { key, size: (await stat(file)).size };
   }
 
+  /**
+   * Opens a stored file, confined to its key's top folder (a series' own, or the root for a
+   * top-level key such as an archive): a link in one series cannot serve another's files.
+   */
+  private open(key: string) {
+    const segments = keySegments(key);
+    const scope = segments.length > 1 ? path.join(this.root, segments[0]!) : this.root;
+    return openStoredFile(scope, this.root, segments);
+  }
+
   async get(key: string, range?: ByteRange): Promise<StoredObject> {
-    const file = await openStoredFile(this.root, this.root, keySegments(key));
+    const file = await this.open(key);
     try {
       const start = range?.start ?? 0;
       const end = range ? rangeEnd(key, file.size, range) : file.size - 1;
@@ -64,7 +74,7 @@ export class DiskStorage implements Storage {
 
   async head(key: string): Promise<ObjectInfo | undefined> {
     try {
-      const file = await openStoredFile(this.root, this.root, keySegments(key));
+      const file = await this.open(key);
       await file.handle.close();
       return { key, size: file.size };
     } catch (error) {
@@ -75,6 +85,13 @@ export class DiskStorage implements Storage {
 
   async delete(key: string): Promise<void> {
     await rm(this.pathOf(key), { force: true });
+  }
+
+  async deletePrefix(prefix: string): Promise<void> {
+    await rm(path.join(this.root, ...keySegments(prefix.replace(/\/$/, ''))), {
+      recursive: true,
+      force: true,
+    });
   }
 
   async *list(prefix: string): AsyncIterable<ObjectInfo> {

@@ -17,3 +17,23 @@ export interface StorageConfig {
 export function openStorage(config: StorageConfig, dataDir: string): Storage {
   return config.s3 ? new S3Storage(config.s3) : new DiskStorage(path.join(dataDir, 'storage'));
 }
+
+const disks = new Map<string, DiskStorage>();
+
+/**
+ * The storage a component was given, else the disk below its storage directory: the stack and
+ * `tuplet worker` pass `openStorage(…)`; tests and embedded callers that give only a directory
+ * get the disk.
+ */
+export function storageOf(deps: { storage?: Storage | undefined; storageDir: string }): Storage {
+  if (deps.storage) return deps.storage;
+  let disk = disks.get(deps.storageDir);
+  if (!disk) disks.set(deps.storageDir, (disk = new DiskStorage(deps.storageDir)));
+  return disk;
+}
+
+/** The directory below which a storage keeps files on this machine's disk; undefined for S3. */
+export function diskRootOf(storage: Storage | string): string | undefined {
+  if (typeof storage === 'string') return storage;
+  return storage instanceof DiskStorage ? storage.root : undefined;
+}

@@ -5,6 +5,7 @@
 // and every error message name the bucket and key, never a key id or secret.
 import {
   DeleteObjectCommand,
+  DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
   NoSuchKey,
@@ -117,6 +118,25 @@ export class S3Storage implements Storage {
 
   async delete(key: string): Promise<void> {
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.objectName(key) }));
+  }
+
+  async deletePrefix(prefix: string): Promise<void> {
+    keySegments(prefix.replace(/\/$/, '')); // never '' (the whole bucket prefix)
+    let batch: string[] = [];
+    const flush = async () => {
+      if (batch.length === 0) return;
+      const objects = batch.map((key) => ({ Key: this.objectName(key) }));
+      batch = [];
+      await this.client.send(
+        new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: objects, Quiet: true } }),
+      );
+    };
+    for await (const { key } of this.list(prefix)) {
+      batch.push(key);
+      // S3 deletes at most 1,000 objects per request.
+      if (batch.length === 1000) await flush();
+    }
+    await flush();
   }
 
   async *list(prefix: string): AsyncIterable<ObjectInfo> {

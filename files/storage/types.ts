@@ -36,6 +36,8 @@ export interface Storage {
   head(key: string): Promise<ObjectInfo | undefined>;
   /** Removes the object; nothing happens when there is none. */
   delete(key: string): Promise<void>;
+  /** Removes every object below the folder `prefix` (a key; never everything). */
+  deletePrefix(prefix: string): Promise<void>;
   /** Every object below the folder `prefix` (`''`: all), in key order. */
   list(prefix: string): AsyncIterable<ObjectInfo>;
 }

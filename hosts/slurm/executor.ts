@@ -7,6 +7,7 @@
 // squeue and scancel see only the jobs of the host's own user (`id -un` there): another
 // account's job named like a series is never adopted, counted alive or cancelled.
 // The cluster's limits (MaxArraySize, MaxJobCount, MinJobAge) are read once per executor.
+import type { Storage } from '../../files/storage/types.ts';
 import type {
   ChunkSpec,
   CollectResult,
@@ -146,7 +147,7 @@ export class SlurmExecutor implements Executor {
   /** Post-processing runs where setup does (the login node), not as a job: see docs/postprocess.md. */
   async postprocess(
     series: SeriesSpec,
-    storageRoot: string,
+    storageRoot: string | Storage,
     { signal }: StepOptions = {},
   ): Promise<PostprocessResult> {
     return postprocessSeries(this.transport, this.seriesDir(series), series, this.host, storageRoot, signal);
@@ -245,7 +246,7 @@ export class SlurmExecutor implements Executor {
   async collect(
     series: SeriesSpec,
     chunk: ChunkSpec,
-    storageRoot: string,
+    storageRoot: string | Storage,
     { signal }: StepOptions = {},
   ): Promise<CollectResult> {
     const { storageDir, runs, bytes } = await collectChunk(

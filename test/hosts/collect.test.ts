@@ -5,7 +5,8 @@ import { existsSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { extractRunOutputs } from '../../hosts/collect.ts';
+import { DiskStorage } from '../../files/storage/disk.ts';
+import { storeRunOutputs } from '../../hosts/collect.ts';
 import { createExecutor } from '../../hosts/index.ts';
 import { tarStream } from '../../hosts/tar-pack.ts';
 import { pollUntilDone, seriesSpec, tempDir, wholeChunk } from './helpers.ts';
@@ -66,7 +67,7 @@ void describe('collect', () => {
       { path: 'notarun/file.txt', data: 'no' },
       { path: '5_x=1/link', type: 'SymbolicLink', linkpath: '/etc' },
     ]);
-    const result = await extractRunOutputs(stream, storage, [[5, 6]]);
+    const result = await storeRunOutputs(stream, new DiskStorage(root.dir), 'hostile', [[5, 6]]);
     assert.deepEqual(result.refused, [
       '../../escaped.txt',
       '/tmp/absolute.txt',

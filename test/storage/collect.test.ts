@@ -78,7 +78,7 @@ void describe('collect into S3', () => {
       { path: '5_x=1/link', type: 'SymbolicLink', linkpath: '/etc' },
     ]);
     const before = await keys('');
-    const result = await storeRunOutputs(stream, storage, 'hostile/runs', [[5, 6]]);
+    const result = await storeRunOutputs(stream, storage, 'hostile', [[5, 6]]);
     assert.deepEqual(result.refused, [
       '../../escaped.txt',
       '/tmp/absolute.txt',
@@ -90,7 +90,7 @@ void describe('collect into S3', () => {
     assert.equal(result.runs, 1);
     assert.deepEqual(
       (await keys('')).filter((k) => !before.includes(k)),
-      ['hostile/runs/5_x=1/out.txt'],
+      ['.file-index/hostile/5_x=1.json', 'hostile/runs/5_x=1/out.txt'],
     );
     // Nothing outside the storage's prefix either.
     const whole = new S3Storage(server.options(''));

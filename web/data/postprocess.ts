@@ -1,11 +1,10 @@
 // What the series page shows of the post-processing step (docs/postprocess.md): its outcome,
 // its output's tail and its files from the series' storage, the first ones previewed like a run's.
-import { readFile, stat } from 'node:fs/promises';
-import path from 'node:path';
-import { POSTPROCESS_DIR, POSTPROCESS_LOG } from '../../core/postprocess.ts';
+import { POSTPROCESS_DIR } from '../../core/postprocess.ts';
 import type { PostprocessOutcome } from '../../db/postprocess.ts';
 import { isImage } from '../../files/content-type.ts';
-import { listFiles } from '../../files/list.ts';
+import type { Storage } from '../../files/storage/index.ts';
+import { listPostprocessFiles, readPostprocessLog } from '../../files/storage/postprocess-files.ts';
 import { loadPreview, type Preview } from '../previews/file.tsx';
 import type { SeriesRow } from './series.ts';
 
@@ -34,27 +33,24 @@ export interface PostprocessView {
 
 /** Undefined when the series' application declares no post-processing command. */
 export async function loadPostprocessView(
-  storageDir: string,
+  storage: Storage,
   row: Pick<SeriesRow, 'id' | 'applicationSnapshot' | 'postprocess'>,
   urlOf: (seriesId: string, relative: string) => string,
 ): Promise<PostprocessView | undefined> {
   const command = row.applicationSnapshot.postprocess;
   if (!command) return undefined;
-  const seriesDir = path.join(storageDir, row.id);
-  const outputs = path.join(seriesDir, POSTPROCESS_DIR);
   // Images first (what one post-processes for), then the rest by name.
-  const names = (await listFiles(outputs)).sort(
-    (a, b) => Number(isImage(b)) - Number(isImage(a)) || a.localeCompare(b),
+  const names = (await listPostprocessFiles(storage, row.id)).sort(
+    (a, b) => Number(isImage(b.path)) - Number(isImage(a.path)) || a.path.localeCompare(b.path),
   );
   const files = await Promise.all(
-    names.slice(0, LISTED_FILES).map(async (name, i) => {
+    names.slice(0, LISTED_FILES).map(async ({ path: name, size }, i) => {
       const relative = `${POSTPROCESS_DIR}/${name}`;
-      const { size } = await stat(path.join(outputs, name));
       const view: PostprocessFileView = { name, path: relative, url: urlOf(row.id, relative), size };
-      if (i < PREVIEWED_FILES) view.preview = await loadPreview(storageDir, row.id, relative);
+      if (i < PREVIEWED_FILES) view.preview = await loadPreview(storage, row.id, relative);
       return view;
     }),
   );
-  const log = await readFile(path.join(seriesDir, POSTPROCESS_LOG), 'utf8').catch(() => null);
+  const log = await readPostprocessLog(storage, row.id);
   return { command, outcome: row.postprocess ?? null, log, files, more: Math.max(0, names.length - LISTED_FILES) };
 }

@@ -1,17 +1,15 @@
-// Reading the beginning or end of a collected output (`<storageDir>/<seriesId>/<path>`) for
-// previews and output tails. Paths come from the database, files from runs: both go through
-// the same confinement as downloads (files/confine.ts), so a link a run left behind is
-// refused here too instead of being followed.
-import path from 'node:path';
+// Reading the beginning or end of a collected output (`<seriesId>/<path>` in storage, disk or
+// S3) for previews and output tails, by range: only what is shown is read. Paths come from the
+// database, files from runs: both go through the same key checks as downloads (on disk, the
+// confinement of files/confine.ts), so a link a run left behind is refused here too instead of
+// being followed.
 import { InvalidRequestError, NotFoundError } from '../../core/errors.ts';
-import { openStoredFile, safeRelativePath } from '../../files/confine.ts';
+import { safeRelativePath } from '../../files/confine.ts';
+import { storageOf, type Storage } from '../../files/storage/index.ts';
+import { seriesFileKey } from '../../files/storage/layout.ts';
+import { readSlice, type Slice } from '../../files/storage/slice.ts';
 
-export interface Slice {
-  bytes: Buffer;
-  size: number;
-  /** True when the file is larger than what was read. */
-  partial: boolean;
-}
+export type { Slice };
 
 /** Why a stored path may not be read (it leads outside the series, or is not a plain path). */
 export interface Refused {
@@ -20,31 +18,23 @@ export interface Refused {
 
 /**
  * The first `max` bytes of a series' file (or the last, with `fromEnd`); undefined when there
- * is no such regular file (not collected yet).
+ * is no such file (not collected yet). `storage`: a directory stands for the disk below it.
  */
 export async function readSeriesSlice(
-  storageDir: string,
+  storage: Storage | string,
   seriesId: string,
   relative: string,
   max: number,
   fromEnd = false,
 ): Promise<Slice | Refused | undefined> {
-  const root = path.join(storageDir, seriesId);
-  let file;
+  const from = typeof storage === 'string' ? storageOf({ storageDir: storage }) : storage;
   try {
-    file = await openStoredFile(root, root, safeRelativePath(relative));
+    const key = seriesFileKey(seriesId, safeRelativePath(relative).join('/'));
+    return await readSlice(from, key, max, fromEnd);
   } catch (error) {
     if (error instanceof NotFoundError) return undefined;
     if (error instanceof InvalidRequestError) return { refused: error.message };
     throw error;
-  }
-  try {
-    const length = Math.min(max, file.size);
-    const bytes = Buffer.alloc(length);
-    const { bytesRead } = await file.handle.read(bytes, 0, length, fromEnd ? file.size - length : 0);
-    return { bytes: bytes.subarray(0, bytesRead), size: file.size, partial: file.size > bytesRead };
-  } finally {
-    await file.handle.close();
   }
 }
 

@@ -10,6 +10,7 @@ import type { AuthUser, WebContext, WebDeps, WebEnv } from '../context.ts';
 import { seriesVersion, ttlFor } from '../data/cache.ts';
 import { cachedCounts } from '../data/counts.ts';
 import { getSeries, type SeriesRow } from '../data/series.ts';
+import { storageOf } from '../../files/storage/index.ts';
 import { isRefused, readSeriesSlice } from '../data/storage.ts';
 import { sweepOfSeries } from '../data/sweeps.ts';
 import { runFiles } from '../../db/files.ts';
@@ -66,7 +67,7 @@ export function seriesPage(ctx: WebContext) {
       cachedCounts(db, cache, [row]),
       cache.get(`metrics:${seriesVersion(row)}`, ttlFor(row.state), () => metricNames(db, row.id)),
       runsPage(db, row.id, { state: stateFilter, before, from, limit: RUNS_PAGE_SIZE, total: row.count }),
-      loadPostprocessView(ctx.storageDir, row, fileUrl),
+      loadPostprocessView(storageOf(ctx), row, fileUrl),
       seriesLineage(db, row, seriesViewer(user)),
     ]);
     return c.html(
@@ -93,7 +94,7 @@ export function fileUrl(seriesId: string, path: string): string {
 }
 
 async function tail(deps: WebDeps, seriesId: string, relative: string) {
-  const slice = await readSeriesSlice(deps.storageDir, seriesId, relative, OUTPUT_TAIL_BYTES, true);
+  const slice = await readSeriesSlice(storageOf(deps), seriesId, relative, OUTPUT_TAIL_BYTES, true);
   if (!slice || isRefused(slice)) return undefined;
   let text = slice.bytes.toString('utf8');
   if (slice.partial) text = text.slice(text.indexOf('\n') + 1); // start at a whole line
@@ -135,7 +136,7 @@ export function runPage(deps: WebContext) {
         ...(i < PREVIEWED_FILES
           ? {
               preview: await loadPreview(
-                deps.storageDir,
+                storageOf(deps),
                 filesSeries,
                 f.path,
                 undefined,

@@ -1,6 +1,5 @@
 // JSON endpoints the pages need beyond the public API: progress of many series at once,
 // the parameter map, the CSV export and run files with safe content types.
-import path from 'node:path';
 import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { stream } from 'hono/streaming';
@@ -15,7 +14,9 @@ import { sweepOfSeries } from '../data/sweeps.ts';
 import { csvLine } from '../csv-export.ts';
 import { seriesOr404 } from './series.tsx';
 import { pathAfter } from '../../files/confine.ts';
-import { serveStoredFile } from '../../files/serve.ts';
+import { serveStoredObject } from '../../files/serve.ts';
+import { storageOf } from '../../files/storage/index.ts';
+import { seriesFileKey } from '../../files/storage/layout.ts';
 
 function signedIn(c: Context<WebEnv>) {
   const user = c.get('user');
@@ -24,7 +25,7 @@ function signedIn(c: Context<WebEnv>) {
 }
 
 export function webApiRoutes(deps: WebContext) {
-  const { db, config, storageDir, cache } = deps;
+  const { db, config, cache } = deps;
   const app = new Hono<WebEnv>();
 
   // GET /web-api/progress?ids=a,b,c → {series: {id: {state, count, counts}}}: the home page's live bars.
@@ -99,8 +100,8 @@ export function webApiRoutes(deps: WebContext) {
   // GET /web-api/series/:id/files/<path>: a collected file, served as the API serves it (files/serve.ts).
   app.get('/series/:id/files/*', async (c) => {
     const { id } = await seriesOr404(deps, c.req.param('id'), signedIn(c));
-    const root = path.join(storageDir, id);
-    return serveStoredFile(root, root, pathAfter(c.req.url, /^\/web-api\/series\/[^/]+\/files\//));
+    const relative = pathAfter(c.req.url, /^\/web-api\/series\/[^/]+\/files\//).join('/');
+    return serveStoredObject(storageOf(deps), seriesFileKey(id, relative), c.req.header('Range'));
   });
 
   return app;

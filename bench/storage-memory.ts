@@ -1,0 +1,102 @@
+// `npm run bench -- storage-memory [MiB]`: this process's peak RSS growth while one run's output
+// of 1 GiB (default; generated on disk once, never committed) is collected from the local host
+// (hosts/collect.ts: `tar -c` on the host, streamed into storage with its sha256 taken on the
+// way) and then downloaded (files/serve.ts, whole and by Range) — the work of a host worker and
+// of the API — into S3 (moto, test/support/s3-server.ts) against the same on disk storage as
+// the baseline. Flat means: far below the output's size, and about the disk's. Prints one JSON
+// line like the other benches; the ratio is S3's peak growth over the disk's.
+import { createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { serveStoredObject } from '../files/serve.ts';
+import { DiskStorage } from '../files/storage/disk.ts';
+import { S3Storage } from '../files/storage/s3.ts';
+import type { Storage } from '../files/storage/types.ts';
+import { collectChunk } from '../hosts/collect.ts';
+import { LocalTransport } from '../hosts/local-transport.ts';
+import { startS3Server } from '../test/support/s3-server.ts';
+
+const mib = Number(process.argv[2] ?? 1024);
+const SERIES = 'benchseries';
+const RUN_DIR = '0_size=big';
+const CHUNK = Buffer.alloc(1024 ** 2);
+for (let i = 0; i < CHUNK.length; i++) CHUNK[i] = (i * 31 + (i >> 10)) & 0xff;
+
+/** `mib` MiB as a stream of one reused 1 MiB chunk: the source itself holds nothing. */
+function generated(): Readable {
+  let sent = 0;
+  return new Readable({
+    read() {
+      this.push(sent++ < mib ? CHUNK : null);
+    },
+  });
+}
+
+/** Runs `work`, sampling RSS every 20 ms; answers the peak growth in MiB and the seconds taken. */
+async function measure(work: () => Promise<void>): Promise<{ peakMiB: number; seconds: number }> {
+  global.gc?.();
+  const start = process.memoryUsage.rss();
+  let peak = start;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 20);
+  const began = performance.now();
+  await work();
+  clearInterval(sampler);
+  peak = Math.max(peak, process.memoryUsage.rss());
+  return { peakMiB: (peak - start) / 1024 ** 2, seconds: (performance.now() - began) / 1000 };
+}
+
+/** Collects the run's output into `storage`, then downloads it whole and its second half by Range. */
+async function collectAndDownload(storage: Storage, seriesDir: string): Promise<void> {
+  const collected = await collectChunk(new LocalTransport(), seriesDir, { offset: 0, length: 1 }, storage, {
+    seriesId: SERIES,
+  });
+  if (collected.bytes < mib * 1024 ** 2) throw new Error(`collected ${collected.bytes} bytes only`);
+  const key = `${SERIES}/runs/${RUN_DIR}/big.bin`;
+  for (const range of [undefined, `bytes=${(mib * 1024 ** 2) / 2}-`]) {
+    const response = await serveStoredObject(storage, key, range);
+    let received = 0;
+    const reader = response.body!.getReader();
+    for (let read = await reader.read(); !read.done; read = await reader.read())
+      received += read.value.length;
+    const expected = range ? (mib * 1024 ** 2) / 2 : mib * 1024 ** 2;
+    if (received !== expected) throw new Error(`downloaded ${received} of ${expected} bytes`);
+  }
+}
+
+const work = await mkdtemp(path.join(os.tmpdir(), 'tuplet-bench-storage-'));
+const server = await startS3Server('tuplet-bench');
+const s3 = new S3Storage(server.options('bench'));
+try {
+  // The host's side: a series directory with one run whose output is the big file.
+  const seriesDir = path.join(work, 'host', SERIES);
+  await mkdir(path.join(seriesDir, 'runs', RUN_DIR, '.tuplet'), { recursive: true });
+  await writeFile(path.join(seriesDir, 'tuples.tsv'), `0\t${RUN_DIR}\n`);
+  await writeFile(path.join(seriesDir, 'runs', RUN_DIR, '.tuplet', 'exit'), '0\n');
+  await pipeline(generated(), createWriteStream(path.join(seriesDir, 'runs', RUN_DIR, 'big.bin')));
+
+  const disk = new DiskStorage(path.join(work, 'storage'));
+  const baseline = await measure(() => collectAndDownload(disk, seriesDir));
+  await rm(path.join(work, 'storage'), { recursive: true, force: true });
+  const ours = await measure(() => collectAndDownload(s3, seriesDir));
+  process.stdout.write(
+    `${JSON.stringify({
+      bench: 'storage-memory',
+      n: mib,
+      ours: 'collect + download (whole and by Range) through S3',
+      ours_peak_rss_mib: Math.round(ours.peakMiB),
+      ours_s: Number(ours.seconds.toFixed(2)),
+      baseline: 'the same on disk storage',
+      baseline_peak_rss_mib: Math.round(baseline.peakMiB),
+      baseline_s: Number(baseline.seconds.toFixed(2)),
+      output_mib: mib,
+      ratio: Number((ours.peakMiB / Math.max(1, baseline.peakMiB)).toFixed(3)),
+    })}\n`,
+  );
+} finally {
+  s3.close();
+  await server.stop();
+  await rm(work, { recursive: true, force: true });
+}
