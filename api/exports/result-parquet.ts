@@ -13,7 +13,8 @@ const ELEMENTS: Record<ColumnKind, Omit<SchemaElement, 'name' | 'repetition_type
   timestamp: { type: 'INT64', logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MILLIS' } },
 };
 
-function schemaOf(columns: readonly ExportColumn[]): SchemaElement[] {
+/** The Parquet schema of the columns (exported for bench/exports.ts' baseline). */
+export function parquetSchema(columns: readonly ExportColumn[]): SchemaElement[] {
   return [
     { name: 'root', num_children: columns.length },
     ...columns.map((c): SchemaElement => ({
@@ -40,7 +41,7 @@ export async function* parquetChunks(
   Object.assign(writer, { flush: take });
   const parquet = new ParquetWriter({
     writer,
-    schema: schemaOf(columns),
+    schema: parquetSchema(columns),
     kvMetadata: Object.entries(metadata).map(([key, value]) => ({ key, value })),
     createdBy: 'tuplet',
   });

@@ -154,7 +154,8 @@ export function seriesExportRoutes(deps: ApiDeps) {
       request: {
         body: {
           required: true,
-          content: { 'application/gzip': { schema: z.string().openapi({ format: 'binary' }) } },
+          // Any content type: the bytes are read as an archive whatever the header says.
+          content: { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) } },
         },
       },
       responses: { 201: jsonResponse(ImportedSchema, 'The new series'), ...pick(400, 401, 413) },
