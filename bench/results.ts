@@ -3,35 +3,18 @@
 // the plain runs page (db/runs.ts runsPage, the primary key) in the same process: the default
 // results page deep in the series (keyset by index), a page sorted by a metric, a filtered
 // page, and an aggregate per value of a parameter. Prints p50/p95 per query and one JSON line.
-import { performance } from 'node:perf_hooks';
 import { createUser } from '../db/accounts.ts';
 import { openDatabase } from '../db/client.ts';
 import { aggregateResults, encodeResultsCursor, resultsPage, type ResultNames } from '../db/results.ts';
 import { runsPage } from '../db/runs.ts';
 import { seedHostAndApplication, seedSeries } from '../test/browser/support/seed.ts';
+import { timed } from './_timed.ts';
 
 const N = Number(process.argv[2] ?? 1_000_000);
-const REPEAT = 15;
 const side = Math.round(Math.cbrt(N));
 const values = (n: number) => Array.from({ length: n }, (_, i) => i + 1).join(' ');
 const INI = `[model]\na = ${values(side)}\nb = ${values(side)}\nc = ${values(Math.round(N / side / side))}\n`;
 const NAMES: ResultNames = { parameters: ['model.a', 'model.b', 'model.c'], metrics: ['period', 'energy'] };
-
-async function timed(label: string, fn: () => Promise<unknown>) {
-  const times: number[] = [];
-  for (let i = 0; i < REPEAT; i++) {
-    const start = performance.now();
-    await fn();
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  const p50 = times[Math.floor(times.length / 2)]!;
-  const p95 = times[Math.min(times.length - 1, Math.ceil(times.length * 0.95) - 1)]!;
-  console.log(
-    `${label.padEnd(34)} p50 ${p50.toFixed(1).padStart(8)} ms   p95 ${p95.toFixed(1).padStart(8)} ms`,
-  );
-  return p95;
-}
 
 const handle = await openDatabase(process.env.DATABASE_URL ? { url: process.env.DATABASE_URL } : {});
 const { db } = handle;

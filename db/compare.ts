@@ -37,20 +37,8 @@ export interface TupleCounts {
   removed: number;
   /** Tuples of B that A does not have. */
   added: number;
-  /** Tuples of A that B has too. */
+  /** Tuples both have. */
   common: number;
-}
-
-export async function tupleCounts(db: Database, sides: CompareSides): Promise<TupleCounts> {
-  const [row] = await queryRows<{ removed: number; added: number; common: number }>(
-    db,
-    sql`${sidesSql(sides)}
-        select
-          (select count(*)::int from a where not exists (select 1 from b where b.k = a.k)) as removed,
-          (select count(*)::int from b where not exists (select 1 from a where a.k = b.k)) as added,
-          (select count(*)::int from a where exists (select 1 from b where b.k = a.k)) as common`,
-  );
-  return { removed: Number(row!.removed), added: Number(row!.added), common: Number(row!.common) };
 }
 
 export interface TupleExample {
@@ -59,29 +47,6 @@ export interface TupleExample {
   /** The tuple's identifying values. */
   params: Record<string, string>;
 }
-
-/** The first `limit` tuples (by index) that only A (`removed`) or only B (`added`) has. */
-export async function tupleExamples(
-  db: Database,
-  sides: CompareSides,
-  which: 'removed' | 'added',
-  limit: number,
-): Promise<TupleExample[]> {
-  const [mine, other] = which === 'removed' ? [sql`a`, sql`b`] : [sql`b`, sql`a`];
-  const rows = await queryRows<{ index: number; params: Record<string, string> }>(
-    db,
-    sql`${sidesSql(sides)}
-        select t.index, t.k as params from ${mine} t
-        where not exists (select 1 from ${other} o where o.k = t.k)
-        order by t.index limit ${limit}`,
-  );
-  return rows.map((r) => ({ index: Number(r.index), params: r.params }));
-}
-
-/** B − A of a metric, where both runs of a common tuple have it as a number. */
-const delta = (name: SQL) =>
-  sql`(case when jsonb_typeof(b.metrics -> ${name}) = 'number' and jsonb_typeof(a.metrics -> ${name}) = 'number'
-       then (b.metrics ->> ${name})::numeric - (a.metrics ->> ${name})::numeric end)`;
 
 export interface MetricDelta {
   name: string;
@@ -93,33 +58,6 @@ export interface MetricDelta {
   max: number | null;
 }
 
-/** Per metric, over the common tuples: count, mean, min and max of B − A (one query). */
-export async function metricDeltas(
-  db: Database,
-  sides: CompareSides,
-  metrics: readonly string[],
-): Promise<MetricDelta[]> {
-  if (metrics.length === 0) return [];
-  const rows = await queryRows<{ name: string; count: number; mean: unknown; min: unknown; max: unknown }>(
-    db,
-    sql`${sidesSql(sides)}
-        select m.name, count(d.d)::int as count, avg(d.d)::float8 as mean,
-               min(d.d)::float8 as min, max(d.d)::float8 as max
-        from a join b on a.k = b.k
-        cross join jsonb_array_elements_text(${JSON.stringify(metrics)}::jsonb) as m(name)
-        cross join lateral (select ${delta(sql`m.name`)} as d) d
-        group by m.name order by m.name`,
-  );
-  const num = (x: unknown) => (x === null ? null : Number(x));
-  return rows.map((r) => ({
-    name: r.name,
-    count: Number(r.count),
-    mean: num(r.mean),
-    min: num(r.min),
-    max: num(r.max),
-  }));
-}
-
 export interface CommonTuple {
   aIndex: number;
   bIndex: number;
@@ -128,36 +66,96 @@ export interface CommonTuple {
   bMetrics: Record<string, unknown> | null;
 }
 
-/** A page of common tuples in A's index order, after A's run `after` (keyset). */
-export async function commonTuples(
+export interface RunsComparison {
+  counts: TupleCounts;
+  /** The first `limit` tuples (by index) only A has, and only B has. */
+  removed: TupleExample[];
+  added: TupleExample[];
+  /** Per metric asked for (by name), over the common tuples. */
+  metrics: MetricDelta[];
+  /** A page of common tuples in A's index order, after A's run `after`; `more` when one follows. */
+  page: { rows: CommonTuple[]; more: boolean };
+}
+
+/** B − A of a metric, where both runs of a common tuple have it as a number. */
+const delta = (name: SQL) =>
+  sql`(case when jsonb_typeof(j.bm -> ${name}) = 'number' and jsonb_typeof(j.am -> ${name}) = 'number'
+       then (j.bm ->> ${name})::numeric - (j.am ->> ${name})::numeric end)`;
+
+/**
+ * Everything a comparison shows of the runs, in one statement: the two sides full-joined once
+ * (materialized as `j`), then counted, sampled, grouped per metric and paged from it.
+ */
+export async function compareRuns(
   db: Database,
   sides: CompareSides,
-  query: { after?: number | undefined; limit: number },
-): Promise<{ rows: CommonTuple[]; more: boolean }> {
-  const rows = await queryRows<{
-    a_index: number;
-    b_index: number;
-    params: Record<string, string>;
-    a_metrics: Record<string, unknown> | null;
-    b_metrics: Record<string, unknown> | null;
+  metrics: readonly string[],
+  query: { limit: number; after?: number | undefined },
+): Promise<RunsComparison> {
+  const both = sql`j.ai is not null and j.bi is not null`;
+  const [row] = await queryRows<{
+    removed: number;
+    added: number;
+    common: number;
+    removed_examples: Array<[number, Record<string, string>]>;
+    added_examples: Array<[number, Record<string, string>]>;
+    metrics: Array<[string, number, number | null, number | null, number | null]>;
+    page: Array<
+      [number, number, Record<string, string>, Record<string, unknown> | null, Record<string, unknown> | null]
+    >;
   }>(
     db,
-    sql`${sidesSql(sides)}
-        select a.index as a_index, b.index as b_index, a.k as params,
-               a.metrics as a_metrics, b.metrics as b_metrics
-        from a join b on a.k = b.k
-        where a.index > ${query.after ?? -1}
-        order by a.index, b.index limit ${query.limit + 1}`,
+    sql`${sidesSql(sides)},
+        j as materialized (
+          select a.index as ai, b.index as bi, coalesce(a.k, b.k) as k, a.metrics as am, b.metrics as bm
+          from a full join b on a.k = b.k
+        )
+        select
+          (select count(*)::int from j where j.bi is null) as removed,
+          (select count(*)::int from j where j.ai is null) as added,
+          (select count(*)::int from j where ${both}) as common,
+          (select coalesce(jsonb_agg(jsonb_build_array(x.ai, x.k) order by x.ai), '[]'::jsonb)
+             from (select j.ai, j.k from j where j.bi is null order by j.ai limit ${query.limit}) x) as removed_examples,
+          (select coalesce(jsonb_agg(jsonb_build_array(x.bi, x.k) order by x.bi), '[]'::jsonb)
+             from (select j.bi, j.k from j where j.ai is null order by j.bi limit ${query.limit}) x) as added_examples,
+          (select coalesce(jsonb_agg(jsonb_build_array(x.name, x.count, x.mean, x.min, x.max) order by x.name), '[]'::jsonb)
+             from (select m.name, count(d.d)::int as count, avg(d.d)::float8 as mean,
+                          min(d.d)::float8 as min, max(d.d)::float8 as max
+                   from j cross join jsonb_array_elements_text(${JSON.stringify(metrics)}::jsonb) as m(name)
+                   cross join lateral (select ${delta(sql`m.name`)} as d) d
+                   where ${both}
+                   group by m.name) x) as metrics,
+          (select coalesce(jsonb_agg(jsonb_build_array(x.ai, x.bi, x.k, x.am, x.bm) order by x.ai, x.bi), '[]'::jsonb)
+             from (select j.ai, j.bi, j.k, j.am, j.bm from j where ${both} and j.ai > ${query.after ?? -1}
+                   order by j.ai, j.bi limit ${query.limit + 1}) x) as page`,
+  );
+  const r = row!;
+  const example = ([index, params]: [number, Record<string, string>]) => ({ index: Number(index), params });
+  const num = (x: number | null) => (x === null ? null : Number(x));
+  // Names no common tuple has (not even as null) are absent from the grouping: counted as 0.
+  const byName = new Map(
+    r.metrics.map(([name, count, mean, min, max]) => [
+      name,
+      { name, count: Number(count), mean: num(mean), min: num(min), max: num(max) },
+    ]),
   );
   return {
-    rows: rows.slice(0, query.limit).map((r) => ({
-      aIndex: Number(r.a_index),
-      bIndex: Number(r.b_index),
-      params: r.params,
-      aMetrics: r.a_metrics,
-      bMetrics: r.b_metrics,
-    })),
-    more: rows.length > query.limit,
+    counts: { removed: Number(r.removed), added: Number(r.added), common: Number(r.common) },
+    removed: r.removed_examples.map(example),
+    added: r.added_examples.map(example),
+    metrics: [...new Set(metrics)]
+      .sort((x, y) => x.localeCompare(y))
+      .map((name) => byName.get(name) ?? { name, count: 0, mean: null, min: null, max: null }),
+    page: {
+      rows: r.page.slice(0, query.limit).map(([aIndex, bIndex, params, aMetrics, bMetrics]) => ({
+        aIndex: Number(aIndex),
+        bIndex: Number(bIndex),
+        params,
+        aMetrics,
+        bMetrics,
+      })),
+      more: r.page.length > query.limit,
+    },
   };
 }
 
@@ -182,7 +180,7 @@ export async function pairedValues(
         select a.index as a_index, b.index as b_index,
                (a.metrics ->> ${metric})::float8 as a, (b.metrics ->> ${metric})::float8 as b
         from a join b on a.k = b.k
-        where ${delta(sql`${metric}`)} is not null
+        where jsonb_typeof(a.metrics -> ${metric}) = 'number' and jsonb_typeof(b.metrics -> ${metric}) = 'number'
         order by a.index limit ${limit}`,
   );
   return rows.map((r) => ({

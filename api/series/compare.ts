@@ -3,15 +3,7 @@
 // 404, as every read), and the answer is their INI diff, the changed parameters, the tuple-set
 // diff with examples, and per metric the differences B − A over the common tuples.
 import { InvalidRequestError } from '../../core/errors.ts';
-import {
-  commonTuples,
-  metricDeltas,
-  tupleCounts,
-  tupleExamples,
-  type CompareSides,
-  type MetricDelta,
-  type TupleExample,
-} from '../../db/compare.ts';
+import { compareRuns, type CompareSides, type MetricDelta, type TupleExample } from '../../db/compare.ts';
 import type { Database } from '../../db/client.ts';
 import { metricNames } from '../../db/runs.ts';
 import type { SeriesWithOwner } from '../../db/series.ts';
@@ -100,10 +92,10 @@ const summary = (row: SeriesWithOwner): ComparedSeries => ({
   count: row.count,
 });
 
-/** Metric names of either series (each from a sample of its first runs), sorted. */
+/** Metric names of either series (each from a sample of its first runs). */
 async function sharedMetricNames(db: Database, sides: CompareSides): Promise<string[]> {
   const [ma, mb] = await Promise.all([metricNames(db, sides.a.seriesId), metricNames(db, sides.b.seriesId)]);
-  return [...new Set([...ma, ...mb])].sort((x, y) => x.localeCompare(y));
+  return [...new Set([...ma, ...mb])];
 }
 
 function deltasOf(
@@ -129,13 +121,7 @@ export async function comparePair(
 ): Promise<Comparison> {
   const { a, b, sweeps, sides } = pair;
   const names = await sharedMetricNames(db, sides);
-  const [counts, removed, added, metrics, page] = await Promise.all([
-    tupleCounts(db, sides),
-    tupleExamples(db, sides, 'removed', query.limit),
-    tupleExamples(db, sides, 'added', query.limit),
-    metricDeltas(db, sides, names),
-    commonTuples(db, sides, { after: query.after, limit: query.limit }),
-  ]);
+  const runs = await compareRuns(db, sides, names, query);
   return {
     a: summary(a),
     b: summary(b),
@@ -143,18 +129,18 @@ export async function comparePair(
     parameters: parameterChanges(sweeps.a, sweeps.b),
     tuples: {
       identifiedBy: identifyingParameters(sweeps.a, sweeps.b),
-      ...counts,
-      examples: { removed, added },
+      ...runs.counts,
+      examples: { removed: runs.removed, added: runs.added },
     },
-    metrics,
+    metrics: runs.metrics,
     deltas: {
-      rows: page.rows.map((r) => ({
+      rows: runs.page.rows.map((r) => ({
         aIndex: r.aIndex,
         bIndex: r.bIndex,
         params: r.params,
         deltas: deltasOf(names, r.aMetrics, r.bMetrics),
       })),
-      nextAfter: page.more ? (page.rows.at(-1)?.aIndex ?? null) : null,
+      nextAfter: runs.page.more ? (runs.page.rows.at(-1)?.aIndex ?? null) : null,
     },
   };
 }

@@ -8,14 +8,7 @@ import { describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
 import { createUser } from '../../db/accounts.ts';
 import type { Database } from '../../db/client.ts';
-import {
-  commonTuples,
-  metricDeltas,
-  pairedValues,
-  tupleCounts,
-  tupleExamples,
-  type CompareSides,
-} from '../../db/compare.ts';
+import { compareRuns, pairedValues, type CompareSides } from '../../db/compare.ts';
 import { insertGroup } from '../../db/groups.ts';
 import { seriesLineage } from '../../db/lineage.ts';
 import { series } from '../../db/schema.ts';
@@ -60,37 +53,46 @@ for (const kind of backends) {
       withDatabase(kind, async ({ db }) => {
         const { a, b } = await seedPair(db);
         const sides = sidesOf(a, INI_A, b, INI_B);
-        assert.deepEqual(await tupleCounts(db, sides), { removed: 2, added: 2, common: 4 });
-        assert.deepEqual(await tupleExamples(db, sides, 'removed', 10), [
+        const first = await compareRuns(db, sides, ['period', 'label'], { limit: 3 });
+        assert.deepEqual(first.counts, { removed: 2, added: 2, common: 4 });
+        assert.deepEqual(first.removed, [
           { index: 4, params: { 'model.a': '3', 'model.b': '10' } },
           { index: 5, params: { 'model.a': '3', 'model.b': '20' } },
         ]);
         assert.deepEqual(
-          (await tupleExamples(db, sides, 'added', 1)).map((e) => e.params),
-          [{ 'model.a': '4', 'model.b': '10' }],
-          'the limit holds',
+          first.added.map((e) => e.params),
+          [
+            { 'model.a': '4', 'model.b': '10' },
+            { 'model.a': '4', 'model.b': '20' },
+          ],
         );
         // period: 3 common tuples with both values (B's run 1 has none), each +0.5; label: only in A.
-        assert.deepEqual(await metricDeltas(db, sides, ['label', 'period']), [
+        assert.deepEqual(first.metrics, [
           { name: 'label', count: 0, mean: null, min: null, max: null },
           { name: 'period', count: 3, mean: 0.5, min: 0.5, max: 0.5 },
         ]);
-        const first = await commonTuples(db, sides, { limit: 3 });
         assert.deepEqual(
-          first.rows.map((r) => [r.aIndex, r.bIndex]),
+          first.page.rows.map((r) => [r.aIndex, r.bIndex]),
           [
             [0, 0],
             [1, 1],
             [2, 2],
           ],
         );
-        assert.equal(first.more, true);
-        const rest = await commonTuples(db, sides, { after: 2, limit: 3 });
+        assert.equal(first.page.more, true);
+        const rest = await compareRuns(db, sides, [], { after: 2, limit: 3 });
         assert.deepEqual(
-          rest.rows.map((r) => [r.aIndex, r.bIndex]),
+          rest.page.rows.map((r) => [r.aIndex, r.bIndex]),
           [[3, 3]],
         );
-        assert.equal(rest.more, false);
+        assert.equal(rest.page.more, false);
+        assert.deepEqual(rest.metrics, []);
+        const one = await compareRuns(db, sides, [], { limit: 1 });
+        assert.deepEqual(
+          [one.removed.length, one.added.length, one.page.rows.length],
+          [1, 1, 1],
+          'the limit holds',
+        );
         assert.deepEqual(await pairedValues(db, sides, 'period', 10), [
           { aIndex: 0, bIndex: 0, a: 10, b: 10.5 },
           { aIndex: 2, bIndex: 2, a: 20, b: 20.5 },
@@ -109,11 +111,11 @@ for (const kind of backends) {
           ),
         );
         const sides = sidesOf(x!.id, iniA, y!.id, iniB);
-        assert.deepEqual(await tupleCounts(db, sides), { removed: 0, added: 4, common: 2 });
-        const common = await commonTuples(db, sides, { limit: 10 });
+        const compared = await compareRuns(db, sides, [], { limit: 10 });
+        assert.deepEqual(compared.counts, { removed: 0, added: 4, common: 2 });
         // A's run 1 is a=2 (b=20 constant); B's a=2, b=20 is run 4.
         assert.deepEqual(
-          common.rows.map((r) => [r.aIndex, r.bIndex, r.params]),
+          compared.page.rows.map((r) => [r.aIndex, r.bIndex, r.params]),
           [
             [0, 1, { 'model.a': '1', 'model.b': '20' }],
             [1, 4, { 'model.a': '2', 'model.b': '20' }],
