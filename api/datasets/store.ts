@@ -25,6 +25,7 @@ import { newId } from '../../db/ids.ts';
 import type { Storage } from '../../files/storage/index.ts';
 import { datasetStorageOf } from '../../hosts/dataset-staging.ts';
 import { safeRelativePath } from '../../hosts/paths.ts';
+import { hasControlCharacters } from '../../core/text.ts';
 import { isAdmin } from '../auth.ts';
 import type { ApiDeps, AuthUser } from '../context.ts';
 import { seriesViewer } from '../access.ts';
@@ -149,7 +150,10 @@ export async function uploadVersion(
 
 /** `/scratch/data/run1`: absolute, normalised, no `..`, no control character. */
 function checkedHostPath(hostPath: string): string {
-  const relative = hostPath.startsWith('/') ? safeRelativePath(hostPath.slice(1)) : undefined;
+  const relative =
+    hostPath.startsWith('/') && !hasControlCharacters(hostPath)
+      ? safeRelativePath(hostPath.slice(1))
+      : undefined;
   if (relative === undefined || `/${relative}` !== hostPath) {
     throw new ApiError(
       400,

@@ -20,12 +20,15 @@ export const DatasetNameSchema = z
     'letters, digits, `.`, `_` and `-`, at most 63, not starting with `.`, `_` or `-`',
   );
 
+/** A version number (a PostgreSQL integer). */
+export const DatasetVersionSchema = z.number().int().min(1).max(2_147_483_647);
+
 export const SeriesDatasetsField = z
   .array(
     z
       .object({
         name: DatasetNameSchema,
-        version: z.number().int().min(1),
+        version: DatasetVersionSchema,
         mountPath: z.string().max(1024).optional().openapi({
           description: 'Where each run sees it, relative to the run directory; default `inputs/<name>`',
         }),

@@ -76,6 +76,7 @@ const VersionParams = NameParam.extend({
     .number()
     .int()
     .min(1)
+    .max(2_147_483_647)
     .openapi({ param: { name: 'version', in: 'path' }, example: 1 }),
 });
 
