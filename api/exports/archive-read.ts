@@ -6,14 +6,13 @@
 // recorded, finished, under a new id and the importer's account. Nothing of a refused archive
 // stays. An imported series never runs: its workflow id marks it (core/imported.ts).
 import { createHash } from 'node:crypto';
-import { rm } from 'node:fs/promises';
-import path from 'node:path';
 import { pipeline, Readable, Transform } from 'node:stream';
 import type { ZodError } from 'zod';
 import { importedWorkflowId } from '../../core/imported.ts';
 import type { FileEntry } from '../../db/files.ts';
 import { newId } from '../../db/ids.ts';
 import { insertImportedSeries } from '../../db/series-import.ts';
+import { removeSeriesFiles } from '../../files/storage/layout.ts';
 import type { Storage } from '../../files/storage/types.ts';
 import { PackageError } from '../../hosts/errors.ts';
 import { packageEntries } from '../../hosts/package.ts';
@@ -128,7 +127,7 @@ function archiveError(error: PackageError): ApiError {
 export async function importSeriesArchive(
   file: string,
   owner: AuthUser,
-  deps: { db: Parameters<typeof insertImportedSeries>[0]; storage: Storage; storageDir: string },
+  deps: { db: Parameters<typeof insertImportedSeries>[0]; storage: Storage },
   limits: ImportLimits,
 ): Promise<ImportedSeries> {
   const id = newId();
@@ -166,7 +165,7 @@ export async function importSeriesArchive(
       throw refused(`${MANIFEST_ENTRY} lists ${JSON.stringify(missing.path)}, which the archive lacks`);
     await record(deps.db, id, owner, manifest);
   } catch (error) {
-    await rm(path.join(deps.storageDir, id), { recursive: true, force: true });
+    await removeSeriesFiles(deps.storage, id);
     if (error instanceof PackageError) throw archiveError(error);
     throw error;
   }

@@ -12,7 +12,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { createRoute, z } from '@hono/zod-openapi';
 import { FINAL_SERIES_STATES } from '../../core/states.ts';
 import { findSeriesRow } from '../../db/series.ts';
-import { DiskStorage } from '../../files/storage/disk.ts';
+import { storageOf } from '../../files/storage/index.ts';
 import { exportFields, exportPages } from '../../db/results-export.ts';
 import { resultNames } from '../../db/results.ts';
 import { attachmentHeader } from '../../files/serve.ts';
@@ -97,7 +97,8 @@ const ImportedSchema = z
 
 export function seriesExportRoutes(deps: ApiDeps) {
   const { db, storageDir, config } = deps;
-  const storage = new DiskStorage(storageDir);
+  // S3 when configured, else the disk below storageDir: exports read and imports write the same way.
+  const storage = storageOf(deps);
   const app = createRouter();
   app.use('*', requireUser);
 
@@ -170,7 +171,7 @@ export function seriesExportRoutes(deps: ApiDeps) {
         const imported = await importSeriesArchive(
           file,
           user,
-          { db, storage, storageDir },
+          { db, storage },
           { maxBytes: config.limits.importBytes, maxTuples: config.maxTuples },
         );
         deps.logger.info(
