@@ -5,9 +5,9 @@
 import { createHash } from 'node:crypto';
 import { z } from '@hono/zod-openapi';
 import { hasControlCharacters } from '../../core/text.ts';
-import { findDatasetVersion, type SeriesDatasetRow } from '../../db/datasets.ts';
+import { findDatasetVersion, seriesDatasetSources, type SeriesDatasetRow } from '../../db/datasets.ts';
 import { safeRelativePath, TUPLET_DIR } from '../../hosts/paths.ts';
-import type { AuthUser } from '../context.ts';
+import type { ApiDeps, AuthUser } from '../context.ts';
 import { seriesViewer } from '../access.ts';
 import { ApiError } from '../errors.ts';
 import { findDataset } from '../../db/datasets.ts';
@@ -120,4 +120,10 @@ export function reuseKeyWithDatasets(key: string, datasets: readonly ChosenDatas
   for (const d of [...datasets].sort((a, b) => a.mountPath.localeCompare(b.mountPath)))
     hash.update(`\n${d.mountPath}\t${d.identity}`);
   return hash.digest('hex');
+}
+
+/** A series' datasets as a clone asks for them again (and is checked again: the cloner must see them). */
+export async function datasetChoicesOf(db: ApiDeps['db'], seriesId: string): Promise<SeriesDatasetChoice[]> {
+  const rows = await seriesDatasetSources(db, seriesId);
+  return rows.map(({ name, version, mountPath }) => ({ name, version, mountPath }));
 }

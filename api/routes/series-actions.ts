@@ -20,6 +20,7 @@ import {
 import { createSeries } from '../series/create.ts';
 import { packageForClone } from '../series/packages.ts';
 import { ReuseField } from '../series/reuse.ts';
+import { datasetChoicesOf } from '../datasets/use.ts';
 import { markSeriesRerun, type SeriesWithOwner } from '../../db/series.ts';
 import { getSeries } from '../series/query.ts';
 import { startSeriesWorkflow } from '../series/workflow.ts';
@@ -205,6 +206,7 @@ export function seriesActionRoutes(deps: ApiDeps) {
         tags: overrides.tags ?? source.tags,
         resources: overrides.resources ?? source.resources,
         parentId: source.id,
+        datasets: await datasetChoicesOf(db, source.id),
         group: overrides.group,
         sourceGroupId: source.groupId,
         visibility: overrides.visibility ?? source.visibility,

@@ -174,10 +174,24 @@ for (const kind of backends) {
         assert.equal(refused.status, 409, route);
         assert.deepEqual(refused.body.error.series, [created.body.id]);
       }
+      // A clone takes the datasets along, checked for the cloner: bob does not see secret.
+      const cloned = await h.request('POST', `/api/v1/series/${created.body.id}/clone`, { body: {} });
+      assert.equal(cloned.status, 201, JSON.stringify(cloned.body));
+      const bobs = await h.request('POST', `/api/v1/series/${created.body.id}/clone`, {
+        ...as(h.bob.token),
+        body: {},
+      });
+      assert.equal(bobs.status, 404, JSON.stringify(bobs.body));
+      assert.match(bobs.body.error.message, /^datasets\[0\]: dataset 'secret'/);
       const detail = await h.request('GET', '/api/v1/datasets/secret/versions/1');
       assert.deepEqual(
-        detail.body.usedBy.map((u: { seriesId: string; mountPath: string }) => [u.seriesId, u.mountPath]),
-        [[created.body.id, 'inputs/secret']],
+        detail.body.usedBy
+          .map((u: { seriesId: string; mountPath: string }) => [u.seriesId, u.mountPath])
+          .sort(),
+        [
+          [cloned.body.id, 'inputs/secret'],
+          [created.body.id, 'inputs/secret'],
+        ].sort(),
       );
     });
   });
