@@ -5,34 +5,14 @@
 // upload holds two 8 MiB parts at most), the object's size for the baseline. Prints one JSON
 // line like the other benches; the ratio is ours' peak growth over the baseline's.
 import { Readable } from 'node:stream';
+import { generatedStream, measurePeakRss } from './_memory.ts';
 import { S3Storage } from '../files/storage/s3.ts';
 import { startS3Server } from '../test/support/s3-server.ts';
 
 const mib = Number(process.argv[2] ?? 256);
-const CHUNK = Buffer.alloc(1024 ** 2, 7);
 
-/** `mib` MiB as a stream of one reused 1 MiB chunk: the source itself holds nothing. */
-function generated(): Readable {
-  let sent = 0;
-  return new Readable({
-    read() {
-      this.push(sent++ < mib ? CHUNK : null);
-    },
-  });
-}
-
-/** Runs `work`, sampling RSS every 20 ms; answers the peak growth in MiB and the seconds taken. */
-async function measure(work: () => Promise<void>): Promise<{ peakMiB: number; seconds: number }> {
-  global.gc?.();
-  const start = process.memoryUsage.rss();
-  let peak = start;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 20);
-  const began = performance.now();
-  await work();
-  clearInterval(sampler);
-  peak = Math.max(peak, process.memoryUsage.rss());
-  return { peakMiB: (peak - start) / 1024 ** 2, seconds: (performance.now() - began) / 1000 };
-}
+const generated = () => generatedStream(mib);
+const measure = measurePeakRss;
 
 const server = await startS3Server('tuplet-bench');
 const storage = new S3Storage(server.options('bench'));

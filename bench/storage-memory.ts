@@ -9,10 +9,10 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { serveStoredObject } from '../files/serve.ts';
 import { DiskStorage } from '../files/storage/disk.ts';
+import { generatedStream, measurePeakRss } from './_memory.ts';
 import { S3Storage } from '../files/storage/s3.ts';
 import type { Storage } from '../files/storage/types.ts';
 import { collectChunk } from '../hosts/collect.ts';
@@ -25,28 +25,8 @@ const RUN_DIR = '0_size=big';
 const CHUNK = Buffer.alloc(1024 ** 2);
 for (let i = 0; i < CHUNK.length; i++) CHUNK[i] = (i * 31 + (i >> 10)) & 0xff;
 
-/** `mib` MiB as a stream of one reused 1 MiB chunk: the source itself holds nothing. */
-function generated(): Readable {
-  let sent = 0;
-  return new Readable({
-    read() {
-      this.push(sent++ < mib ? CHUNK : null);
-    },
-  });
-}
-
-/** Runs `work`, sampling RSS every 20 ms; answers the peak growth in MiB and the seconds taken. */
-async function measure(work: () => Promise<void>): Promise<{ peakMiB: number; seconds: number }> {
-  global.gc?.();
-  const start = process.memoryUsage.rss();
-  let peak = start;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 20);
-  const began = performance.now();
-  await work();
-  clearInterval(sampler);
-  peak = Math.max(peak, process.memoryUsage.rss());
-  return { peakMiB: (peak - start) / 1024 ** 2, seconds: (performance.now() - began) / 1000 };
-}
+const generated = () => generatedStream(mib, CHUNK);
+const measure = measurePeakRss;
 
 /** Collects the run's output into `storage`, then downloads it whole and its second half by Range. */
 async function collectAndDownload(storage: Storage, seriesDir: string): Promise<void> {
