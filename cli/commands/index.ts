@@ -1,5 +1,6 @@
 // The list of subcommands; each file owns its options, help text and action.
 import type { Command } from 'commander';
+import { registerDatasets } from './datasets.ts';
 import { registerDiff } from './diff.ts';
 import { registerExpand } from './expand.ts';
 import { registerExport } from './export.ts';
@@ -25,6 +26,7 @@ export function registerCommands(program: Command): void {
   registerImport(program);
   registerDiff(program);
   registerGroups(program);
+  registerDatasets(program);
   registerNotifications(program);
   registerLogin(program);
   registerWorker(program);
