@@ -22,6 +22,7 @@ interface SubmitOptions {
   package?: string;
   group?: string;
   visibility?: 'everyone' | 'group';
+  priority?: 'low' | 'normal' | 'high';
   reuse?: boolean;
   preview?: boolean;
   wait?: boolean;
@@ -63,6 +64,12 @@ export function registerSubmit(program: Command): void {
         'everyone',
         'group',
       ]),
+    )
+    .addOption(
+      new Option(
+        '--priority <level>',
+        'order among your own series on a host (default normal); high only for admins, or in a group an admin allowed highPriority (docs/fair-share.md)',
+      ).choices(['low', 'normal', 'high']),
     )
     .option(
       '--reuse',
@@ -126,6 +133,7 @@ Exit code: 0 when submitted (with --wait: when every run succeeded), 1 when runs
         ...(options.description ? { description: options.description } : {}),
         ...(options.tag.length ? { tags: options.tag } : {}),
         ...(options.reuse ? { reuse: true } : {}),
+        ...(options.priority ? { priority: options.priority } : {}),
       });
       const reused = created.reused ? `, ${created.reused} reused` : '';
       if (!options.wait) {
