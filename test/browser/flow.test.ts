@@ -1,7 +1,7 @@
 // The researcher's path through the whole stack (Temporal, workers, the local host, the web
 // UI) in a real Chromium: sign in → new series from the example → the count follows the
 // typing → launch → progress reaches 100% without a reload → open a run and see its image →
-// cancel a second series → clone the first with a changed value → sign out.
+// cancel a second series launched with low priority → clone the first with a changed value → sign out.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
@@ -114,7 +114,14 @@ void describe('the whole path in a browser', { timeout: 600_000 }, () => {
     await page.goto(`${stack.url}/series/new?example=1`);
     await page.waitForFunction(() => document.getElementById('preview-count')?.textContent === '66');
     await page.fill('#description', 'Series to cancel');
+    // The admin may ask for any priority; low is recorded and shown among the series' facts.
+    assert.deepEqual(
+      await page.$$eval('#priority option', (options) => options.map((o) => (o as HTMLOptionElement).value)),
+      ['low', 'normal', 'high'],
+    );
+    await page.selectOption('#priority', 'low');
     await Promise.all([page.waitForURL(/\/series\/(?!new)[^/?]+$/), page.click('#launch')]);
+    assert.equal(await page.locator('dd[data-priority]').innerText(), 'low');
     await page.locator('#cancel').click();
     await page.waitForFunction(
       () =>

@@ -168,6 +168,8 @@ void describe('groups in the web UI', () => {
     await page.selectOption('#application', 'spiral');
     assert.deepEqual(await offered(), ['gpu-box', 'local']);
     assert.equal(await page.locator('#host-limit').isVisible(), false);
+    // optics has highPriority (set above): its member may ask for high.
+    assert.deepEqual(await optionValues('#priority option'), ['low', 'normal', 'high']);
 
     // Forged launches past the form: each refused, naming the host.
     const ini = 'x = 1 2\n';
@@ -197,6 +199,29 @@ void describe('groups in the web UI', () => {
     );
     const promote = await fromPage('PUT', `/api/v1/groups/optics/members/${MEMBER.name}`, { role: 'admin' });
     assert.equal(promote.status, 403);
+    await signOut();
+  });
+
+  void test("high priority is not offered in a group without highPriority; the API's refusal shows on the form", async () => {
+    await signIn(GROUP_ADMIN);
+    await page.goto(`${server.url}/series/new`);
+    assert.deepEqual(await optionValues('#priority option'), ['low', 'normal'], 'bio lacks highPriority');
+    // Past the form (an option added by hand): the launch is refused and the form says why.
+    await page.fill('#ini', 'x = 1 2\n');
+    await page.$eval('#priority', (select) => {
+      (select as HTMLSelectElement).add(new Option('high', 'high', true, true));
+    });
+    await page.click('#launch');
+    await page.locator('#launch-error', { hasText: "group 'bio' does not have highPriority" }).waitFor();
+    const forged = await fromPage('POST', '/api/v1/series', {
+      application: 'secret',
+      host: 'local',
+      ini: 'x = 1 2\n',
+      group: 'bio',
+      priority: 'high',
+    });
+    assert.equal(forged.status, 422);
+    assert.equal(forged.body.error?.code, 'priority_not_allowed');
     await signOut();
   });
 

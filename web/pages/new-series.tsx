@@ -6,6 +6,7 @@ import { Layout } from '../layout.tsx';
 import { ParametersStep } from './new-series/parameters-step.tsx';
 import { ReviewStep } from './new-series/review-step.tsx';
 import { StartStep } from './new-series/start-step.tsx';
+import type { HighPriorityGroups } from './new-series/priority-select.tsx';
 import type { ApplicationChoice, HostChoice, Prefill } from './new-series/types.ts';
 import { WhereStep } from './new-series/where-step.tsx';
 
@@ -18,6 +19,8 @@ export interface NewSeriesProps {
   applications: ApplicationChoice[];
   /** The user's groups, by name (the series' group is one of them). */
   groups: string[];
+  /** Who may ask for high priority: admins any group, members their groups with highPriority. */
+  highPriority: HighPriorityGroups;
   previous: Array<{ id: string; label: string }>;
   prefill: Prefill;
 }
@@ -44,6 +47,7 @@ export function NewSeriesPage(props: NewSeriesProps) {
           hosts={props.hosts}
           applications={props.applications}
           groups={props.groups}
+          highPriority={props.highPriority}
           prefill={prefill}
         />
         <ReviewStep />

@@ -1,6 +1,7 @@
 // GET /series/new[?from=<id>|?example=1]: the four-step form, blank, cloned or the example.
 import type { Context } from 'hono';
 import { catalogueOf, seriesViewer, visibleApplications, visibleHosts } from '../../api/access.ts';
+import { isAdmin } from '../../api/auth.ts';
 import { choicesFor } from '../../api/series/resources.ts';
 import { listGroupsOf } from '../../db/groups.ts';
 import { listApplications } from '../../db/applications.ts';
@@ -62,6 +63,8 @@ export function newSeriesPage(ctx: WebContext) {
         user={user}
         csrf={csrf}
         groups={groups.map((g) => g.name)}
+        // The rule of api/series/priority.ts, for what the form offers; the API still decides.
+        highPriority={isAdmin(user) ? 'any' : groups.filter((g) => g.highPriority).map((g) => g.name)}
         hosts={visibleHosts(catalogue, hostRows).map((h) => ({
           ...h,
           // Only what this user may choose (the API checks the same on launch).

@@ -216,6 +216,16 @@
     }
   }
 
+  // High priority (docs/fair-share.md): offered to admins, and to members only while a group of
+  // theirs that an admin allowed highPriority is chosen (data-groups); the API decides in the end.
+  function narrowPriority() {
+    const high = document.querySelector('#priority option[value="high"]');
+    if (!high?.dataset.groups) return;
+    const group = document.getElementById('group')?.value ?? '';
+    high.disabled = !JSON.parse(high.dataset.groups).includes(group);
+    if (high.disabled && high.selected) document.getElementById('priority').value = 'normal';
+  }
+
   function review() {
     const set = (key, value) => {
       const el = document.querySelector(`[data-review="${key}"]`);
@@ -336,12 +346,14 @@
   form.addEventListener('input', (e) => {
     if (e.target !== ini) review();
   });
+  document.getElementById('group')?.addEventListener('change', narrowPriority);
   // Where and how the series runs decides what could be reused: the preview asks again.
   form.addEventListener('change', (e) => {
     if (e.target !== ini && e.target !== reuseBox && e.target !== appSelect) schedulePreview();
   });
   form.addEventListener('submit', launch);
   narrowHosts();
+  narrowPriority();
   adaptToHost();
   renderGutter();
   void preview();

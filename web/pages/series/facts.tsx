@@ -26,6 +26,12 @@ export function SeriesFacts(props: { series: SeriesRow }) {
             <dd>{formatTime(s.finishedAt)}</dd>
           </>
         ) : null}
+        {s.priority !== 'normal' ? (
+          <>
+            <dt>Priority</dt>
+            <dd data-priority={s.priority}>{s.priority}</dd>
+          </>
+        ) : null}
         {s.tags.length ? (
           <>
             <dt>Tags</dt>
