@@ -9,7 +9,7 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { DiskStorage, type Storage } from '../files/storage/index.ts';
+import { DiskStorage, storageOf, type Storage } from '../files/storage/index.ts';
 import type { IndexRange } from '../core/ranges.ts';
 import { tuplesInRange, type Sweep } from '../sweep/index.ts';
 import { HostInputError } from './errors.ts';
@@ -121,14 +121,6 @@ export function* datasetLinkEntries(
 }
 
 /**
- * Where dataset archives are kept: the storage given (S3 when configured), else the disk below
- * `storageDir` (files/storage/; the same choice the host worker makes for collected outputs).
- */
-export function datasetStorageOf(deps: { storage?: Storage | undefined; storageDir: string }): Storage {
-  return deps.storage ?? new DiskStorage(deps.storageDir);
-}
-
-/**
  * The series with each uploaded dataset's archive as a file on this (the host worker's)
  * machine: the file itself on disk storage, else a copy fetched once below
  * `<storageDir>/dataset-cache/` (a version's key is never reused, so a copy stays right).
@@ -138,7 +130,7 @@ export async function withLocalDatasets(
   deps: { storage?: Storage | undefined; storageDir: string },
 ): Promise<SeriesSpec> {
   if (!series.datasets?.some((d) => d.storageKey)) return series;
-  const storage = datasetStorageOf(deps);
+  const storage = storageOf(deps);
   const cacheDir = path.join(deps.storageDir, 'dataset-cache');
   const datasets = await Promise.all(
     series.datasets.map(async (d) =>

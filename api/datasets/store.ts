@@ -19,11 +19,10 @@ import {
   type DatasetVersionRow,
   type DatasetWithNames,
 } from '../../db/datasets.ts';
-import { findGroup, grantsOfUser, memberRole } from '../../db/groups.ts';
+import { findGroup, memberRole } from '../../db/groups.ts';
 import { findHost } from '../../db/hosts.ts';
 import { newId } from '../../db/ids.ts';
-import type { Storage } from '../../files/storage/index.ts';
-import { datasetStorageOf } from '../../hosts/dataset-staging.ts';
+import { storageOf, type Storage } from '../../files/storage/index.ts';
 import { safeRelativePath } from '../../hosts/paths.ts';
 import { hasControlCharacters } from '../../core/text.ts';
 import { isAdmin } from '../auth.ts';
@@ -121,7 +120,7 @@ export async function uploadVersion(
   const dir = path.join(deps.storageDir, 'datasets');
   await mkdir(dir, { recursive: true });
   const partial = path.join(dir, `${newId()}.partial`);
-  const storage = datasetStorageOf(deps);
+  const storage = storageOf(deps);
   const storageKey = `datasets/${dataset.id}/${newId()}.pkg`;
   let stored = false;
   try {
@@ -167,7 +166,9 @@ function checkedHostPath(hostPath: string): string {
 
 /**
  * A new version that is a path on a host (never copied through the server; staging links it).
- * Admins, or members of a group granted the host: the path is read by runs as their input.
+ * Admins only: the path's files become runs' input, readable by the service account that runs
+ * them, so a member naming a path could feed its programs (and so their outputs) the account's
+ * private files — its SSH keys, other members' data. Members upload their data instead.
  * Its existence is checked on the host when a series is staged.
  */
 export async function registerHostVersion(
@@ -176,19 +177,16 @@ export async function registerHostVersion(
   name: string,
   input: { host: string; path: string },
 ): Promise<DatasetVersionRow> {
+  if (!isAdmin(user))
+    throw forbidden(
+      'only admins register a path on a host as a dataset version (its files are read as the service ' +
+        'account); upload the data as an archive instead',
+    );
   const dataset = await ownedDataset(deps, user, name);
   const hostPath = checkedHostPath(input.path);
-  const granted = isAdmin(user) || (await grantsOfUser(deps.db, user.id)).hosts.includes(input.host);
-  const host = granted ? await findHost(deps.db, input.host) : undefined;
+  const host = await findHost(deps.db, input.host);
   if (!host) {
-    throw new ApiError(
-      422,
-      'unknown_host',
-      `host '${input.host}' does not exist or is not granted to a group of yours`,
-      {
-        field: 'host',
-      },
-    );
+    throw new ApiError(422, 'unknown_host', `host '${input.host}' does not exist`, { field: 'host' });
   }
   const row = await insertDatasetVersion(deps.db, {
     datasetId: dataset.id,
@@ -209,7 +207,7 @@ export async function readManifest(
   version: DatasetVersionRow,
 ): Promise<Manifest | undefined> {
   if (version.kind !== 'upload' || !version.storageKey) return undefined;
-  const object = await datasetStorageOf(deps).get(manifestKeyOf(version.storageKey));
+  const object = await storageOf(deps).get(manifestKeyOf(version.storageKey));
   return JSON.parse(await readText(object.body)) as Manifest;
 }
 
@@ -252,6 +250,6 @@ export async function deleteDataset(
 
 async function removeStored(deps: DatasetDeps, row: DatasetVersionRow): Promise<void> {
   if (!row.storageKey) return;
-  const storage = datasetStorageOf(deps);
+  const storage = storageOf(deps);
   await Promise.all([storage.delete(row.storageKey), storage.delete(manifestKeyOf(row.storageKey))]);
 }

@@ -231,7 +231,8 @@ export function datasetRoutes(deps: ApiDeps) {
       tags: ['datasets'],
       summary: 'Add a version that is a directory already on a host (linked at staging, never copied)',
       description:
-        'Admins, or members of a group granted the host. The path is absolute and normal (no `..`); ' +
+        'Admins only (the files are read as the service account; members upload their data). ' +
+        'The path is absolute and normal (no `..`); ' +
         'a series staging it checks that it exists on the host.',
       security: signedIn,
       request: {

@@ -118,7 +118,9 @@ A series uses one with: tuplet submit … (API: "datasets": [{"name": "cells", "
 
   datasets
     .command('register')
-    .description('add a version that is a directory already on a host (linked when staged, never copied)')
+    .description(
+      '(admins) add a version that is a directory already on a host (linked when staged, never copied)',
+    )
     .argument('<name>', 'the dataset')
     .requiredOption('--host <host>', 'where the directory is')
     .requiredOption('--path <path>', 'its absolute path there')

@@ -120,27 +120,35 @@ for (const kind of backends) {
       assert.deepEqual(await h.rowCounts(), before);
     });
 
-    test('a host path with .. or not absolute is refused naming path; no grant, no registration', async () => {
+    test('a host path with .. or not absolute is refused naming path; only admins register one', async () => {
       assert.equal((await h.request('POST', '/api/v1/datasets', { body: { name: 'scratch' } })).status, 201);
       for (const bad of ['/scratch/../etc', '/scratch/./x', 'scratch/x', '/', '/a//b', '/a/b/']) {
         const refused = await h.request('POST', '/api/v1/datasets/scratch/host-versions', {
+          ...as(h.admin.token),
           body: { host: 'local', path: bad },
         });
         assert.equal(refused.status, 400, bad);
         assert.equal(refused.body.error.field, 'path', bad);
       }
-      // eve is in no group: the host is not granted to her, so she cannot point a dataset at it.
+      // A member may not point a dataset at a host path, granted host or not: its files would be
+      // read as the service account (its SSH keys, other members' data) into her runs' outputs.
       assert.equal(
         (await h.request('POST', '/api/v1/datasets', { ...as(eve.token), body: { name: 'eves' } })).status,
         201,
       );
-      const refused = await h.request('POST', '/api/v1/datasets/eves/host-versions', {
-        ...as(eve.token),
-        body: { host: 'local', path: '/etc' },
-      });
-      assert.equal(refused.status, 422);
-      assert.equal(refused.body.error.field, 'host');
+      for (const [token, dataset] of [
+        [eve.token, 'eves'],
+        [h.alice.token, 'scratch'],
+      ] as const) {
+        const refused = await h.request('POST', `/api/v1/datasets/${dataset}/host-versions`, {
+          ...as(token),
+          body: { host: 'local', path: '/root/.ssh' },
+        });
+        assert.equal(refused.status, 403, `${dataset}: ${JSON.stringify(refused.body)}`);
+        assert.match(refused.body.error.message, /only admins/);
+      }
       const ok = await h.request('POST', '/api/v1/datasets/scratch/host-versions', {
+        ...as(h.admin.token),
         body: { host: 'local', path: '/scratch/shared' },
       });
       assert.equal(ok.status, 201, JSON.stringify(ok.body));
