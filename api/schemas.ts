@@ -14,6 +14,9 @@ const singleLine = (max: number) =>
     .refine((s) => !hasControlCharacters(s), 'must be one line without control characters');
 
 /** Names used in task queues, directories and URLs. */
+/** The largest value of a PostgreSQL `integer` column: a count above it is refused, not a 500. */
+export const PG_INTEGER_MAX = 2_147_483_647;
+
 export const nameSchema = z
   .string()
   .regex(

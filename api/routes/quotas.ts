@@ -15,22 +15,23 @@ import { requireAdmin, requireUser } from '../auth.ts';
 import type { ApiDeps } from '../context.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { createRouter, jsonBody, jsonResponse, pick, signedIn } from '../openapi.ts';
-import { nameSchema } from '../schemas.ts';
+import { nameSchema, PG_INTEGER_MAX } from '../schemas.ts';
 
-const limit = (what: string) =>
+const limit = (what: string, max: number) =>
   z
     .number()
     .int()
     .min(0)
-    .max(Number.MAX_SAFE_INTEGER)
+    .max(max)
     .nullable()
     .openapi({ description: `${what}; null: no limit` });
 
+// Counts are `integer` columns; bytes a `bigint` one.
 const limitFields = {
-  maxRunning: limit("Runs of the subject's series running at once on the host"),
-  maxQueued: limit('Runs of the subject waiting in the queue on the host'),
-  maxTuples: limit('Tuples of one series; a larger series is refused at submit'),
-  maxStorageBytes: limit("Bytes of the subject's stored outputs"),
+  maxRunning: limit("Runs of the subject's series running at once on the host", PG_INTEGER_MAX),
+  maxQueued: limit('Runs of the subject waiting in the queue on the host', PG_INTEGER_MAX),
+  maxTuples: limit('Tuples of one series; a larger series is refused at submit', PG_INTEGER_MAX),
+  maxStorageBytes: limit("Bytes of the subject's stored outputs", Number.MAX_SAFE_INTEGER),
 };
 
 const QuotaSchema = z

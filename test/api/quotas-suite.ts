@@ -29,6 +29,13 @@ export function quotaTests(ctx: SuiteContext): void {
       });
       assert.equal(negative.status, 400);
       assert.match(JSON.stringify(negative.body), /maxRunning/);
+      // Beyond the integer column (found by the fuzzer: a 500 from the database before).
+      const huge = await h.request('POST', '/api/v1/quotas', {
+        token: h.admin.token,
+        body: { ...quota, maxRunning: 1026438873940 },
+      });
+      assert.equal(huge.status, 400);
+      assert.match(JSON.stringify(huge.body), /maxRunning/);
     });
 
     test('a series larger than maxTuples is refused at submit with the limit named; others are not', async () => {
