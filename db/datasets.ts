@@ -1,7 +1,7 @@
 // Datasets: named, versioned inputs owned by a user (and shared with a group), each version an
 // uploaded archive in storage or a path on a host; and which series use which version
 // (series_datasets), so that a version a live series needs is never deleted under it.
-import { and, asc, desc, eq, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import { FINAL_SERIES_STATES } from '../core/states.ts';
 import type { Database } from './client.ts';
 import { datasets, datasetVersions, groupMembers, groups, series, seriesDatasets, users } from './schema.ts';
@@ -102,6 +102,16 @@ export function listDatasetVersions(db: Database, datasetId: string): Promise<Da
     .select()
     .from(datasetVersions)
     .where(eq(datasetVersions.datasetId, datasetId))
+    .orderBy(desc(datasetVersions.version));
+}
+
+/** Each dataset's versions, newest first, for a page of datasets in one query (ids unchecked: list visible ones first). */
+export function versionsOfDatasets(db: Database, datasetIds: string[]): Promise<DatasetVersionRow[]> {
+  if (datasetIds.length === 0) return Promise.resolve([]);
+  return db
+    .select()
+    .from(datasetVersions)
+    .where(inArray(datasetVersions.datasetId, datasetIds))
     .orderBy(desc(datasetVersions.version));
 }
 

@@ -11,6 +11,7 @@ import type { AuthUser, WebContext, WebDeps, WebEnv } from './context.ts';
 import { TtlCache } from './data/cache.ts';
 import { MessagePage } from './layout.tsx';
 import { applicationsPage, hostsPage, tokensPage, usersPage } from './routes/admin.tsx';
+import { datasetPage, datasetsPage } from './routes/datasets.tsx';
 import { groupPage, groupsPage } from './routes/groups.tsx';
 import { homePage } from './routes/home.tsx';
 import { loginRoutes } from './routes/login.tsx';
@@ -70,6 +71,8 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
     '/notifications',
     '/groups',
     '/groups/*',
+    '/datasets',
+    '/datasets/*',
     '/compare',
     '/web-api/*',
   ]) {
@@ -93,6 +96,8 @@ export function createWebApp(deps: WebDeps): Hono<WebEnv> {
   app.get('/notifications', page(notificationsPage(ctx)));
   app.get('/groups', page(groupsPage(ctx)));
   app.get('/groups/:name', page(groupPage(ctx)));
+  app.get('/datasets', page(datasetsPage(ctx)));
+  app.get('/datasets/:name', page(datasetPage(ctx)));
   app.get('/compare', page(comparePage(ctx)));
   app.route('/web-api', webApiRoutes(ctx));
 

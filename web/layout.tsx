@@ -9,7 +9,16 @@ export interface LayoutProps {
   user?: AuthUser | undefined;
   csrf?: string | undefined;
   /** Which navigation entry is current. */
-  active?: 'series' | 'new' | 'applications' | 'hosts' | 'groups' | 'users' | 'tokens' | 'notifications';
+  active?:
+    | 'series'
+    | 'new'
+    | 'datasets'
+    | 'applications'
+    | 'hosts'
+    | 'groups'
+    | 'users'
+    | 'tokens'
+    | 'notifications';
   /** Page scripts in web/static/, loaded after common.js. */
   scripts?: string[];
   children?: Child;
@@ -44,6 +53,7 @@ export function Layout(props: LayoutProps) {
             <nav aria-label="Main">
               {nav('series', '/', 'Series')}
               {nav('new', '/series/new', 'New series')}
+              {nav('datasets', '/datasets', 'Datasets')}
               {nav('applications', '/applications', 'Applications')}
               {nav('hosts', '/hosts', 'Hosts')}
               {nav('groups', '/groups', 'Groups')}
