@@ -1,7 +1,8 @@
 // The datasets pages in a real Chromium (docs/datasets.md, "Web"): a member sees their group's
 // dataset in the list, its version with the file tree and checksums, and the series that used it
 // (a link to the series); a member of another group finds it neither in the list nor at its
-// address (the 404 page, as the API answers); a user with no dataset gets the empty state.
+// address (the 404 page, as the API answers); a user with no dataset gets the empty state; signed
+// out, the sign-in page.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -119,5 +120,9 @@ void describe('datasets in the web UI', () => {
     const version = await page.goto(`${server.url}/datasets/cells?version=1`);
     assert.equal(version?.status(), 404);
     await signOut();
+    // Signed out: the sign-in page, nothing of the dataset.
+    await page.goto(`${server.url}/datasets/cells`);
+    assert.match(page.url(), /\/login/);
+    assert.doesNotMatch(await page.locator('main').innerText(), /cell counts/);
   });
 });
