@@ -63,6 +63,27 @@ export const jsonResponse = <T extends z.ZodType>(schema: T, description: string
 });
 
 /** Security requirement shared by every signed-in route. */
+/**
+ * A stored file's answers (files/serve.ts serves them): whole, the one byte range the `Range`
+ * header asked for, or 416 when that range starts at or past the end.
+ */
+export function storedFileResponses(description: string, contentType = '*/*') {
+  // Any bytes: a client that parses the file by its type (JSON, …) sees its content.
+  const content = { [contentType]: { schema: z.unknown() } };
+  return {
+    200: { description, content },
+    206: { description: 'The bytes the Range header asked for; Content-Range says which', content },
+    416: { description: 'The Range starts at or past the end; Content-Range: bytes */SIZE' },
+  };
+}
+
+/** The request header of a stored file's route: one range, `bytes=A-B`, `bytes=A-` or `bytes=-N`. */
+export const RangeHeader = z.object({
+  range: z.string().optional().openapi({
+    description: 'One byte range: `bytes=A-B`, `bytes=A-` or `bytes=-N` (a malformed one is a 400)',
+  }),
+});
+
 export const signedIn: Array<Record<string, string[]>> = [{ bearer: [] }, { session: [] }];
 
 interface DocumentOperation {

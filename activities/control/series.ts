@@ -74,4 +74,3 @@ export async function loadSeriesPlan(db: Database, seriesId: string, maxTuples: 
   spec.fairShare = await fairShareOf(db, row);
   return { spec, host: hostSpecOf(hostRow), state: row.state, attempt: row.attempt, count: row.count };
 }
-

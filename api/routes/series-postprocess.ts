@@ -13,7 +13,7 @@ import { listPostprocessFiles, readPostprocessLog } from '../../files/storage/po
 import { canModifySeries, currentUser, requireUser } from '../auth.ts';
 import type { ApiDeps } from '../context.ts';
 import { ApiError, conflict, forbidden } from '../errors.ts';
-import { createRouter, jsonResponse, pick, signedIn } from '../openapi.ts';
+import { createRouter, jsonResponse, pick, RangeHeader, signedIn, storedFileResponses } from '../openapi.ts';
 import { IdParam } from '../schemas.ts';
 import { getSeries } from '../series/query.ts';
 
@@ -86,12 +86,12 @@ export function seriesPostprocessRoutes(deps: ApiDeps) {
       params: IdParam.extend({
         path: z.string().openapi({ param: { name: 'path', in: 'path' }, example: 'summary.csv' }),
       }),
+      headers: RangeHeader,
     },
     responses: {
-      200: {
-        description: 'The file, with the content type of its extension (else application/octet-stream)',
-        content: { '*/*': { schema: z.unknown() } },
-      },
+      ...storedFileResponses(
+        'The file, with the content type of its extension (else application/octet-stream)',
+      ),
       ...pick(400, 401, 404),
     },
   });

@@ -13,7 +13,7 @@ import {
 import { currentUser, requireUser } from '../auth.ts';
 import type { ApiDeps, AuthUser } from '../context.ts';
 import { ApiError, badRequest, notFound } from '../errors.ts';
-import { createRouter, jsonResponse, pick, signedIn } from '../openapi.ts';
+import { createRouter, jsonResponse, pick, RangeHeader, signedIn, storedFileResponses } from '../openapi.ts';
 import { IdParam, limitParam, RunStateSchema } from '../schemas.ts';
 import { pathAfter } from '../../files/confine.ts';
 import { serveStoredObject } from '../../files/serve.ts';
@@ -34,13 +34,10 @@ const RunSchema = z
     startedAt: z.string().nullable(),
     endedAt: z.string().nullable(),
     metrics: z.record(z.string(), z.unknown()).nullable(),
-    reusedFrom: z
-      .object({ series: z.string(), index: z.number().int() })
-      .nullable()
-      .openapi({
-        description:
-          'The run this one was taken from instead of running (docs/reuse.md); its files are served from there',
-      }),
+    reusedFrom: z.object({ series: z.string(), index: z.number().int() }).nullable().openapi({
+      description:
+        'The run this one was taken from instead of running (docs/reuse.md); its files are served from there',
+    }),
   })
   .openapi('Run');
 
@@ -211,13 +208,12 @@ export function seriesRunRoutes(deps: ApiDeps) {
       params: RunParams.extend({
         path: z.string().openapi({ param: { name: 'path', in: 'path' }, example: 'metrics.json' }),
       }),
+      headers: RangeHeader,
     },
     responses: {
-      200: {
-        description: 'The file, with the content type of its extension (else application/octet-stream)',
-        // Any bytes: a client that parses the file by its type (JSON, …) sees its content.
-        content: { '*/*': { schema: z.unknown() } },
-      },
+      ...storedFileResponses(
+        'The file, with the content type of its extension (else application/octet-stream)',
+      ),
       ...pick(400, 401, 404),
     },
   });
@@ -240,10 +236,10 @@ export function seriesRunRoutes(deps: ApiDeps) {
     tags: ['series'],
     summary: 'The archive of a finished series (tar.gz)',
     security: signedIn,
-    request: { params: IdParam },
+    request: { params: IdParam, headers: RangeHeader },
     responses: {
-      200: { description: 'The archive', content: { 'application/gzip': { schema: z.string() } } },
-      ...pick(401, 404),
+      ...storedFileResponses('The archive', 'application/gzip'),
+      ...pick(400, 401, 404),
     },
   });
   app.get('/:id/archive', async (c) => {

@@ -20,11 +20,7 @@ import { seriesGroupOf, type SeriesGroupChoice } from './group.ts';
 import { reuseAtCreation, seriesReuseKey } from './reuse.ts';
 import { seriesPriorityOf, type Priority } from './priority.ts';
 import { insertSeriesDatasets } from '../../db/datasets.ts';
-import {
-  datasetsForSeries,
-  reuseKeyWithDatasets,
-  type SeriesDatasetChoice,
-} from '../datasets/use.ts';
+import { datasetsForSeries, reuseKeyWithDatasets, type SeriesDatasetChoice } from '../datasets/use.ts';
 
 export interface NewSeries extends SeriesGroupChoice {
   application: string;
