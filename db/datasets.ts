@@ -5,6 +5,7 @@ import { and, asc, desc, eq, inArray, notInArray, or, sql, type SQL } from 'driz
 import { FINAL_SERIES_STATES } from '../core/states.ts';
 import type { Database } from './client.ts';
 import { datasets, datasetVersions, groupMembers, groups, series, seriesDatasets, users } from './schema.ts';
+import { seriesVisibleTo } from './groups.ts';
 
 export type DatasetRow = typeof datasets.$inferSelect;
 export type DatasetVersionRow = typeof datasetVersions.$inferSelect;
@@ -128,11 +129,14 @@ export async function findDatasetVersion(
   return row;
 }
 
-/** The series that used the dataset (one version, or any), newest first; `live`: not yet finished. */
+/**
+ * The series that used the dataset (one version, or any), newest first; `live`: not yet
+ * finished; `visibleTo`: only the series that user may see (a listing must not reveal others').
+ */
 export function seriesUsingDataset(
   db: Database,
   datasetId: string,
-  options: { version?: number; live?: boolean } = {},
+  options: { version?: number; live?: boolean; visibleTo?: string | undefined } = {},
 ): Promise<DatasetUser[]> {
   return db
     .select({
@@ -148,6 +152,7 @@ export function seriesUsingDataset(
         eq(seriesDatasets.datasetId, datasetId),
         options.version === undefined ? undefined : eq(seriesDatasets.version, options.version),
         options.live ? notInArray(series.state, [...FINAL_SERIES_STATES]) : undefined,
+        options.visibleTo === undefined ? undefined : seriesVisibleTo(options.visibleTo),
       ),
     )
     .orderBy(desc(series.createdAt), desc(series.id));

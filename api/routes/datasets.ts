@@ -279,7 +279,9 @@ export function datasetRoutes(deps: ApiDeps) {
               .openapi({
                 description: `uploads: the first ${LISTED_ENTRIES} entries of the manifest, in archive order (entries counts them all); host versions: null`,
               }),
-            usedBy: z.array(UsedBySchema).openapi({ description: 'Series that refer to it, newest first' }),
+            usedBy: z
+              .array(UsedBySchema)
+              .openapi({ description: 'Series that refer to it and that you may see, newest first' }),
           }).openapi('DatasetVersionDetail'),
           'The version',
         ),
@@ -288,10 +290,11 @@ export function datasetRoutes(deps: ApiDeps) {
     }),
     async (c) => {
       const { name, version } = c.req.valid('param');
-      const found = await visibleVersion(deps, currentUser(c), name, version);
+      const user = currentUser(c);
+      const found = await visibleVersion(deps, user, name, version);
       const [manifest, usedBy] = await Promise.all([
         readManifest(deps, found.version),
-        seriesUsingDataset(deps.db, found.dataset.id, { version }),
+        seriesUsingDataset(deps.db, found.dataset.id, { version, visibleTo: seriesViewer(user) }),
       ]);
       const files = manifest ? manifest.entries.slice(0, LISTED_ENTRIES) : null;
       return c.json({ ...versionJson(found.version), files, usedBy }, 200);

@@ -51,7 +51,10 @@ export function datasetPage(ctx: WebContext) {
     const [manifest, usedBy] = shown
       ? await Promise.all([
           readManifest(deps, shown.version),
-          seriesUsingDataset(ctx.db, dataset.id, { version: shown.version.version }),
+          seriesUsingDataset(ctx.db, dataset.id, {
+            version: shown.version.version,
+            visibleTo: seriesViewer(user),
+          }),
         ])
       : [undefined, []];
     return c.html(
