@@ -108,8 +108,10 @@ void describe('local executor', { concurrency: true }, () => {
     assert.match(await readFile(path.join(seriesDir, 'tuples.tsv'), 'utf8'), /^0\t0_mode=/);
   });
 
+  // The meeting tests have a host (workdir, so pool) of their own: on the host the other tests
+  // share, one's waiting first run and the other's would hold both slots while waiting.
   void test('never runs more than `slots` at once, and uses them', async () => {
-    const executor = localExecutor({ slots: 2 });
+    const executor = localExecutor({ slots: 2, workdir: path.join(root.dir, 'slots-host') });
     const log = path.join(root.dir, 'slots.log');
     const meeting = meetingOfFirstTwo(path.join(root.dir, 'slots.meet'));
     const command = `s=$(date +%s.%N)\n${meeting}\nsleep 0.3; echo "$s $(date +%s.%N)" >> ${log}`;
@@ -125,7 +127,7 @@ void describe('local executor', { concurrency: true }, () => {
   });
 
   void test('gives each GPU slot its own CUDA_VISIBLE_DEVICES', async () => {
-    const executor = localExecutor({ slots: undefined, gpus: 2 });
+    const executor = localExecutor({ slots: undefined, gpus: 2, workdir: path.join(root.dir, 'gpus-host') });
     const log = path.join(root.dir, 'gpus.log');
     const meeting = meetingOfFirstTwo(path.join(root.dir, 'gpus.meet'));
     const command = `s=$(date +%s.%N)\n${meeting}\nsleep 0.2; echo "$s $(date +%s.%N) $CUDA_VISIBLE_DEVICES" >> ${log}`;
