@@ -2,34 +2,22 @@
 // upload an archive (streamed from the file), show the version's files with their sha256, register
 // a host path (a relative one refused naming `path`), list; an unreadable file exits 2.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { createApiToken } from '../../db/accounts.ts';
 import { startWebTestServer, type WebTestServer } from '../browser/support/server.ts';
 import { makeArchive } from '../security/package-archives.ts';
-
-const run = promisify(execFile);
-const tuplet = path.resolve('bin/tuplet');
+import { runTuplet } from '../support/tuplet-cli.ts';
 
 describe('tuplet datasets', () => {
   let server: WebTestServer;
   let token: string;
   let scratch: string;
 
-  const cli = (args: string[]) =>
-    run(tuplet, args, { env: { ...process.env, TUPLET_URL: server.url, TUPLET_TOKEN: token } }).then(
-      (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-      (e: { code: number; stdout: string; stderr: string }) => ({
-        code: e.code,
-        stdout: e.stdout,
-        stderr: e.stderr,
-      }),
-    );
+  const cli = (args: string[]) => runTuplet(args, { url: server.url, token: token });
 
   before(async () => {
     server = await startWebTestServer();

@@ -3,31 +3,16 @@
 // deltas of a clone with one changed value; --json is the API's answer; a series the caller may
 // not see and an id that is no id exit 2 with the API's message.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { getJson, seedComparePair, type ComparePair } from '../browser/support/compare-seed.ts';
 import { startWebTestServer, type WebTestServer } from '../browser/support/server.ts';
-
-const run = promisify(execFile);
-const tuplet = path.resolve('bin/tuplet');
+import { runTuplet } from '../support/tuplet-cli.ts';
 
 void describe('tuplet diff', () => {
   let server: WebTestServer;
   let pair: ComparePair;
 
-  const cli = (args: string[]) =>
-    run(tuplet, args, {
-      env: { ...process.env, TUPLET_URL: server.url, TUPLET_TOKEN: pair.tokens.member },
-    }).then(
-      (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-      (e: { code: number; stdout: string; stderr: string }) => ({
-        code: e.code,
-        stdout: e.stdout,
-        stderr: e.stderr,
-      }),
-    );
+  const cli = (args: string[]) => runTuplet(args, { url: server.url, token: pair.tokens.member });
 
   before(async () => {
     server = await startWebTestServer();

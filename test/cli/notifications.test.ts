@@ -2,16 +2,11 @@
 // the help teaches, the list shows the caller's own notifications only, `read` marks them and
 // cannot mark another user's (their ID is skipped and said so), and wrong input exits 2.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { createApiToken } from '../../db/accounts.ts';
 import { listNotifications, recordNotification } from '../../db/notifications.ts';
 import { startWebTestServer, type WebTestServer } from '../browser/support/server.ts';
-
-const run = promisify(execFile);
-const tuplet = path.resolve('bin/tuplet');
+import { runTuplet } from '../support/tuplet-cli.ts';
 
 describe('tuplet notifications', () => {
   let server: WebTestServer;
@@ -19,15 +14,7 @@ describe('tuplet notifications', () => {
   const mine = { held: '', failed: '' };
   let theirs = '';
 
-  const cli = (args: string[]) =>
-    run(tuplet, args, { env: { ...process.env, TUPLET_URL: server.url, TUPLET_TOKEN: token } }).then(
-      (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-      (e: { code: number; stdout: string; stderr: string }) => ({
-        code: e.code,
-        stdout: e.stdout,
-        stderr: e.stderr,
-      }),
-    );
+  const cli = (args: string[]) => runTuplet(args, { url: server.url, token: token });
 
   before(async () => {
     server = await startWebTestServer();

@@ -2,19 +2,15 @@
 // low is recorded on the series; a plain member asking for high exits with the API's refusal,
 // naming priority, and nothing is stored.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import type { Server as HttpServer } from 'node:http';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { serve, type ServerType } from '@hono/node-server';
 import { createHarness, ECHO_APP, INI, type ApiHarness } from '../api/harness.ts';
 import { openTestDatabase, type TestDatabase } from '../support/database.ts';
 import { startTemporal, type TestTemporal } from '../support/temporal.ts';
-
-const run = promisify(execFile);
-const tuplet = path.resolve('bin/tuplet');
+import { runTuplet } from '../support/tuplet-cli.ts';
 
 describe('tuplet submit --priority', { timeout: 120_000 }, () => {
   let temporal: TestTemporal | undefined;
@@ -24,15 +20,7 @@ describe('tuplet submit --priority', { timeout: 120_000 }, () => {
   let url: string;
   let sweep: string;
 
-  const cli = (args: string[]) =>
-    run(tuplet, args, { env: { ...process.env, TUPLET_URL: url, TUPLET_TOKEN: h.alice.token } }).then(
-      (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-      (e: { code: number; stdout: string; stderr: string }) => ({
-        code: e.code,
-        stdout: e.stdout,
-        stderr: e.stderr,
-      }),
-    );
+  const cli = (args: string[]) => runTuplet(args, { url: url, token: h.alice.token });
 
   before(async () => {
     [temporal, database] = await Promise.all([startTemporal(), openTestDatabase('pglite')]);

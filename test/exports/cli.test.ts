@@ -2,35 +2,23 @@
 // goes out as one archive and comes back as a new series of the importer with the same runs;
 // a running series is not exported; a refused archive exits 2 naming the entry.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { createApiToken } from '../../db/accounts.ts';
 import { findSeriesRow } from '../../db/series.ts';
 import { startWebTestServer, type WebTestServer } from '../browser/support/server.ts';
 import { makeArchive } from '../security/package-archives.ts';
 import { finishedRun, seedFinishedSeries } from './fixtures.ts';
-
-const run = promisify(execFile);
-const tuplet = path.resolve('bin/tuplet');
+import { runTuplet } from '../support/tuplet-cli.ts';
 
 describe('tuplet export and import', () => {
   let server: WebTestServer;
   let token = '';
   let scratch = '';
-  const cli = (args: string[]) =>
-    run(tuplet, args, { env: { ...process.env, TUPLET_URL: server.url, TUPLET_TOKEN: token } }).then(
-      (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-      (e: { code: number; stdout: string; stderr: string }) => ({
-        code: e.code,
-        stdout: e.stdout,
-        stderr: e.stderr,
-      }),
-    );
+  const cli = (args: string[]) => runTuplet(args, { url: server.url, token: token });
 
   before(async () => {
     server = await startWebTestServer();
