@@ -9,7 +9,7 @@ import { DiskStorage } from '../../files/storage/disk.ts';
 import { storeRunOutputs } from '../../hosts/collect.ts';
 import { createExecutor } from '../../hosts/index.ts';
 import { tarStream } from '../../hosts/tar-pack.ts';
-import { pollUntilDone, seriesSpec, tempDir, wholeChunk } from './helpers.ts';
+import { runWholeSeries, seriesSpec, tempDir } from './helpers.ts';
 
 let root: { dir: string; remove: () => Promise<void> };
 before(async () => {
@@ -29,11 +29,7 @@ void describe('collect', () => {
       const command =
         'echo r > result.txt; mkdir -p img; echo p > img/a.png; echo big > scratch.dat; echo "{}" > metrics.json; ln -s /etc/passwd stolen.txt';
       const series = seriesSpec('globs', 'x = 1 2\n', command, { collect: ['*.txt', 'img/**'] });
-      await executor.stageSeries(series);
-      const chunk = wholeChunk(2);
-      await executor.stageChunk(series, chunk);
-      await executor.submit(series, chunk);
-      await pollUntilDone(executor, series, chunk, 2);
+      const { chunk } = await runWholeSeries(executor, series, 2);
       const result = await executor.collect(series, chunk, path.join(root.dir, 'storage'));
       assert.equal(result.runs, 2);
       const run = path.join(result.storageDir, '0_x=1');

@@ -67,3 +67,16 @@ export async function pollUntilDone(
     },
   );
 }
+
+/** Stages `series` and its one chunk of `count` runs, submits it and polls it to the end. */
+export async function runWholeSeries(
+  executor: Executor,
+  series: SeriesSpec,
+  count: number,
+): Promise<{ chunk: ChunkSpec; states: Awaited<ReturnType<typeof pollUntilDone>> }> {
+  await executor.stageSeries(series);
+  const chunk = wholeChunk(count);
+  await executor.stageChunk(series, chunk);
+  await executor.submit(series, chunk);
+  return { chunk, states: await pollUntilDone(executor, series, chunk, count) };
+}

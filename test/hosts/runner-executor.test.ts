@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { createExecutor } from '../../hosts/index.ts';
 import type { Executor, HostSpec, PollResult } from '../../hosts/executor.ts';
 import { waitFor } from '../support/wait.ts';
-import { pollUntilDone, seriesSpec, tempDir, wholeChunk } from './helpers.ts';
+import { pollUntilDone, runWholeSeries, seriesSpec, tempDir, wholeChunk } from './helpers.ts';
 import { maxOverlap, readSpans } from './runner/spans.ts';
 
 let root: { dir: string; remove: () => Promise<void> };
@@ -116,11 +116,7 @@ void describe('local executor', { concurrency: true }, () => {
     const meeting = meetingOfFirstTwo(path.join(root.dir, 'slots.meet'));
     const command = `s=$(date +%s.%N)\n${meeting}\nsleep 0.3; echo "$s $(date +%s.%N)" >> ${log}`;
     const series = seriesSpec('slots', 'i = 1...1...8\n', command);
-    await executor.stageSeries(series);
-    const chunk = wholeChunk(8);
-    await executor.stageChunk(series, chunk);
-    await executor.submit(series, chunk);
-    await pollUntilDone(executor, series, chunk, 8);
+    await runWholeSeries(executor, series, 8);
     const spans = await readSpans(log);
     assert.equal(spans.length, 8);
     assert.equal(maxOverlap(spans), 2);
@@ -132,11 +128,7 @@ void describe('local executor', { concurrency: true }, () => {
     const meeting = meetingOfFirstTwo(path.join(root.dir, 'gpus.meet'));
     const command = `s=$(date +%s.%N)\n${meeting}\nsleep 0.2; echo "$s $(date +%s.%N) $CUDA_VISIBLE_DEVICES" >> ${log}`;
     const series = seriesSpec('gpus', 'i = 1...1...8\n', command);
-    await executor.stageSeries(series);
-    const chunk = wholeChunk(8);
-    await executor.stageChunk(series, chunk);
-    await executor.submit(series, chunk);
-    await pollUntilDone(executor, series, chunk, 8);
+    await runWholeSeries(executor, series, 8);
     const spans = await readSpans(log);
     assert.equal(spans.length, 8);
     assert.deepEqual(new Set(spans.map((s) => s.labels[0])), new Set(['0', '1']));
@@ -352,11 +344,7 @@ void describe('local executor', { concurrency: true }, () => {
     const fixed = path.join(root.dir, 'fixed');
     const command = `echo "$TUPLET_INDEX" >> ${log}; [ "$TUPLET_INDEX" != 2 ] || [ -f ${fixed} ]`;
     const series = seriesSpec('rerun', 'i = 1...1...4\n', command);
-    await executor.stageSeries(series);
-    const chunk = wholeChunk(4);
-    await executor.stageChunk(series, chunk);
-    await executor.submit(series, chunk);
-    const first = await pollUntilDone(executor, series, chunk, 4);
+    const { chunk, states: first } = await runWholeSeries(executor, series, 4);
     assert.equal(first.get(2)?.state, 'failed');
 
     await writeFile(fixed, '');

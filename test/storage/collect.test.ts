@@ -13,7 +13,7 @@ import { LocalTransport } from '../../hosts/local-transport.ts';
 import { createExecutor } from '../../hosts/index.ts';
 import { tarStream } from '../../hosts/tar-pack.ts';
 import { startS3Server, type TestS3Server } from '../support/s3-server.ts';
-import { pollUntilDone, seriesSpec, tempDir, wholeChunk } from '../hosts/helpers.ts';
+import { runWholeSeries, seriesSpec, tempDir } from '../hosts/helpers.ts';
 
 let server: TestS3Server;
 let storage: S3Storage;
@@ -41,11 +41,7 @@ void describe('collect into S3', () => {
       const command =
         'echo r > result.txt; mkdir -p img; echo p > img/a.png; echo big > scratch.dat; ln -s /etc/passwd stolen.txt';
       const series = seriesSpec('s3globs', 'x = 1 2\n', command, { collect: ['*.txt', 'img/**'] });
-      await executor.stageSeries(series);
-      const chunk = wholeChunk(2);
-      await executor.stageChunk(series, chunk);
-      await executor.submit(series, chunk);
-      await pollUntilDone(executor, series, chunk, 2);
+      const { chunk } = await runWholeSeries(executor, series, 2);
       const result = await collectChunk(
         new LocalTransport(),
         path.join(workdir, series.seriesId),
