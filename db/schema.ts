@@ -129,6 +129,11 @@ export type MetricSource =
 
 export const applications = pgTable('applications', {
   name: text('name').primaryKey(),
+  /**
+   * `program`: an admin-vetted command. `own-code`: the series' package carries the program
+   * (bring your own code, docs/own-code.md), allowed to members of groups with ownCode only.
+   */
+  kind: text('kind').$type<'program' | 'own-code'>().notNull().default('program'),
   command: text('command').notNull(),
   configFile: text('config_file').notNull().default('config.ini'),
   setup: text('setup'),
