@@ -7,7 +7,7 @@
 #   3. every test/**/*.test.ts with Node's test runner, two files at a time.
 # Narrow it:  npm test -- test/sweep   |   npm test -- test/sweep/parse.test.ts
 # Options for Node's runner pass through:  npm test -- test/api --test-name-pattern=token
-# Screenshots and other artifacts go to test-artifacts/ ($TUPLET_TEST_ARTIFACTS).
+# Screenshots, a TAP log and every file's wall time (file-timings.tsv) go to test-artifacts/ ($TUPLET_TEST_ARTIFACTS).
 # Exit status: the tests' when they fail, else 1 when typecheck or lint failed, else 0.
 set -uo pipefail
 
@@ -74,8 +74,13 @@ started="$(now)"
 node --import tsx --test --test-concurrency=2 \
   --test-reporter=spec --test-reporter-destination=stdout \
   --test-reporter=tap --test-reporter-destination="$TUPLET_TEST_ARTIFACTS/tests.tap" \
+  --test-reporter=./scripts/test-file-timings.mjs --test-reporter-destination="$TUPLET_TEST_ARTIFACTS/file-timings.tsv" \
   "${node_options[@]}" "${files[@]}"
 tests_status=$?
+if ((${#files[@]} > 10)); then
+  say "the slowest test files (seconds, each from its start to its end; all in $TUPLET_TEST_ARTIFACTS/file-timings.tsv):"
+  head -n 12 "$TUPLET_TEST_ARTIFACTS/file-timings.tsv" | sed 's/^/  /' >&2
+fi
 say "typecheck+lint $checks_time, tests $(since "$started") (exit $tests_status)"
 
 if ((tests_status != 0)); then exit "$tests_status"; fi
