@@ -7,8 +7,10 @@ import {
   index,
   integer,
   jsonb,
+  numeric,
   pgTable,
   primaryKey,
+  smallint,
   text,
   timestamp,
 } from 'drizzle-orm/pg-core';
@@ -121,6 +123,18 @@ export interface ApplicationSnapshot {
   parameters?: ParameterSpec[];
   postprocess?: string;
   metricSources?: MetricSource[];
+  /** An own-code application's series: the environment its setup builds (docs/own-code.md). */
+  ownCode?: OwnCodeSnapshot;
+}
+
+/** What the setup of an own-code series builds or reuses: checked by the API at creation. */
+export interface OwnCodeSnapshot {
+  /** sha256 hex of the series' group (or owner), the interpreter and the requirements: the cache key. */
+  envKey: string;
+  /** The interpreter the environment is made with: `python3` or `python3.N`. */
+  python: string;
+  /** The requirement lines pip installs, as checked (comments and blank lines dropped). */
+  requirements: string[];
 }
 
 /** A metric read from a run's output: a regex over stdout, or a CSV file's last row. */
@@ -267,6 +281,57 @@ export const runs = pgTable(
     primaryKey({ columns: [t.seriesId, t.index] }),
     index('runs_series_state_idx').on(t.seriesId, t.state),
   ],
+);
+
+/**
+ * Each run's parameters and metrics as typed rows, so results sort and filter by index range
+ * (db/results.ts; docs/results.md). Kept by triggers on `runs` (migration 0006), never written
+ * by the application: rank 0 a number (`num`, `text` ''), 1 text (`num` 0, `text` its first 200
+ * characters); a JSON null or a name over 256 characters has no row. A name that is both a
+ * parameter and a metric holds the parameter.
+ */
+export const runValues = pgTable(
+  'run_values',
+  {
+    seriesId: text('series_id').notNull(),
+    index: integer('index').notNull(),
+    name: text('name').notNull(),
+    rank: smallint('rank').notNull(),
+    num: numeric('num').notNull(),
+    text: text('text').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.seriesId, t.index, t.name] }),
+    index('run_values_sort_idx').on(t.seriesId, t.name, t.rank, t.num, t.text, t.index),
+  ],
+);
+
+/** The metric names any run of a series reported (kept by the same triggers), `numeric` if any value was a number. */
+export const seriesMetricNames = pgTable(
+  'series_metric_names',
+  {
+    seriesId: text('series_id')
+      .notNull()
+      .references(() => series.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    numeric: boolean('numeric').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.seriesId, t.name] })],
+);
+
+/** Aggregates of a finished series computed once per version (its state and attempt). */
+export const resultAggregates = pgTable(
+  'result_aggregates',
+  {
+    seriesId: text('series_id')
+      .notNull()
+      .references(() => series.id, { onDelete: 'cascade' }),
+    /** The query: grouping parameters and metric. */
+    query: text('query').notNull(),
+    version: text('version').notNull(),
+    groups: jsonb('groups').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.seriesId, t.query] })],
 );
 
 export const files = pgTable(
