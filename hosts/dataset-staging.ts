@@ -5,15 +5,11 @@
 // never passes through the server or the worker). Then every run directory gets a relative link
 // `<mountPath>` to `.tuplet/datasets/<name>`, written with the run's configs (stageChunk), so a
 // rerun's fresh directory has it again. `.tuplet/` is Tuplet's own: no package entry lands there.
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
-import { createWriteStream } from 'node:fs';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { DiskStorage, storageOf, type Storage } from '../files/storage/index.ts';
 import type { IndexRange } from '../core/ranges.ts';
 import { tuplesInRange, type Sweep } from '../sweep/index.ts';
 import { HostInputError } from './errors.ts';
-import type { SeriesSpec, StagedDataset } from './executor.ts';
+import type { StagedDataset } from './executor.ts';
 import { checkPackage, packageEntries, type PackageLimits } from './package.ts';
 import { isSafeComponent, RUNS_DIR, safeRelativePath, TUPLET_DIR } from './paths.ts';
 import type { TarEntry } from './tar-pack.ts';
@@ -45,7 +41,9 @@ function mountPathOf(dataset: StagedDataset): string {
 
 function archiveOf(dataset: StagedDataset): string {
   if (!dataset.file)
-    throw new HostInputError(`${describe(dataset)}: its archive was not fetched from storage`);
+    throw new HostInputError(
+      `${describe(dataset)}: its archive was not fetched from storage (withLocalInputs)`,
+    );
   return dataset.file;
 }
 
@@ -118,45 +116,4 @@ export function* datasetLinkEntries(
       }
     }
   }
-}
-
-/**
- * The series with each uploaded dataset's archive as a file on this (the host worker's)
- * machine: the file itself on disk storage, else a copy fetched once below
- * `<storageDir>/dataset-cache/` (a version's key is never reused, so a copy stays right).
- */
-export async function withLocalDatasets(
-  series: SeriesSpec,
-  deps: { storage?: Storage | undefined; storageDir: string },
-): Promise<SeriesSpec> {
-  if (!series.datasets?.some((d) => d.storageKey)) return series;
-  const storage = storageOf(deps);
-  const cacheDir = path.join(deps.storageDir, 'dataset-cache');
-  const datasets = await Promise.all(
-    series.datasets.map(async (d) =>
-      d.storageKey ? { ...d, file: await localCopy(storage, d.storageKey, cacheDir) } : d,
-    ),
-  );
-  return { ...series, datasets };
-}
-
-async function localCopy(storage: Storage, key: string, cacheDir: string): Promise<string> {
-  if (storage instanceof DiskStorage) return storage.pathOf(key);
-  const file = path.join(cacheDir, ...key.split('/'));
-  if (
-    await stat(file).then(
-      () => true,
-      () => false,
-    )
-  )
-    return file;
-  await mkdir(path.dirname(file), { recursive: true });
-  const partial = `${file}.partial-${process.pid}`;
-  try {
-    await pipeline((await storage.get(key)).body, createWriteStream(partial));
-    await rename(partial, file);
-  } finally {
-    await rm(partial, { force: true });
-  }
-  return file;
 }

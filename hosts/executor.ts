@@ -80,6 +80,11 @@ export interface SeriesSpec {
   runningQuota?: { key: string; limit: number; reason: string };
   /** Whose runs these are when series compete for a host (docs/fair-share.md). */
   fairShare?: FairShare;
+  /**
+   * An uploaded package's key in storage (`packages/<id>.pkg`); the host worker sets
+   * `packagePath`, the file on its machine (withLocalInputs, hosts/local-inputs.ts).
+   */
+  packageKey?: string;
   /** A package (zip or tar) on the worker's machine to unpack into the series directory. */
   packagePath?: string;
   /** Variables every run of the application gets (its snapshot's, set by an admin). */

@@ -125,7 +125,7 @@ export async function startStack(
       logger,
       checkHost: (host) => checkHostThroughWorker(temporal, host),
     });
-    const purge = startPackagePurge({ db: database.db, storageDir, config, logger });
+    const purge = startPackagePurge({ db: database.db, storageDir, storage, config, logger });
     stops.push(() => purge.stop());
     // Series whose workflow closed without recording their end are repaired, now and every few minutes.
     const reconciler = startReconciler({ db: database.db, temporal, logger });

@@ -8,6 +8,7 @@ import { seriesDatasetSources, type SeriesDatasetSource } from '../../db/dataset
 import { runningQuotaOf } from '../../db/quotas.ts';
 import { fairShareOf } from '../../db/fair-share.ts';
 import type { HostSpec, SeriesSpec, StagedDataset } from '../../hosts/executor.ts';
+import { packageKey } from '../../files/storage/layout.ts';
 import { badInput, notFound } from '../errors.ts';
 import type { SeriesPlan } from './types.ts';
 
@@ -60,7 +61,9 @@ export async function loadSeriesPlan(db: Database, seriesId: string, maxTuples: 
   // A CSV that declares metrics comes back even when the collect globs do not name it.
   const metricFiles = (app.metricSources ?? []).flatMap((s) => (s.kind === 'csv' ? [s.file] : []));
   if (app.collect && app.collect.length > 0) spec.collect = [...app.collect, ...metricFiles];
-  if (row.packagePath) spec.packagePath = row.packagePath;
+  // An uploaded package is in storage; a series from before packages had rows names a file.
+  if (row.packageId) spec.packageKey = packageKey(row.packageId);
+  else if (row.packagePath) spec.packagePath = row.packagePath;
   if (app.env && Object.keys(app.env).length > 0) spec.env = app.env;
   if (app.input) spec.input = app.input;
   const datasets = await seriesDatasetSources(db, seriesId);

@@ -5,7 +5,7 @@
 import { Context } from '@temporalio/activity';
 import type { Executor, HostSpec, SeriesSpec, StepOptions } from '../../hosts/executor.ts';
 import { PollBatcher } from '../../hosts/poll-batcher.ts';
-import { withLocalDatasets } from '../../hosts/dataset-staging.ts';
+import { withLocalInputs, withLocalPackage } from '../../hosts/local-inputs.ts';
 import { storageOf, type Storage } from '../../files/storage/index.ts';
 import type { Logger } from '../../log.ts';
 import { checkExecutor } from './check.ts';
@@ -63,11 +63,14 @@ export function createHostActivities(deps: HostDeps): HostActivitiesHandle {
     describeHost: (host) => deps.capabilities(executorFor(host)),
     stageSeries: (host, series) =>
       withHeartbeat(async (step) =>
-        // An uploaded dataset's archive comes from storage to this worker, then as a tar stream to the host.
-        executorFor(host).stageSeries(await withLocalDatasets(series, deps), step),
+        // The package and uploaded datasets come from storage to this worker, then as a tar stream to the host.
+        executorFor(host).stageSeries(await withLocalInputs(series, deps), step),
       ),
     stageChunk: (host, series, chunk) =>
-      withHeartbeat((step) => executorFor(host).stageChunk(series, chunk, step)),
+      // A template input may be read from the package (hosts/run-input.ts).
+      withHeartbeat(async (step) =>
+        executorFor(host).stageChunk(await withLocalPackage(series, deps), chunk, step),
+      ),
     setupSeries: (host, series) => withHeartbeat((step) => executorFor(host).setup(series, step)),
     async postprocessSeries(host, series) {
       const result = await withHeartbeat((step) =>

@@ -29,7 +29,7 @@ import { isAdmin } from '../auth.ts';
 import type { ApiDeps, AuthUser } from '../context.ts';
 import { seriesViewer } from '../access.ts';
 import { ApiError, conflict, forbidden, notFound } from '../errors.ts';
-import { receiveCheckedArchive } from '../series/packages.ts';
+import { receiveCheckedArchive, uploadScratchDir } from '../series/packages.ts';
 import { encodeManifest, manifestOf, type Manifest } from './manifest.ts';
 
 export type DatasetDeps = Pick<ApiDeps, 'db' | 'storageDir' | 'config' | 'logger'> & {
@@ -117,9 +117,9 @@ export async function uploadVersion(
 ): Promise<DatasetVersionRow> {
   const dataset = await ownedDataset(deps, user, name);
   const limit = deps.config.limits.packageBytes;
-  const dir = path.join(deps.storageDir, 'datasets');
-  await mkdir(dir, { recursive: true });
-  const partial = path.join(dir, `${newId()}.partial`);
+  const scratch = uploadScratchDir(deps.storageDir);
+  await mkdir(scratch, { recursive: true });
+  const partial = path.join(scratch, `${newId()}.partial`);
   const storage = storageOf(deps);
   const storageKey = `datasets/${dataset.id}/${newId()}.pkg`;
   let stored = false;

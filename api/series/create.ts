@@ -18,6 +18,7 @@ import { refuseOverQuota } from './quota-check.ts';
 import { applicationRunsOn, catalogueOf, mayUseApplication, mayUseHost } from '../access.ts';
 import { seriesGroupOf, type SeriesGroupChoice } from './group.ts';
 import { reuseAtCreation, seriesReuseKey } from './reuse.ts';
+import { packageSha256, withPackageFile } from './packages.ts';
 import { seriesPriorityOf, type Priority } from './priority.ts';
 import { insertSeriesDatasets } from '../../db/datasets.ts';
 import { datasetsForSeries, reuseKeyWithDatasets, type SeriesDatasetChoice } from '../datasets/use.ts';
@@ -30,10 +31,10 @@ export interface NewSeries extends SeriesGroupChoice {
   tags?: string[] | undefined;
   resources?: Resources | undefined;
   parentId?: string | undefined;
-  /** An uploaded package's file (see packages.ts), unpacked into the series directory. */
-  packagePath?: string | undefined;
-  /** Its row in `packages` (absent for a clone of a series from before packages had rows). */
+  /** An uploaded package (its row in `packages`; in storage), unpacked into the series directory. */
   packageId?: string | undefined;
+  /** A clone of a series from before packages had rows: the package file its row names. */
+  packagePath?: string | undefined;
   /** Take the tuples that already succeeded elsewhere instead of running them (reuse.ts). */
   reuse?: boolean | undefined;
   /** Order among the owner's series on the host (priority.ts); default normal. */
@@ -95,14 +96,17 @@ export async function createSeries(deps: ApiDeps, owner: AuthUser, input: NewSer
   if (app.collect && app.collect.length > 0) snapshot.collect = app.collect;
   if (Object.keys(app.env).length > 0) snapshot.env = app.env;
   if (app.input) {
-    await checkInput(sweep, app.input, app.configFile, input.packagePath);
+    const spec = app.input;
+    // A template's file is the one thing read from the package here (hosts/run-input.ts).
+    const pkg = spec.format === 'template' && spec.template ? input : {};
+    await withPackageFile(deps, pkg, (file) => checkInput(sweep, spec, app.configFile, file));
     snapshot.input = app.input;
   }
   if (app.parameters?.length) snapshot.parameters = app.parameters;
   if (app.metricSources?.length) snapshot.metricSources = app.metricSources;
 
   const reuseKey = reuseKeyWithDatasets(
-    await seriesReuseKey(snapshot, host.name, input.packagePath, input.resources ?? {}),
+    seriesReuseKey(snapshot, host.name, await packageSha256(deps, input), input.resources ?? {}),
     datasets,
   );
   const id = newId();

@@ -4,17 +4,19 @@
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { deleteUnusedPackages, existingPackageIds, insertPackage } from '../../db/packages.ts';
+import { storageOf } from '../../files/storage/index.ts';
 import type { PackageDeps } from './packages.ts';
-import { packageFile, packagesDir } from './packages.ts';
+import { packagesDir, removePackageObjects } from './packages.ts';
 
-export type PurgeDeps = Pick<PackageDeps, 'db' | 'storageDir' | 'config' | 'logger'>;
+export type PurgeDeps = Pick<PackageDeps, 'db' | 'storageDir' | 'config' | 'logger' | 'storage'>;
 
 /** Deletes the packages unused since `now - packageTtlMs`; returns their ids. */
 export async function purgeUnusedPackages(deps: PurgeDeps, now = new Date()): Promise<string[]> {
   await adoptLegacyPackages(deps);
   const cutoff = new Date(now.getTime() - deps.config.limits.packageTtlMs);
   const ids = await deleteUnusedPackages(deps.db, cutoff);
-  await Promise.all(ids.map((id) => rm(packageFile(deps.storageDir, id), { force: true })));
+  const storage = storageOf(deps);
+  await Promise.all(ids.map((id) => removePackageObjects(storage, id)));
   if (ids.length > 0) deps.logger.info({ packages: ids, cutoff }, 'unused packages deleted');
   return ids;
 }
@@ -44,7 +46,8 @@ export function startPackagePurge(deps: PurgeDeps, intervalMs = 3_600_000): Pack
 }
 
 /**
- * Packages uploaded before they had rows kept their metadata in `<id>.json` beside the file:
+ * Packages uploaded before they had rows (always on the disk storage) kept their metadata in
+ * `<id>.json` beside the file:
  * give each a row (last used when its file was last written) so that it counts against its
  * owner's quota, can be used by id and is purged like the others.
  */
@@ -62,7 +65,7 @@ async function adoptLegacyPackages(deps: PurgeDeps): Promise<void> {
     try {
       if (!known.has(id)) {
         const legacy = JSON.parse(await readFile(meta, 'utf8')) as LegacyMeta;
-        const written = (await stat(packageFile(deps.storageDir, id))).mtime;
+        const written = (await stat(path.join(dir, `${id}.pkg`))).mtime;
         await insertPackage(deps.db, {
           id,
           ownerId: legacy.ownerId,

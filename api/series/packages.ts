@@ -1,14 +1,20 @@
-// Input packages (zip, tar, tar.gz) uploaded before a series: streamed to
-// `<storage>/packages/<id>.pkg` under a size cap and the owner's quota, checked entry by entry
-// (hosts/package.ts) before anything else sees them, recorded in the `packages` table, and
-// referred to by id when a series is created or cloned. A member uses only their own.
-import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+// Input packages (zip, tar, tar.gz) uploaded before a series: streamed to a scratch file under
+// a size cap and the owner's quota, checked entry by entry (hosts/package.ts) before anything
+// else sees them, put into storage as `packages/<id>.pkg` (disk or S3, files/storage/) with
+// its sha256 beside it, recorded in the `packages` table, and referred to by id when a series
+// is created or cloned. A member uses only their own.
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
+import { text as readText } from 'node:stream/consumers';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { newId } from '../../db/ids.ts';
+import { storageOf, type Storage } from '../../files/storage/index.ts';
+import { packageDigestKey, packageKey } from '../../files/storage/layout.ts';
+import { withLocalFile } from '../../files/storage/local-copy.ts';
 import {
   deletePackageRow,
   findPackage,
@@ -24,11 +30,19 @@ import { isAdmin } from '../auth.ts';
 import type { ApiDeps, AuthUser } from '../context.ts';
 import { ApiError, conflict, forbidden, notFound } from '../errors.ts';
 
-export type PackageDeps = Pick<ApiDeps, 'db' | 'storageDir' | 'config' | 'logger'>;
+export type PackageDeps = Pick<ApiDeps, 'db' | 'storageDir' | 'config' | 'logger'> & {
+  storage?: Storage | undefined;
+};
 
+/** Where the disk storage keeps packages (`packages/<id>.pkg`): the legacy metadata lives there. */
 export const packagesDir = (storageDir: string) => path.join(storageDir, 'packages');
-export const packageFile = (storageDir: string, id: string) =>
-  path.join(packagesDir(storageDir), `${id}.pkg`);
+
+/**
+ * Scratch files of uploads being received and checked, and of packages the API reads for a
+ * moment (a template): on the data disk, not in memory, removed when done. Its name starts
+ * with a dot, so it can be no series' folder.
+ */
+export const uploadScratchDir = (storageDir: string) => path.join(storageDir, '.uploads');
 
 const tooLarge = (limit: number) =>
   new ApiError(413, 'too_large', `the package is larger than ${limit} bytes (TUPLET_MAX_PACKAGE_BYTES)`, {
@@ -61,13 +75,18 @@ export async function receivePackage(
   const refusal = (size: string) =>
     cap < packageBytes ? overQuota(quota, used, size) : tooLarge(packageBytes);
 
-  await mkdir(packagesDir(storageDir), { recursive: true });
+  const storage = storageOf(deps);
+  const scratch = uploadScratchDir(storageDir);
+  await mkdir(scratch, { recursive: true });
   const id = newId();
-  const partial = `${packageFile(storageDir, id)}.partial`;
+  const partial = path.join(scratch, `${id}.partial`);
+  let stored = false;
   let recorded = false;
   try {
-    const { uploadedBytes, ...checked } = await receiveCheckedArchive(request, partial, cap, refusal);
-    await rename(partial, packageFile(storageDir, id));
+    const { uploadedBytes, sha256, ...checked } = await receiveCheckedArchive(request, partial, cap, refusal);
+    stored = true;
+    await storage.put(packageKey(id), createReadStream(partial));
+    await storage.put(packageDigestKey(id), Readable.from([sha256]));
     const row = await insertPackage(db, {
       id,
       ownerId: owner.id,
@@ -84,30 +103,40 @@ export async function receivePackage(
     return { ...row, listed: checked.listed };
   } catch (error) {
     if (recorded) await deletePackageRow(db, id);
-    await Promise.all([rm(partial, { force: true }), rm(packageFile(storageDir, id), { force: true })]);
+    if (stored) await removePackageObjects(storage, id);
     throw error;
+  } finally {
+    await rm(partial, { force: true });
   }
+}
+
+/** The package's objects: its archive and its digest. */
+export async function removePackageObjects(storage: Storage, id: string): Promise<void> {
+  await Promise.all([storage.delete(packageKey(id)), storage.delete(packageDigestKey(id))]);
 }
 
 /**
  * Streams a request body into `file`, at most `cap` bytes (`refusal` beyond, while it streams),
- * and checks it as a package (hosts/package.ts): a refused archive is a 400 naming its entry.
- * Input packages and uploaded datasets both come in this way. The caller removes `file`.
+ * its sha256 taken on the way, and checks it as a package (hosts/package.ts): a refused archive
+ * is a 400 naming its entry. Input packages and uploaded datasets both come in this way. The
+ * caller removes `file`.
  */
 export async function receiveCheckedArchive(
   request: Request,
   file: string,
   cap: number,
   refusal: (size: string) => ApiError,
-): Promise<CheckedPackage & { uploadedBytes: number }> {
+): Promise<CheckedPackage & { uploadedBytes: number; sha256: string }> {
   if (!request.body)
     throw new ApiError(400, 'invalid_package', 'send the package (zip, tar or tar.gz) as the request body');
   const declared = Number(request.headers.get('content-length') ?? NaN);
   if (cap <= 0 || declared > cap) throw refusal(Number.isFinite(declared) ? `${declared} bytes` : 'more');
   let uploadedBytes = 0;
+  const hash = createHash('sha256');
   const capped = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       uploadedBytes += chunk.length;
+      hash.update(chunk);
       if (uploadedBytes > cap) done(refusal(`more than ${cap} bytes`));
       else done(null, chunk);
     },
@@ -119,16 +148,55 @@ export async function receiveCheckedArchive(
       capped,
       createWriteStream(file),
     );
-    return { ...(await checkPackage(file)), uploadedBytes };
+    return { ...(await checkPackage(file)), uploadedBytes, sha256: hash.digest('hex') };
   } catch (error) {
     if (error instanceof PackageError) throw new ApiError(400, 'invalid_package', error.message);
     throw error;
   }
 }
 
+/**
+ * The package a series unpacks: an uploaded one by id (in storage), or — for a clone of a
+ * series from before packages had rows — the file its row names on the disk storage.
+ */
 export interface SeriesPackage {
-  packageId: string;
-  packagePath: string;
+  packageId?: string | undefined;
+  packagePath?: string | undefined;
+}
+
+/**
+ * Runs `use` with the package as a file on this machine (undefined: no package): on disk the
+ * stored file itself, on S3 a scratch copy removed afterwards. For the rare reader that needs
+ * the archive's content at creation (a template input's file).
+ */
+export async function withPackageFile<T>(
+  deps: PackageDeps,
+  pkg: SeriesPackage,
+  use: (file: string | undefined) => Promise<T>,
+): Promise<T> {
+  if (!pkg.packageId) return use(pkg.packagePath);
+  const scratch = uploadScratchDir(deps.storageDir);
+  await mkdir(scratch, { recursive: true });
+  return withLocalFile(storageOf(deps), packageKey(pkg.packageId), scratch, use);
+}
+
+/**
+ * The package's sha256 (null: no package), for the reuse key: the digest taken at upload, else
+ * (packages uploaded before digests were kept) the stored archive hashed as it streams.
+ */
+export async function packageSha256(deps: PackageDeps, pkg: SeriesPackage): Promise<string | null> {
+  const hash = createHash('sha256');
+  if (pkg.packageId) {
+    const storage = storageOf(deps);
+    if (await storage.head(packageDigestKey(pkg.packageId)))
+      return (await readText((await storage.get(packageDigestKey(pkg.packageId))).body)).trim();
+    await pipeline((await storage.get(packageKey(pkg.packageId))).body, hash);
+  } else if (pkg.packagePath) {
+    await pipeline(createReadStream(pkg.packagePath), hash);
+  } else {
+    return null;
+  }
+  return hash.digest('hex');
 }
 
 /**
@@ -143,7 +211,7 @@ export async function usePackage(deps: PackageDeps, user: AuthUser, id: string):
   if (row.ownerId !== user.id && !isAdmin(user))
     throw forbidden(`package '${id}' belongs to another user; upload your own`);
   await touchPackage(deps.db, id);
-  return { packageId: id, packagePath: packageFile(deps.storageDir, id) };
+  return { packageId: id };
 }
 
 /**
@@ -199,6 +267,6 @@ export async function deletePackage(deps: PackageDeps, user: AuthUser, id: strin
     });
   }
   await deletePackageRow(deps.db, id);
-  await rm(packageFile(deps.storageDir, id), { force: true });
+  await removePackageObjects(storageOf(deps), id);
   deps.logger.info({ packageId: id, by: user.name }, 'package deleted');
 }

@@ -3,9 +3,6 @@
 // (`reuse: true`). The caller never names sources: they are found again at creation, with the
 // caller's own visibility, so a forged or stale choice cannot widen what is taken.
 import { z } from '@hono/zod-openapi';
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { pipeline } from 'node:stream/promises';
 import { reuseKeyOf, type ReusableApplication, type ReusableResources } from '../../core/reuse-key.ts';
 import { findApplication } from '../../db/applications.ts';
 import { findHost } from '../../db/hosts.ts';
@@ -26,7 +23,7 @@ import type { RunRow } from '../../db/runs.ts';
 import { notFound } from '../errors.ts';
 import { ResourcesSchema, SeriesGroupFields } from '../schemas.ts';
 import { seriesGroupOf, type SeriesGroup } from './group.ts';
-import { usePackage } from './packages.ts';
+import { packageSha256, usePackage } from './packages.ts';
 
 /** `reuse` of POST /series and of a clone: opt-in, never the default. */
 export const ReuseField = z.boolean().optional().openapi({
@@ -67,22 +64,14 @@ export const ReuseOfferSchema = z
 
 export type ReuseOffer = z.infer<typeof ReuseOfferSchema>;
 
-/** The key of a series with this snapshot, host, package file and resources (core/reuse-key.ts). */
-export async function seriesReuseKey(
+/** The key of a series with this snapshot, host, package digest (packages.ts' packageSha256), resources and datasets (core/reuse-key.ts). */
+export function seriesReuseKey(
   application: ReusableApplication,
   host: string,
-  packagePath: string | undefined,
+  packageSha256: string | null,
   resources: ReusableResources,
-): Promise<string> {
-  const packageSha256 = packagePath ? await sha256OfFile(packagePath) : null;
+): string {
   return reuseKeyOf({ application, host, packageSha256, resources });
-}
-
-/** A package is hashed when used, not at upload: its row has no digest to read. */
-async function sha256OfFile(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  await pipeline(createReadStream(file), hash);
-  return hash.digest('hex');
 }
 
 const viewerOf = (user: AuthUser, group: SeriesGroup): ReuseViewer => ({
@@ -124,7 +113,8 @@ export async function previewReuse(
   ]);
   if (!app || !host || !applicationRunsOn(app, host.name)) return undefined;
   const pkg = query.package ? await usePackage(deps, user, query.package) : undefined;
-  const key = await seriesReuseKey(app, host.name, pkg?.packagePath, query.resources ?? {});
+  const sha256 = pkg ? await packageSha256(deps, pkg) : null;
+  const key = seriesReuseKey(app, host.name, sha256, query.resources ?? {});
   const match = await findReusableRuns(deps.db, key, sweep, viewerOf(user, group));
   return offerOf(match, Number(sweep.count));
 }

@@ -31,3 +31,7 @@ export async function removeSeriesFiles(storage: Storage, seriesId: string): Pro
 
 /** A file path as the database records it (relative to the series' folder) to its key. */
 export const seriesFileKey = (seriesId: string, relative: string) => `${seriesId}/${relative}`;
+
+/** An uploaded input package (its id is db/ids.ts', never reused) and its sha256 (hex text). */
+export const packageKey = (packageId: string) => `packages/${packageId}.pkg`;
+export const packageDigestKey = (packageId: string) => `packages/${packageId}.sha256`;

@@ -11,6 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
 import { purgeUnusedPackages } from '../../api/series/package-purge.ts';
 import { loadConfig, type Config } from '../../config.ts';
+import { uploadScratchDir } from '../../api/series/packages.ts';
 import { findPackage } from '../../db/packages.ts';
 import { packages, series } from '../../db/schema.ts';
 import { createLogger } from '../../log.ts';
@@ -142,6 +143,8 @@ for (const kind of backends) {
         assert.match(answer.body.error.message, new RegExp(`larger than ${256 * KiB} bytes`));
         assert.ok(pulled < total / 4, `read ${pulled} of ${total} bytes`);
         assert.deepEqual(await rowsOf(h.bob.id), []);
+        // The refused body's scratch file (api/series/packages.ts uploadScratchDir) is gone too.
+        assert.deepEqual(await readdir(uploadScratchDir(h.storageDir)).catch(() => []), []);
         assert.deepEqual(
           (await storedFiles()).filter((n) => n.endsWith('.partial')),
           [],
@@ -232,7 +235,8 @@ for (const kind of backends) {
         assert.equal(created.status, 201, created.text);
         const [row] = await h.db.select().from(series).where(eq(series.id, created.body.id));
         assert.equal(row!.packageId, pkg.body.id);
-        assert.equal(row!.packagePath, path.join(h.storageDir, 'packages', `${pkg.body.id}.pkg`));
+        // The package is found by its id in storage (packages/<id>.pkg); the path is for old rows.
+        assert.equal(row!.packagePath, null);
 
         for (const user of [h.bob, h.admin]) {
           const refused = await h.request('DELETE', `/api/v1/packages/${pkg.body.id}`, { token: user.token });
