@@ -1,4 +1,5 @@
-// Small pieces several pages use: state badges, progress bars, counts legend.
+// Small pieces several pages use: state badges, progress bars, counts legend, list tables.
+import type { Child } from 'hono/jsx';
 import type { RunCounts } from './context.ts';
 import { doneOf, percentDone, stateLabel } from './format.ts';
 
@@ -58,5 +59,24 @@ export function Tags(props: { tags: string[] }) {
         <span class="tag">{t}</span>
       ))}
     </span>
+  );
+}
+
+/**
+ * A list page's table: a header row, then the rows the page renders, in a wrapper that scrolls
+ * sideways on a narrow screen. A null column is one this viewer does not see (an admin's
+ * "Change"); `marker` names the table for scripts and tests (`data-<marker>`).
+ */
+export function ListTable(props: { columns: (string | null)[]; marker?: string; children?: Child }) {
+  const marker = props.marker ? { [`data-${props.marker}`]: '' } : {};
+  return (
+    <div class="table-wrap">
+      <table {...marker}>
+        <thead>
+          <tr>{props.columns.map((c) => (c === null ? null : <th>{c}</th>))}</tr>
+        </thead>
+        <tbody>{props.children}</tbody>
+      </table>
+    </div>
   );
 }

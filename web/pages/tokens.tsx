@@ -2,6 +2,7 @@
 import type { AuthUser } from '../context.ts';
 import { formatTime } from '../format.ts';
 import { Layout } from '../layout.tsx';
+import { ListTable } from '../components.tsx';
 
 export interface TokenRow {
   id: string;
@@ -20,41 +21,28 @@ export function TokensPage(props: { user: AuthUser; csrf: string; tokens: TokenR
         For the <code>tuplet</code> command and scripts: <code>Authorization: Bearer &lt;token&gt;</code>.
       </p>
       {props.tokens.length ? (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Starts with</th>
-                <th>Created</th>
-                <th>Last used</th>
-                <th></th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.tokens.map((t) => (
-                <tr>
-                  <td>{t.name}</td>
-                  <td>
-                    <code>{t.prefix}…</code>
-                  </td>
-                  <td class="small">{formatTime(t.createdAt)}</td>
-                  <td class="small">{formatTime(t.lastUsedAt) || 'never'}</td>
-                  <td>
-                    <button
-                      class="secondary"
-                      data-action={`DELETE /api/v1/tokens/${encodeURIComponent(t.id)}`}
-                      data-confirm={`Revoke the token ${t.name}?`}
-                      data-done="Revoked"
-                    >
-                      Revoke
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ListTable columns={['Name', 'Starts with', 'Created', 'Last used', '']}>
+          {props.tokens.map((t) => (
+            <tr>
+              <td>{t.name}</td>
+              <td>
+                <code>{t.prefix}…</code>
+              </td>
+              <td class="small">{formatTime(t.createdAt)}</td>
+              <td class="small">{formatTime(t.lastUsedAt) || 'never'}</td>
+              <td>
+                <button
+                  class="secondary"
+                  data-action={`DELETE /api/v1/tokens/${encodeURIComponent(t.id)}`}
+                  data-confirm={`Revoke the token ${t.name}?`}
+                  data-done="Revoked"
+                >
+                  Revoke
+                </button>
+              </td>
+            </tr>
+          ))}
+        </ListTable>
       ) : (
         <p class="card">You have no API token.</p>
       )}

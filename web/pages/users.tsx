@@ -6,6 +6,7 @@ import { Layout } from '../layout.tsx';
 import { AddUser } from './users/add-user.tsx';
 import { UserChangeForm } from './users/change-form.tsx';
 import type { UserRow } from './users/user-row.ts';
+import { ListTable } from '../components.tsx';
 
 export type { UserRow } from './users/user-row.ts';
 
@@ -16,34 +17,18 @@ export function UsersPage(props: { user: AuthUser; csrf: string; users: UserRow[
       <p class="muted">
         Saving a new role or password signs the user out everywhere: their sessions and API tokens end.
       </p>
-      <div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Role</th>
-              <th>Created</th>
-              <th>Change</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.users.map((u) => (
-              <tr>
-                <td>{u.name}</td>
-                <td>{u.role}</td>
-                <td class="small muted">{formatTime(u.createdAt)}</td>
-                <td>
-                  {u.id === props.user.id ? (
-                    <span class="muted small">you</span>
-                  ) : (
-                    <UserChangeForm user={u} />
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <ListTable columns={['Name', 'Role', 'Created', 'Change']}>
+        {props.users.map((u) => (
+          <tr>
+            <td>{u.name}</td>
+            <td>{u.role}</td>
+            <td class="small muted">{formatTime(u.createdAt)}</td>
+            <td>
+              {u.id === props.user.id ? <span class="muted small">you</span> : <UserChangeForm user={u} />}
+            </td>
+          </tr>
+        ))}
+      </ListTable>
       <AddUser />
     </Layout>
   );

@@ -2,7 +2,7 @@
 // version shown (the newest unless ?version=N) and the series that used that version.
 import type { DatasetUser, DatasetVersionRow, DatasetWithNames } from '../../../db/datasets.ts';
 import type { ManifestEntry } from '../../../api/datasets/manifest.ts';
-import { StateBadge } from '../../components.tsx';
+import { StateBadge, ListTable } from '../../components.tsx';
 import type { AuthUser } from '../../context.ts';
 import { formatBytes, formatTime } from '../../format.ts';
 import { Layout } from '../../layout.tsx';
@@ -66,39 +66,25 @@ function VersionTable(props: {
   href: string;
 }) {
   return (
-    <div class="table-wrap">
-      <table data-versions="">
-        <thead>
-          <tr>
-            <th>Version</th>
-            <th>Kind</th>
-            <th>Entries</th>
-            <th>Size or place</th>
-            <th>Manifest sha256</th>
-            <th>Added</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.versions.map((v) => (
-            <tr
-              data-version={v.version}
-              aria-current={v.version === props.shown?.version ? 'true' : undefined}
-            >
-              <td>
-                <a href={`${props.href}?version=${v.version}`}>v{v.version}</a>
-              </td>
-              <td>{v.kind}</td>
-              <td>{v.entries ?? '–'}</td>
-              <td>{versionSize(v)}</td>
-              <td>
-                <code class="small">{v.manifestSha256 ?? '–'}</code>
-              </td>
-              <td>{formatTime(v.createdAt)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <ListTable
+      columns={['Version', 'Kind', 'Entries', 'Size or place', 'Manifest sha256', 'Added']}
+      marker="versions"
+    >
+      {props.versions.map((v) => (
+        <tr data-version={v.version} aria-current={v.version === props.shown?.version ? 'true' : undefined}>
+          <td>
+            <a href={`${props.href}?version=${v.version}`}>v{v.version}</a>
+          </td>
+          <td>{v.kind}</td>
+          <td>{v.entries ?? '–'}</td>
+          <td>{versionSize(v)}</td>
+          <td>
+            <code class="small">{v.manifestSha256 ?? '–'}</code>
+          </td>
+          <td>{formatTime(v.createdAt)}</td>
+        </tr>
+      ))}
+    </ListTable>
   );
 }
 
@@ -114,31 +100,22 @@ function FileTree(props: { version: DatasetVersionRow; files: ManifestEntry[] | 
   }
   const more = (v.entries ?? files.length) - files.length;
   return (
-    <div class="table-wrap">
-      <table data-files="">
-        <thead>
-          <tr>
-            <th>Path</th>
-            <th>Size</th>
-            <th>sha256</th>
+    <>
+      <ListTable columns={['Path', 'Size', 'sha256']} marker="files">
+        {files.map((f) => (
+          <tr data-file={f.path}>
+            <td class="wrap">
+              <code>{f.type === 'directory' ? `${f.path}/` : f.path}</code>
+            </td>
+            <td>{f.type === 'file' ? formatBytes(f.size) : ''}</td>
+            <td>
+              <code class="small">{f.sha256 ?? ''}</code>
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {files.map((f) => (
-            <tr data-file={f.path}>
-              <td class="wrap">
-                <code>{f.type === 'directory' ? `${f.path}/` : f.path}</code>
-              </td>
-              <td>{f.type === 'file' ? formatBytes(f.size) : ''}</td>
-              <td>
-                <code class="small">{f.sha256 ?? ''}</code>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </ListTable>
       {more > 0 ? <p class="muted small">… and {more} more entries.</p> : null}
-    </div>
+    </>
   );
 }
 

@@ -5,6 +5,7 @@ import type { DatasetVersionRow, DatasetWithNames } from '../../../db/datasets.t
 import type { AuthUser } from '../../context.ts';
 import { formatBytes } from '../../format.ts';
 import { Layout } from '../../layout.tsx';
+import { ListTable } from '../../components.tsx';
 
 export type DatasetListRow = DatasetWithNames & { versions: number; latest: DatasetVersionRow | null };
 
@@ -52,33 +53,19 @@ export function versionSize(v: DatasetVersionRow): string {
 
 function DatasetTable(props: { rows: DatasetListRow[] }) {
   return (
-    <div class="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th>Description</th>
-            <th>Owner</th>
-            <th>Group</th>
-            <th>Versions</th>
-            <th>Latest</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.rows.map((d) => (
-            <tr data-dataset={d.name}>
-              <td>
-                <a href={`/datasets/${encodeURIComponent(d.name)}`}>{d.name}</a>
-              </td>
-              <td class="wrap">{d.description}</td>
-              <td>{d.ownerName}</td>
-              <td>{d.groupName ?? '–'}</td>
-              <td>{d.versions}</td>
-              <td>{d.latest ? `v${d.latest.version}: ${versionSize(d.latest)}` : 'no version yet'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <ListTable columns={['Name', 'Description', 'Owner', 'Group', 'Versions', 'Latest']}>
+      {props.rows.map((d) => (
+        <tr data-dataset={d.name}>
+          <td>
+            <a href={`/datasets/${encodeURIComponent(d.name)}`}>{d.name}</a>
+          </td>
+          <td class="wrap">{d.description}</td>
+          <td>{d.ownerName}</td>
+          <td>{d.groupName ?? '–'}</td>
+          <td>{d.versions}</td>
+          <td>{d.latest ? `v${d.latest.version}: ${versionSize(d.latest)}` : 'no version yet'}</td>
+        </tr>
+      ))}
+    </ListTable>
   );
 }

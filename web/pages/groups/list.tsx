@@ -3,6 +3,7 @@ import type { GroupWithRole } from '../../../db/groups.ts';
 import type { AuthUser } from '../../context.ts';
 import { Layout } from '../../layout.tsx';
 import { GroupSettingsForm } from './settings-form.tsx';
+import { ListTable } from '../../components.tsx';
 
 export function GroupsPage(props: { user: AuthUser; csrf: string; groups: GroupWithRole[] }) {
   const admin = props.user.role === 'admin';
@@ -48,53 +49,41 @@ function NoGroups(props: { admin: boolean }) {
 
 function GroupTable(props: { groups: GroupWithRole[]; admin: boolean }) {
   return (
-    <div class="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th>Description</th>
-            <th>Members</th>
-            <th>Your role</th>
-            <th>Share</th>
-            {props.admin ? <th>Change</th> : null}
-          </tr>
-        </thead>
-        <tbody>
-          {props.groups.map((g) => (
-            <tr data-group={g.name}>
-              <td>
-                <a href={`/groups/${encodeURIComponent(g.name)}`}>{g.name}</a>
-              </td>
-              <td class="wrap">{g.description}</td>
-              <td>{g.members}</td>
-              <td>{g.role ?? <span class="muted">–</span>}</td>
-              <td>
-                {g.share}
-                {g.ownCode ? <span class="tag">own code</span> : null}
-                {g.highPriority ? <span class="tag">high priority</span> : null}
-              </td>
-              {props.admin ? (
-                <td>
-                  <details>
-                    <summary>Edit</summary>
-                    <GroupSettingsForm group={g} />
-                    <button
-                      type="button"
-                      class="danger"
-                      data-action={`DELETE /api/v1/groups/${encodeURIComponent(g.name)}`}
-                      data-confirm={`Delete the group ${g.name}? Its series stay, in no group.`}
-                      data-done="Deleted"
-                    >
-                      Delete
-                    </button>
-                  </details>
-                </td>
-              ) : null}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <ListTable
+      columns={['Name', 'Description', 'Members', 'Your role', 'Share', props.admin ? 'Change' : null]}
+    >
+      {props.groups.map((g) => (
+        <tr data-group={g.name}>
+          <td>
+            <a href={`/groups/${encodeURIComponent(g.name)}`}>{g.name}</a>
+          </td>
+          <td class="wrap">{g.description}</td>
+          <td>{g.members}</td>
+          <td>{g.role ?? <span class="muted">–</span>}</td>
+          <td>
+            {g.share}
+            {g.ownCode ? <span class="tag">own code</span> : null}
+            {g.highPriority ? <span class="tag">high priority</span> : null}
+          </td>
+          {props.admin ? (
+            <td>
+              <details>
+                <summary>Edit</summary>
+                <GroupSettingsForm group={g} />
+                <button
+                  type="button"
+                  class="danger"
+                  data-action={`DELETE /api/v1/groups/${encodeURIComponent(g.name)}`}
+                  data-confirm={`Delete the group ${g.name}? Its series stay, in no group.`}
+                  data-done="Deleted"
+                >
+                  Delete
+                </button>
+              </details>
+            </td>
+          ) : null}
+        </tr>
+      ))}
+    </ListTable>
   );
 }

@@ -1,5 +1,6 @@
 // A group's members with their roles; admins and the group's admins change roles, remove and add.
 import type { GroupMember } from '../../../db/groups.ts';
+import { ListTable } from '../../components.tsx';
 
 const memberPath = (group: string, user: string) =>
   `/api/v1/groups/${encodeURIComponent(group)}/members/${encodeURIComponent(user)}`;
@@ -23,30 +24,19 @@ export function MembersSection(props: {
             : 'An admin adds them.'}
         </p>
       ) : (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Role</th>
-                {props.manage ? <th>Change</th> : null}
-              </tr>
-            </thead>
-            <tbody>
-              {props.members.map((m) => (
-                <tr data-member={m.name}>
-                  <td>{m.name}</td>
-                  <td>{m.role}</td>
-                  {props.manage ? (
-                    <td>
-                      <MemberChange group={props.group} member={m} self={m.name === props.self} />
-                    </td>
-                  ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ListTable columns={['Name', 'Role', props.manage ? 'Change' : null]}>
+          {props.members.map((m) => (
+            <tr data-member={m.name}>
+              <td>{m.name}</td>
+              <td>{m.role}</td>
+              {props.manage ? (
+                <td>
+                  <MemberChange group={props.group} member={m} self={m.name === props.self} />
+                </td>
+              ) : null}
+            </tr>
+          ))}
+        </ListTable>
       )}
       {props.manage ? <AddMember group={props.group} /> : null}
     </section>
