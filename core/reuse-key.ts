@@ -1,6 +1,7 @@
 // The reuse key of a series (docs/reuse.md): what makes a run of one series interchangeable
 // with the run of the same tuple in another — the same application version, the same input
-// package, the same host and equivalent resources — as one sha256 over a canonical JSON.
+// package, the same datasets, the same host and equivalent resources — as one sha256 over a
+// canonical JSON.
 // Two series with the same key may take each other's succeeded runs instead of running them
 // again. Pure: the caller hashes the package file and passes the series' own snapshot.
 import { createHash } from 'node:crypto';
@@ -35,12 +36,24 @@ export interface ReusableResources {
   extra?: readonly string[] | undefined;
 }
 
+/** A dataset version a series' runs read (api/datasets/use.ts ChosenDataset has this shape). */
+export interface ReusableDataset {
+  name: string;
+  version: number;
+  /** Where each run sees it, relative to the run directory. */
+  mountPath: string;
+  /** What the version holds: `upload:<manifest sha256>` or `host:<host>:<path>`. */
+  identity: string;
+}
+
 export interface ReuseKeyInput {
   application: ReusableApplication;
   host: string;
   /** sha256 (hex) of the uploaded input package; null without one. */
   packageSha256: string | null;
   resources: ReusableResources;
+  /** The datasets its runs read; none (or absent) leaves the key as it was before datasets. */
+  datasets?: readonly ReusableDataset[] | undefined;
 }
 
 /** Bumped whenever what goes into the key changes, so keys of the old formula never match. */
@@ -64,6 +77,9 @@ export function reuseKeyOf(input: ReuseKeyInput): string {
     host: input.host,
     package: input.packageSha256,
     resources: normalResources(input.resources),
+    // Absent, not empty, without datasets: canonicalJson drops undefined fields, so the keys of
+    // series from before datasets (stored in series.reuse_key) still match their resubmissions.
+    datasets: normalDatasets(input.datasets ?? []),
   };
   return createHash('sha256').update(canonicalJson(canonical)).digest('hex');
 }
@@ -102,6 +118,18 @@ function memoryKiB(memory: string | undefined): number | string | undefined {
 function normalDirective(directive: string): string {
   const text = directive.trim().replace(/\s+/g, ' ');
   return text.replace(/^(--[A-Za-z][\w-]*) (?!-)/, '$1=');
+}
+
+/**
+ * Every part of a dataset counts: its content (a v2 with other files computes other results), and
+ * its name, version and mount path too — a program may read any of them (the path it opens, the
+ * link's target). In mount-path order: the order a request lists them in changes nothing.
+ */
+function normalDatasets(datasets: readonly ReusableDataset[]): ReusableDataset[] | undefined {
+  if (datasets.length === 0) return undefined;
+  return [...datasets]
+    .sort((a, b) => (a.mountPath < b.mountPath ? -1 : a.mountPath > b.mountPath ? 1 : 0))
+    .map(({ name, version, mountPath, identity }) => ({ name, version, mountPath, identity }));
 }
 
 /** JSON with every object's keys sorted, at every depth: one text for one value. */

@@ -2,7 +2,6 @@
 // the owner may see, of a version that exists (a host-resident one on the series' own host),
 // mounted at a relative path of the run directory (default `inputs/<name>`) that is none of
 // Tuplet's own and overlaps no other mount. Staging then places them (hosts/dataset-staging.ts).
-import { createHash } from 'node:crypto';
 import { z } from '@hono/zod-openapi';
 import { hasControlCharacters } from '../../core/text.ts';
 import { findDatasetVersion, seriesDatasetSources, type SeriesDatasetRow } from '../../db/datasets.ts';
@@ -41,8 +40,8 @@ export const SeriesDatasetsField = z
 
 export type SeriesDatasetChoice = NonNullable<z.infer<typeof SeriesDatasetsField>>[number];
 
-/** What createSeries records for each dataset, and what makes reuse tell data apart. */
-export type ChosenDataset = Omit<SeriesDatasetRow, 'seriesId'> & { identity: string };
+/** What createSeries records for each dataset, and what makes reuse tell data apart (core/reuse-key.ts). */
+export type ChosenDataset = Omit<SeriesDatasetRow, 'seriesId'> & { name: string; identity: string };
 
 const refused = (field: string, message: string, status: 400 | 404 | 422 = 400) =>
   new ApiError(
@@ -104,22 +103,15 @@ export async function datasetsForSeries(
         422,
       );
     }
+    // An upload's manifest hash names its content; a storage key is never reused, so it stands in
+    // for a manifest not recorded.
     const identity =
       version.kind === 'upload'
-        ? `upload:${version.manifestSha256}`
+        ? `upload:${version.manifestSha256 ?? version.storageKey}`
         : `host:${version.host}:${version.hostPath}`;
-    chosen.push({ datasetId: dataset.id, version: version.version, mountPath, identity });
+    chosen.push({ datasetId: dataset.id, name: dataset.name, version: version.version, mountPath, identity });
   }
   return chosen;
-}
-
-/** The reuse key of a series with datasets: runs on other data are not the same runs. */
-export function reuseKeyWithDatasets(key: string, datasets: readonly ChosenDataset[]): string {
-  if (datasets.length === 0) return key;
-  const hash = createHash('sha256').update(key);
-  for (const d of [...datasets].sort((a, b) => a.mountPath.localeCompare(b.mountPath)))
-    hash.update(`\n${d.mountPath}\t${d.identity}`);
-  return hash.digest('hex');
 }
 
 /** A series' datasets as a clone asks for them again (and is checked again: the cloner must see them). */

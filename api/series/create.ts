@@ -21,7 +21,7 @@ import { reuseAtCreation, seriesReuseKey } from './reuse.ts';
 import { packageSha256, withPackageFile } from './packages.ts';
 import { seriesPriorityOf, type Priority } from './priority.ts';
 import { insertSeriesDatasets } from '../../db/datasets.ts';
-import { datasetsForSeries, reuseKeyWithDatasets, type SeriesDatasetChoice } from '../datasets/use.ts';
+import { datasetsForSeries, type SeriesDatasetChoice } from '../datasets/use.ts';
 
 export interface NewSeries extends SeriesGroupChoice {
   application: string;
@@ -105,8 +105,11 @@ export async function createSeries(deps: ApiDeps, owner: AuthUser, input: NewSer
   if (app.parameters?.length) snapshot.parameters = app.parameters;
   if (app.metricSources?.length) snapshot.metricSources = app.metricSources;
 
-  const reuseKey = reuseKeyWithDatasets(
-    seriesReuseKey(snapshot, host.name, await packageSha256(deps, input), input.resources ?? {}),
+  const reuseKey = seriesReuseKey(
+    snapshot,
+    host.name,
+    await packageSha256(deps, input),
+    input.resources ?? {},
     datasets,
   );
   const id = newId();

@@ -3,7 +3,12 @@
 // (`reuse: true`). The caller never names sources: they are found again at creation, with the
 // caller's own visibility, so a forged or stale choice cannot widen what is taken.
 import { z } from '@hono/zod-openapi';
-import { reuseKeyOf, type ReusableApplication, type ReusableResources } from '../../core/reuse-key.ts';
+import {
+  reuseKeyOf,
+  type ReusableApplication,
+  type ReusableDataset,
+  type ReusableResources,
+} from '../../core/reuse-key.ts';
 import { findApplication } from '../../db/applications.ts';
 import { findHost } from '../../db/hosts.ts';
 import {
@@ -20,7 +25,8 @@ import { applicationRunsOn, catalogueOf, mayUseApplication, mayUseHost, seriesVi
 import type { ApiDeps, AuthUser } from '../context.ts';
 import type { Database } from '../../db/client.ts';
 import type { RunRow } from '../../db/runs.ts';
-import { notFound } from '../errors.ts';
+import { datasetsForSeries, SeriesDatasetsField, type SeriesDatasetChoice } from '../datasets/use.ts';
+import { ApiError, notFound } from '../errors.ts';
 import { ResourcesSchema, SeriesGroupFields } from '../schemas.ts';
 import { seriesGroupOf, type SeriesGroup } from './group.ts';
 import { packageSha256, usePackage } from './packages.ts';
@@ -42,6 +48,7 @@ export const ReusePreviewFields = {
     .max(64)
     .optional()
     .openapi({ description: 'Id of the package the series would unpack' }),
+  datasets: SeriesDatasetsField,
   ...SeriesGroupFields,
 };
 
@@ -70,8 +77,9 @@ export function seriesReuseKey(
   host: string,
   packageSha256: string | null,
   resources: ReusableResources,
+  datasets: readonly ReusableDataset[],
 ): string {
-  return reuseKeyOf({ application, host, packageSha256, resources });
+  return reuseKeyOf({ application, host, packageSha256, resources, datasets });
 }
 
 const viewerOf = (user: AuthUser, group: SeriesGroup): ReuseViewer => ({
@@ -88,13 +96,15 @@ export interface ReusePreviewQuery {
   host?: string | undefined;
   resources?: ReusableResources | undefined;
   package?: string | undefined;
+  datasets?: SeriesDatasetChoice[] | undefined;
   group?: string | undefined;
   visibility?: 'everyone' | 'group' | undefined;
 }
 
 /**
  * What a series of this sweep could reuse, as the preview says; undefined without a host, or
- * when the application or host is not the user's to use (the submit refuses those anyway).
+ * when the application, host or a dataset is not the user's to use (the submit refuses those
+ * anyway, naming them).
  */
 export async function previewReuse(
   deps: ApiDeps,
@@ -113,8 +123,16 @@ export async function previewReuse(
   ]);
   if (!app || !host || !applicationRunsOn(app, host.name)) return undefined;
   const pkg = query.package ? await usePackage(deps, user, query.package) : undefined;
+  // The same checks and identities as at creation, so the preview's key is the series' key.
+  const datasets = await datasetsForSeries(deps, user, query.datasets ?? [], host.name, app.configFile).catch(
+    (error: unknown) => {
+      if (error instanceof ApiError) return undefined;
+      throw error;
+    },
+  );
+  if (!datasets) return undefined;
   const sha256 = pkg ? await packageSha256(deps, pkg) : null;
-  const key = seriesReuseKey(app, host.name, sha256, query.resources ?? {});
+  const key = seriesReuseKey(app, host.name, sha256, query.resources ?? {}, datasets);
   const match = await findReusableRuns(deps.db, key, sweep, viewerOf(user, group));
   return offerOf(match, Number(sweep.count));
 }

@@ -246,6 +246,74 @@ describe('result reuse', { timeout: 600_000 }, () => {
     assert.ok((await runsOf(bobs.id)).every((r) => r.reusedFrom === null));
   });
 
+  test('a series reading dataset v2 is not offered the runs of one that read v1; the same version is', async () => {
+    // The admin's dataset (bob may not see it), two versions, and an application that reports
+    // what its run read from it.
+    assert.equal((await stack.request('POST', '/api/v1/datasets', { name: 'cells' })).status, 201);
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'tuplet-reuse-data-'));
+    for (const version of [1, 2]) {
+      await writeFile(path.join(dir, 'data.txt'), `${version}\n`);
+      const archive = path.join(dir, `v${version}.tar.gz`);
+      await createTar({ gzip: true, cwd: dir, file: archive }, ['data.txt']);
+      const uploaded = await stack.fetch('/api/v1/datasets/cells/versions', {
+        method: 'POST',
+        body: new Uint8Array(await readFile(archive)),
+      });
+      assert.equal(uploaded.status, 201, await uploaded.text());
+    }
+    const reader = await stack.request('POST', '/api/v1/applications', {
+      name: 'reader',
+      command: 'printf \'{"seen": %s}\' "$(cat inputs/cells/data.txt)" > metrics.json',
+    });
+    assert.equal(reader.status, 201, JSON.stringify(reader.body));
+    const admin = stack.token;
+    const sweep = (version: number, more: Record<string, unknown> = {}) => ({
+      application: 'reader',
+      ini: '[p]\nk = 1 2\n',
+      datasets: [{ name: 'cells', version, ...more }],
+    });
+    const seen = async (id: string) =>
+      (await runsOf(id)).map((r) => [r.metrics?.seen, r.reusedFrom?.series ?? null]);
+
+    const first = await submit(admin, sweep(1));
+    assert.equal(first.series.state, 'completed');
+    assert.deepEqual(await seen(first.id), [
+      [1, null],
+      [1, null],
+    ]);
+
+    assert.deepEqual(await preview(admin, sweep(1)), {
+      tuples: 2,
+      count: 2,
+      sources: [{ id: first.id, description: '', tuples: 2 }],
+    });
+    assert.equal((await preview(admin, sweep(2))).tuples, 0, 'another version');
+    assert.equal(
+      (await preview(admin, sweep(1, { mountPath: 'data/cells' }))).tuples,
+      0,
+      'mounted elsewhere',
+    );
+    assert.equal((await preview(admin, { ...sweep(1), datasets: [] })).tuples, 0, 'without the dataset');
+
+    const onV2 = await submit(admin, { ...sweep(2), reuse: true });
+    assert.equal(onV2.reused, undefined);
+    assert.deepEqual(await seen(onV2.id), [
+      [2, null],
+      [2, null],
+    ]);
+    const onV1 = await submit(admin, { ...sweep(1), reuse: true });
+    assert.equal(onV1.reused, 2);
+    assert.deepEqual(await seen(onV1.id), [
+      [1, first.id],
+      [1, first.id],
+    ]);
+
+    // Naming a dataset one may not see gets no offer (the submit refuses it, naming it), whatever
+    // the sweep would reuse without it: bob may use the adder and sees alice's series of it.
+    assert.equal((await preview(bob, {})).tuples, 6);
+    assert.equal(await preview(bob, { datasets: [{ name: 'cells', version: 1 }] }), undefined);
+  });
+
   async function alicePackage(bytes: Buffer): Promise<string> {
     const response = await fetch(`${stack.url}/api/v1/packages?name=in.tar.gz`, {
       method: 'POST',
