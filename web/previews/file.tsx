@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { formatBytes } from '../format.ts';
 import { isImage } from '../../files/content-type.ts';
-import { diskRootOf, type Storage } from '../../files/storage/index.ts';
+import type { Storage } from '../../files/storage/index.ts';
 import { isRefused, readSeriesSlice } from '../data/storage.ts';
 import { deadlineIn, PreviewLimitError, type Deadline } from './budget.ts';
 import { CSV_MAX_COLUMNS, parseCsv, plotOf, type PlotData } from './csv.ts';
@@ -28,7 +28,6 @@ const TEXT_BYTES = 32 * 1024;
 const NETCDF_BYTES = 256 * 1024;
 const CSV_BYTES = 256 * 1024;
 const JSON_BYTES = 256 * 1024;
-const NETCDF_ON_DISK_ONLY = 'NetCDF/HDF5 plots read disk storage only: download the file';
 /** Time one preview may take, reading included. */
 export const PREVIEW_MS = 2000;
 
@@ -99,18 +98,14 @@ async function previewOf(
       return none(`NetCDF header not readable: ${error.message}`);
     }
     const format = { kind: 'classic', header } as const;
-    const diskRoot = diskRootOf(storageDir);
-    // The plot reads the file at random (h5wasm, netcdf-source.ts): disk storage only for now.
-    if (diskRoot === undefined) return none(NETCDF_ON_DISK_ONLY);
-    const data = await netCdfData(diskRoot, seriesId, relative, format, netcdf.choice, netcdf.deadline);
+    // The plot reads the file by ranges (netcdf-source.ts), on disk or in S3 alike.
+    const data = await netCdfData(storageDir, seriesId, relative, format, netcdf.choice, netcdf.deadline);
     return { kind: 'netcdf', header, data };
   }
   if (isHdf5Name(ext) && looksLikeHdf5(slice.bytes)) {
     try {
       const format = { kind: 'hdf5' } as const;
-      const diskRoot = diskRootOf(storageDir);
-      if (diskRoot === undefined) return none(NETCDF_ON_DISK_ONLY);
-      const data = await netCdfData(diskRoot, seriesId, relative, format, netcdf.choice, netcdf.deadline);
+      const data = await netCdfData(storageDir, seriesId, relative, format, netcdf.choice, netcdf.deadline);
       return { kind: 'netcdf', data };
     } catch (error) {
       if (error instanceof NetCdfError) return none(error.message);

@@ -65,15 +65,23 @@ function describe(name, dataset) {
   const shape = dataset.shape ?? [];
   const type = dataset.metadata.type;
   const units = attribute(dataset, 'units');
-  const fill = attribute(dataset, '_FillValue');
-  const first = Array.isArray(fill) ? fill[0] : fill;
+  const numbers = (name) => {
+    const value = attribute(dataset, name);
+    return (Array.isArray(value) || ArrayBuffer.isView(value) ? Array.from(value) : [value]).filter(
+      (n) => typeof n === 'number',
+    );
+  };
   return {
     name,
     dimensions: dimensionsOf(name, dataset, shape),
     shape,
     numeric: type === H5T_INTEGER || type === H5T_FLOAT,
     units: typeof units === 'string' ? units : undefined,
-    fill: typeof first === 'number' ? first : undefined,
+    fill: numbers('_FillValue')[0],
+    // CF: missing values and packing (netcdf-slice.ts unpacked applies them).
+    missing: numbers('missing_value'),
+    scale: numbers('scale_factor')[0],
+    offset: numbers('add_offset')[0],
   };
 }
 

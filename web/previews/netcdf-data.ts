@@ -33,10 +33,13 @@ function product(values: number[], what: string): number {
   return result;
 }
 
-function numericAttribute(v: NcVariable, name: string): number | undefined {
+/** The attribute's numbers (64-bit ones, printed as strings, are left out). */
+function numericAttributes(v: NcVariable, name: string): number[] {
   const value = v.attributes.find((a) => a.name === name)?.value;
-  return Array.isArray(value) && typeof value[0] === 'number' ? value[0] : undefined;
+  return Array.isArray(value) ? value.filter((n): n is number => typeof n === 'number') : [];
 }
+
+const numericAttribute = (v: NcVariable, name: string): number | undefined => numericAttributes(v, name)[0];
 
 function textAttribute(v: NcVariable, name: string): string | undefined {
   const value = v.attributes.find((a) => a.name === name)?.value;
@@ -54,6 +57,9 @@ export function classicFile(header: NcHeader, source: RandomAccess): NdFile {
     numeric: v.type !== 'char',
     units: textAttribute(v, 'units'),
     fill: numericAttribute(v, '_FillValue'),
+    missing: numericAttributes(v, 'missing_value'),
+    scale: numericAttribute(v, 'scale_factor'),
+    offset: numericAttribute(v, 'add_offset'),
   }));
   let recordSize: number | undefined;
   const sizeOfRecord = () =>

@@ -3,6 +3,7 @@
 // run page's query string. A slice that cannot be read becomes its message beside the header,
 // so a lying variable does not hide the rest of the file.
 import { InvalidRequestError, NotFoundError } from '../../core/errors.ts';
+import type { Storage } from '../../files/storage/index.ts';
 import { PreviewLimitError, type Deadline } from './budget.ts';
 import { classicFile } from './netcdf-data.ts';
 import { loadSlice, type NdFile, type NdVariable, type SliceChoice, type SliceData } from './netcdf-slice.ts';
@@ -67,9 +68,9 @@ async function withFile<T>(
   }
 }
 
-async function open(storageDir: string, seriesId: string, relative: string, deadline: Deadline) {
+async function open(storage: Storage | string, seriesId: string, relative: string, deadline: Deadline) {
   try {
-    return await deadline.within(openSeriesFile(storageDir, seriesId, relative));
+    return await deadline.within(openSeriesFile(storage, seriesId, relative));
   } catch (error) {
     if (error instanceof NotFoundError || error instanceof InvalidRequestError)
       throw new NetCdfError(`file '${relative}' not readable: ${error.message}`);
@@ -83,7 +84,7 @@ async function open(storageDir: string, seriesId: string, relative: string, dead
  * be opened; a slice that cannot be read is answered as its message.
  */
 export async function netCdfData(
-  storageDir: string,
+  storage: Storage | string,
   seriesId: string,
   relative: string,
   format: NetCdfFormat,
@@ -91,7 +92,7 @@ export async function netCdfData(
   deadline: Deadline,
 ): Promise<NetCdfData> {
   try {
-    const source = await open(storageDir, seriesId, relative, deadline);
+    const source = await open(storage, seriesId, relative, deadline);
     try {
       return await withFile(source, format, deadline, async (file) => ({
         variables: file.variables,
@@ -110,13 +111,13 @@ export async function netCdfData(
 
 /** The chosen slice of a stored file, recognising its format; throws NetCdfError or PreviewLimitError. */
 export async function netCdfSlice(
-  storageDir: string,
+  storage: Storage | string,
   seriesId: string,
   relative: string,
   choice: SliceChoice,
   deadline: Deadline,
 ): Promise<SliceData> {
-  const source = await open(storageDir, seriesId, relative, deadline);
+  const source = await open(storage, seriesId, relative, deadline);
   try {
     const first = await deadline.within(source.read(0, Math.min(source.size, HEADER_BYTES)));
     let format: NetCdfFormat;

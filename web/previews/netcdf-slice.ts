@@ -20,6 +20,11 @@ export interface NdVariable {
   units?: string | undefined;
   /** Its `_FillValue`: values equal to it are missing (drawn grey, left out of lines). */
   fill?: number | undefined;
+  /** Its `missing_value` (CF allows several): missing as the fill value is. */
+  missing?: number[] | undefined;
+  /** CF packing (`scale_factor`, `add_offset`): a stored value v means v × scale + offset. */
+  scale?: number | undefined;
+  offset?: number | undefined;
 }
 
 export interface NdFile {
@@ -137,7 +142,7 @@ function indexOf(raw: string | undefined, dimension: string, length: number): nu
 /** Plans, reads and returns the slice with its coordinates; errors are NetCdfError or PreviewLimitError. */
 export async function loadSlice(file: NdFile, choice: SliceChoice, deadline: Deadline): Promise<SliceData> {
   const plan = planSlice(file.variables, choice);
-  const values = withoutFill(await file.read(plan.variable, plan.start, plan.count, deadline), plan.variable);
+  const values = unpacked(await file.read(plan.variable, plan.start, plan.count, deadline), plan.variable);
   const coordinates: SliceData['coordinates'] = [];
   for (const axis of plan.axes) {
     const coordinate = file.variables.find(
@@ -150,7 +155,7 @@ export async function loadSlice(file: NdFile, choice: SliceChoice, deadline: Dea
       coordinate && coordinate.shape[0] === length
         ? await file
             .read(coordinate, [0], [length], deadline)
-            .then((values) => withoutFill(values, coordinate))
+            .then((values) => unpacked(values, coordinate))
             .catch((error: unknown) => {
               if (error instanceof NetCdfError) return undefined;
               throw error;
@@ -162,8 +167,19 @@ export async function loadSlice(file: NdFile, choice: SliceChoice, deadline: Dea
   return { plan, values, coordinates };
 }
 
-function withoutFill(values: Float64Array, variable: NdVariable): Float64Array {
-  const { fill } = variable;
-  if (fill === undefined || !Number.isFinite(fill)) return values;
-  return values.map((v) => (v === fill ? NaN : v));
+/**
+ * The values as the CF conventions mean them: a stored value equal to `_FillValue` or to a
+ * `missing_value` is missing (NaN; both compare with the stored, packed value), any other is
+ * unpacked (× scale_factor + add_offset). Attributes that are not finite numbers are ignored.
+ */
+export function unpacked(values: Float64Array, variable: NdVariable): Float64Array {
+  const missing = [variable.fill, ...(variable.missing ?? [])].filter(
+    (m): m is number => m !== undefined && Number.isFinite(m),
+  );
+  const finite = (n: number | undefined, otherwise: number) =>
+    n !== undefined && Number.isFinite(n) ? n : otherwise;
+  const scale = finite(variable.scale, 1);
+  const offset = finite(variable.offset, 0);
+  if (missing.length === 0 && scale === 1 && offset === 0) return values;
+  return values.map((v) => (missing.includes(v) ? NaN : v * scale + offset));
 }

@@ -2,6 +2,7 @@
 // variable and indices the form chose) with `format=svg`. It is the "Download SVG" link and what
 // results.js draws into a PNG. What the file or the choice does wrong is answered 422, naming it.
 import type { Context } from 'hono';
+import type { Storage } from '../../files/storage/index.ts';
 import { deadlineIn, PreviewLimitError } from '../previews/budget.ts';
 import { NetCdfError } from '../previews/netcdf.ts';
 import { NC_FILE, netCdfChoice, netCdfSlice, NETCDF_MS } from '../previews/netcdf-preview.ts';
@@ -10,7 +11,7 @@ import { NetCdfPlot } from '../previews/netcdf-plot.tsx';
 /** The SVG when the query asks for one (`format=svg`), else undefined (the page is wanted). */
 export async function netCdfSvg(
   c: Context,
-  storageDir: string,
+  storage: Storage,
   seriesId: string,
   runDir: string,
 ): Promise<Response | undefined> {
@@ -20,7 +21,7 @@ export async function netCdfSvg(
   let slice;
   try {
     slice = await netCdfSlice(
-      storageDir,
+      storage,
       seriesId,
       `${runDir}${name}`,
       netCdfChoice(name, c.req.query()),

@@ -115,7 +115,7 @@ export function runPage(deps: WebContext) {
     const home = run.reusedFromSeries === null ? { seriesId: row.id, run } : original;
     const filesSeries = home?.seriesId ?? row.id;
     const runDir = `runs/${home?.run.dir ?? run.dir}/`;
-    const plotSvg = await netCdfSvg(c, deps.storageDir, filesSeries, runDir);
+    const plotSvg = await netCdfSvg(c, storageOf(deps), filesSeries, runDir);
     if (plotSvg) return plotSvg;
     const [fileRows, stdout, stderr] = home
       ? await Promise.all([
