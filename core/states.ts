@@ -14,7 +14,10 @@ export function unfinishedOf(counts: Readonly<Record<RunState, number>>): number
   );
 }
 
+// `queued`: accepted, waiting for its owner's (or group's) queue or storage quota before it
+// stages anything (docs/quotas.md); it moves on to `staging` once the quota allows.
 export const SERIES_STATES = [
+  'queued',
   'staging',
   'running',
   'collecting',
@@ -32,3 +35,7 @@ export const FINAL_SERIES_STATES: readonly SeriesState[] = [
   'failed',
   'cancelled',
 ];
+/** Every state a series is in while its workflow still has work to do. */
+export const UNFINISHED_SERIES_STATES: readonly SeriesState[] = SERIES_STATES.filter(
+  (state) => !FINAL_SERIES_STATES.includes(state),
+);

@@ -90,7 +90,7 @@ export async function endUnfinishedSeries(
     const now = new Date();
     const changed = await tx
       .update(series)
-      .set({ state, reason, finishedAt: now, updatedAt: now })
+      .set({ state, reason, waitReason: null, finishedAt: now, updatedAt: now })
       .where(
         and(
           eq(series.id, listed.id),
@@ -298,7 +298,8 @@ export async function updateSeriesState(
       updatedAt: now,
       ...(reason !== undefined ? { reason } : {}),
       ...(state === 'running' ? { startedAt: sql`coalesce(${series.startedAt}, now())` } : {}),
-      ...(final ? { finishedAt: now } : { finishedAt: null }),
+      // A series that ended waits for nothing.
+      ...(final ? { finishedAt: now, waitReason: null } : { finishedAt: null }),
     })
     .where(eq(series.id, seriesId));
 }

@@ -3,11 +3,13 @@
 // more (a workflow terminated in the Temporal UI, one that failed before it could record its
 // end, a history lost). Runs at start-up and every few minutes in the API process; every
 // change is conditional on the row being as listed, so several processes may run it at once.
+// The owner is notified of the end it records, as the workflow would have done.
 import type { Client, WorkflowExecutionStatusName } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { Database } from '../db/client.ts';
 import { endUnfinishedSeries, listUnfinishedSeries, type UnfinishedSeries } from '../db/series.ts';
 import type { Logger } from '../log.ts';
+import { notifySeriesEvent, startDeliveriesWith } from '../activities/notify/notify-series.ts';
 
 /** How often the periodic reconcile runs by default. */
 export const RECONCILE_INTERVAL_MS = 3 * 60_000;
@@ -80,6 +82,12 @@ async function reconcileOne(deps: ReconcileDeps, row: UnfinishedSeries): Promise
   deps.logger.warn(
     { seriesId: row.id, was: row.state, state, reason },
     'reconciled a series with its workflow',
+  );
+  // The workflow that would have told the owner is gone: the reconcile tells them instead.
+  await notifySeriesEvent(
+    { db: deps.db, logger: deps.logger, start: startDeliveriesWith(deps.temporal) },
+    row.id,
+    state,
   );
   return { seriesId: row.id, state, reason };
 }

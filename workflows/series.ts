@@ -83,7 +83,7 @@ export async function seriesWorkflow(input: SeriesWorkflowInput): Promise<Series
     const fresh = !input.rerun && input.resumeAtChunk === undefined;
     let caps: HostCapabilities;
     if (fresh) {
-      if (patched(WAIT_FOR_QUOTA)) await waitForQuota(seriesId);
+      if (patched(WAIT_FOR_QUOTA)) await waitForQuota(seriesId, setState);
       // The API created the series in `staging`. Its run rows, its directory on the host and
       // the host's limits do not depend on each other: all at once.
       [caps] = await Promise.all([

@@ -6,7 +6,6 @@ import type { Logger } from '../../log.ts';
 import { archiveSeriesFiles, indexChunkFiles } from './files.ts';
 import { createRunRows, recordRunChanges } from './runs.ts';
 import { noteSeriesHeld, noteSeriesWaiting, updateSeriesState } from '../../db/series.ts';
-import { FINAL_SERIES_STATES } from '../../core/states.ts';
 import { loadSeriesPlan } from './series.ts';
 import { quotaHold } from './quota-hold.ts';
 import { setPostprocessOutcome } from '../../db/postprocess.ts';
@@ -37,8 +36,6 @@ export function createControlActivities(deps: ControlDeps): ControlActivities {
   return {
     loadSeries: (seriesId) => loadSeriesPlan(db, seriesId, maxTuples),
     async setSeriesState(seriesId, state, reason) {
-      // A final series waits for nothing.
-      if (FINAL_SERIES_STATES.includes(state)) await noteSeriesWaiting(db, seriesId, null);
       await updateSeriesState(db, seriesId, state, reason);
       await notify(seriesId, endEventOf(state));
     },
@@ -47,7 +44,12 @@ export function createControlActivities(deps: ControlDeps): ControlActivities {
       await noteSeriesWaiting(db, seriesId, held);
       if (held !== null) await notify(seriesId, 'held');
     },
-    quotaHold: (seriesId) => quotaHold(db, seriesId),
+    async quotaHold(seriesId) {
+      const reason = await quotaHold(db, seriesId);
+      // Held in the queue by a quota: the owner is told once (the notification's id is per attempt).
+      if (reason !== null) await notify(seriesId, 'held');
+      return reason;
+    },
     createRuns: (seriesId) => createRunRows(db, seriesId),
     markQueued: (seriesId, ranges, jobId) => markRunsQueued(db, seriesId, ranges, jobId),
     recordRunChanges: (seriesId, attempt, changes, ranges) =>

@@ -4,7 +4,7 @@
 // activities that record those moments; ids are derived from the series, its attempt and the
 // event, so an activity that runs twice records and starts nothing twice.
 import { Context } from '@temporalio/activity';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { CONTROL_TASK_QUEUE } from '../../core/naming.ts';
 import type { SeriesState } from '../../core/states.ts';
 import type { Database } from '../../db/client.ts';
@@ -48,19 +48,25 @@ export function endEventOf(state: SeriesState): NotifyEvent | undefined {
 export type StartDeliveries = (input: NotifyWorkflowInput) => Promise<void>;
 
 /** Starts the delivery workflow with the worker's own client (inside an activity only). */
-export const startDeliveriesFromActivity: StartDeliveries = async (input) => {
-  try {
-    await Context.current().client.workflow.start('notifyWorkflow', {
-      taskQueue: CONTROL_TASK_QUEUE,
-      workflowId: `notify-${input.notificationId}`,
-      // A notification is delivered once, even if this activity runs again after it finished.
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      args: [input],
-    });
-  } catch (error) {
-    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-  }
-};
+export const startDeliveriesFromActivity: StartDeliveries = (input) =>
+  startDeliveriesWith(Context.current().client)(input);
+
+/** Starts the delivery workflow with `client` (outside an activity: the reconciler's). */
+export const startDeliveriesWith =
+  (client: Client): StartDeliveries =>
+  async (input) => {
+    try {
+      await client.workflow.start('notifyWorkflow', {
+        taskQueue: CONTROL_TASK_QUEUE,
+        workflowId: `notify-${input.notificationId}`,
+        // A notification is delivered once, even if this activity runs again after it finished.
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        args: [input],
+      });
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    }
+  };
 
 export async function notifySeriesEvent(
   deps: { db: Database; logger: Logger; start: StartDeliveries },

@@ -19,7 +19,8 @@ const SeriesEventSchema = z
   .object({
     event: z.enum(['progress', 'deleted']),
     data: z.string().openapi({
-      description: 'JSON: `{state, reason, count, counts, progress}` (progress) or `{id}` (deleted)',
+      description:
+        'JSON: `{state, reason, waitReason, count, counts, progress}` (progress) or `{id}` (deleted)',
     }),
     id: z.string().optional(),
   })
@@ -35,7 +36,7 @@ export function seriesEventRoutes(deps: ApiDeps) {
     path: '/{id}/events',
     tags: ['series'],
     summary:
-      'Server-sent `progress` events `{state, reason, count, counts, progress}` until the series is final',
+      'Server-sent `progress` events `{state, reason, waitReason, count, counts, progress}` until the series is final',
     security: signedIn,
     request: { params: IdParam },
     responses: {
@@ -62,6 +63,7 @@ export function seriesEventRoutes(deps: ApiDeps) {
         const payload = JSON.stringify({
           state: row.state,
           reason: row.reason,
+          waitReason: row.waitReason,
           count: row.count,
           counts,
           progress: progressOf(row.count, counts),

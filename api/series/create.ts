@@ -88,7 +88,10 @@ export async function createSeries(deps: ApiDeps, owner: AuthUser, input: NewSer
   }
   checkResources(input.resources ?? {}, host, owner);
   const datasets = await datasetsForSeries(deps, owner, input.datasets ?? [], host.name, app.configFile);
-  await refuseOverQuota(db, { userId: owner.id, groupId, host: host.name }, count);
+  // Quotas count the tuples the series will run: with `reuse`, only those not taken from
+  // other series, known once they are recorded (below); without it, before anything is stored.
+  const quotaSubject = { userId: owner.id, groupId, host: host.name };
+  if (!input.reuse) await refuseOverQuota(db, quotaSubject, count);
 
   const snapshot: ApplicationSnapshot = { name: app.name, command: app.command, configFile: app.configFile };
   if (app.setup) snapshot.setup = app.setup;
@@ -146,12 +149,15 @@ export async function createSeries(deps: ApiDeps, owner: AuthUser, input: NewSer
 
   // Reused runs go in before the workflow starts: it runs only the others.
   const reuse = input.reuse
-    ? await reuseAtCreation(deps, owner, { id, reuseKey, group: { groupId, visibility } }, sweep).catch(
-        async (error: unknown) => {
+    ? await reuseAtCreation(deps, owner, { id, reuseKey, group: { groupId, visibility } }, sweep)
+        .then(async (taken) => {
+          await refuseOverQuota(db, quotaSubject, count - (taken?.reused ?? 0));
+          return taken;
+        })
+        .catch(async (error: unknown) => {
           await deleteSeries(db, id);
           throw error;
-        },
-      )
+        })
     : undefined;
 
   // The row is committed before the workflow starts, so its first activity finds it; if the

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../config.ts';
-import type { RunState } from '../../core/states.ts';
+import { UNFINISHED_SERIES_STATES, type RunState } from '../../core/states.ts';
 import { createLogger } from '../../log.ts';
 import { startStack, type RunningStack } from '../../workers/stack.ts';
 import { freePort } from '../../workers/dev-server.ts';
@@ -204,7 +204,7 @@ export async function startHostWorkerProcess(options: {
 }
 
 /** States a series leaves on its own; waitForSeriesEnd waits for any other. */
-const UNFINISHED = ['staging', 'running', 'collecting', 'archiving'];
+const UNFINISHED: readonly string[] = UNFINISHED_SERIES_STATES;
 
 /** Polls GET /series/:id until the series is in a final state. */
 export function waitForSeriesEnd(api: Api, id: string, timeoutMs = 240_000): Promise<SeriesBody> {

@@ -28,6 +28,11 @@
     }
     const reason = root.querySelector('[data-series-reason]');
     if (reason && 'reason' in p) reason.textContent = p.reason ?? '';
+    const waiting = root.querySelector('[data-series-wait-reason]');
+    if (waiting && 'waitReason' in p) {
+      waiting.textContent = p.waitReason ? `Waiting: ${p.waitReason}` : '';
+      waiting.hidden = !p.waitReason;
+    }
     const holder = root.querySelector('[data-series-state]');
     if (holder?.querySelector('[data-state]')?.dataset.state !== p.state) {
       renderState(holder, p.state);

@@ -55,6 +55,10 @@ export function SeriesFacts(props: { series: SeriesRow }) {
           </span>{' '}
           <span class="muted small" data-series-reason="">
             {s.reason ?? ''}
+          </span>{' '}
+          {/* Why it does not move on yet: a quota (queued) or the host's load, pool or scheduler. */}
+          <span class="small" data-series-wait-reason="" hidden={!s.waitReason}>
+            {s.waitReason ? `Waiting: ${s.waitReason}` : ''}
           </span>
         </dd>
       </dl>
