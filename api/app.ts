@@ -25,6 +25,7 @@ import { seriesExportRoutes } from './routes/series-export.ts';
 import { seriesResultRoutes } from './routes/series-results.ts';
 import { seriesRunRoutes } from './routes/series-runs.ts';
 import { seriesPostprocessRoutes } from './routes/series-postprocess.ts';
+import { seriesSetupRoutes } from './routes/series-setup.ts';
 import { seriesRoutes } from './routes/series.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { sweepRoutes } from './routes/sweeps.ts';
@@ -121,6 +122,7 @@ export function createApp(deps: ApiDeps): Hono<AppEnv> {
   app.route(`${API_PREFIX}/series`, seriesActionRoutes(deps));
   app.route(`${API_PREFIX}/series`, seriesRunRoutes(deps));
   app.route(`${API_PREFIX}/series`, seriesPostprocessRoutes(deps));
+  app.route(`${API_PREFIX}/series`, seriesSetupRoutes(deps));
   app.route(`${API_PREFIX}/series`, seriesResultRoutes(deps));
   app.route(`${API_PREFIX}/series`, seriesExportRoutes(deps));
   app.route(`${API_PREFIX}/series`, seriesEventRoutes(deps));

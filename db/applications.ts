@@ -6,6 +6,9 @@ import { applications } from './schema.ts';
 
 export type { ApplicationSnapshot, MetricSource } from './schema.ts';
 export type ApplicationRow = typeof applications.$inferSelect;
+/** `program`: an admin's command; `own-code`: the series' package carries the program (docs/own-code.md). */
+export const APPLICATION_KINDS = ['program', 'own-code'] as const;
+export type ApplicationKind = (typeof APPLICATION_KINDS)[number];
 export type NewApplication = typeof applications.$inferInsert;
 /** What may change on a registered application (its name is its identity). */
 export type ApplicationPatch = Partial<Omit<NewApplication, 'name' | 'createdAt' | 'updatedAt'>>;

@@ -9,6 +9,7 @@ import { runningQuotaOf } from '../../db/quotas.ts';
 import { fairShareOf } from '../../db/fair-share.ts';
 import type { HostSpec, SeriesSpec, StagedDataset } from '../../hosts/executor.ts';
 import { packageKey } from '../../files/storage/layout.ts';
+import { ownCodeSetup } from '../../hosts/own-code.ts';
 import { badInput, notFound } from '../errors.ts';
 import type { SeriesPlan } from './types.ts';
 
@@ -57,6 +58,8 @@ export async function loadSeriesPlan(db: Database, seriesId: string, maxTuples: 
     maxTuples: Math.max(maxTuples, row.count),
   };
   if (app.setup) spec.setup = app.setup;
+  // Own code: the setup builds (or reuses) the package's environment, once, before any run.
+  if (app.ownCode) spec.setup = ownCodeSetup(app.ownCode);
   if (app.postprocess) spec.postprocess = app.postprocess;
   // A CSV that declares metrics comes back even when the collect globs do not name it.
   const metricFiles = (app.metricSources ?? []).flatMap((s) => (s.kind === 'csv' ? [s.file] : []));

@@ -7,6 +7,7 @@ import type { Executor, HostSpec, SeriesSpec, StepOptions } from '../../hosts/ex
 import { PollBatcher } from '../../hosts/poll-batcher.ts';
 import { withLocalInputs, withLocalPackage } from '../../hosts/local-inputs.ts';
 import { storageOf, type Storage } from '../../files/storage/index.ts';
+import { storeSetupLog } from '../../files/setup-log.ts';
 import type { Logger } from '../../log.ts';
 import { checkExecutor } from './check.ts';
 import type { HostActivities, HostCapabilities } from './types.ts';
@@ -71,7 +72,12 @@ export function createHostActivities(deps: HostDeps): HostActivitiesHandle {
       withHeartbeat(async (step) =>
         executorFor(host).stageChunk(await withLocalPackage(series, deps), chunk, step),
       ),
-    setupSeries: (host, series) => withHeartbeat((step) => executorFor(host).setup(series, step)),
+    async setupSeries(host, series) {
+      const result = await withHeartbeat((step) => executorFor(host).setup(series, step));
+      // For the series page and the API (files/setup-log.ts): what the setup printed, or reused.
+      await storeSetupLog(storageOf(deps), series.seriesId, result.outputTail);
+      return result;
+    },
     async postprocessSeries(host, series) {
       const result = await withHeartbeat((step) =>
         executorFor(host).postprocess(series, storageOf(deps), step),

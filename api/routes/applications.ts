@@ -16,7 +16,9 @@ import {
 import { currentUser, requireAdmin, requireUser } from '../auth.ts';
 import { catalogueOf, mayUseApplication, visibleApplications } from '../access.ts';
 import type { ApiDeps } from '../context.ts';
-import { badRequest, conflict, notFound } from '../errors.ts';
+import { ApiError, badRequest, conflict, notFound } from '../errors.ts';
+import { OWN_CODE } from '../own-code.ts';
+import { APPLICATION_KINDS, type ApplicationKind } from '../../db/applications.ts';
 import { listHostNames } from '../../db/hosts.ts';
 import { createRouter, invalidRequestBody, jsonBody, jsonResponse, pick, signedIn } from '../openapi.ts';
 import { parametersRefusal, ParametersSchema } from '../parameter-schema.ts';
@@ -38,7 +40,14 @@ const globSchema = z
   );
 
 const fields = {
-  command: z.string().min(1).max(10_000).openapi({ example: 'python3 spiral.py config.ini' }),
+  kind: z.enum(APPLICATION_KINDS).openapi({
+    description:
+      "`program` (default): runs `command`, vetted by an admin. `own-code`: runs the program its series' package carries (code.py, or tuplet.json's command, in a virtual environment of the package's requirements), for members of groups with ownCode only; it has no `command` or `setup` of its own (docs/own-code.md)",
+  }),
+  command: z.string().min(1).max(10_000).openapi({
+    example: 'python3 spiral.py config.ini',
+    description: 'Required for a `program`; absent for `own-code` (the package carries the program)',
+  }),
   configFile: z
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'a file name in the run directory (no slashes)')
@@ -66,7 +75,10 @@ const fields = {
 const ApplicationSchema = z
   .object({
     name: z.string(),
-    command: z.string(),
+    kind: fields.kind,
+    command: z
+      .string()
+      .openapi({ description: "Empty for `own-code`: its series' command comes from the package" }),
     configFile: z.string(),
     setup: z.string().nullable(),
     postprocess: z.string().nullable(),
@@ -85,7 +97,8 @@ const ApplicationSchema = z
 const NewApplicationSchema = z
   .object({
     name: nameSchema.openapi({ example: 'spiral' }),
-    command: fields.command,
+    kind: fields.kind.optional(),
+    command: fields.command.optional(),
     configFile: fields.configFile.optional(),
     setup: fields.setup.optional(),
     postprocess: fields.postprocess.optional(),
@@ -98,6 +111,7 @@ const NewApplicationSchema = z
     hosts: fields.hosts.optional(),
   })
   .strict()
+  .superRefine(refuseCommandOfKind)
   .openapi('NewApplication');
 
 const ApplicationPatchSchema = z
@@ -117,6 +131,29 @@ const ApplicationPatchSchema = z
   .strict()
   .openapi('ApplicationPatch');
 
+/**
+ * A program needs its command; an own-code application has none (nor a setup): its series'
+ * package carries the program and its setup builds the package's environment.
+ */
+function refuseCommandOfKind(
+  body: { kind?: ApplicationKind | undefined; command?: string | undefined; setup?: string | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  if ((body.kind ?? 'program') === 'program') {
+    if (body.command === undefined)
+      ctx.addIssue({ code: 'custom', path: ['command'], message: 'a program application needs a command' });
+    return;
+  }
+  for (const field of ['command', 'setup'] as const) {
+    if (body[field] !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: [field],
+        message: `an own-code application has no ${field}: its series' package carries the program (docs/own-code.md)`,
+      });
+  }
+}
+
 /** A bad `parameters` schema answers 422 naming its field; anything else the usual 400. */
 const refuseBadParameters = (result: { success: true } | { success: false; error: ZodError }, c: Context) => {
   if (result.success) return;
@@ -132,6 +169,19 @@ function withoutEmptySchema<T extends { parameters?: ParameterSpec[] | null | un
 /** No host named is no limit: `hosts: []` is stored as null (any host), as the form reads it. */
 function withoutEmptyHosts<T extends { hosts?: string[] | null | undefined }>(body: T): T {
   return body.hosts?.length === 0 ? { ...body, hosts: null } : body;
+}
+
+/** PATCH on an own-code application: its kind has no command or setup to change. */
+function refuseOwnCodeFields(name: string, patch: { command?: string; setup?: string | null }): void {
+  for (const field of ['command', 'setup'] as const) {
+    if (patch[field] !== undefined && patch[field] !== null)
+      throw new ApiError(
+        422,
+        'own_code_field',
+        `${field}: application '${name}' is own-code: its series' package carries the program (docs/own-code.md)`,
+        { field },
+      );
+  }
 }
 
 function applicationJson(row: ApplicationRow): z.infer<typeof ApplicationSchema> {
@@ -217,7 +267,7 @@ export function applicationRoutes(deps: ApiDeps) {
     async (c) => {
       const body = withoutEmptyHosts(withoutEmptySchema(c.req.valid('json')));
       await assertHostsExist(body.hosts);
-      const row = await insertApplication(db, body);
+      const row = await insertApplication(db, { ...body, command: body.command ?? '' });
       if (!row) throw conflict(`application '${body.name}' already exists`);
       deps.logger.info({ application: row.name }, 'application registered');
       return c.json(applicationJson(row), 201);
@@ -242,6 +292,7 @@ export function applicationRoutes(deps: ApiDeps) {
     async (c) => {
       const current = await getApplication(c.req.valid('param').name);
       const patch = withoutEmptyHosts(withoutEmptySchema(c.req.valid('json')));
+      if (current.kind === OWN_CODE) refuseOwnCodeFields(current.name, patch);
       await assertHostsExist(patch.hosts);
       const row = await updateApplication(db, current.name, patch);
       return c.json(applicationJson(row!), 200);

@@ -6,6 +6,7 @@ import type { ApiDeps } from '../context.ts';
 import { createRouter, jsonBody, jsonResponse, pick, signedIn } from '../openapi.ts';
 import { IniSchema, nameSchema } from '../schemas.ts';
 import { checkInputAtPreview } from '../series/input-check.ts';
+import { refuseOwnCodeAtPreview } from '../own-code.ts';
 import { applicationSchema, schemaFindings, SchemaFindingsSchema } from '../series/parameter-check.ts';
 import { checkRenderedSize } from '../series/rendered-size.ts';
 import { previewReuse, ReuseOfferSchema, ReusePreviewFields } from '../series/reuse.ts';
@@ -63,6 +64,7 @@ export function sweepRoutes(deps: ApiDeps) {
       checkRenderedSize(ini, sweep.count, deps.config.limits.renderedBytes);
       const preview = previewOf(sweep, limit);
       if (!application) return c.json(preview, 200);
+      await refuseOwnCodeAtPreview(deps.db, currentUser(c), application, where);
       const schema = schemaFindings(sweep, await applicationSchema(deps, application));
       await checkInputAtPreview(deps, sweep, application);
       const reuse = await previewReuse(deps, currentUser(c), sweep, { application, ...where });

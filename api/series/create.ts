@@ -21,6 +21,7 @@ import { reuseAtCreation, seriesReuseKey } from './reuse.ts';
 import { packageSha256, withPackageFile } from './packages.ts';
 import { seriesPriorityOf, type Priority } from './priority.ts';
 import { insertSeriesDatasets } from '../../db/datasets.ts';
+import { OWN_CODE, ownCodeSnapshot, refuseOwnCodeUnlessEnabled } from '../own-code.ts';
 import { datasetsForSeries, type SeriesDatasetChoice } from '../datasets/use.ts';
 
 export interface NewSeries extends SeriesGroupChoice {
@@ -75,6 +76,7 @@ export async function createSeries(deps: ApiDeps, owner: AuthUser, input: NewSer
     ? await findApplication(db, input.application)
     : undefined;
   if (!app) throw unknownReference('application', input.application, catalogue !== 'everything');
+  await refuseOwnCodeUnlessEnabled(db, owner, groupId, app);
   refuseValuesOutsideSchema(sweep, app.parameters, app.name);
   const host = mayUseHost(catalogue, input.host) ? await findHost(db, input.host) : undefined;
   if (!host) throw unknownReference('host', input.host, catalogue !== 'everything');
@@ -107,6 +109,11 @@ export async function createSeries(deps: ApiDeps, owner: AuthUser, input: NewSer
   }
   if (app.parameters?.length) snapshot.parameters = app.parameters;
   if (app.metricSources?.length) snapshot.metricSources = app.metricSources;
+  if (app.kind === OWN_CODE) {
+    const hasPackage = Boolean(input.packageId ?? input.packagePath);
+    const lend = <T>(use: (file: string | undefined) => Promise<T>) => withPackageFile(deps, input, use);
+    Object.assign(snapshot, await ownCodeSnapshot(app, { id: owner.id, groupId }, hasPackage, lend));
+  }
 
   const reuseKey = seriesReuseKey(
     snapshot,
