@@ -1,16 +1,51 @@
 // Admission by load on a local host (docs/quotas.md), measured for real: a threshold of load
 // per core set below what /proc/loadavg can ever say (0: a load is never below it) holds every
 // run of a series, which waits with the reason in the API; once the admin raises it and the
-// next series on the host brings the new thresholds, the waiting runs start and complete.
+// next series on the host brings the new thresholds, the waiting runs start and complete. And
+// with a real load: processes spinning push /proc/loadavg above a threshold set just above the
+// load measured when the test starts; nothing starts while they spin, and runs start once the
+// load falls after they stop.
 import assert from 'node:assert/strict';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startTemporal, type TestTemporal } from '../support/temporal.ts';
 import { startTestStack, waitForSeries, type InProcessStack, type SeriesBody } from '../support/stack.ts';
+import { waitFor } from '../support/wait.ts';
 
 type Series = SeriesBody & { waitReason: string | null };
+
+/** The 1-minute load average, as the runner reads it. */
+async function loadAverage(): Promise<number> {
+  return Number((await readFile('/proc/loadavg', 'utf8')).split(' ')[0]);
+}
+
+/**
+ * `count` processes that are always runnable, so each adds about 1 to the load average within a
+ * minute. Niced to the lowest priority: the load counts them, yet the machine's other work
+ * (other tests on its cores) loses next to no time to them.
+ */
+function burnCpu(count: number): { stop(): Promise<void> } {
+  const spinners: ChildProcess[] = Array.from({ length: count }, () =>
+    spawn('nice', ['-n', '19', 'sh', '-c', 'while :; do :; done'], { stdio: 'ignore' }),
+  );
+  return {
+    async stop() {
+      await Promise.all(
+        spinners.map(
+          (child) =>
+            new Promise<void>((resolve) => {
+              if (child.exitCode !== null || child.signalCode !== null) return resolve();
+              child.once('exit', () => resolve());
+              child.kill('SIGKILL');
+            }),
+        ),
+      );
+    },
+  };
+}
 
 describe('admission by load', { timeout: 600_000 }, () => {
   let temporal: TestTemporal;
@@ -110,6 +145,74 @@ describe('admission by load', { timeout: 600_000 }, () => {
       ...spans.map((a) => spans.filter((b) => b.start <= a.start && b.end > a.start).length),
     );
     assert.ok(most <= 4, `${most} runs at once under a quota of 4`);
+  });
+
+  test('a host held above its load threshold by a CPU burn starts nothing until the load falls', async () => {
+    // The machine is shared: the threshold sits a margin above the load measured now (a
+    // quarter of it, at least 1), so other work's ups and downs do not cross it on their own;
+    // twice the margin of spinners lifts the load past it within about 40 s.
+    const cores = Number(execFileSync('nproc', { encoding: 'utf8' }).trim());
+    const before = await loadAverage();
+    const margin = Math.max(1, Math.ceil(before / 4));
+    const perCore = Math.ceil(((before + margin) * 100) / cores) / 100;
+    const threshold = perCore * cores;
+    const workdir = path.join(stack.dataDir, 'burning-work');
+    const host = await stack.request('POST', '/api/v1/hosts', {
+      name: 'burning',
+      kind: 'local',
+      workdir,
+      slots: 2,
+      admission: { maxLoadPerCore: perCore },
+    });
+    assert.equal(host.status, 201, JSON.stringify(host.body));
+    const app = await stack.request('POST', '/api/v1/applications', {
+      name: 'touch-it',
+      command: 'touch it',
+    });
+    assert.equal(app.status, 201, JSON.stringify(app.body));
+
+    const burn = burnCpu(2 * margin);
+    let id: string;
+    try {
+      let load = before;
+      await waitFor(async () => (load = await loadAverage()) >= threshold, {
+        what: `the load average to reach ${threshold} (it was ${before} on ${cores} cores)`,
+        timeoutMs: 180_000,
+        intervalMs: 1_000,
+        lastSeen: () => load,
+      });
+      const created = await stack.request<{ id: string }>('POST', '/api/v1/series', {
+        application: 'touch-it',
+        host: 'burning',
+        ini: 'x = 1 2\n',
+      });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      id = created.body.id;
+      const waiting = await waitForSeries<Series>(stack, id, (s) => s.waitReason !== null);
+      assert.match(
+        waiting.waitReason!,
+        new RegExp(
+          `^admission: the host's 1-minute load average [0-9.]+ on ${cores} cores is not below admission\\.maxLoadPerCore ${perCore.toFixed(2).replace('.', '\\.')} per core$`,
+        ),
+      );
+      // While the burn goes on: nothing of the series has started.
+      const runsDir = path.join(workdir, id, 'runs');
+      for (const dir of await readdir(runsDir)) {
+        assert.equal(existsSync(path.join(runsDir, dir, '.tuplet', 'started')), false, `run ${dir} started`);
+      }
+      assert.equal((await waitForSeries<Series>(stack, id, () => true)).counts.succeeded, 0);
+    } finally {
+      await burn.stop();
+    }
+    // The load falls back below the threshold within a minute or so: the runs start then.
+    const done = await waitForSeries<Series>(
+      stack,
+      id,
+      (s) => ['completed', 'failed'].includes(s.state),
+      300_000,
+    );
+    assert.equal(done.state, 'completed', JSON.stringify(done));
+    assert.equal(done.waitReason, null);
   });
 
   test('a host above its load threshold starts nothing and the series says why, until the threshold allows', async () => {
