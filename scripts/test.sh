@@ -58,14 +58,23 @@ checks_failed=0
 checks_time="skipped (narrowed run)"
 if ((narrowed == 0)); then
   started="$(now)"
-  if ! npm run -s typecheck; then
-    say "typecheck failed"
-    checks_failed=1
-  fi
-  if ! npm run -s lint; then
-    say "lint failed"
-    checks_failed=1
-  fi
+  # Side by side (one core each), each printing when it is done rather than interleaved.
+  checks_dir="$(mktemp -d)"
+  declare -A check_pids=()
+  for check in typecheck lint; do
+    npm run -s "$check" >"$checks_dir/$check" 2>&1 &
+    check_pids[$check]=$!
+  done
+  for check in typecheck lint; do
+    wait "${check_pids[$check]}"
+    status=$?
+    cat "$checks_dir/$check"
+    if ((status != 0)); then
+      say "$check failed"
+      checks_failed=1
+    fi
+  done
+  rm -rf "$checks_dir"
   checks_time="$(since "$started")"
 fi
 
