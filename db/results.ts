@@ -14,6 +14,7 @@ import type { RunState } from '../core/states.ts';
 import type { Database } from './client.ts';
 import { cursorValues, encodeCursor } from './cursor.ts';
 import { queryRows } from './raw.ts';
+import { aggregateVersion, cachedAggregate, storeAggregate } from './result-aggregates.ts';
 import { NUMBER_TEXT, parseFilter, type FilterClause, type FilterOp } from './results-filter.ts';
 import { MAX_RUN_INDEX, metricNames } from './runs.ts';
 
@@ -58,27 +59,43 @@ const OP_SQL: Record<FilterOp, SQL> = {
   '>=': sql.raw('>='),
 };
 
+/**
+ * A numeric clause is answered by the run's typed value (run_values, a primary-key probe); a
+ * text clause by the run's jsonb, as written (run_values keeps only the start of long text).
+ */
 function clauseSql(names: ResultNames, clause: FilterClause): SQL {
   const field = resolveField(names, clause.name, 'filter');
   const op = OP_SQL[clause.op];
   return clause.number !== undefined
-    ? sql`${numberOf(field)} ${op} ${clause.value}::numeric`
+    ? sql`exists (select 1 from run_values f
+        where f.series_id = r.series_id and f.index = r.index and f.name = ${field.name}
+          and f.rank = 0 and f.num ${op} ${clause.value}::numeric)`
     : sql`${textOf(field)} ${op} ${clause.value}`;
 }
 
-/** The WHERE condition of a filter's text (true for none); a bad filter is an InvalidRequestError. */
-export function filterSql(names: ResultNames, filter: string | undefined): SQL {
+/** The clauses of a filter's text; a bad filter is an InvalidRequestError. */
+function filterClauses(names: ResultNames, filter: string | undefined): FilterClause[] {
   let clauses: FilterClause[];
   try {
     clauses = parseFilter(filter ?? '');
   } catch (error) {
     throw new InvalidRequestError(`filter: ${(error as Error).message}`);
   }
+  for (const clause of clauses) resolveField(names, clause.name, 'filter');
+  return clauses;
+}
+
+function clausesSql(names: ResultNames, clauses: readonly FilterClause[]): SQL {
   if (clauses.length === 0) return sql`true`;
   return sql.join(
     clauses.map((c) => sql`(${clauseSql(names, c)})`),
     sql` and `,
   );
+}
+
+/** The WHERE condition over runs `r` of a filter's text (true for none). */
+export function filterSql(names: ResultNames, filter: string | undefined): SQL {
+  return clausesSql(names, filterClauses(names, filter));
 }
 
 /** A sort: by run index (the default), or by a parameter or metric, either way. */
@@ -153,17 +170,6 @@ export interface ResultsPage {
   prev: string | null;
 }
 
-/** The sort key columns of a sort, as SQL over `r`, plus the key's SQL for comparisons. */
-function sortKey(names: ResultNames, sort: ResultSort) {
-  if (sort.by === null) return undefined;
-  const field = resolveField(names, sort.by, 'sort');
-  const num = numberOf(field);
-  const txt = textOf(field);
-  const present = sort.descending ? sql`2 - ` : sql``;
-  const rank = sql`(${present}(case when ${num} is not null then 0 when ${txt} is not null then 1 else 2 end))`;
-  return { rank, num: sql`coalesce(${num}, 0)`, txt: sql`coalesce(${txt}, '')` };
-}
-
 function runColumns(withRun: boolean | undefined): SQL {
   return withRun
     ? sql`, r.exit_code as "exitCode", r.started_at as "startedAt", r.ended_at as "endedAt"`
@@ -180,9 +186,74 @@ function runFields(row: Pick<ResultRow, 'exitCode' | 'startedAt' | 'endedAt'>) {
   };
 }
 
+type KeyedRow = ResultRow & { rank: number; num: string; txt: string };
+
+/** One statement of a page: where its runs come from, in which order, from which position. */
+interface PageScan {
+  seriesId: string;
+  where: SQL;
+  /** Forward in the key's own order (asc) or against it (desc). */
+  dir: 'asc' | 'desc';
+  /** The cursor's key when the page starts inside this scan. */
+  from: ResultsPosition['key'] | undefined;
+  limit: number;
+  withRun: boolean | undefined;
+}
+
+/** Runs of the series in index order (the primary key), optionally narrowed by `driver`. */
+function indexScan(scan: PageScan, driver: (Field & { value: string }) | undefined): SQL {
+  const cmp = sql.raw(scan.dir === 'asc' ? '>' : '<');
+  const dir = sql.raw(scan.dir);
+  const columns = sql`r.index, r.state, r.params, r.metrics, 0 as rank, '0' as num, '' as txt${runColumns(scan.withRun)}`;
+  const edge = scan.from ? sql`r.index ${cmp} ${scan.from[3]}` : sql`true`;
+  if (!driver)
+    return sql`select ${columns} from runs r
+      where r.series_id = ${scan.seriesId} and (${scan.where}) and ${edge}
+      order by r.index ${dir} limit ${scan.limit}`;
+  // Runs whose value of one name equals one number: an index range already in index order.
+  const vEdge = scan.from ? sql`v.index ${cmp} ${scan.from[3]}` : sql`true`;
+  return sql`select ${columns}
+    from run_values v join runs r on r.series_id = v.series_id and r.index = v.index
+    where v.series_id = ${scan.seriesId} and v.name = ${driver.name} and v.rank = 0
+      and v.num = ${driver.value}::numeric and v.text = '' and ${vEdge} and (${scan.where})
+    order by v.index ${dir} limit ${scan.limit}`;
+}
+
 /**
- * A page of results. The default sort (by index) walks the primary key; a sort by a parameter
- * or metric orders every matching run of the series by its key (see bench/results.ts).
+ * Runs with a value of `name` of one rank (0 number, 1 text), in (num, text, index) order: a
+ * range of run_values_sort_idx. `bounds` narrows the numbers (the filter's clauses on `name`).
+ */
+function valueScan(scan: PageScan, name: string, rank: 0 | 1, bounds: SQL): SQL {
+  const cmp = sql.raw(scan.dir === 'asc' ? '>' : '<');
+  const dir = sql.raw(scan.dir);
+  const edge = scan.from
+    ? sql`(v.num, v.text, v.index) ${cmp} (${scan.from[1]}::numeric, ${scan.from[2]}, ${scan.from[3]})`
+    : sql`true`;
+  return sql`select r.index, r.state, r.params, r.metrics, v.rank, v.num::text as num, v.text as txt${runColumns(scan.withRun)}
+    from run_values v join runs r on r.series_id = v.series_id and r.index = v.index
+    where v.series_id = ${scan.seriesId} and v.name = ${name} and v.rank = ${rank}
+      and ${bounds} and ${edge} and (${scan.where})
+    order by v.num ${dir}, v.text ${dir}, v.index ${dir} limit ${scan.limit}`;
+}
+
+/** Runs without a value of `name`, in index order. */
+function missingScan(scan: PageScan, name: string): SQL {
+  const cmp = sql.raw(scan.dir === 'asc' ? '>' : '<');
+  const dir = sql.raw(scan.dir);
+  const edge = scan.from ? sql`r.index ${cmp} ${scan.from[3]}` : sql`true`;
+  return sql`select r.index, r.state, r.params, r.metrics, 2 as rank, '0' as num, '' as txt${runColumns(scan.withRun)}
+    from runs r
+    where r.series_id = ${scan.seriesId} and ${edge} and (${scan.where})
+      and not exists (select 1 from run_values v
+        where v.series_id = r.series_id and v.index = r.index and v.name = ${name})
+    order by r.index ${dir} limit ${scan.limit}`;
+}
+
+/**
+ * A page of results. By index, the page walks the primary key (or, filtered on `name = number`,
+ * that value's range of run_values). Sorted by a name, the order is three segments — numbers,
+ * text, runs without the value — each a range scan (db/schema.ts runValues), read in turn until
+ * the page is full; the filter is checked on each run found (see bench/results.ts).
  */
 export async function resultsPage(
   db: Database,
@@ -192,43 +263,60 @@ export async function resultsPage(
 ): Promise<ResultsPage> {
   const sort = parseSort(query.sort);
   const sortName = sortText(sort);
-  const where = filterSql(names, query.filter);
+  const clauses = filterClauses(names, query.filter);
+  const where = clausesSql(names, clauses);
   const position = query.cursor === undefined ? undefined : decodeResultsCursor(query.cursor);
   if (query.cursor !== undefined && !position)
     throw new InvalidRequestError('cursor: not a cursor this API returned');
   if (position && position.sort !== sortName)
     throw new InvalidRequestError(`cursor: made for sort '${position.sort}', not '${sortName}'`);
-  const key = sortKey(names, sort);
+  const field = sort.by === null ? undefined : resolveField(names, sort.by, 'sort');
   const backward = position?.side === 'before';
-  // Ascending pages forward compare with >; descending or backward flip it (both: back to >).
-  const greater = sort.descending === backward;
-  const cmp = sql.raw(greater ? '>' : '<');
-  const dir = sql.raw(greater ? 'asc' : 'desc');
-  const columns = key
-    ? sql`${key.rank} as rank, ${key.num}::text as num, ${key.txt} as txt`
-    : sql`0 as rank, '0' as num, '' as txt`;
-  let edge = sql`true`;
-  if (position) {
-    const [rank, num, txt, index] = position.key;
-    edge = key
-      ? sql`(${key.rank}, ${key.num}, ${key.txt}, r.index) ${cmp} (${rank}, ${num}::numeric, ${txt}, ${index})`
-      : sql`r.index ${cmp} ${index}`;
+  // Ascending pages forward read each segment ascending; descending or backward flip it.
+  const dir = sort.descending === backward ? 'asc' : 'desc';
+  const wanted = query.limit + 1;
+  const rows: KeyedRow[] = [];
+  const scan = (from: PageScan['from']): PageScan => ({
+    seriesId,
+    where,
+    dir,
+    from,
+    limit: wanted - rows.length,
+    withRun: query.withRun,
+  });
+  if (!field) {
+    const driver = clauses.find((c) => c.number !== undefined && c.op === '=');
+    const driverField = driver && { ...resolveField(names, driver.name, 'filter'), value: driver.value };
+    rows.push(...(await queryRows<KeyedRow>(db, indexScan(scan(position?.key), driverField))));
+  } else {
+    // Numeric clauses on the sort's name bound its range of numbers; no text or missing value
+    // can meet them.
+    const own = clauses.filter(
+      (c) => c.number !== undefined && resolveField(names, c.name, 'filter').name === field.name,
+    );
+    const bounds = own.length
+      ? sql.join(
+          own.map((c) => sql`v.num ${OP_SQL[c.op]} ${c.value}::numeric`),
+          sql` and `,
+        )
+      : sql`true`;
+    // Segments in reading order: present values first whichever the direction.
+    const ranks: Array<0 | 1 | 2> = own.length ? [0] : [0, 1, 2];
+    if (backward) ranks.reverse();
+    const startRank = position?.key[0];
+    for (const rank of ranks) {
+      if (rows.length >= wanted) break;
+      if (startRank !== undefined && (backward ? rank > startRank : rank < startRank)) continue;
+      const from = rank === startRank ? position!.key : undefined;
+      const statement =
+        rank === 2 ? missingScan(scan(from), field.name) : valueScan(scan(from), field.name, rank, bounds);
+      rows.push(...(await queryRows<KeyedRow>(db, statement)));
+    }
   }
-  const order = key
-    ? sql`${key.rank} ${dir}, ${key.num} ${dir}, ${key.txt} ${dir}, r.index ${dir}`
-    : sql`r.index ${dir}`;
-  const rows = await queryRows<ResultRow & { rank: number; num: string; txt: string }>(
-    db,
-    sql`select r.index, r.state, r.params, r.metrics, ${columns}${runColumns(query.withRun)}
-        from runs r
-        where r.series_id = ${seriesId} and (${where}) and ${edge}
-        order by ${order}
-        limit ${query.limit + 1}`,
-  );
   const more = rows.length > query.limit;
   const page = rows.slice(0, query.limit);
   if (backward) page.reverse();
-  const cursorOf = (side: ResultsPosition['side'], row: (typeof rows)[number] | undefined) =>
+  const cursorOf = (side: ResultsPosition['side'], row: KeyedRow | undefined) =>
     row
       ? encodeResultsCursor({
           side,
@@ -286,13 +374,30 @@ export interface AggregateQuery {
   filter?: string | undefined;
 }
 
-/** count, mean, min, max and std of a metric per value of `by`, in one query, in value order. */
+/**
+ * count, mean, min, max and std of a metric per value of `by`, in value order. Unfiltered on a
+ * finished series: computed once and kept (db/result-aggregates.ts).
+ */
 export async function aggregateResults(
   db: Database,
   seriesId: string,
   names: ResultNames,
   query: AggregateQuery,
 ): Promise<AggregateGroup[]> {
+  aggregateFields(names, query);
+  const cacheable = filterClauses(names, query.filter).length === 0;
+  const version = cacheable ? await aggregateVersion(db, seriesId) : null;
+  if (version === null) return computeAggregate(db, seriesId, names, query);
+  const key = JSON.stringify([query.by, query.metric]);
+  const cached = await cachedAggregate<AggregateGroup[]>(db, seriesId, key, version);
+  if (cached) return cached;
+  const groups = await computeAggregate(db, seriesId, names, query);
+  await storeAggregate(db, seriesId, key, version, groups);
+  return groups;
+}
+
+/** The grouping parameters and the metric of an aggregate, or an error naming what is wrong. */
+function aggregateFields(names: ResultNames, query: AggregateQuery) {
   if (query.by.length < 1 || query.by.length > 2)
     throw new InvalidRequestError('by: one or two parameters, separated by a comma');
   const by = query.by.map((name) => {
@@ -302,6 +407,17 @@ export async function aggregateResults(
     return field;
   });
   const metric = resolveField(names, query.metric, 'metric');
+  return { by, metric };
+}
+
+/** The aggregate in one query over the series' runs. */
+async function computeAggregate(
+  db: Database,
+  seriesId: string,
+  names: ResultNames,
+  query: AggregateQuery,
+): Promise<AggregateGroup[]> {
+  const { by, metric } = aggregateFields(names, query);
   const where = filterSql(names, query.filter);
   const value = numberOf(metric);
   const groups = sql.join(

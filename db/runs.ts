@@ -12,7 +12,6 @@ import {
   eq,
   gte,
   inArray,
-  isNotNull,
   lt,
   lte,
   notInArray,
@@ -26,7 +25,7 @@ import { RUN_STATES, TERMINAL_RUN_STATES, type RunState } from '../core/states.t
 import type { Database } from './client.ts';
 import { cursorValues, encodeCursor } from './cursor.ts';
 import { batches, jsonText, queryRows } from './raw.ts';
-import { runs } from './schema.ts';
+import { runs, seriesMetricNames } from './schema.ts';
 
 export interface NewRun {
   index: number;
@@ -464,27 +463,21 @@ export async function* allRuns(db: Database, seriesId: string, batch = 5000): As
 }
 
 /**
- * Metric names of a series, from a sample of its first runs with metrics (reading every
- * run's metrics of a 100,000-run series for a column list would cost more than the page).
+ * Metric names any run of a series reported (series_metric_names, kept by triggers: migration
+ * 0006), those with a numeric value first, each part by name; at most `limit`.
  */
-export async function metricNames(db: Database, seriesId: string, sample = 200): Promise<string[]> {
+export async function metricNames(db: Database, seriesId: string, limit = 50): Promise<string[]> {
   const rows = await db
-    .select({ metrics: runs.metrics })
-    .from(runs)
-    .where(and(eq(runs.seriesId, seriesId), isNotNull(runs.metrics), lt(runs.index, 5000)))
-    .orderBy(asc(runs.index))
-    .limit(sample);
-  const numeric = new Set<string>();
-  const other = new Set<string>();
-  for (const { metrics } of rows) {
-    if (!metrics || typeof metrics !== 'object') continue;
-    for (const [k, v] of Object.entries(metrics)) (typeof v === 'number' ? numeric : other).add(k);
-  }
+    .select({ name: seriesMetricNames.name, numeric: seriesMetricNames.numeric })
+    .from(seriesMetricNames)
+    .where(eq(seriesMetricNames.seriesId, seriesId));
   const byName = (a: string, b: string) => a.localeCompare(b);
-  return [...[...numeric].sort(byName), ...[...other].filter((k) => !numeric.has(k)).sort(byName)].slice(
-    0,
-    50,
-  );
+  const names = (numeric: boolean) =>
+    rows
+      .filter((r) => r.numeric === numeric)
+      .map((r) => r.name)
+      .sort(byName);
+  return [...names(true), ...names(false)].slice(0, limit);
 }
 
 /** State and, when `metric` is named, that metric's value as text, of the runs at `indices`. */

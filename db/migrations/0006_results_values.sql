@@ -32,8 +32,9 @@ CREATE INDEX "run_values_sort_idx" ON "run_values" USING btree ("series_id","nam
 -- consistent without each writer remembering to. Existing runs are backfilled here.
 --
 -- A run's values: rank 0 a number (a parameter that reads as one, NUMBER_TEXT in
--- db/results-filter.ts; a JSON number), 1 text. Names over 256 characters and numbers written
--- with over 100 characters are bounded so an index entry stays far below btree's ~2.7 kB limit.
+-- db/results-filter.ts; a JSON number), 1 text. Bounded so an index entry stays far below
+-- btree's ~2.7 kB limit: no row for a name over 256 characters, text cut to 200 characters, and a
+-- number of over 100 significant digits (a parameter written with over 100 characters) is text.
 CREATE FUNCTION "tuplet_run_values"("params" jsonb, "metrics" jsonb)
 RETURNS TABLE("name" text, "rank" smallint, "num" numeric, "text" text)
 LANGUAGE sql IMMUTABLE AS $$
@@ -51,7 +52,8 @@ LANGUAGE sql IMMUTABLE AS $$
     CASE WHEN m.number THEN m.value::numeric ELSE 0 END,
     CASE WHEN m.number THEN '' ELSE left(m.value #>> '{}', 200) END
   FROM (
-    SELECT key, value, jsonb_typeof(value) = 'number' AND length(value::text) <= 100 AS number
+    SELECT key, value, jsonb_typeof(value) = 'number'
+      AND length(trim(both '0' from translate(value::text, '-.', ''))) <= 100 AS number
     FROM jsonb_each(CASE WHEN jsonb_typeof(metrics) = 'object' THEN metrics ELSE '{}' END)
   ) m
   WHERE length(m.key) <= 256 AND jsonb_typeof(m.value) <> 'null'
