@@ -25,7 +25,14 @@ export function ApplicationsPage(props: { user: AuthUser; csrf: string; applicat
           <dl class="facts">
             <dt>Command</dt>
             <dd>
-              <code>{a.command}</code>
+              {a.kind === 'own-code' ? (
+                <span class="own-code">
+                  own code: each series' package carries it (<code>code.py</code>, or <code>tuplet.json</code>
+                  's command), run in an environment of its requirements; for groups that run their own code
+                </span>
+              ) : (
+                <code>{a.command}</code>
+              )}
             </dd>
             <dt>Config file</dt>
             <dd>
@@ -74,6 +81,8 @@ export function ApplicationsPage(props: { user: AuthUser; csrf: string; applicat
 function ApplicationForm(props: { application?: ApplicationRow }) {
   const a = props.application;
   const id = (f: string) => `${a ? `app-${a.name}` : 'new-app'}-${f}`;
+  // An own-code application has no command or setup of its own (docs/own-code.md).
+  const ownCode = a?.kind === 'own-code';
   return (
     <form
       data-api={a ? `PATCH /api/v1/applications/${encodeURIComponent(a.name)}` : 'POST /api/v1/applications'}
@@ -86,26 +95,41 @@ function ApplicationForm(props: { application?: ApplicationRow }) {
           <input id={id('name')} name="name" required pattern="[A-Za-z0-9][A-Za-z0-9._\-]*" />
         </div>
       )}
-      <div>
-        <label for={id('command')}>Command</label>
-        <input
-          id={id('command')}
-          name="command"
-          required
-          value={a?.command ?? ''}
-          placeholder="python3 model.py config.ini"
-        />
-      </div>
+      {a ? null : (
+        <div>
+          <label for={id('kind')}>
+            Kind <span class="hint">own code: leave command and setup empty</span>
+          </label>
+          <select id={id('kind')} name="kind">
+            <option value="program">program: runs the command</option>
+            <option value="own-code">own code: runs the series' package (groups with ownCode)</option>
+          </select>
+        </div>
+      )}
+      {ownCode ? null : (
+        <div>
+          <label for={id('command')}>Command</label>
+          <input
+            id={id('command')}
+            name="command"
+            required={Boolean(a)}
+            value={a?.command ?? ''}
+            placeholder="python3 model.py config.ini"
+          />
+        </div>
+      )}
       <div>
         <label for={id('config')}>Config file name</label>
         <input id={id('config')} name="configFile" value={a?.configFile ?? 'config.ini'} />
       </div>
-      <div>
-        <label for={id('setup')}>
-          Setup command <span class="hint">optional, once per series</span>
-        </label>
-        <input id={id('setup')} name="setup" value={a?.setup ?? ''} />
-      </div>
+      {ownCode ? null : (
+        <div>
+          <label for={id('setup')}>
+            Setup command <span class="hint">optional, once per series</span>
+          </label>
+          <input id={id('setup')} name="setup" value={a?.setup ?? ''} />
+        </div>
+      )}
       <div>
         <label for={id('collect')}>
           Collect <span class="hint">globs, comma separated; empty: everything</span>
