@@ -7,34 +7,25 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { collectPageErrors, launchBrowser, screenshot, type Browser } from './support/browser.ts';
+import { screenshot } from './support/browser.ts';
 import { seedComparePair, type ComparePair } from './support/compare-seed.ts';
 import { MEMBER, startWebTestServer, type WebTestServer } from './support/server.ts';
+import { openBrowserSession, type BrowserSession } from './support/session.ts';
 
 let server: WebTestServer;
-let browser: Browser;
+let session: BrowserSession;
 let page: Page;
-let errors: string[];
 let pair: ComparePair;
-const cspViolations: string[] = [];
 
 void describe('comparison page', () => {
   before(async () => {
     server = await startWebTestServer();
     pair = await seedComparePair(server);
-    browser = await launchBrowser();
-    page = await browser.newPage();
-    errors = collectPageErrors(page);
-    page.on('console', (m) => {
-      if (/Content.Security.Policy/i.test(m.text())) cspViolations.push(m.text());
-    });
-    await page.goto(`${server.url}/`);
-    await page.fill('#name', MEMBER.name);
-    await page.fill('#password', MEMBER.password);
-    await Promise.all([page.waitForURL(`${server.url}/`), page.click('button[type=submit]')]);
+    session = await openBrowserSession(server.url, MEMBER);
+    page = session.page;
   });
   after(async () => {
-    await browser?.close();
+    await session?.close();
     await server?.close();
   });
 
@@ -116,7 +107,7 @@ void describe('comparison page', () => {
     );
     assert.equal(await page.inputValue('#compare-b'), 'no such id!', 'the form keeps what was typed');
     await screenshot(page, 'compare-03-refused');
-    assert.deepEqual(errors, []);
-    assert.deepEqual(cspViolations, []);
+    assert.deepEqual(session.errors, []);
+    assert.deepEqual(session.cspViolations, []);
   });
 });

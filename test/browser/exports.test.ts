@@ -4,27 +4,21 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { collectPageErrors, launchBrowser, type Browser } from './support/browser.ts';
 import { ADMIN, startWebTestServer, type WebTestServer } from './support/server.ts';
+import { openBrowserSession, type BrowserSession } from './support/session.ts';
 
 let server: WebTestServer;
-let browser: Browser;
+let session: BrowserSession;
 let page: Page;
-let errors: string[];
 
 void describe('results export links', () => {
   before(async () => {
     server = await startWebTestServer();
-    browser = await launchBrowser();
-    page = await browser.newPage();
-    errors = collectPageErrors(page);
-    await page.goto(`${server.url}/`);
-    await page.fill('#name', ADMIN.name);
-    await page.fill('#password', ADMIN.password);
-    await Promise.all([page.waitForURL(`${server.url}/`), page.click('button[type=submit]')]);
+    session = await openBrowserSession(server.url, ADMIN);
+    page = session.page;
   });
   after(async () => {
-    await browser?.close();
+    await session?.close();
     await server?.close();
   });
 
@@ -60,7 +54,7 @@ void describe('results export links', () => {
     const bytes = await parquet.body();
     assert.equal(bytes.subarray(0, 4).toString(), 'PAR1');
     assert.equal(bytes.subarray(-4).toString(), 'PAR1');
-    assert.deepEqual(errors, []);
+    assert.deepEqual(session.errors, []);
   });
 
   void test('a running series offers its results but not the archive', async () => {

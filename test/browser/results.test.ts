@@ -6,14 +6,13 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { collectPageErrors, launchBrowser, screenshot, type Browser } from './support/browser.ts';
+import { screenshot } from './support/browser.ts';
 import { ADMIN, startWebTestServer, type WebTestServer } from './support/server.ts';
+import { openBrowserSession, type BrowserSession } from './support/session.ts';
 
 let server: WebTestServer;
-let browser: Browser;
+let session: BrowserSession;
 let page: Page;
-let errors: string[];
-const cspViolations: string[] = [];
 
 // The completed series: alpha 0.1 0.2 0.3 × beta 1 2 3 4 (index = 4·a + b), energy = alpha·beta;
 // runs 5 and 10 failed and have no metrics.
@@ -22,19 +21,11 @@ const rowIndices = () => page.locator('#results-table tbody tr td:first-child').
 void describe('results tab', () => {
   before(async () => {
     server = await startWebTestServer();
-    browser = await launchBrowser();
-    page = await browser.newPage();
-    errors = collectPageErrors(page);
-    page.on('console', (m) => {
-      if (/Content.Security.Policy/i.test(m.text())) cspViolations.push(m.text());
-    });
-    await page.goto(`${server.url}/`);
-    await page.fill('#name', ADMIN.name);
-    await page.fill('#password', ADMIN.password);
-    await Promise.all([page.waitForURL(`${server.url}/`), page.click('button[type=submit]')]);
+    session = await openBrowserSession(server.url, ADMIN);
+    page = session.page;
   });
   after(async () => {
-    await browser?.close();
+    await session?.close();
     await server?.close();
   });
 
@@ -106,7 +97,7 @@ void describe('results tab', () => {
   void test('a series without metrics says how runs report them', async () => {
     await page.goto(`${server.url}/series/${server.running.id}/results`);
     assert.match(await page.locator('#no-metrics').innerText(), /metrics\.json.*metricSources/s);
-    assert.deepEqual(errors, []);
-    assert.deepEqual(cspViolations, []);
+    assert.deepEqual(session.errors, []);
+    assert.deepEqual(session.cspViolations, []);
   });
 });
