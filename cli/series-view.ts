@@ -13,6 +13,8 @@ export interface SeriesView {
   application?: string;
   host?: string;
   reason?: string | null;
+  /** Why it does not move on yet: a quota (`queued`), the host's load or pool, a scheduler. */
+  waitReason?: string | null;
   workflowId?: string;
   temporalUrl?: string | null;
 }
@@ -29,7 +31,11 @@ export function summarize(series: SeriesView): string {
     `${c.queued + c.pending} waiting`,
   ];
   if (c.cancelled) parts.push(`${c.cancelled} cancelled`);
-  return parts.join(', ') + (series.reason ? `\n  reason: ${series.reason}` : '');
+  return (
+    parts.join(', ') +
+    (series.reason ? `\n  reason: ${series.reason}` : '') +
+    (series.waitReason ? `\n  waiting: ${series.waitReason}` : '')
+  );
 }
 
 export function isFinal(series: SeriesView): boolean {

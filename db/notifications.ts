@@ -183,6 +183,7 @@ export interface DeliveryJob {
     description: string;
     state: string;
     reason: string | null;
+    waitReason: string | null;
     count: number;
     ownerName: string;
   };
@@ -200,6 +201,7 @@ export async function findDeliveryJob(db: Database, id: string): Promise<Deliver
         description: series.description,
         state: series.state,
         reason: series.reason,
+        waitReason: series.waitReason,
         count: series.count,
         ownerName: users.name,
       },

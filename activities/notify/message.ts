@@ -10,6 +10,8 @@ export interface NotificationFacts {
     description: string;
     state: string;
     reason: string | null;
+    /** Why it waits (a held series: the quota, the host's load or pool, the scheduler). */
+    waitReason: string | null;
     owner: string;
     count: number;
     counts: Record<RunState, number>;
@@ -31,6 +33,7 @@ export function factsOf(
       description: job.series.description,
       state: job.series.state,
       reason: job.series.reason,
+      waitReason: job.series.waitReason,
       owner: job.series.ownerName,
       count: job.series.count,
       counts,
@@ -59,6 +62,7 @@ export function mailText(facts: NotificationFacts): string {
     `Series ${series.id}${series.description ? ` — ${series.description}` : ''} ${EVENT_WORDS[facts.event]}.`,
     '',
     `State: ${series.state.replace(/_/g, ' ')}${series.reason ? ` (${series.reason})` : ''}`,
+    ...(series.waitReason ? [`Waiting: ${series.waitReason}`] : []),
     `Runs: ${series.count} — ${c.succeeded} succeeded, ${c.failed} failed, ${c.cancelled} cancelled, ` +
       `${c.running} running, ${c.queued + c.pending} waiting`,
     `At: ${facts.at}`,

@@ -1,8 +1,9 @@
-// Quotas that make a series wait (docs/quotas.md), on the whole stack: a series over its owner's
-// maxQueued is accepted and waits `queued` with the quota named, in the API and the state
-// filter; its owner is told once (a signed webhook); it can be cancelled while it waits, and
-// one that waits starts and completes once the first series' runs have left the queue. Reused
-// tuples count for no quota. The reconcile tells the owner of a series it marks failed.
+// Quotas that make a series wait (docs/quotas.md), on the whole stack: a series over its
+// owner's maxQueued is accepted and waits `queued` with the quota named, in the API, the state
+// filter and `tuplet status`; its owner is told once (a signed webhook); it can be cancelled
+// while it waits, and one that waits starts and completes once the first series' runs have
+// left the queue. Reused tuples count for no quota. The reconcile tells the owner of a series
+// it marks failed.
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
@@ -13,13 +14,14 @@ import { createLogger } from '../../log.ts';
 import { reconcileSeries } from '../../workers/reconcile.ts';
 import { startTestStack, waitForSeries, type InProcessStack, type SeriesBody } from '../support/stack.ts';
 import { startTemporal, type TestTemporal } from '../support/temporal.ts';
+import { runTuplet } from '../support/tuplet-cli.ts';
 import { waitFor } from '../support/wait.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.ts';
 
 type Series = SeriesBody & { waitReason: string | null; reason: string | null; workflowId: string };
 interface Hook {
   event: string;
-  series: { id: string };
+  series: { id: string; waitReason: string | null };
 }
 interface Run {
   index: number;
@@ -129,7 +131,12 @@ describe('series waiting for a quota', { timeout: 600_000 }, () => {
       listed.body.series.map((s) => s.id),
       [second.id],
     );
+    const status = await runTuplet(['status', second.id], stack);
+    assert.equal(status.code, 0, status.stderr);
+    assert.match(status.stdout, new RegExp(`^series ${second.id}: queued, 0/3 done`));
+    assert.match(status.stdout, /\n {2}waiting: user quota: 2 queued on host one/);
     await waitFor(() => hooksOf(second.id, 'held').length === 1, { what: 'the held webhook' });
+    assert.match(hooksOf(second.id, 'held')[0]!.series.waitReason ?? '', QUEUE_REASON);
 
     // Another waiting series is cancelled before it ever stages.
     const third = await submit('x = 7 8\n');
