@@ -4,51 +4,46 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { startTemporal, type TestTemporal } from '../support/temporal.ts';
-import { startTestStack, waitForSeriesEnd, type InProcessStack } from '../support/stack.ts';
-import { collectPageErrors, launchBrowser, screenshot, type Browser } from './support/browser.ts';
+import { waitForSeriesEnd, type InProcessStack } from '../support/stack.ts';
+import { screenshot } from './support/browser.ts';
+import { openBrowserSession, STACK_ADMIN, type BrowserSession } from './support/session.ts';
+import {
+  addApplication,
+  runSeries,
+  startBrowserTestStack,
+  type BrowserTestStack,
+} from './support/stack-seed.ts';
 
-const ADMIN_PASSWORD = 'test-password-long'; // what startTestStack gives the bootstrap admin
 const INI = '[model]\nn = 1 2 3\n';
 
-let temporal: TestTemporal;
+let running: BrowserTestStack;
 let stack: InProcessStack;
-let browser: Browser;
+let session: BrowserSession;
 let page: Page;
-let errors: string[];
 let original = '';
 
 void describe('reuse in the new-series form', { timeout: 600_000 }, () => {
   before(async () => {
-    temporal = await startTemporal();
-    stack = await startTestStack({ temporalAddress: temporal.address });
-    const app = await stack.request('POST', '/api/v1/applications', { name: 'noop', command: 'true' });
-    assert.equal(app.status, 201, JSON.stringify(app.body));
-    const created = await stack.request<{ id: string }>('POST', '/api/v1/series', {
+    running = await startBrowserTestStack();
+    stack = running.stack;
+    await addApplication(stack, { name: 'noop', command: 'true' });
+    const first = await runSeries(stack, {
       application: 'noop',
       host: 'local',
       ini: INI,
       description: 'the first three',
     });
-    assert.equal(created.status, 201, JSON.stringify(created.body));
-    original = created.body.id;
-    assert.equal((await waitForSeriesEnd(stack, original)).state, 'completed');
-    browser = await launchBrowser();
-    page = await browser.newPage();
-    errors = collectPageErrors(page);
+    assert.equal(first.state, 'completed');
+    original = first.id;
+    session = await openBrowserSession(stack.url, STACK_ADMIN);
+    page = session.page;
   });
   after(async () => {
-    await browser?.close();
-    await stack?.stop();
-    await temporal?.stop();
+    await session?.close();
+    await running?.stop();
   });
 
   void test('the form offers the runs that already succeeded, unticked; ticked, the launch reuses them', async () => {
-    await page.goto(`${stack.url}/login`);
-    await page.fill('#name', 'admin');
-    await page.fill('#password', ADMIN_PASSWORD);
-    await Promise.all([page.waitForURL(`${stack.url}/`), page.click('button[type=submit]')]);
-
     await page.goto(`${stack.url}/series/new`);
     await page.selectOption('#application', 'noop');
     await page.selectOption('#host', 'local');
@@ -79,6 +74,6 @@ void describe('reuse in the new-series form', { timeout: 600_000 }, () => {
     await links.first().click();
     await page.waitForURL(new RegExp(`/series/${original}/runs/0$`));
     await screenshot(page, 'reuse-02-original-run');
-    assert.deepEqual(errors, []);
+    assert.deepEqual(session.errors, []);
   });
 });
