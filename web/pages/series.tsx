@@ -8,6 +8,7 @@ import { ParameterMap } from './series/parameter-map.tsx';
 import type { SeriesPageProps } from './series/props.ts';
 import { RunsSection } from './series/runs-section.tsx';
 import { PostprocessSection } from './series/postprocess-section.tsx';
+import { SetupSection } from './series/setup-section.tsx';
 import { StatusCard } from './series/status-card.tsx';
 import { SeriesTabs } from './results/tabs.tsx';
 import { LineageCard } from './compare/lineage.tsx';
@@ -38,6 +39,10 @@ export function SeriesPage(props: SeriesPageProps) {
         <RunsSection {...props} base={base} />
 
         {props.lineage ? <LineageCard seriesId={s.id} lineage={props.lineage} /> : null}
+
+        {props.setupLog !== undefined ? (
+          <SetupSection snapshot={s.applicationSnapshot} log={props.setupLog} />
+        ) : null}
 
         {props.postprocess ? (
           <PostprocessSection seriesId={s.id} view={props.postprocess} canRun={props.canModify && final} />

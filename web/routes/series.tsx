@@ -18,6 +18,7 @@ import { emptyCounts, getRun, metricNames, runsPage } from '../../db/runs.ts';
 import { RunPage, type RunFileView } from '../pages/run.tsx';
 import { SeriesPage } from '../pages/series.tsx';
 import { loadPostprocessView } from '../data/postprocess.ts';
+import { readSetupLog } from '../../files/setup-log.ts';
 import { loadPreview } from '../previews/file.tsx';
 import { netCdfChoice } from '../previews/netcdf-preview.ts';
 import { netCdfSvg } from './netcdf-svg.tsx';
@@ -63,12 +64,15 @@ export function seriesPage(ctx: WebContext) {
     const before = intParam(c.req.query('before'));
     const from = intParam(c.req.query('from'));
     const sweep = sweepOfSeries(row.id, row.ini, Math.max(config.maxTuples, row.count));
-    const [counts, metrics, page, postprocess, lineage] = await Promise.all([
+    const snapshot = row.applicationSnapshot;
+    const hasSetup = Boolean(snapshot.setup ?? snapshot.ownCode);
+    const [counts, metrics, page, postprocess, lineage, setupLog] = await Promise.all([
       cachedCounts(db, cache, [row]),
       cache.get(`metrics:${seriesVersion(row)}`, ttlFor(row.state), () => metricNames(db, row.id)),
       runsPage(db, row.id, { state: stateFilter, before, from, limit: RUNS_PAGE_SIZE, total: row.count }),
       loadPostprocessView(storageOf(ctx), row, fileUrl),
       seriesLineage(db, row, seriesViewer(user)),
+      hasSetup ? readSetupLog(storageOf(ctx), row.id) : undefined,
     ]);
     return c.html(
       <SeriesPage
@@ -84,6 +88,7 @@ export function seriesPage(ctx: WebContext) {
         temporalUrl={temporalUrl(config, row.workflowId)}
         postprocess={postprocess}
         lineage={lineage}
+        setupLog={setupLog}
       />,
     );
   };

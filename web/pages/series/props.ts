@@ -19,6 +19,8 @@ export interface SeriesPageProps {
   temporalUrl?: string;
   /** Absent when the application declares no post-processing command. */
   postprocess?: PostprocessView | undefined;
+  /** The setup's log tail (null: not run yet); absent when the series has no setup step. */
+  setupLog?: string | null | undefined;
   /** Its parent and clones the viewer may see (web/pages/compare/lineage.tsx). */
   lineage?: SeriesLineage | undefined;
 }
