@@ -102,14 +102,15 @@ try {
           () => undefined,
         );
     }, 200);
-    const timed = await timeSeries(stack, {
-      application: 'bench-sleep',
-      host: 'local',
-      n,
-      description: `bench local ${round + 1}`,
-    });
-    clearInterval(sampler);
-    const cpu = process.cpuUsage(cpuBefore);
+    let cpu = process.cpuUsage(cpuBefore);
+    const timed = await timeSeries(
+      stack,
+      { application: 'bench-sleep', host: 'local', n, description: `bench local ${round + 1}` },
+      () => {
+        clearInterval(sampler);
+        cpu = process.cpuUsage(cpuBefore);
+      },
+    );
     const loadAfter = await load();
     const { postedAt, recordedAt, finishedAt, seconds: oursS } = timed;
     const seriesDir = path.join(workdir, timed.id);
@@ -142,11 +143,11 @@ try {
         `    runs longer than xargs' commands: ${phase.run_mean_ms.toFixed(1)} ms against ${xargsCommandMs.toFixed(1)} ms each ${f(runsBeyond)}\n` +
         `    gaps between a run's end and the next start on its slot: ${phase.gap_mean_ms.toFixed(1)} ms each ${f(phase.gaps_s)}\n` +
         `    slots idle otherwise (ramp-up, the last run alone) ${f(idle)}\n` +
-        `    last exit file → last run recorded (poll, record, the bench's ${100} ms asks) ${f(phases.last_exit_to_recorded_s)}\n` +
+        `    last exit file → last run recorded (poll, record, the bench's asks every 250 ms) ${f(phases.last_exit_to_recorded_s)}\n` +
         `  then recorded → series finished (collect, archive) ${(phases.recorded_to_finished_s ?? 0).toFixed(2)} s (not in the ratio)\n` +
         `  a file created in the data dir costs ${createMs.toFixed(2)} ms now; the runner creates ${FILES_PER_RUN} per run: ` +
         `${((createMs * FILES_PER_RUN * n) / slots / 1000).toFixed(2)} s of the run phase at this cost\n` +
-        `  orchestration CPU (API + workers + PGlite, this process): ${orchestrationCpuS.toFixed(2)} s = ${((orchestrationCpuS / n) * 1000).toFixed(2)} ms per tuple; peak RSS ${peakRssMb.toFixed(0)} MB\n`,
+        `  orchestration CPU (API + workers + PGlite, this process) from the POST to the last run recorded: ${orchestrationCpuS.toFixed(2)} s = ${((orchestrationCpuS / n) * 1000).toFixed(2)} ms per tuple; peak RSS ${peakRssMb.toFixed(0)} MB\n`,
     );
     process.stdout.write(
       `${JSON.stringify({
