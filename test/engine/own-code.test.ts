@@ -102,6 +102,21 @@ describe('own code on the local host', { timeout: 600_000 }, () => {
     assert.match(log, /own code: reusing \S+, built /);
     assert.doesNotMatch(log, /building|Successfully installed/);
     assert.deepEqual(await environmentsIn(workdir()), [path.basename(env)]);
+
+    // The series page shows the environment and the setup's log (scrypt makes a sign-in slow: once).
+    const signIn = await fetch(`${stack.url}/api/v1/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'admin', password: 'test-password-long' }),
+    });
+    assert.equal(signIn.status, 200);
+    const cookie = signIn.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
+    const page = await (await fetch(`${stack.url}/series/${second.body.id}`, { headers: { cookie } })).text();
+    assert.match(page, /Environment \(own code\)/);
+    assert.match(page, /<pre id="setup-log">[^<]*own code: reusing /);
   });
 
   test('a member of a group without ownCode is refused at submit, preview and clone', async () => {
