@@ -52,6 +52,21 @@ function memoryFlatness(marks: Record<string, Record<string, GroupPeak>>) {
   return out;
 }
 
+/**
+ * A request again after a dropped connection: under heavy load the server may close a kept-alive
+ * connection just as the client reuses it (ECONNRESET). The page sampler counts those as errors.
+ */
+async function retryOnReset<T>(request: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await request();
+    } catch (error) {
+      if (attempt >= 5 || !(error instanceof TypeError)) throw error;
+      await sleep(1_000);
+    }
+  }
+}
+
 async function runOn(kind: TargetKind): Promise<{ figures: Record<string, unknown>; broken: string[] }> {
   const temporal = await startTemporalDevServer({ port: 0, uiPort: false });
   let postgres: PostgresServer | undefined;
@@ -109,7 +124,7 @@ async function runOn(kind: TargetKind): Promise<{ figures: Record<string, unknow
     let recordedAt: number | undefined;
     let last: SeriesBody;
     for (;;) {
-      const got = await stack.request<SeriesBody>('GET', `/api/v1/series/${seriesId}`);
+      const got = await retryOnReset(() => stack!.request<SeriesBody>('GET', `/api/v1/series/${seriesId}`));
       if (got.status !== 200) throw new Error(`GET /series/${seriesId}: ${got.status}`);
       last = got.body;
       const recorded = last.counts.succeeded + last.counts.failed + last.counts.cancelled;
