@@ -167,7 +167,13 @@ export interface PairedValue {
   b: number;
 }
 
-/** Up to `limit` common tuples (A's index order) where both runs have `metric` as a number. */
+/**
+ * Up to `limit` common tuples (A's index order) where both runs have `metric` as a number. Joined
+ * as compareRuns does, full and materialized: the planner takes a just-seeded series for one row
+ * (its statistics lag; PGlite never analyzes on its own), and an inner join with a limit then
+ * became a nested loop, every run of A against every run of B (1,000 a side: 12 s; 100,000:
+ * hours). A full join cannot be a nested loop, so it is hashed or merged whatever the estimate.
+ */
 export async function pairedValues(
   db: Database,
   sides: CompareSides,
@@ -176,12 +182,17 @@ export async function pairedValues(
 ): Promise<PairedValue[]> {
   const rows = await queryRows<{ a_index: number; b_index: number; a: unknown; b: unknown }>(
     db,
-    sql`${sidesSql(sides)}
-        select a.index as a_index, b.index as b_index,
-               (a.metrics ->> ${metric})::float8 as a, (b.metrics ->> ${metric})::float8 as b
-        from a join b on a.k = b.k
-        where jsonb_typeof(a.metrics -> ${metric}) = 'number' and jsonb_typeof(b.metrics -> ${metric}) = 'number'
-        order by a.index limit ${limit}`,
+    sql`${sidesSql(sides)},
+        j as materialized (
+          select a.index as ai, b.index as bi, a.metrics as am, b.metrics as bm
+          from a full join b on a.k = b.k
+        )
+        select j.ai as a_index, j.bi as b_index,
+               (j.am ->> ${metric})::float8 as a, (j.bm ->> ${metric})::float8 as b
+        from j
+        where j.ai is not null and j.bi is not null
+          and jsonb_typeof(j.am -> ${metric}) = 'number' and jsonb_typeof(j.bm -> ${metric}) = 'number'
+        order by j.ai limit ${limit}`,
   );
   return rows.map((r) => ({
     aIndex: Number(r.a_index),
