@@ -1,7 +1,10 @@
-// `npm run bench -- web [runs]`: the web UI over a series of 100,000 runs (default).
-// p95 of the series page, of a deep runs page and of the parameter-map data, each against
-// a bare GET /healthz (database + Temporal round trip) measured in the same run, over HTTP.
-// Ends with the JSON line {"bench":"web", …, "ratio": the worst of the three}.
+// `npm run bench -- web [runs] [result runs]`: the web UI over a series of 100,000 runs
+// (default) and the results of a finished series of 1,000,000 runs (default; seeded set-based,
+// bench/_results-series.ts). p95 of the series page, of a deep runs page, of the parameter-map
+// data, of the results page (first, sorted by a metric, filtered) and of an aggregate, each
+// against a bare GET /healthz (database + Temporal round trip) measured in the same run, over
+// HTTP. The aggregate's first request computes it (reported as `…_cold_s`), later ones read it
+// kept (db/result-aggregates.ts). Ends with the JSON line {"bench":"web", …, "ratio": the worst}.
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,10 +15,12 @@ import { createSession, createUser } from '../db/accounts.ts';
 import { openDatabase } from '../db/client.ts';
 import { createLogger } from '../log.ts';
 import { connectClient } from '../temporal/connection.ts';
-import { seedHostAndApplication, seedSeries } from '../test/browser/support/seed.ts';
+import { SEEDED_APPLICATION, seedHostAndApplication, seedSeries } from '../test/browser/support/seed.ts';
+import { seedResultsSeries } from '../db/synthetic-series.ts';
 import { startTemporal } from '../test/support/temporal.ts';
 
 const RUNS = Number(process.argv[2] ?? 100_000);
+const RESULT_RUNS = Number(process.argv[3] ?? 1_000_000);
 const WARMUP = 5;
 const SAMPLES = 60;
 
@@ -57,6 +62,13 @@ async function main() {
       }),
     });
     const seedSeconds = (performance.now() - seedStart) / 1000;
+    const resultsSeedStart = performance.now();
+    const results = await seedResultsSeries(
+      db,
+      { ownerId: user!.id, application: SEEDED_APPLICATION },
+      RESULT_RUNS,
+    );
+    const resultsSeedSeconds = (performance.now() - resultsSeedStart) / 1000;
     const session = await createSession(db, user!.id);
 
     const deps = {
@@ -96,6 +108,10 @@ async function main() {
       series_page: `/series/${id}`,
       runs_page: `/series/${id}?from=${Math.floor(seeded.count / 2)}`,
       map_data: `/web-api/series/${id}/map?x=grid.a&y=grid.b&fix.grid.c=3&metric=energy`,
+      results_first: `/api/v1/series/${results.id}/results?limit=50`,
+      results_sorted: `/api/v1/series/${results.id}/results?limit=50&sort=-period`,
+      results_filtered: `/api/v1/series/${results.id}/results?limit=50&filter=model.a%20%3D%203`,
+      aggregate: `/api/v1/series/${results.id}/results/aggregate?by=model.a&metric=period`,
     };
     // Interleave the baseline with the pages so both see the same machine load.
     const healthz: number[] = [];
@@ -119,6 +135,7 @@ async function main() {
       JSON.stringify({
         bench: 'web',
         n: seeded.count,
+        results_n: results.count,
         ours_s: worst,
         baseline: 'GET /healthz p95 (database + Temporal answer)',
         baseline_s: baseline,
@@ -127,6 +144,7 @@ async function main() {
         healthz_p95s_s: healthz,
         samples: SAMPLES,
         seed_s: seedSeconds,
+        results_seed_s: resultsSeedSeconds,
       }),
     );
   } finally {
