@@ -66,10 +66,12 @@ const OP_SQL: Record<FilterOp, SQL> = {
 function clauseSql(names: ResultNames, clause: FilterClause): SQL {
   const field = resolveField(names, clause.name, 'filter');
   const op = OP_SQL[clause.op];
+  // A scalar subquery, not EXISTS: the planner would turn that into a join reading every value
+  // of the name, where a page needs only the runs it walks.
   return clause.number !== undefined
-    ? sql`exists (select 1 from run_values f
+    ? sql`(select f.num from run_values f
         where f.series_id = r.series_id and f.index = r.index and f.name = ${field.name}
-          and f.rank = 0 and f.num ${op} ${clause.value}::numeric)`
+          and f.rank = 0) ${op} ${clause.value}::numeric`
     : sql`${textOf(field)} ${op} ${clause.value}`;
 }
 
