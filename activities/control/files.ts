@@ -117,6 +117,11 @@ export async function archiveSeriesFiles(
   const key = archiveKey(seriesId);
   const hashing = sha256PassThrough();
   const packed = tarOfPrefix(storage, seriesPrefix(seriesId));
+  // The activity heartbeats (workflows/activities.ts controlLong): without a beat while the
+  // bytes flow, an archive longer than the heartbeat timeout was failed and started again from
+  // nothing, forever (a 2,000-run series under load stayed `archiving`).
+  let packedBytes = 0;
+  packed.on('data', (chunk: Buffer) => heartbeat({ archivedBytes: (packedBytes += chunk.length) }));
   const gzipped = packed.pipe(createGzip());
   packed.once('error', (error) => gzipped.destroy(error));
   gzipped.once('error', (error) => hashing.stream.destroy(error));
