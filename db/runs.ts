@@ -4,21 +4,7 @@
 // parameter per value (drizzle builds and the drivers bind each of those separately).
 // Every write is idempotent: the activities that call these may run more than once. Reads go
 // by index (the primary key after the series): pages by keyset, whatever their depth.
-import {
-  and,
-  asc,
-  count,
-  desc,
-  eq,
-  gte,
-  inArray,
-  lt,
-  lte,
-  notInArray,
-  or,
-  sql,
-  type SQL,
-} from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, lt, lte, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { IndexRange } from '../core/ranges.ts';
 import type { RunChange } from '../hosts/executor.ts';
 import { RUN_STATES, TERMINAL_RUN_STATES, type RunState } from '../core/states.ts';

@@ -43,7 +43,9 @@ test('the archive heartbeats as it packs, and the heartbeats count the bytes pac
   const beats: number[] = [];
   const env = new MockActivityEnvironment();
   env.on('heartbeat', (details: { archivedBytes: number }) => beats.push(details.archivedBytes));
-  const archive = await env.run(archiveSeriesFiles, db, storageOf({ storageDir }), id);
+  const archive: { size: number } = await env.run(() =>
+    archiveSeriesFiles(db, storageOf({ storageDir }), id),
+  );
 
   assert.ok(archive.size > 0);
   // At least one beat per stored file (each is a header and a body flowing through).
