@@ -7,11 +7,8 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
-import { startSlurm, type TestSlurm } from '../support/slurm.ts';
-import { sshHostFields, startSshd, type TestSshd } from '../support/sshd.ts';
-import { startTestStack, waitForSeriesEnd, type InProcessStack } from '../support/stack.ts';
-import { startTemporal, type TestTemporal } from '../support/temporal.ts';
-import { tempDir } from '../hosts/helpers.ts';
+import { waitForSeriesEnd, type InProcessStack } from '../support/stack.ts';
+import { startSlurmStack, type SlurmStack } from '../support/slurm-stack.ts';
 import {
   APP,
   assertRunsImported,
@@ -26,34 +23,19 @@ import {
 } from './own-code-fixture.ts';
 
 describe('own code on a slurm host', { timeout: 600_000 }, () => {
-  let slurm: TestSlurm;
-  let sshd: TestSshd;
-  let temporal: TestTemporal;
+  let cluster: SlurmStack;
   let stack: InProcessStack;
-  let work: { dir: string; remove: () => Promise<void> };
 
   before(async () => {
-    [slurm, temporal, work] = await Promise.all([startSlurm(), startTemporal(), tempDir('own-code')]);
-    sshd = await startSshd({ env: slurm.env });
-    stack = await startTestStack({ temporalAddress: temporal.address });
-    const host = await stack.request('POST', '/api/v1/hosts', {
-      name: 'cluster',
-      kind: 'slurm',
-      ...sshHostFields(sshd),
-      workdir: work.dir,
-    });
-    assert.equal(host.status, 201, JSON.stringify(host.body));
+    cluster = await startSlurmStack('own-code');
+    stack = cluster.stack;
     const app = await stack.request('POST', '/api/v1/applications', { name: APP, kind: 'own-code' });
     assert.equal(app.status, 201, JSON.stringify(app.body));
   });
   after(async () => {
-    await stack?.stop();
-    await sshd?.stop();
-    await temporal?.stop();
-    await slurm?.stop();
     // The environments are read-only: writable again so that the tree can go.
-    if (work) await promisify(execFile)('chmod', ['-R', 'u+w', work.dir]).catch(() => undefined);
-    await work?.remove();
+    if (cluster) await promisify(execFile)('chmod', ['-R', 'u+w', cluster.workdir]).catch(() => undefined);
+    await cluster?.stop();
   });
 
   test('20 tuples run as an array in an environment the setup built once, before the array', async () => {
@@ -74,7 +56,7 @@ describe('own code on a slurm host', { timeout: 600_000 }, () => {
     const done = await waitForSeriesEnd(stack, created.body.id, 480_000);
     assert.equal(done.state, 'completed', JSON.stringify(done));
     assert.equal(done.counts.succeeded, 20);
-    const env = await assertRunsImported(path.join(work.dir, created.body.id, 'runs'), 20);
+    const env = await assertRunsImported(path.join(cluster.workdir, created.body.id, 'runs'), 20);
 
     const setup = await stack.request<{ log: string }>(
       'GET',
@@ -83,11 +65,11 @@ describe('own code on a slurm host', { timeout: 600_000 }, () => {
       carol.token,
     );
     assert.match(setup.body.log, /own code: building \S+ with python3/);
-    assert.deepEqual(await environmentsIn(work.dir), [path.basename(env)]);
+    assert.deepEqual(await environmentsIn(cluster.workdir), [path.basename(env)]);
     // Built before the array: its marker is older than every task's start (the job script
     // writes `started` in each run's .tuplet/ as the task begins).
     const built = (await stat(path.join(env, '.tuplet-built'))).mtimeMs;
-    const runs = path.join(work.dir, created.body.id, 'runs');
+    const runs = path.join(cluster.workdir, created.body.id, 'runs');
     for (const dir of await readdir(runs)) {
       const started = (await stat(path.join(runs, dir, '.tuplet', 'started'))).mtimeMs;
       assert.ok(built <= started, `run ${dir} started before the environment was built`);

@@ -7,38 +7,25 @@ import { execFile } from 'node:child_process';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { startSlurm, type TestSlurm } from '../../support/slurm.ts';
-import { sshHostFields, startSshd, type TestSshd } from '../../support/sshd.ts';
-import { startTestStack, waitForSeries, type InProcessStack, type SeriesBody } from '../../support/stack.ts';
-import { startTemporal, type TestTemporal } from '../../support/temporal.ts';
-import { tempDir } from '../helpers.ts';
+import { waitForSeries, type InProcessStack, type SeriesBody } from '../../support/stack.ts';
+import { startSlurmStack, type SlurmStack } from '../../support/slurm-stack.ts';
+import type { TestSlurm } from '../../support/slurm.ts';
 
-function squeue(cluster: TestSlurm, args: string[]): Promise<string[]> {
+function squeue(slurm: TestSlurm, args: string[]): Promise<string[]> {
   return new Promise((resolve, reject) =>
-    execFile('squeue', ['-h', ...args], { env: { ...process.env, ...cluster.env } }, (error, stdout) =>
+    execFile('squeue', ['-h', ...args], { env: { ...process.env, ...slurm.env } }, (error, stdout) =>
       error ? reject(error) : resolve(stdout.split('\n').filter(Boolean)),
     ),
   );
 }
 
 describe('a series on a slurm host over SSH', { timeout: 300_000 }, () => {
-  let slurm: TestSlurm;
-  let sshd: TestSshd;
-  let temporal: TestTemporal;
+  let cluster: SlurmStack;
   let stack: InProcessStack;
-  let work: { dir: string; remove: () => Promise<void> };
 
   before(async () => {
-    [slurm, temporal, work] = await Promise.all([startSlurm(), startTemporal(), tempDir('slurm-series')]);
-    sshd = await startSshd({ env: slurm.env });
-    stack = await startTestStack({ temporalAddress: temporal.address });
-    const host = await stack.request('POST', '/api/v1/hosts', {
-      name: 'cluster',
-      kind: 'slurm',
-      ...sshHostFields(sshd),
-      workdir: work.dir,
-    });
-    assert.equal(host.status, 201, JSON.stringify(host.body));
+    cluster = await startSlurmStack('slurm-series');
+    stack = cluster.stack;
     const app = await stack.request('POST', '/api/v1/applications', {
       name: 'echo-config',
       command:
@@ -47,11 +34,7 @@ describe('a series on a slurm host over SSH', { timeout: 300_000 }, () => {
     assert.equal(app.status, 201, JSON.stringify(app.body));
   });
   after(async () => {
-    await stack?.stop();
-    await sshd?.stop();
-    await temporal?.stop();
-    await slurm?.stop();
-    await work?.remove();
+    await cluster?.stop();
   });
 
   test('375 tuples complete with every output collected, in at most 2 sbatch calls', async () => {
@@ -86,7 +69,7 @@ describe('a series on a slurm host over SSH', { timeout: 300_000 }, () => {
     }
 
     // sbatch calls: every job id the chunks recorded on the host (one per sbatch).
-    const slurmDir = path.join(work.dir, id, '.tuplet/slurm');
+    const slurmDir = path.join(cluster.workdir, id, '.tuplet/slurm');
     const jobFiles = (await readdir(slurmDir)).filter((f) => f.endsWith('.jobs'));
     const jobIds = (await Promise.all(jobFiles.map((f) => readFile(path.join(slurmDir, f), 'utf8'))))
       .join('')
@@ -94,7 +77,7 @@ describe('a series on a slurm host over SSH', { timeout: 300_000 }, () => {
       .filter(Boolean);
     assert.ok(jobIds.length >= 1 && jobIds.length <= 2, jobIds.join(','));
     const seenBySlurm = new Set(
-      (await squeue(slurm, ['-t', 'all', '--name', `tuplet-${id}`, '-o', '%F'])).map(String),
+      (await squeue(cluster.slurm, ['-t', 'all', '--name', `tuplet-${id}`, '-o', '%F'])).map(String),
     );
     assert.deepEqual([...seenBySlurm].sort(), [...new Set(jobIds)].sort());
   });
@@ -142,13 +125,13 @@ describe('a series on a slurm host over SSH', { timeout: 300_000 }, () => {
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const id = created.body.id;
     await waitForSeries<SeriesBody>(stack, id, (s) => s.counts.running > 0, 60_000);
-    assert.ok((await squeue(slurm, ['--name', `tuplet-${id}`, '-o', '%i'])).length > 0);
+    assert.ok((await squeue(cluster.slurm, ['--name', `tuplet-${id}`, '-o', '%i'])).length > 0);
     const cancelled = await stack.request('POST', `/api/v1/series/${id}/cancel`);
     assert.ok(cancelled.status >= 200 && cancelled.status < 300, JSON.stringify(cancelled.body));
     const series = await waitForSeries<SeriesBody>(stack, id, (s) => s.state === 'cancelled', 60_000);
     assert.equal(series.counts.succeeded, 0);
     assert.deepEqual(
-      await squeue(slurm, ['--name', `tuplet-${id}`, '-t', 'PENDING,RUNNING,COMPLETING', '-o', '%i']),
+      await squeue(cluster.slurm, ['--name', `tuplet-${id}`, '-t', 'PENDING,RUNNING,COMPLETING', '-o', '%i']),
       [],
     );
   });
