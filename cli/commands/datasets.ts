@@ -1,10 +1,10 @@
 // `tuplet datasets …`: named, versioned inputs over /api/v1/datasets (docs/datasets.md): list
 // them, create one, upload a version (an archive, streamed from the file), register a directory
 // already on a host, show one dataset or one version (file tree, the series that used it).
-import { openAsBlob } from 'node:fs';
 import type { Command } from 'commander';
 import { ApiClient } from '../api-client.ts';
 import { CliInputError } from '../errors.ts';
+import { openFileAsBlob } from '../local-file.ts';
 
 interface DatasetView {
   name: string;
@@ -99,12 +99,7 @@ A series uses one with: tuplet submit … (API: "datasets": [{"name": "cells", "
     .argument('<file>', 'the archive')
     .option('--json', 'print the API answer as JSON')
     .action(async (name: string, file: string, options: { json?: boolean }) => {
-      let archive: Blob;
-      try {
-        archive = await openAsBlob(file);
-      } catch (error) {
-        throw new CliInputError(`cannot read ${file}: ${(error as Error).message}`);
-      }
+      const archive = await openFileAsBlob(file);
       const client = await ApiClient.fromEnvironment();
       const response = await client.raw(
         'POST',

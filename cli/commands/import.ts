@@ -1,10 +1,9 @@
 // `tuplet import FILE`: a series archive (from `tuplet export`) as a new, finished series of
 // yours. The file is streamed to the server, never read whole; the server checks every entry
 // and manifest field and says which one it refuses.
-import { openAsBlob } from 'node:fs';
 import type { Command } from 'commander';
 import { ApiClient } from '../api-client.ts';
-import { CliInputError } from '../errors.ts';
+import { openFileAsBlob } from '../local-file.ts';
 
 interface Imported {
   id: string;
@@ -23,13 +22,7 @@ export function registerImport(program: Command): void {
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExample:\n  tuplet import spiral.tar.gz')
     .action(async (file: string, options: { json?: boolean }) => {
-      let archive: Blob;
-      try {
-        // openAsBlob throws at once for a missing file, and rejects for some other failures.
-        archive = await openAsBlob(file);
-      } catch (error) {
-        throw new CliInputError(`cannot read ${file}: ${(error as Error).message}`);
-      }
+      const archive = await openFileAsBlob(file);
       const client = await ApiClient.fromEnvironment();
       const response = await client.raw('POST', '/api/v1/series/import', archive);
       const imported = (await response.json()) as Imported;
