@@ -10,6 +10,8 @@ export const runsPrefix = (seriesId: string) => `${seriesId}/runs`;
 export const runPrefix = (seriesId: string, runDir: string) => `${seriesId}/runs/${runDir}`;
 export const postprocessPrefix = (seriesId: string) => `${seriesId}/${POSTPROCESS_DIR}`;
 export const postprocessLogKey = (seriesId: string) => `${seriesId}/${POSTPROCESS_LOG}`;
+/** The setup step's output tail (files/setup-log.ts). */
+export const setupLogKey = (seriesId: string) => `${seriesId}/setup.log`;
 export const archiveKey = (seriesId: string) => `${seriesId}.tar.gz`;
 
 /**

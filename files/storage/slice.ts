@@ -24,3 +24,17 @@ export async function readSlice(storage: Storage, key: string, max: number, from
   const bytes = await buffer(object.body);
   return { bytes, size: object.size, partial: object.size > bytes.length };
 }
+
+/**
+ * The tail of a log a step stored (the setup's, the post-processing's), as text; null when none
+ * was stored (yet). Hosts keep the last 4,000 bytes of a step's output: a stored log longer than
+ * `max` was not written by Tuplet, and only its end is read.
+ */
+export async function readLogTail(storage: Storage, key: string, max = 64 * 1024): Promise<string | null> {
+  try {
+    return (await readSlice(storage, key, max, true)).bytes.toString('utf8');
+  } catch (error) {
+    if (error instanceof NotFoundError) return null;
+    throw error;
+  }
+}
