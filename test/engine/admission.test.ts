@@ -2,8 +2,8 @@
 // per core set below what /proc/loadavg can ever say (0: a load is never below it) holds every
 // run of a series, which waits with the reason in the API; once the admin raises it and the
 // next series on the host brings the new thresholds, the waiting runs start and complete. And
-// with a real load: processes spinning push /proc/loadavg above a threshold set just above the
-// load measured when the test starts; nothing starts while they spin, and runs start once the
+// with a real load: processes spinning push /proc/loadavg up, and a threshold set below the
+// load they caused holds the series; nothing starts while they spin, and runs start once the
 // load falls after they stop.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -148,39 +148,49 @@ describe('admission by load', { timeout: 600_000 }, () => {
   });
 
   test('a host held above its load threshold by a CPU burn starts nothing until the load falls', async () => {
-    // The machine is shared: the threshold sits a margin above the load measured now (a
-    // quarter of it, at least 1), so other work's ups and downs do not cross it on their own;
-    // twice the margin of spinners lifts the load past it within about 40 s.
+    // The machine is shared, and its load moves with the other tests beside this one, so the
+    // threshold is not guessed before the burn. Eight spinners start first; once the load has
+    // risen half their weight above the lowest load seen since they started, the host is
+    // registered with its threshold a quarter of their weight below the load of that moment.
+    // The burn is still climbing then (towards its full weight), which keeps the load above
+    // the threshold while the series waits; once it stops, the quarter is lost within ~20 s.
+    const spinners = 8;
     const cores = Number(execFileSync('nproc', { encoding: 'utf8' }).trim());
-    const before = await loadAverage();
-    const margin = Math.max(1, Math.ceil(before / 4));
-    const perCore = Math.ceil(((before + margin) * 100) / cores) / 100;
-    const threshold = perCore * cores;
-    const workdir = path.join(stack.dataDir, 'burning-work');
-    const host = await stack.request('POST', '/api/v1/hosts', {
-      name: 'burning',
-      kind: 'local',
-      workdir,
-      slots: 2,
-      admission: { maxLoadPerCore: perCore },
-    });
-    assert.equal(host.status, 201, JSON.stringify(host.body));
     const app = await stack.request('POST', '/api/v1/applications', {
       name: 'touch-it',
       command: 'touch it',
     });
     assert.equal(app.status, 201, JSON.stringify(app.body));
+    const workdir = path.join(stack.dataDir, 'burning-work');
 
-    const burn = burnCpu(2 * margin);
+    const burn = burnCpu(spinners);
     let id: string;
+    let perCore: number;
     try {
-      let load = before;
-      await waitFor(async () => (load = await loadAverage()) >= threshold, {
-        what: `the load average to reach ${threshold} (it was ${before} on ${cores} cores)`,
-        timeoutMs: 180_000,
-        intervalMs: 1_000,
-        lastSeen: () => load,
+      let load = await loadAverage();
+      let lowest = load;
+      await waitFor(
+        async () => {
+          load = await loadAverage();
+          lowest = Math.min(lowest, load);
+          return load >= lowest + spinners / 2;
+        },
+        {
+          what: `the load average to rise by ${spinners / 2} under ${spinners} spinners on ${cores} cores`,
+          timeoutMs: 240_000,
+          intervalMs: 1_000,
+          lastSeen: () => `${load} (lowest ${lowest})`,
+        },
+      );
+      perCore = Math.floor(((load - spinners / 4) * 100) / cores) / 100;
+      const host = await stack.request('POST', '/api/v1/hosts', {
+        name: 'burning',
+        kind: 'local',
+        workdir,
+        slots: 2,
+        admission: { maxLoadPerCore: perCore },
       });
+      assert.equal(host.status, 201, JSON.stringify(host.body));
       const created = await stack.request<{ id: string }>('POST', '/api/v1/series', {
         application: 'touch-it',
         host: 'burning',
