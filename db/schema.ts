@@ -201,7 +201,13 @@ export const series = pgTable(
     application: text('application').notNull(),
     /** The application as it was at submission, so a later edit does not change this series. */
     applicationSnapshot: jsonb('application_snapshot').$type<ApplicationSnapshot>().notNull(),
+    /** The series' first host; with `hosts`, one of several (docs/multi-host.md). */
     host: text('host').notNull(),
+    /**
+     * Every host the series' chunks may be placed on, `host` first; empty for a series of one
+     * host (every series from before multi-host, and any that names only `host`).
+     */
+    hosts: jsonb('hosts').$type<string[]>().notNull().default([]),
     ini: text('ini').notNull(),
     resources: jsonb('resources').$type<Resources>().notNull().default({}),
     description: text('description').notNull().default(''),
@@ -270,6 +276,8 @@ export const runs = pgTable(
     reason: text('reason'),
     attempt: integer('attempt').notNull().default(1),
     jobId: text('job_id'),
+    /** The host the run was last submitted to (null: never submitted, or before multi-host). */
+    host: text('host'),
     startedAt: timestamp('started_at', { withTimezone: true }),
     endedAt: timestamp('ended_at', { withTimezone: true }),
     metrics: jsonb('metrics').$type<Record<string, unknown>>(),
