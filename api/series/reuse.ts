@@ -9,7 +9,7 @@ import {
   type ReusableDataset,
   type ReusableResources,
 } from '../../core/reuse-key.ts';
-import { findApplication } from '../../db/applications.ts';
+import { findApplication, type ApplicationRow } from '../../db/applications.ts';
 import { findHost } from '../../db/hosts.ts';
 import {
   findReusableRuns,
@@ -29,7 +29,8 @@ import { datasetsForSeries, SeriesDatasetsField, type SeriesDatasetChoice } from
 import { ApiError, notFound } from '../errors.ts';
 import { ResourcesSchema, SeriesGroupFields } from '../schemas.ts';
 import { seriesGroupOf, type SeriesGroup } from './group.ts';
-import { packageSha256, usePackage } from './packages.ts';
+import { packageSha256, usePackage, withPackageFile, type SeriesPackage } from './packages.ts';
+import { OWN_CODE, ownCodeSnapshot } from '../own-code.ts';
 
 /** `reuse` of POST /series and of a clone: opt-in, never the default. */
 export const ReuseField = z.boolean().optional().openapi({
@@ -131,10 +132,34 @@ export async function previewReuse(
     },
   );
   if (!datasets) return undefined;
+  const application = await applicationAsSnapshotted(deps, app, { id: user.id, groupId: group.groupId }, pkg);
+  if (!application) return undefined;
   const sha256 = pkg ? await packageSha256(deps, pkg) : null;
-  const key = seriesReuseKey(app, host.name, sha256, query.resources ?? {}, datasets);
+  const key = seriesReuseKey(application, host.name, sha256, query.resources ?? {}, datasets);
   const match = await findReusableRuns(deps.db, key, sweep, viewerOf(user, group));
   return offerOf(match, Number(sweep.count));
+}
+
+/**
+ * The application as a series' snapshot will have it, for the key: a program's row as it is; an
+ * own-code application's row has no command (the package carries the program), so its command
+ * is the one creation generates from the package (api/own-code.ts). Undefined when the package
+ * is missing or refused — the submit refuses it, naming why.
+ */
+async function applicationAsSnapshotted(
+  deps: ApiDeps,
+  app: ApplicationRow,
+  owner: { id: string; groupId: string | null },
+  pkg: SeriesPackage | undefined,
+): Promise<ReusableApplication | undefined> {
+  if (app.kind !== OWN_CODE) return app;
+  const lend = <T>(use: (file: string | undefined) => Promise<T>) => withPackageFile(deps, pkg ?? {}, use);
+  try {
+    return { ...app, ...(await ownCodeSnapshot(app, owner, pkg !== undefined, lend)) };
+  } catch (error) {
+    if (error instanceof ApiError) return undefined;
+    throw error;
+  }
 }
 
 /**
