@@ -8,7 +8,7 @@ import { updateHost } from '../../db/hosts.ts';
 import { startSlurm } from '../../test/support/slurm.ts';
 import { sshHostFields, startSshd } from '../../test/support/sshd.ts';
 import { tempDataDir, type InProcessStack } from '../../test/support/stack.ts';
-import { waitFor } from '../../test/support/wait.ts';
+import { waitForHostWorker } from '../scale/targets.ts';
 
 export const APPLICATION = 'many-nap';
 const GROUP = 'many';
@@ -25,20 +25,6 @@ export interface ManyWorld {
 async function expect(what: string, answer: Promise<{ status: number; body: unknown }>, status: number) {
   const got = await answer;
   if (got.status !== status) throw new Error(`${what}: ${got.status} ${JSON.stringify(got.body)}`);
-}
-
-/** Resolves once the host's worker answers a connection test (the stack starts it within seconds). */
-async function waitForHostWorker(stack: InProcessStack, hostName: string): Promise<void> {
-  await waitFor(
-    async () => {
-      const check = await stack.request<{ result?: { ok?: boolean } }>(
-        'POST',
-        `/api/v1/hosts/${hostName}/check`,
-      );
-      return check.status === 200 && check.body.result?.ok ? true : undefined;
-    },
-    { what: `the worker of host ${hostName} to answer`, timeoutMs: 120_000, intervalMs: 1_000 },
-  );
 }
 
 export async function setUpWorld(
@@ -58,27 +44,12 @@ export async function setUpWorld(
     const db = stack.stack.database.db;
     await updateHost(db, 'local', { slots: SLOTS });
     const workdirs = await tempDataDir();
-    await expect(
-      'POST /hosts ws',
-      stack.request('POST', '/api/v1/hosts', {
-        name: 'ws',
-        kind: 'ssh',
-        ...sshHostFields(sshd),
-        workdir: path.join(workdirs, 'ws'),
-        slots: SLOTS,
-      }),
-      201,
-    );
-    await expect(
-      'POST /hosts cluster',
-      stack.request('POST', '/api/v1/hosts', {
-        name: 'cluster',
-        kind: 'slurm',
-        ...sshHostFields(sshd),
-        workdir: path.join(workdirs, 'cluster'),
-      }),
-      201,
-    );
+    const remote = { ...sshHostFields(sshd) };
+    for (const body of [
+      { name: 'ws', kind: 'ssh', ...remote, workdir: path.join(workdirs, 'ws'), slots: SLOTS },
+      { name: 'cluster', kind: 'slurm', ...remote, workdir: path.join(workdirs, 'cluster') },
+    ])
+      await expect(`POST /hosts ${body.name}`, stack.request('POST', '/api/v1/hosts', body), 201);
     const hosts = ['local', 'ws', 'cluster'];
     for (const host of hosts) await waitForHostWorker(stack, host);
 

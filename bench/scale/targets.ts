@@ -33,7 +33,7 @@ function pidFile(file: string): number[] {
 }
 
 /** Resolves once the host's worker answers a connection test (the stack starts it within seconds). */
-async function waitForHostWorker(stack: InProcessStack, hostName: string): Promise<void> {
+export async function waitForHostWorker(stack: InProcessStack, hostName: string): Promise<void> {
   await waitFor(
     async () => {
       const check = await stack.request<{ result?: { ok?: boolean } }>(
