@@ -1,6 +1,6 @@
 // Quotas (docs/quotas.md): limits per user or per group, on one host or on every host (host
 // null). Stored by id (users.id, groups.id); the API speaks names.
-import { and, eq, inArray, isNull, ne, notInArray, or, sql } from 'drizzle-orm';
+import { and, eq, isNull, ne, notInArray, or, sql } from 'drizzle-orm';
 import { FINAL_SERIES_STATES } from '../core/states.ts';
 import type { Database } from './client.ts';
 import { newId } from './ids.ts';
@@ -79,13 +79,17 @@ export function quotasBinding(
   db: Database,
   subject: { userId: string; groupId: string | null; host: string },
 ): Promise<NamedQuota[]> {
+  return named(db).where(bindingCondition(subject));
+}
+
+function bindingCondition(subject: { userId: string; groupId: string | null; host: string }) {
   const whose = subject.groupId
     ? or(
         and(eq(quotas.scope, 'user'), eq(quotas.subjectId, subject.userId)),
         and(eq(quotas.scope, 'group'), eq(quotas.subjectId, subject.groupId)),
       )
     : and(eq(quotas.scope, 'user'), eq(quotas.subjectId, subject.userId));
-  return named(db).where(and(whose, or(isNull(quotas.host), eq(quotas.host, subject.host))));
+  return and(whose, or(isNull(quotas.host), eq(quotas.host, subject.host)));
 }
 
 /** Where a quota applies, for messages: `user alice on host busy`, `group lab on every host`. */
@@ -126,19 +130,25 @@ function seriesOfSubject(quota: Pick<NamedQuota, 'scope' | 'subjectId'>) {
   return quota.scope === 'user' ? eq(series.ownerId, quota.subjectId) : eq(series.groupId, quota.subjectId);
 }
 
-/** Runs waiting in the queue (pending or queued) of the quota's subject on `host`, but those of `except`. */
+/**
+ * Runs in the queue of the quota's subject on `host`, but those of `except`: of each of its
+ * series admitted and not finished, the runs pending or queued and the tuples that have no run
+ * yet (an admitted series makes its rows after staging, and every one of them starts queued).
+ * A series still `queued` itself counts for nothing: it has not been admitted.
+ */
 async function queuedRuns(db: Database, quota: NamedQuota, host: string, except: string): Promise<number> {
+  // Written out: inside the subquery an unqualified id or state would be the run's.
+  const waiting = sql`(select count(*) filter (where r.state in ('pending', 'queued'))
+    + greatest("series"."count" - count(*), 0) from ${runs} r where r.series_id = "series"."id")`;
   const [row] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(runs)
-    .innerJoin(series, eq(series.id, runs.seriesId))
+    .select({ n: sql<number>`coalesce(sum(${waiting}), 0)::int` })
+    .from(series)
     .where(
       and(
         seriesOfSubject(quota),
         eq(series.host, host),
         ne(series.id, except),
-        notInArray(series.state, [...FINAL_SERIES_STATES]),
-        inArray(runs.state, ['pending', 'queued']),
+        notInArray(series.state, [...FINAL_SERIES_STATES, 'queued']),
       ),
     );
   return row?.n ?? 0;
@@ -162,14 +172,38 @@ export async function storedBytes(
 }
 
 /**
- * Why a series may not start yet (docs/quotas.md): its runs would take its subject's queue past
- * maxQueued, or its subject's storage is at maxStorageBytes. Null: it may start.
+ * Runs `decide` in one transaction holding the rows of every quota binding the subject
+ * (SELECT … FOR UPDATE, in id order so that two subjects sharing a group quota never deadlock):
+ * whoever decides whether a series is admitted waits for any other decision under the same
+ * quotas and sees what it committed (docs/quotas.md, "Admission is one step").
  */
-export async function quotaWaitReason(
+export function withQuotasLocked<T>(
   db: Database,
-  target: { seriesId: string; userId: string; groupId: string | null; host: string; count: number },
+  subject: { userId: string; groupId: string | null; host: string },
+  decide: (tx: Database, binding: NamedQuota[]) => Promise<T>,
+): Promise<T> {
+  return db.transaction(async (tx) => {
+    const locked = await tx
+      .select({ id: quotas.id })
+      .from(quotas)
+      .where(bindingCondition(subject))
+      .orderBy(quotas.id)
+      .for('update');
+    const binding = locked.length > 0 ? await quotasBinding(tx, subject) : [];
+    return decide(tx, binding);
+  });
+}
+
+/**
+ * Why a series may not start yet (docs/quotas.md): its runs would take its subject's queue past
+ * maxQueued, or its subject's storage is at maxStorageBytes. Null: it may start. `binding`: the
+ * quotas binding it, read under withQuotasLocked.
+ */
+export async function waitReasonUnder(
+  db: Database,
+  binding: NamedQuota[],
+  target: { seriesId: string; host: string; count: number },
 ): Promise<string | null> {
-  const binding = await quotasBinding(db, target);
   for (const quota of tightestFirst(binding, 'maxQueued')) {
     const queued = await queuedRuns(db, quota, target.host, target.seriesId);
     if (queued + target.count > quota.maxQueued!) {
@@ -183,4 +217,26 @@ export async function quotaWaitReason(
     }
   }
   return null;
+}
+
+/**
+ * Why an existing series may not start yet (the workflow's quotaHold), or null: then it is
+ * admitted in the same step — a `queued` series becomes `staging` before the lock goes, so the
+ * next series decided under these quotas counts it (two series waiting for the queue to empty
+ * are admitted one after the other, not both at once).
+ */
+export function quotaWaitReason(
+  db: Database,
+  target: { seriesId: string; userId: string; groupId: string | null; host: string; count: number },
+): Promise<string | null> {
+  return withQuotasLocked(db, target, async (tx, binding) => {
+    const reason = await waitReasonUnder(tx, binding, target);
+    if (reason === null) {
+      await tx
+        .update(series)
+        .set({ state: 'staging', waitReason: null, updatedAt: new Date() })
+        .where(and(eq(series.id, target.seriesId), eq(series.state, 'queued')));
+    }
+    return reason;
+  });
 }

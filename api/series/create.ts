@@ -2,7 +2,7 @@
 // validate everything, store the series, start its workflow — or leave nothing behind.
 import { findApplication, type ApplicationSnapshot } from '../../db/applications.ts';
 import { findHost } from '../../db/hosts.ts';
-import { deleteSeries, insertSeries } from '../../db/series.ts';
+import { deleteSeries } from '../../db/series.ts';
 import { newId } from '../../db/ids.ts';
 import type { Resources } from '../../hosts/executor.ts';
 import { parseSweep } from '../../sweep/index.ts';
@@ -14,7 +14,7 @@ import { checkInput } from './input-check.ts';
 import { checkRenderedSize } from './rendered-size.ts';
 import { checkResources } from './resources.ts';
 import { startSeriesWorkflow } from './workflow.ts';
-import { refuseOverQuota } from './quota-check.ts';
+import { insertSeriesWithinQuota, refuseOverQuota } from './quota-check.ts';
 import { applicationRunsOn, catalogueOf, mayUseApplication, mayUseHost } from '../access.ts';
 import { seriesGroupOf, type SeriesGroupChoice } from './group.ts';
 import { reuseAtCreation, seriesReuseKey } from './reuse.ts';
@@ -125,7 +125,8 @@ export async function createSeries(deps: ApiDeps, owner: AuthUser, input: NewSer
   const id = newId();
   const workflowId = seriesWorkflowId(id);
   const description = input.description ?? '';
-  await insertSeries(db, {
+  // Stored `staging`, or `queued` when its queue or storage quota holds it (quota-check.ts).
+  await insertSeriesWithinQuota(db, {
     id,
     ownerId: owner.id,
     application: app.name,
@@ -136,7 +137,6 @@ export async function createSeries(deps: ApiDeps, owner: AuthUser, input: NewSer
     description,
     tags: input.tags ?? [],
     count,
-    state: 'staging',
     workflowId,
     parentId: input.parentId ?? null,
     packagePath: input.packagePath ?? null,
