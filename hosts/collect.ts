@@ -8,6 +8,7 @@ import type { Readable } from 'node:stream';
 import picomatch from 'picomatch';
 import { DiskStorage } from '../files/storage/disk.ts';
 import { runsPrefix } from '../files/storage/layout.ts';
+import { inOrderAhead } from '../files/storage/read-ahead.ts';
 import { writeRunIndex, type RunIndexEntry } from '../files/storage/run-index.ts';
 import type { Storage } from '../files/storage/types.ts';
 import { CommandFailedError, describeCommand } from './errors.ts';
@@ -19,6 +20,9 @@ import { indexOfDir } from './scan.ts';
 import { chunkRanges, formatRanges, type IndexRange } from './staging.ts';
 import { storeTarEntries } from './store-tar.ts';
 import type { Transport } from './transport.ts';
+
+/** Run indexes written at once (small objects: a few KiB each). */
+const INDEXES_IN_FLIGHT = 8;
 
 /** Always collected, whatever the globs say: the run's records and its metrics. */
 export const ALWAYS_COLLECTED = [
@@ -168,6 +172,10 @@ export async function storeRunOutputs(
     entries.push({ path: rest.join('/'), size: file.size, sha256: file.sha256 });
     byRun.set(runDir!, entries);
   }
-  for (const [runDir, entries] of byRun) await writeRunIndex(storage, seriesId, runDir, entries);
+  // A few at a time: one PUT after another cost a round trip per run.
+  const written = inOrderAhead(byRun, INDEXES_IN_FLIGHT, ([runDir, entries]) =>
+    writeRunIndex(storage, seriesId, runDir, entries),
+  );
+  for await (const _ of written);
   return judge.result();
 }

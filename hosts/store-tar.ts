@@ -2,7 +2,8 @@
 // entry by entry as it arrives: the tar parser waits while an entry is unread, so memory holds a
 // part of one file at most, whatever the stream's size. Each file's size and sha256 are taken
 // on the way through, so the file index never reads a stored object again.
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import { pipeline } from 'node:stream/promises';
 import { Parser } from 'tar';
 import { sha256PassThrough } from '../files/storage/hashing.ts';
@@ -24,15 +25,29 @@ export interface TarIntoStorage {
   keyOf(entryPath: string): string;
 }
 
-/** Stores every admitted file of `tarStream`, in order; answers what was stored. */
+/**
+ * Files up to this size are read whole as they arrive and stored while the next entries are
+ * parsed, PUTS_IN_FLIGHT at most: one PUT after another cost a round trip (or a handful of file
+ * operations) per file, which made collect the longest step of a large series' tail. Memory
+ * holds PUTS_IN_FLIGHT × SMALL_FILE_BYTES at most; larger files stream in their turn.
+ */
+const SMALL_FILE_BYTES = 256 * 1024;
+const PUTS_IN_FLIGHT = 8;
+
+/** Stores every admitted file of `tarStream`; answers what was stored, in the stream's order. */
 export async function storeTarEntries(
   tarStream: Readable,
   storage: Storage,
   into: TarIntoStorage,
 ): Promise<StoredFile[]> {
   const stored: StoredFile[] = [];
+  const inFlight = new Set<Promise<void>>();
   let writing: Promise<unknown> = Promise.resolve();
   let failure: unknown;
+  const fail = (error: unknown) => {
+    failure ??= error;
+    tarStream.destroy(error as Error);
+  };
   const parser = new Parser({
     strict: false,
     noResume: true,
@@ -43,17 +58,32 @@ export async function storeTarEntries(
         return;
       }
       const key = into.keyOf(entry.path);
+      const position = stored.length;
+      stored.length++;
       const hashing = sha256PassThrough();
       entry.once('error', (error) => hashing.stream.destroy(error));
+      const record = (size: number) => {
+        stored[position] = { path: entry.path, key, size, sha256: hashing.sha256() };
+      };
       writing = writing
         .then(async () => {
-          const { size } = await storage.put(key, entry.pipe(hashing.stream));
-          stored.push({ path: entry.path, key, size, sha256: hashing.sha256() });
+          if (failure !== undefined) throw failure;
+          if (entry.size > SMALL_FILE_BYTES) {
+            record((await storage.put(key, entry.pipe(hashing.stream))).size);
+            return;
+          }
+          while (inFlight.size >= PUTS_IN_FLIGHT) await Promise.race(inFlight);
+          // Read now, so that the parser moves on to the next entries while this one is stored.
+          const bytes = await buffer(entry.pipe(hashing.stream));
+          const put = storage
+            .put(key, Readable.from(bytes.length > 0 ? [bytes] : []))
+            .then(({ size }) => record(size), fail)
+            .finally(() => inFlight.delete(put));
+          inFlight.add(put);
         })
         .catch((error: unknown) => {
-          failure ??= error;
           entry.resume();
-          tarStream.destroy(error as Error);
+          fail(error);
         });
     },
   });
@@ -61,6 +91,7 @@ export async function storeTarEntries(
     throw failure ?? error;
   });
   await writing;
+  await Promise.all(inFlight);
   if (failure !== undefined) throw failure;
   return stored;
 }

@@ -10,7 +10,8 @@ import { tarOfPrefix } from '../../files/storage/archive.ts';
 import { sha256PassThrough } from '../../files/storage/hashing.ts';
 import { storageOf, type Storage } from '../../files/storage/index.ts';
 import { archiveKey, runPrefix, seriesPrefix } from '../../files/storage/layout.ts';
-import { runFiles } from '../../files/storage/run-index.ts';
+import { inOrderAhead } from '../../files/storage/read-ahead.ts';
+import { runFiles, type RunIndexEntry } from '../../files/storage/run-index.ts';
 import { readSlice } from '../../files/storage/slice.ts';
 import type { Database } from '../../db/client.ts';
 import { insertFiles, recordSeriesArchive, type FileEntry } from '../../db/files.ts';
@@ -20,6 +21,8 @@ import { declaredMetrics } from './metric-sources.ts';
 import type { IndexRange } from '../../core/ranges.ts';
 
 const FILE_BATCH = 2_000;
+/** Runs whose files and metrics are read ahead of the one being indexed. */
+const RUNS_AHEAD = 16;
 
 /** A local file's sha256 (what a disk reader needs; stored objects: files/storage/run-index.ts sha256Of). */
 export async function sha256File(file: string): Promise<string> {
@@ -67,11 +70,10 @@ export async function indexChunkFiles(
     metrics = [];
     heartbeat(files);
   };
-  for (const run of chunkRuns) {
-    // What collection hashed on the way in (else listed and hashed from storage).
-    const listed = await runFiles(storage, seriesId, run.dir);
-    const keyOf = (rel: string) => `${runPrefix(seriesId, run.dir)}/${rel}`;
-    let fromJson: Record<string, unknown> | undefined;
+  // Each run's index and metrics are read a few runs ahead (one GET after another was a round
+  // trip per run); rows go to the database in batches, in run order.
+  const read = inOrderAhead(chunkRuns, RUNS_AHEAD, (run) => readRunOutputs(storage, seriesId, run, sources));
+  for await (const { run, listed, metrics: runMetrics } of read) {
     for (const file of listed) {
       rows.push({
         runIndex: run.index,
@@ -81,27 +83,42 @@ export async function indexChunkFiles(
       });
       files++;
       bytes += file.size;
-      if (file.path === 'metrics.json' && file.size <= 1_000_000) {
-        fromJson = parseMetrics(
-          (await readSlice(storage, keyOf(file.path), 1_000_000)).bytes.toString('utf8'),
-        );
-      }
     }
-    // metrics.json has the last word over a declared source that names the same metric.
-    const declared =
-      sources.length > 0
-        ? await declaredMetrics(
-            (rel, max, fromEnd) => readSlice(storage, keyOf(rel), max, fromEnd),
-            new Set(listed.map((f) => f.path)),
-            sources,
-          )
-        : {};
-    const merged = { ...declared, ...fromJson };
-    if (fromJson || Object.keys(declared).length > 0) metrics.push({ index: run.index, metrics: merged });
+    if (runMetrics) metrics.push({ index: run.index, metrics: runMetrics });
     if (rows.length >= FILE_BATCH) await flush();
   }
   await flush();
   return { files, bytes };
+}
+
+/** A run's stored files (as collection indexed them, else listed and hashed) and its metrics. */
+async function readRunOutputs(
+  storage: Storage,
+  seriesId: string,
+  run: { index: number; dir: string },
+  sources: Parameters<typeof declaredMetrics>[2],
+): Promise<{
+  run: { index: number; dir: string };
+  listed: RunIndexEntry[];
+  metrics?: Record<string, unknown>;
+}> {
+  const listed = await runFiles(storage, seriesId, run.dir);
+  const keyOf = (rel: string) => `${runPrefix(seriesId, run.dir)}/${rel}`;
+  const json = listed.find((file) => file.path === 'metrics.json' && file.size <= 1_000_000);
+  const fromJson = json
+    ? parseMetrics((await readSlice(storage, keyOf(json.path), 1_000_000)).bytes.toString('utf8'))
+    : undefined;
+  // metrics.json has the last word over a declared source that names the same metric.
+  const declared =
+    sources.length > 0
+      ? await declaredMetrics(
+          (rel, max, fromEnd) => readSlice(storage, keyOf(rel), max, fromEnd),
+          new Set(listed.map((f) => f.path)),
+          sources,
+        )
+      : {};
+  const found = fromJson || Object.keys(declared).length > 0;
+  return { run, listed, ...(found ? { metrics: { ...declared, ...fromJson } } : {}) };
 }
 
 /**

@@ -8,7 +8,8 @@ import { pipeline } from 'node:stream/promises';
 import { buffer } from 'node:stream/consumers';
 import { z } from 'zod';
 import { runIndexKey, runPrefix } from './layout.ts';
-import type { Storage } from './types.ts';
+import { NotFoundError } from '../../core/errors.ts';
+import type { Storage, StoredObject } from './types.ts';
 
 export interface RunIndexEntry {
   /** Relative to the run's folder. */
@@ -37,17 +38,25 @@ export async function writeRunIndex(
   await storage.put(runIndexKey(seriesId, runDir), Readable.from([JSON.stringify(entries)]));
 }
 
-/** The run's stored index, or undefined when collection left none. */
+/** The run's stored index, or undefined when collection left none (one GET, no HEAD before it). */
 export async function readRunIndex(
   storage: Storage,
   seriesId: string,
   runDir: string,
 ): Promise<RunIndexEntry[] | undefined> {
   const key = runIndexKey(seriesId, runDir);
-  const info = await storage.head(key);
-  if (!info) return undefined;
-  if (info.size > MAX_INDEX_BYTES) throw new Error(`file index ${key}: ${info.size} bytes, too large`);
-  const text = (await buffer((await storage.get(key)).body)).toString('utf8');
+  let object: StoredObject;
+  try {
+    object = await storage.get(key);
+  } catch (error) {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  }
+  if (object.size > MAX_INDEX_BYTES) {
+    object.body.destroy();
+    throw new Error(`file index ${key}: ${object.size} bytes, too large`);
+  }
+  const text = (await buffer(object.body)).toString('utf8');
   return RunIndexSchema.parse(JSON.parse(text));
 }
 
