@@ -15,10 +15,24 @@ export const OWN_CODE_ENV_LINK = `${TUPLET_DIR}/own-code-env`;
 /** The package's entry point when its manifest names no command. */
 export const OWN_CODE_ENTRY = 'code.py';
 
-/** The series' setup script: the environment's build (or reuse) with its arguments set first. */
-export function ownCodeSetup(ownCode: NonNullable<ApplicationSnapshot['ownCode']>): string {
+/**
+ * How long an environment may go unused before a later setup on its host removes it (7 days):
+ * unused = no setup used it and no series linking it changed on the host since
+ * (own-code-env.sh, docs/own-code.md "Pruning").
+ */
+export const ENV_PRUNE_AFTER_HOURS = 168;
+
+/**
+ * The series' setup script: the environment's build (or reuse), then the pruning of others unused
+ * for `pruneAfterHours` (0: none), with its arguments set first.
+ */
+export function ownCodeSetup(
+  ownCode: NonNullable<ApplicationSnapshot['ownCode']>,
+  pruneAfterHours = ENV_PRUNE_AFTER_HOURS,
+): string {
   const args = quoteCommand(['set', '--', ownCode.envKey, ownCode.python, ...ownCode.requirements]);
-  return `${args}\n${ENV_SCRIPT}`;
+  const pruneAfter = Math.max(0, Math.round(pruneAfterHours * 3600));
+  return `PRUNE_AFTER=${pruneAfter}\n${args}\n${ENV_SCRIPT}`;
 }
 
 /**

@@ -18,6 +18,13 @@
 # then the tree is made read-only); an environment without it is the remains of a build that
 # died and is built again. It is built in place, not in a temporary directory renamed at the
 # end: a venv's scripts (bin/pip, console entry points) name its absolute path.
+#
+# Pruning (after this series' environment is linked): another environment is removed when it
+# was last set up (its lock file's mtime, touched by every setup that uses it) longer ago than
+# PRUNE_AFTER seconds (set by the text Tuplet prepends; 0: never) and no series that links it
+# (<workdir>/<series>/.tuplet/own-code-env) has had anything change under its .tuplet/ or its
+# runs' .tuplet/ since then. It is removed holding its lock (flock -n: one being set up is left
+# alone), so a series starting meanwhile waits and builds it again; a live one never loses it.
 set -uo pipefail
 
 key=${1:-} python=${2:-}
@@ -83,4 +90,42 @@ elif ! build "$@"; then
   exit 1
 fi
 ln -sfn "$env_dir" .tuplet/own-code-env || exit 1
+touch "$envs/$name.lock"
 echo "own code: runs use $env_dir"
+exec {lock}>&-
+
+# Whether the series directory $1 changed since the cutoff: its setup's files and link, its
+# runs' .tuplet/ (started, stdout, exit…). Stops at the first recent entry.
+recently_used() {
+  [[ -n $(find "$1/.tuplet" "$1/runs" -maxdepth 3 -newermt "@$cutoff" -print -quit 2>/dev/null) ]]
+}
+
+prune() {
+  cutoff=$(($(date +%s) - PRUNE_AFTER))
+  local stale=() lockfile dir
+  for lockfile in "$envs"/*-py*.lock; do
+    dir=${lockfile%.lock}
+    [[ -d $dir && $dir != "$env_dir" ]] || continue
+    [[ -n $(find "$lockfile" -maxdepth 0 ! -newermt "@$cutoff") ]] && stale+=("$dir")
+  done
+  ((${#stale[@]})) || return 0
+  # Every series linking an environment, as "<target>\t<series>/.tuplet": one find for them all.
+  local links
+  links=$(find "$workdir" -mindepth 3 -maxdepth 3 -path '*/.tuplet/own-code-env' -type l -printf '%l\t%h\n' 2>/dev/null)
+  local fd target holder live
+  for dir in "${stale[@]}"; do
+    exec {fd}<>"$dir.lock" || continue
+    if flock -n "$fd"; then
+      live=
+      while IFS=$'\t' read -r target holder; do
+        [[ $target == "$dir" ]] && recently_used "${holder%/.tuplet}" && { live=1; break; }
+      done <<<"$links"
+      # Looked at again under the lock: a setup may have used it since the list was made.
+      if [[ -z $live && -n $(find "$dir.lock" -maxdepth 0 ! -newermt "@$cutoff") ]]; then
+        chmod -R u+w "$dir" && rm -rf "$dir" && echo "own code: removed $dir, unused for more than $PRUNE_AFTER s"
+      fi
+    fi
+    exec {fd}>&-
+  done
+}
+if ((${PRUNE_AFTER:-0} > 0)); then prune; fi
