@@ -6,8 +6,10 @@
 // (the bucket, or the disk), the API lists a few runs' files, a download and a Range request
 // of them answer the right bytes, the run page previews one, and the archive downloads and
 // holds N runs. Prints the timings (POST → last run recorded, → series finished; last exit →
-// recorded, i.e. collect and index; the checks) and one JSON line; the ratio is S3's wall time
+// recorded; recorded → finished, i.e. collect, index and archive, with each activity's time from
+// the workflow histories; the checks) and one JSON line; the ratio is S3's wall time
 // (POST → finished) over the disk's.
+import { Client, Connection } from '@temporalio/client';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -22,6 +24,7 @@ import { startTestStack, type InProcessStack } from '../test/support/stack.ts';
 import { startTemporal } from '../test/support/temporal.ts';
 import { timeSeries } from './_series.ts';
 import { timeline } from './_timeline.ts';
+import { readSeriesHistories } from './scale/histories.ts';
 
 const n = Number(process.argv[2] ?? 1000);
 const APP = 'bench-s3-writer';
@@ -100,6 +103,8 @@ interface Figures {
   collect_s: number;
   finish_s: number;
   checks_s: number;
+  /** Scheduled → completed by activity type (collectChunk, indexChunk, archiveSeries…). */
+  activity_s: Record<string, number>;
   archive_bytes: number;
 }
 
@@ -135,11 +140,12 @@ async function measure(label: string, env: Record<string, string>, storageOf: (d
       finish_s: phases.recorded_to_finished_s ?? 0,
       checks_s: +((performance.now() - checksStart) / 1000).toFixed(2),
       archive_bytes: archiveBytes,
+      activity_s: (await readSeriesHistories(client, timed.id)).activitySeconds,
     };
     process.stdout.write(
       `s3-series ${label}: ${n} runs, POST → last run recorded ${figures.recorded_s} s, → finished ${figures.wall_s} s; ` +
-        `last exit → recorded (collect, index) ${figures.collect_s} s, recorded → finished (archive) ${figures.finish_s} s; ` +
-        `checks ${figures.checks_s} s (archive ${archiveBytes} bytes)\n`,
+        `last exit → recorded ${figures.collect_s} s, recorded → finished (collect, index, archive) ${figures.finish_s} s; ` +
+        `checks ${figures.checks_s} s (archive ${archiveBytes} bytes); activities ${JSON.stringify(figures.activity_s)}\n`,
     );
     return figures;
   } finally {
@@ -149,6 +155,8 @@ async function measure(label: string, env: Record<string, string>, storageOf: (d
 }
 
 const temporal = await startTemporal();
+const connection = await Connection.connect({ address: temporal.address });
+const client = new Client({ connection, namespace: temporal.namespace });
 const server = await startS3Server('tuplet-bench');
 try {
   const baseline = await measure('disk', {}, (dataDir) => new DiskStorage(path.join(dataDir, 'storage')));
@@ -168,9 +176,12 @@ try {
       baseline_finish_s: baseline.finish_s,
       ours_checks_s: ours.checks_s,
       baseline_checks_s: baseline.checks_s,
+      ours_activity_s: ours.activity_s,
+      baseline_activity_s: baseline.activity_s,
     })}\n`,
   );
 } finally {
   await server.stop();
+  await connection.close();
   await temporal.stop();
 }
