@@ -60,8 +60,8 @@ export interface RunPhase {
   run_mean_ms: number;
   /**
    * Mean time from the end of the run that freed a slot to the start of the next run on it:
-   * what the runner costs between runs (wrapper exit, the runner's loop, the next wrapper up
-   * to its `started` file).
+   * what the runner costs between runs (the worker's `ended` and `exit` files, its word to the
+   * runner and the next tuple back, the next run's claim, `attempt` and `started` files).
    */
   gap_mean_ms: number;
   /** Every gap summed, over the slots: seconds of the phase spent between runs. */

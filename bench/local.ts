@@ -16,8 +16,8 @@ const n = Number(process.argv[2] ?? 1000);
 const rounds = Math.max(1, Number(process.argv[3] ?? 1));
 const program = 'sleep 0.05';
 const slots = 2;
-/** What the runner creates per run: claim, active entry, attempt, started, stdout, stderr, ended, exit. */
-const FILES_PER_RUN = 8;
+/** What the runner's worker creates per run: claim, attempt, started, stdout, stderr, ended, exit. */
+const FILES_PER_RUN = 7;
 
 function run(command: string, args: string[], input?: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -128,8 +128,8 @@ try {
     ratios.push(ratio);
 
     // Where ours spends the seconds xargs does not. xargs' own time is N commands over the
-    // slots; ours' run phase is its runs (each a wrapper around the same `bash -c`) and the
-    // gaps between them on a slot, plus whatever else held a slot idle.
+    // slots; ours' run phase is its runs (each the same `bash -c`, forked by the worker of its
+    // slot) and the gaps between them on a slot, plus whatever else held a slot idle.
     const xargsCommandMs = (baselineS * 1000 * slots) / n;
     const runsBeyond = phase.runs_s - baselineS;
     const idle = phases.first_run_to_last_exit_s - phase.runs_s - phase.gaps_s;

@@ -31,12 +31,13 @@
 #                      reused PID apart)
 #   chunk-K.done       the attempt whose runner went through all its runs
 #   chunk-K.log        the runner's own output
-#   active/cK-PID      `STARTTIME INDEX` of each run started by chunk K's runner; PID is
-#                      the run's process group (what cancel kills)
+#   active/cK-PID      `STARTTIME` of each worker of chunk K's runner (one per unit of the
+#                      pool it holds, running the chunk's tuples one after another); PID is
+#                      the worker's process group, with its run in it (what cancel kills)
 #   cancelled          the highest attempt cancelled: runs of attempts <= it never start
-#   runs/DIR/.tuplet/  per run: claim-N (`PID STARTTIME`, created exclusively once per attempt),
-#                      attempt, started, stdout, stderr, ended, exit (written last),
-#                      reason (LOST when the run's wrapper vanished)
+#   runs/DIR/.tuplet/  per run: claim-N (`PID STARTTIME` of the worker that ran it, created
+#                      exclusively once per attempt), attempt, started, stdout, stderr, ended,
+#                      exit (written last), reason (LOST when the run's worker vanished)
 #   ../.tuplet-pool/   the host's pool, beside the series directories (lib/pool.sh):
 #                      slot-U (the lock of unit U), runners/PID-STARTTIME (runners wanting units),
 #                      admission (the load thresholds, lib/admission.sh)
@@ -51,9 +52,6 @@ fi
 # The script's absolute path: the runner changes directory, then re-invokes itself.
 SELF=$0
 [[ $SELF == /* ]] || SELF=$PWD/$SELF
-# `wait -n -p VAR` (bash >= 5.1) names the child that ended; older bash checks every slot.
-WAIT_P=0
-((BASH_VERSINFO[0] > 5 || (BASH_VERSINFO[0] == 5 && BASH_VERSINFO[1] >= 1))) && WAIT_P=1
 
 # shellcheck source=hosts/runner/lib/proc-start.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/proc-start.sh"
@@ -131,7 +129,7 @@ cmd_start() {
   echo "started $pid $REPLY"
 }
 
-# Marks a run whose wrapper vanished before writing its exit file.
+# Marks a run whose worker vanished before writing its exit file.
 mark_lost() {
   local rt=$1
   [[ -f $rt/exit ]] && return 0
@@ -140,13 +138,31 @@ mark_lost() {
   write_atomic "$rt/exit" -1
 }
 
+# Sets PIPE_R and PIPE_W to the two ends of a new pipe. Bash makes no pipe between
+# descriptors of its own; a process substitution's pipe, opened again through /dev/fd (Linux),
+# gives separate ends, so a reader sees EOF once every writer is gone.
+make_pipe() {
+  local both
+  exec {both}<> <(:)
+  exec {PIPE_R}<"/dev/fd/$both" {PIPE_W}>"/dev/fd/$both" {both}>&-
+}
+
+# The runner hands the tuples of its chunk to one worker per unit of the pool it holds, over
+# pipes; a worker runs them one after another (one process per run, as `xargs -P` starts)
+# and says when each has ended. Every decision (which tuple, whether to keep a unit, admission,
+# adoption) stays in the runner, which waits on one pipe for what its workers and its pool
+# waiters report.
 cmd_main() {
   local dir=$1 series=$2 config=$3 chunk=$4 attempt=$5 slots=$6 gpus=$7 ranges=$8
   local share=${9:-} quota=${10:-} quota_reason=${11:-} quota_key='' quota_units=0
-  local t=$dir/.tuplet list index rdir rt s q claim rpid rst waited gpu units list_done=0
-  # Per unit of the pool: this runner's run on it. Adopted runs (started by an earlier runner
-  # of this attempt) hold their own units; they are only watched.
-  local -a spid=() sst=() sdir=() sq=() qbusy=() apid=() ast=() adir=()
+  local t=$dir/.tuplet list units list_done=0 left=0 listfd events ticker_pid s q f
+  # Per unit of the pool: its worker (PID, start time, the pipe that sends it tuples, its quota
+  # unit) and the run the worker is on (the run's directory; empty while it waits for the next).
+  local -a wpid=() wst=() wpipe=() wq=() wrun=() qbusy=()
+  # Runs started by an earlier runner of this attempt: only watched (their workers hold units).
+  local -a apid=() ast=() adir=()
+  # The tuple to start next, read from the list.
+  local next_index='' next_dir=''
   cd "$dir" || exit 1
   ((slots >= 1)) || slots=1
   # Each GPU to one run at a time: a GPU host has no more units than GPUs.
@@ -161,9 +177,19 @@ cmd_main() {
   tuples_in_ranges "$ranges" <tuples.tsv >"$list.tmp" && mv -f "$list.tmp" "$list" || exit 1
   # Every run's .tuplet/ at once (one process), so starting a run needs no mkdir.
   awk -F '\t' '{ print "runs/" $2 "/.tuplet" }' "$list" | xargs -r -d '\n' mkdir -p --
+  exec {listfd}<"$list" || exit 1
 
-  # Job control: each run is a background job in its own process group (what cancel kills),
-  # started by forking this shell — no new program per run but the application itself.
+  # What workers and pool waiters report, one line each (shorter than PIPE_BUF, so lines of
+  # several writers never mix). A write to a worker that died fails instead of killing us.
+  make_pipe
+  events=$PIPE_R POOL_EVENTS=$PIPE_W
+  trap '' PIPE
+  # Descriptors only the runner may hold: a child that kept a worker's pipe open would keep
+  # that worker waiting for tuples after the runner died.
+  POOL_CHILD_FDS=("$listfd" "$events")
+
+  # Job control: each worker is a background job in its own process group (what cancel kills,
+  # with its run).
   set -m
 
   # Arguments from the host layer, checked anyway: they name files and feed arithmetic.
@@ -177,7 +203,7 @@ cmd_main() {
   fi
   pool_open "${dir%/*}/.tuplet-pool" "$units" "$share" "${dir%/*}/.tuplet-pool/quota-$quota_key" "$quota_units" || exit 1
 
-  # Marks run $1 (directory name) LOST when its wrapper, PID $2, died before writing the exit file.
+  # Marks run $1 (directory name) LOST when its worker, PID $2, died before writing the exit file.
   settle() {
     local rt=runs/$1/.tuplet cpid=''
     if [[ ! -f $rt/exit ]]; then
@@ -186,24 +212,20 @@ cmd_main() {
     fi
   }
 
-  # Frees unit $1 after its run ended; gives it back to the pool when this runner has nothing
-  # more to start or holds more than its share.
-  release() {
-    settle "${sdir[$1]}" "${spid[$1]}"
-    spid[$1]=
-    if ((list_done)); then
-      pool_drop "$1"
-    elif pool_over_share; then
-      pool_yield "$1"
-    fi
-    if ((quota_units)); then
-      local q=${sq[$1]}
-      qbusy[q]=
-      if ((list_done)); then
-        pool_drop "$q"
-      elif pool_quota_over_share; then
-        pool_yield "$q"
-      fi
+  # Run $1 has a claim of this attempt that is not ours: an earlier runner's worker started it.
+  # Watched while that worker lives; LOST when it is gone without an exit file.
+  adopt() {
+    local rt=runs/$1/.tuplet claim=runs/$1/.tuplet/claim-$attempt rpid='' rst='' waited=0
+    [[ -f $rt/exit ]] && return 0
+    while [[ ! -s $claim ]] && ((waited < 20)); do
+      sleep 0.1
+      waited=$((waited + 1))
+    done
+    [[ -s $claim ]] && read -r rpid rst <"$claim"
+    if alive "$rpid" "$rst"; then
+      apid+=("$rpid") ast+=("$rst") adir+=("$1")
+    else
+      mark_lost "$rt"
     fi
   }
 
@@ -217,7 +239,26 @@ cmd_main() {
     done
   }
 
-  # With a quota: sets FREEQ to a quota unit this runner holds with no run on it, or fails.
+  # Sets next_index and next_dir to the next tuple of the list to start (runs started before,
+  # by an earlier runner of this attempt, are never started again); fails at the list's end.
+  next_tuple() {
+    local index rdir
+    [[ -n $next_dir ]] && return 0
+    ((list_done)) && return 1
+    while IFS=$'\t' read -r -u "$listfd" index rdir; do
+      [[ -n $rdir ]] || continue
+      if [[ -f runs/$rdir/.tuplet/claim-$attempt ]]; then
+        adopt "$rdir"
+        continue
+      fi
+      next_index=$index next_dir=$rdir
+      return 0
+    done
+    list_done=1
+    return 1
+  }
+
+  # With a quota: sets FREEQ to a quota unit this runner holds with no worker on it, or fails.
   free_quota_unit() {
     local q
     for ((q = units; q < units + quota_units; q++)); do
@@ -229,169 +270,243 @@ cmd_main() {
     return 1
   }
 
-  # Sets FREE to a unit this runner holds with no run on it (and FREEQ to a quota unit, with a
-  # quota), waiting for one: for a run of its own to end or for one of its waiters to get a unit.
-  next_slot() {
-    local s done_pid status
-    while :; do
-      ((${#apid[@]})) && settle_adopted
-      FREEQ=
-      if ((quota_units)) && ! free_quota_unit; then
-        # Host units are of no use without a quota unit: back to the pool for others.
-        for ((s = 0; s < units; s++)); do
-          [[ -z ${spid[s]:-} && ${pool_state[s]:-} == held ]] && pool_drop "$s"
-        done
-        # Nothing of the series runs here because of the quota: the series says so.
-        ((POOL_QHELD == 0)) && [[ ! -f $t/waiting ]] && write_atomic "$t/waiting" "$quota_reason"
+  # Sets FREE to a unit this runner holds with no run on it, and FREEQ to the quota unit its
+  # run gets (with a quota); fails when there is none now.
+  free_unit() {
+    local s
+    for ((s = 0; s < units; s++)); do
+      [[ -z ${wrun[s]:-} && ${pool_state[s]:-} == held ]] || continue
+      FREE=$s FREEQ=${wq[s]:-}
+      # An idle worker keeps its quota unit.
+      [[ -n ${wpid[s]:-} ]] && return 0
+      ((quota_units)) || return 0
+      free_quota_unit && return 0
+      # Host units are of no use without a quota unit: back to the pool for others.
+      pool_drop "$s"
+    done
+    # Nothing of the series runs here because of the quota: the series says so.
+    if ((quota_units && POOL_QHELD == 0)) && [[ ! -f $t/waiting ]]; then
+      write_atomic "$t/waiting" "$quota_reason"
+    fi
+    return 1
+  }
+
+  # Starts the worker of unit $1 with quota unit $2 (or none).
+  start_worker() {
+    make_pipe
+    worker "$1" "${2:-}" "$PIPE_R" "$PIPE_W" &
+    wpid[$1]=$!
+    proc_start "${wpid[$1]}" && wst[$1]=$REPLY || wst[$1]=gone
+    exec {PIPE_R}<&-
+    wpipe[$1]=$PIPE_W wq[$1]=${2:-}
+    [[ -n ${2:-} ]] && qbusy[$2]=1
+    POOL_CHILD_FDS+=("$PIPE_W")
+  }
+
+  # Ends the worker of unit $1 (it reads the end of its pipe and exits, giving up its units'
+  # locks); the units stay this runner's until pool_drop.
+  stop_worker() {
+    local f=${wpipe[$1]:-} q=${wq[$1]:-} i
+    [[ -n $f ]] && exec {f}>&-
+    for i in "${!POOL_CHILD_FDS[@]}"; do
+      [[ ${POOL_CHILD_FDS[i]} == "$f" ]] && unset 'POOL_CHILD_FDS[i]'
+    done
+    [[ -n $q ]] && qbusy[q]=
+    unset 'wpid[$1]' 'wst[$1]' 'wpipe[$1]' 'wq[$1]' 'wrun[$1]'
+  }
+
+  # After the run on unit $1 ended: its worker goes on with the next tuple unless the units
+  # go back to the pool (nothing left to start, or more than this runner's share).
+  after_run() {
+    local s=$1 q=${wq[$1]:-} host=0 quota=0
+    wrun[s]=
+    if ((list_done)); then
+      host=2 quota=2
+    else
+      pool_over_share && host=1
+      [[ -n $q ]] && pool_quota_over_share && quota=1
+    fi
+    ((host || quota)) || return 0
+    stop_worker "$s"
+    case $host in 2) pool_drop "$s" ;; 1) pool_yield "$s" ;; esac
+    if [[ -n $q ]]; then
+      case $quota in 2) pool_drop "$q" ;; 1) pool_yield "$q" ;; esac
+    fi
+  }
+
+  # Hands tuples to the units that have no run, as long as there are both.
+  dispatch() {
+    local gpu
+    while free_unit; do
+      next_tuple || return 0
+      [[ -f $t/waiting ]] && rm -f "$t/waiting"
+      gpu=''
+      ((gpus > 0)) && gpu=$FREE
+      # Below the host's load thresholds, if any (the unit stays this runner's meanwhile).
+      admission_wait "$gpu" "$t/waiting"
+      if is_cancelled "$dir" "$attempt"; then
+        list_done=1
+        return 0
+      fi
+      [[ -n ${wpid[FREE]:-} ]] || start_worker "$FREE" "$FREEQ"
+      if printf '%s\t%s\n' "$next_index" "$next_dir" >&"${wpipe[FREE]}"; then
+        wrun[FREE]=$next_dir next_dir=''
       else
-        for ((s = 0; s < units; s++)); do
-          if [[ -z ${spid[s]:-} && ${pool_state[s]:-} == held ]]; then
-            FREE=$s
-            [[ -f $t/waiting ]] && rm -f "$t/waiting"
-            return 0
-          fi
-        done
+        # The worker died while it waited: the tuple goes to the next one.
+        stop_worker "$FREE"
       fi
-      if ((POOL_HELD < units || (quota_units && POOL_QHELD < units))) && ! pool_await; then
-        echo "$(date '+%F %T') runner of chunk $chunk: no unit of the pool can be locked; see above"
-        exit 1
-      fi
-      done_pid=
-      if ((WAIT_P)); then
-        wait -n -p done_pid 2>/dev/null
-      else
-        wait -n 2>/dev/null
-      fi
-      status=$?
-      if ((${#pool_waiter[@]})); then
-        [[ -n $done_pid ]] && pool_ended "$done_pid" "$status"
-        pool_reap
-      fi
-      # `wait -n -p` names each child that ended, once; without a name (an older bash, or
-      # none left to name) every run is looked at.
-      for ((s = 0; s < units; s++)); do
-        [[ -n ${spid[s]:-} ]] || continue
-        if [[ ${spid[s]} == "$done_pid" ]] || { [[ -z $done_pid ]] && ! alive "${spid[s]}" "${sst[s]}"; }; then
-          release "$s"
-        fi
-      done
     done
   }
 
-  while IFS=$'\t' read -r index rdir; do
-    [[ -n $rdir ]] || continue
-    is_cancelled "$dir" "$attempt" && break
-    rt=runs/$rdir/.tuplet
-    claim=$rt/claim-$attempt
-    if [[ -f $claim ]]; then
-      # Started before (by an earlier runner of this attempt): never start it again.
-      [[ -f $rt/exit ]] && continue
-      waited=0
-      while [[ ! -s $claim ]] && ((waited < 20)); do
-        sleep 0.1
-        waited=$((waited + 1))
-      done
-      rpid='' rst=''
-      [[ -s $claim ]] && read -r rpid rst <"$claim"
-      if alive "$rpid" "$rst"; then
-        apid+=("$rpid") ast+=("$rst") adir+=("$rdir")
-      else
-        mark_lost "$rt"
-      fi
-      continue
-    fi
-    next_slot
-    s=$FREE
-    gpu=''
-    ((gpus > 0)) && gpu=$s
-    # Below the host's load thresholds, if any (the unit stays this runner's meanwhile).
-    admission_wait "$gpu" "$t/waiting"
-    is_cancelled "$dir" "$attempt" && break
-    RUN_UNIT=$s RUN_QUOTA_UNIT=$FREEQ
-    if [[ -n $FREEQ ]]; then
-      sq[s]=$FREEQ
-      qbusy[FREEQ]=1
-    fi
-    run_one "$dir" "$series" "$config" "$index" "$rdir" "$attempt" "$gpu" "$chunk" </dev/null >/dev/null 2>&1 &
-    spid[s]=$!
-    proc_start "${spid[s]}" && sst[s]=$REPLY || sst[s]=gone
-    sdir[s]=$rdir
-  done <"$list"
+  # Workers that died with a run (killed, not stopped by us): the run is LOST.
+  check_workers() {
+    local s
+    for s in "${!wpid[@]}"; do
+      alive "${wpid[s]}" "${wst[s]}" && continue
+      [[ -n ${wrun[s]:-} ]] && settle "${wrun[s]}" "${wpid[s]}"
+      stop_worker "$s"
+    done
+  }
 
-  # Nothing more to start: the units without a run go back to the pool at once, the others
-  # as their runs end.
-  list_done=1
-  pool_leave
-  for ((s = 0; s < units; s++)); do
-    [[ -n ${spid[s]:-} ]] || pool_drop "$s"
+  # Waits for what a worker, a pool waiter or the ticker reports. (Not `read -t`: a timeout
+  # that strikes within a line loses what was read of it, the line's end included.)
+  wait_event() {
+    local kind a b c
+    read -r -u "$events" kind a b c || return 0
+    case $kind in
+      # A run ended (its exit file is written).
+      D) [[ -n ${wrun[a]:-} ]] && after_run "$a" ;;
+      # The worker did not start the run: another process has claimed it, or the series
+      # was cancelled.
+      N)
+        if [[ -n ${wrun[a]:-} ]]; then
+          [[ -f runs/${wrun[a]}/.tuplet/claim-$attempt ]] && adopt "${wrun[a]}"
+          after_run "$a"
+        fi
+        ;;
+      L) pool_got "$a" "$b" "$c" ;;
+      # Every second: adopted runs, and processes that died without a word.
+      T)
+        check_workers
+        ((${#pool_waiter[@]})) && pool_reap
+        ((${#apid[@]})) && settle_adopted
+        ;;
+    esac
+  }
+
+  # A line `T` on the event pipe every second, from a child in the runner's process group; it
+  # waits in `read -t` on a pipe nobody writes (no process per tick) and ends with the pipe's
+  # reader.
+  ticker() {
+    local f idle
+    for f in "${POOL_CHILD_FDS[@]}"; do exec {f}>&-; done
+    exec {idle}<> <(:)
+    while ! read -r -t 1 -u "$idle" _; do printf 'T\n' >&"$POOL_EVENTS" || exit 0; done
+  }
+  set +m
+  ticker &
+  ticker_pid=$!
+  set -m
+
+  while :; do
+    ((list_done)) || dispatch
+    if ((list_done && !left)); then
+      # Nothing more to start: the units without a run go back to the pool at once, the
+      # others as their runs end.
+      left=1
+      pool_leave
+      for ((s = 0; s < units; s++)); do
+        if [[ -z ${wrun[s]:-} ]]; then
+          [[ -n ${wpid[s]:-} ]] && stop_worker "$s"
+          pool_drop "$s"
+        fi
+      done
+      for ((q = units; q < units + quota_units; q++)); do
+        [[ -n ${qbusy[q]:-} ]] || pool_drop "$q"
+      done
+      [[ -f $t/waiting ]] && rm -f "$t/waiting"
+    fi
+    if ((left)); then
+      f=0
+      for s in "${!wrun[@]}"; do [[ -n ${wrun[s]} ]] && f=1; done
+      ((f || ${#apid[@]})) || break
+    elif ((POOL_HELD < units || (quota_units && POOL_QHELD < units))) && ! pool_await; then
+      echo "$(date '+%F %T') runner of chunk $chunk: no unit of the pool can be locked; see above"
+      exit 1
+    fi
+    wait_event
   done
-  for ((q = units; q < units + quota_units; q++)); do
-    [[ -n ${qbusy[q]:-} ]] || pool_drop "$q"
-  done
-  [[ -f $t/waiting ]] && rm -f "$t/waiting"
-  for ((s = 0; s < units; s++)); do
-    [[ -n ${spid[s]:-} ]] || continue
-    wait "${spid[s]}" 2>/dev/null
-    release "$s"
-  done
-  while ((${#apid[@]})); do
-    settle_adopted
-    ((${#apid[@]})) && sleep 0.2
-  done
+
+  kill "$ticker_pid" 2>/dev/null
   if ! is_cancelled "$dir" "$attempt"; then
     write_atomic "$t/chunk-$chunk.done" "$attempt"
   fi
-  # The runs' registrations (cancel ignores dead ones anyway).
+  # The workers' registrations (cancel ignores dead ones anyway).
   find "$t/active" -maxdepth 1 -name "c$chunk-*" -delete 2>/dev/null
   echo "$(date '+%F %T') runner of chunk $chunk attempt $attempt: done"
 }
 
-# One run, in a background job of the runner (a forked subshell, its own process group).
-run_one() {
-  local dir=$1 series=$2 config=$3 index=$4 rdir=$5 attempt=$6 gpu=$7 chunk=$8
-  local rd=$dir/runs/$rdir
-  local rt=$rd/.tuplet code st kv
+# The worker of unit $1 (quota unit $2, or none), a background job of the runner in its own
+# process group; its tuples come over the pipe $3 (the runner's end of it is $4). It holds its
+# units while it lives, so a run keeps them even when the runner is killed, and it ends when
+# the runner closes the pipe or dies. The group is what cancel kills: the worker and its run.
+worker() {
+  local unit=$1 qunit=$2 from=$3 index rdir rd rt code st f
   local -a run_args=()
-  set +m # the application stays in this run's process group
-  # This wrapper holds its unit of the pool until it exits (whether or not the runner lives);
-  # the other units' descriptors are the runner's.
-  pool_keep_only "$RUN_UNIT" "$RUN_QUOTA_UNIT"
-  [[ -d $rt ]] || mkdir -p "$rt" || exit 1
+  set +m # each run stays in this worker's process group
+  trap - PIPE
+  pool_keep_only "$unit" "$qunit"
+  for f in "$4" "${POOL_CHILD_FDS[@]}"; do exec {f}>&-; done
   proc_start "$BASHPID" || exit 1
   st=$REPLY
-  # The claim, created exclusively (noclobber): exactly one process ever runs this tuple in
-  # this attempt, whatever runners come and go.
-  set -C
-  { printf '%s %s\n' "$BASHPID" "$st" >"$rt/claim-$attempt"; } 2>/dev/null || exit 0
-  set +C
-  printf '%s %s\n' "$st" "$index" >"$dir/.tuplet/active/c$chunk-$BASHPID"
-  # Checked after registering in active/: either cancel sees us there, or we see its mark.
-  is_cancelled "$dir" "$attempt" && exit 0
-  if [[ -e $rt/exit || -e $rt/ended || -e $rt/reason ]]; then rm -f "$rt/exit" "$rt/ended" "$rt/reason"; fi
-  printf '%s\n' "$attempt" >"$rt/attempt"
-  now >"$rt/started"
-
-  export TUPLET_SERIES=$series TUPLET_INDEX=$index TUPLET_DIR=$rd TUPLET_CONFIG=$rd/$config
-  [[ -n $gpu ]] && export CUDA_VISIBLE_DEVICES=$gpu
-  # A declared input (sweep/render/): TUPLET_P_* variables, and for `args` the command's
-  # extra arguments, as NUL-terminated elements, never code; only TUPLET_P_* names export.
-  if [[ -f $rt/env ]]; then
-    # shellcheck disable=SC2163 # kv is NAME=value: export it as one assignment
-    while IFS= read -r -d '' kv; do [[ $kv =~ ^TUPLET_P_[A-Z0-9_]+= ]] && export "$kv"; done <"$rt/env"
-  fi
-  if [[ -f $rt/argv ]]; then
-    while IFS= read -r -d '' kv; do run_args+=("$kv"); done <"$rt/argv"
-  fi
-  cd "$rd" || exit 1
-  # Not the program: a process it leaves behind would hold the unit after the run ended.
-  bash -c "$RUN_COMMAND${run_args[0]+ \"\$@\"}" tuplet-run ${run_args[@]+"${run_args[@]}"} </dev/null >"$rt/stdout" 2>"$rt/stderr" {POOL_KEPT_FD}>&- {POOL_KEPT_QFD}>&-
-  code=$?
-  now >"$rt/ended"
-  # One small write, no rename (a rename costs a process per run, which was most of the
-  # runner's overhead): a scan that reads the file empty in the instant after its creation
-  # reads it again next time, because the run's directory changed within the scan's
-  # overlap (hosts/scan.ts).
-  printf '%s\n' "$code" >"$rt/exit"
+  # Where cancel finds the group; checked after this: either cancel sees the worker here, or
+  # the worker sees its mark before each run.
+  printf '%s\n' "$st" >"$t/active/c$chunk-$BASHPID"
+  ((gpus > 0)) && export CUDA_VISIBLE_DEVICES=$unit
+  export TUPLET_SERIES=$series
+  while IFS=$'\t' read -r -u "$from" index rdir; do
+    rd=$dir/runs/$rdir rt=runs/$rdir/.tuplet
+    if is_cancelled "$dir" "$attempt"; then
+      printf 'N %s\n' "$unit" >&"$POOL_EVENTS"
+      exit 0
+    fi
+    # The claim, created exclusively (noclobber): exactly one process ever runs this tuple in
+    # this attempt, whatever runners come and go.
+    set -C
+    if ! { printf '%s %s\n' "$BASHPID" "$st" >"$rt/claim-$attempt"; } 2>/dev/null; then
+      set +C
+      printf 'N %s\n' "$unit" >&"$POOL_EVENTS"
+      continue
+    fi
+    set +C
+    if [[ -e $rt/exit || -e $rt/ended || -e $rt/reason ]]; then rm -f "$rt/exit" "$rt/ended" "$rt/reason"; fi
+    printf '%s\n' "$attempt" >"$rt/attempt"
+    now >"$rt/started"
+    (
+      export TUPLET_INDEX=$index TUPLET_DIR=$rd TUPLET_CONFIG=$rd/$config
+      # A declared input (sweep/render/): TUPLET_P_* variables, and for `args` the command's
+      # extra arguments, as NUL-terminated elements, never code; only TUPLET_P_* names export.
+      if [[ -f $rt/env ]]; then
+        # shellcheck disable=SC2163 # kv is NAME=value: export it as one assignment
+        while IFS= read -r -d '' kv; do [[ $kv =~ ^TUPLET_P_[A-Z0-9_]+= ]] && export "$kv"; done <"$rt/env"
+      fi
+      if [[ -f $rt/argv ]]; then
+        while IFS= read -r -d '' kv; do run_args+=("$kv"); done <"$rt/argv"
+      fi
+      cd "$rd" || exit 1
+      # Not the program: a process it leaves behind would hold the units, or the worker's
+      # pipes, after the run ended.
+      exec {POOL_KEPT_FD}>&- {POOL_KEPT_QFD}>&- {from}>&- {POOL_EVENTS}>&-
+      exec bash -c "$RUN_COMMAND${run_args[0]+ \"\$@\"}" tuplet-run ${run_args[@]+"${run_args[@]}"}
+    ) </dev/null >"$rt/stdout" 2>"$rt/stderr"
+    code=$?
+    now >"$rt/ended"
+    # One small write, no rename (a rename costs a process per run): a scan that reads the
+    # file empty in the instant after its creation reads it again next time, because the
+    # run's directory changed within the scan's overlap (hosts/scan.ts).
+    printf '%s\n' "$code" >"$rt/exit"
+    printf 'D %s\n' "$unit" >&"$POOL_EVENTS"
+  done
   exit 0
 }
 

@@ -2,14 +2,16 @@
 # The host's one pool of run slots, shared by every runner of every series under one workdir
 # (docs/hosts.md, "One pool per host"). Unit U of the pool is the lock file POOL_DIR/slot-U;
 # on a GPU host it is also GPU U. A runner holds a unit through flock(1) on an open file
-# description of that file. The wrapper of the run it starts on the unit inherits the
-# description, so the unit stays taken while the run lives, even when its runner is killed,
-# and the kernel frees it when the last holder exits: no lock outlives its processes.
+# description of that file. The worker it starts on the unit (tuplet-runner.sh) inherits the
+# description, so the unit stays taken while the worker's run lives, even when its runner is
+# killed, and the kernel frees it when the last holder exits: no lock outlives its processes.
 #
 # A runner keeps its units from one run to the next (no process per run) and gives one back
 # after a run when other runners want units and it holds more than its share. To wait, it
-# starts one blocked `flock` per unit it lacks, a child in its own process group (cancel
-# kills it with the runner); `wait -n` wakes the runner when one of them gets its unit.
+# starts one waiter per unit it lacks, a child in its own process group (cancel kills it with
+# the runner) blocked in `flock`, which reports `L UNIT PID STATUS` on the runner's event pipe
+# (POOL_EVENTS) when it has the lock; the runner passes the line to pool_got. The runner lists
+# in POOL_CHILD_FDS the descriptors its children must not keep (a waiter closes them).
 # Every function runs in the runner's shell; needs flock(1) and proc_start (proc-start.sh).
 # The runner may read pool_state[U] (held, wait, broken or empty) and POOL_HELD (units held)
 # directly: its loop runs once per run, where a function call is a cost worth saving.
@@ -87,19 +89,32 @@ pool_await() {
   ((hopeful))
 }
 
-# The waiter of unit $1 (a background child): exits 0 once the runner's description holds it.
-# A unit this runner has just yielded ($2 set) is awaited after POOL_YIELD_DELAY seconds: the
-# runners already blocked on it take it first (who among waiters wins a lock is the kernel's
-# choice; a waiter forked at the instant of the unlock would often win it straight back).
+# The waiter of unit $1 (a background child): reports on POOL_EVENTS once the runner's
+# description holds the lock (status 0) or flock failed. A unit this runner has just yielded
+# ($2 set) is awaited after POOL_YIELD_DELAY seconds: the runners already blocked on it take it
+# first (who among waiters wins a lock is the kernel's choice; a waiter forked at the instant
+# of the unlock would often win it straight back). TERM (pool_drop) ends it with what it waits
+# in: `wait` lets the trap run at once, where a command in the foreground would delay it.
 pool_wait_one() {
+  local f code child=''
   pool_keep_only "$1"
-  [[ -n ${2:-} ]] && sleep "${POOL_YIELD_DELAY:-0.5}"
-  exec flock "${pool_fd[$1]}"
+  for f in "${POOL_CHILD_FDS[@]}"; do exec {f}>&-; done
+  trap '[[ -n $child ]] && kill "$child" 2>/dev/null; exit 1' TERM
+  if [[ -n ${2:-} ]]; then
+    sleep "${POOL_YIELD_DELAY:-0.5}" &
+    child=$!
+    wait "$child"
+  fi
+  flock "${pool_fd[$1]}" &
+  child=$!
+  wait "$child"
+  code=$?
+  printf 'L %s %s %s\n' "$1" "$BASHPID" "$code" >&"$POOL_EVENTS"
 }
 
 # pool_keep_only U [Q]: closes every pool descriptor of this (sub)shell but those of units U
-# and Q; sets POOL_KEPT_FD and POOL_KEPT_QFD to them (both U's without Q). A run's wrapper holds
-# its own units only, a waiter the one it awaits.
+# and Q; sets POOL_KEPT_FD and POOL_KEPT_QFD to them (both U's without Q). A worker holds its
+# own units only, a waiter the one it awaits.
 pool_keep_only() {
   local u f
   for u in "${!pool_fd[@]}"; do
@@ -113,39 +128,30 @@ pool_keep_only() {
   POOL_KEPT_QFD=${pool_fd[${2:-$1}]}
 }
 
-# pool_ended PID STATUS: when child PID was a waiter, records what it got (true); else false.
-pool_ended() {
-  local u
-  for u in "${!pool_waiter[@]}"; do
-    [[ ${pool_waiter[u]} == "$1" ]] || continue
-    unset 'pool_waiter[u]'
-    case $2 in
-      0)
-        pool_state[u]=held
-        if ((u < POOL_UNITS)); then POOL_HELD=$((POOL_HELD + 1)); else POOL_QHELD=$((POOL_QHELD + 1)); fi
-        ;;
-      # Status unknown (an older bash's `wait -n` reaped it): wait again; a lock this
-      # description already holds answers at once.
-      127) pool_state[u]= ;;
-      *)
-        pool_state[u]=broken
-        pool_path "$u"
-        printf '%(%F %T)T pool: flock on %s failed (%s): unit %s left unused\n' -1 "$REPLY" "$2" "$u"
-        ;;
-    esac
-    return 0
-  done
-  return 1
+# pool_got U PID STATUS: what waiter PID of unit U reported (or, gone without a word, its exit
+# status): the unit is held (0) or can never be (anything else). A report of a waiter this
+# runner no longer counts on is ignored.
+pool_got() {
+  [[ -n ${pool_waiter[$1]:-} && ${pool_waiter[$1]} == "$2" ]] || return 0
+  unset 'pool_waiter[$1]'
+  if [[ $3 == 0 ]]; then
+    pool_state[$1]=held
+    if (($1 < POOL_UNITS)); then POOL_HELD=$((POOL_HELD + 1)); else POOL_QHELD=$((POOL_QHELD + 1)); fi
+  else
+    pool_state[$1]=broken
+    pool_path "$1"
+    printf '%(%F %T)T pool: flock on %s failed (%s): unit %s left unused\n' -1 "$REPLY" "$3" "$1"
+  fi
 }
 
-# pool_reap: records the waiters that ended meanwhile (zombies, not yet waited for).
+# pool_reap: the waiters that ended without a report (killed by someone else).
 pool_reap() {
   local u w
   for u in "${!pool_waiter[@]}"; do
     w=${pool_waiter[u]}
     proc_start "$w" && continue
     wait "$w" 2>/dev/null
-    pool_ended "$w" $?
+    pool_got "$u" "$w" "$?"
   done
 }
 
