@@ -8,6 +8,7 @@
 // (three series at once). Prints one JSON line per round, then the comparison:
 // {"bench":"many", …, "ratio": wall time of the S series / the baseline's}. Exits 1 when a
 // series does not complete with every run succeeded.
+import { Client, Connection } from '@temporalio/client';
 import { readFileSync } from 'node:fs';
 import { startTemporalDevServer } from '../workers/dev-server.ts';
 import { hostCapabilities } from '../workers/capabilities.ts';
@@ -15,6 +16,7 @@ import type { Executor, HostKind } from '../hosts/executor.ts';
 import { startTestStack, type InProcessStack } from '../test/support/stack.ts';
 import { CommandLog, countHostCommands } from './many/counting.ts';
 import { hostFigures } from './many/figures.ts';
+import { readSeriesHistories } from './scale/histories.ts';
 import { runRound, type PlannedSeries, type RoundResult } from './many/round.ts';
 import { setUpWorld, type ManyWorld } from './many/setup.ts';
 
@@ -35,7 +37,23 @@ async function pollIntervalOf(host: string): Promise<number> {
   return caps.pollMinMs;
 }
 
+/** Activity seconds (scheduled → completed, summed over a series' workflows) by type: the largest of a host's series. */
+async function activitySeconds(
+  client: Client,
+  round: RoundResult,
+  host: string,
+): Promise<Record<string, number>> {
+  const most: Record<string, number> = {};
+  for (const series of round.series.filter((s) => s.host === host)) {
+    const { activitySeconds } = await readSeriesHistories(client, series.id);
+    for (const [type, seconds] of Object.entries(activitySeconds))
+      most[type] = Math.max(most[type] ?? 0, Math.round(seconds * 10) / 10);
+  }
+  return most;
+}
+
 async function measure(
+  client: Client,
   stack: InProcessStack,
   log: CommandLog,
   world: ManyWorld,
@@ -46,7 +64,10 @@ async function measure(
   const round = await runRound(stack, label, plan);
   const hosts: Record<string, Record<string, unknown>> = {};
   for (const host of world.hosts)
-    hosts[host] = hostFigures(round, log.commands, host, await pollIntervalOf(host));
+    hosts[host] = {
+      ...hostFigures(round, log.commands, host, await pollIntervalOf(host)),
+      activity_s_most: await activitySeconds(client, round, host),
+    };
   const figures = {
     bench: 'many',
     round: label,
@@ -65,6 +86,8 @@ async function measure(
 const temporal = await startTemporalDevServer({ port: 0, uiPort: false });
 const log = new CommandLog();
 countHostCommands(log);
+const connection = await Connection.connect({ address: temporal.address });
+const client = new Client({ connection, namespace: temporal.namespace });
 let stack: InProcessStack | undefined;
 let world: ManyWorld | undefined;
 let failed = false;
@@ -80,8 +103,8 @@ try {
     n: many.filter((s) => s.host === host).reduce((sum, s) => sum + s.n, 0),
   }));
 
-  const base = await measure(stack, log, world, 'baseline: one series per host', baseline);
-  const ours = await measure(stack, log, world, `${seriesCount} series at once`, many);
+  const base = await measure(client, stack, log, world, 'baseline: one series per host', baseline);
+  const ours = await measure(client, stack, log, world, `${seriesCount} series at once`, many);
 
   const broken = [...base.round.series, ...ours.round.series].filter(
     (s) => s.state !== 'completed' || s.succeeded !== s.n,
@@ -128,7 +151,12 @@ try {
     );
 } finally {
   // The stack before its hosts: its workers' last polls and SSH connections end cleanly.
-  for (const stop of [() => stack?.stop(), () => world?.stop(), () => temporal.stop()])
+  for (const stop of [
+    () => connection.close(),
+    () => stack?.stop(),
+    () => world?.stop(),
+    () => temporal.stop(),
+  ])
     await Promise.resolve(stop()).catch((error: unknown) => console.error('stopping:', error));
 }
 process.exit(failed ? 1 : 0);

@@ -80,11 +80,27 @@ export function hostFigures(
       max_per_interval_by_series_in_flight: maxByInFlight,
       most_at_once: mostAtOnce(status),
       least_gap_ms: gaps.length ? Math.min(...gaps) : null,
+      // The polling phase: staging and submit come before it, collect and archive after.
+      first_s: status.length ? round1((status[0]!.startedAt - round.postedAt) / 1000) : null,
+      last_s: status.length ? round1((status.at(-1)!.startedAt - round.postedAt) / 1000) : null,
+      mean_ms: status.length
+        ? Math.round(
+            status.reduce((sum, c) => sum + (c.endedAt ?? c.startedAt) - c.startedAt, 0) / status.length,
+          )
+        : 0,
       series_per_exec: {
         mean: status.length ? round2(status.reduce((sum, c) => sum + c.series, 0) / status.length) : 0,
         max: Math.max(0, ...status.map((c) => c.series)),
       },
     },
     other_commands: others,
+    // When each of them ran (s since the POST): where a slow round spent its time.
+    other_commands_s: mine
+      .filter((c) => !c.status)
+      .map((c) => [
+        c.name,
+        round1((c.startedAt - round.postedAt) / 1000),
+        c.endedAt === undefined ? null : round1((c.endedAt - round.postedAt) / 1000),
+      ]),
   };
 }
