@@ -5,18 +5,18 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { startTemporal, type TestTemporal } from '../support/temporal.ts';
-import { startTestStack, type InProcessStack } from '../support/stack.ts';
-import { collectPageErrors, launchBrowser, screenshot, type Browser } from './support/browser.ts';
+import type { InProcessStack } from '../support/stack.ts';
+import { screenshot } from './support/browser.ts';
+import { openBrowserSession, STACK_ADMIN, type BrowserSession } from './support/session.ts';
+import { signOut } from './support/sign-in.ts';
+import { startBrowserTestStack, type BrowserTestStack } from './support/stack-seed.ts';
 
-const ADMIN_PASSWORD = 'test-password-long'; // what startTestStack gives the bootstrap admin
 const SMALL = { a: 'a = 0.6 0.9', b: 'b = 0.02 0.06' };
 
-let temporal: TestTemporal;
+let running: BrowserTestStack;
 let stack: InProcessStack;
-let browser: Browser;
+let session: BrowserSession;
 let page: Page;
-let errors: string[];
 let firstSeries = '';
 
 const text = (selector: string) => page.locator(selector).first().innerText();
@@ -32,24 +32,18 @@ async function setLine(key: string, line: string) {
 
 void describe('the whole path in a browser', { timeout: 600_000 }, () => {
   before(async () => {
-    temporal = await startTemporal();
-    stack = await startTestStack({ temporalAddress: temporal.address });
-    browser = await launchBrowser();
-    page = await browser.newPage();
-    errors = collectPageErrors(page);
+    running = await startBrowserTestStack();
+    stack = running.stack;
+    session = await openBrowserSession(stack.url, STACK_ADMIN);
+    page = session.page;
     page.on('dialog', (dialog) => void dialog.accept());
   });
   after(async () => {
-    await browser?.close();
-    await stack?.stop();
-    await temporal?.stop();
+    await session?.close();
+    await running?.stop();
   });
 
-  void test('sign in, then an empty home that shows how to start', async () => {
-    await page.goto(stack.url);
-    await page.fill('#name', 'admin');
-    await page.fill('#password', ADMIN_PASSWORD);
-    await Promise.all([page.waitForURL(`${stack.url}/`), page.click('button[type=submit]')]);
+  void test('signed in, an empty home that shows how to start', async () => {
     assert.ok(await page.getByText('No series yet').isVisible());
     await screenshot(page, 'flow-01-empty-home');
   });
@@ -167,9 +161,10 @@ void describe('the whole path in a browser', { timeout: 600_000 }, () => {
   });
 
   void test('sign out', async () => {
-    await Promise.all([page.waitForURL(/\/login$/), page.click('form.signout button')]);
+    await signOut(page);
     await page.goto(stack.url);
     assert.match(page.url(), /\/login/);
-    assert.deepEqual(errors, []);
+    assert.deepEqual(session.errors, []);
+    assert.deepEqual(session.cspViolations, []);
   });
 });

@@ -12,27 +12,17 @@ import { createApiToken, createUser } from '../../db/accounts.ts';
 import { insertApplication } from '../../db/applications.ts';
 import { findGroup } from '../../db/groups.ts';
 import { findHost, insertHost } from '../../db/hosts.ts';
-import { collectPageErrors, launchBrowser, screenshot, type Browser } from './support/browser.ts';
+import { screenshot } from './support/browser.ts';
 import { ADMIN, MEMBER, startWebTestServer, type WebTestServer } from './support/server.ts';
+import { openBrowserSession, type BrowserSession } from './support/session.ts';
+import { signIn, signOut } from './support/sign-in.ts';
 
 const GROUP_ADMIN = { name: 'gus', password: 'group-admin-password' };
 const NEWCOMER = 'nina';
 
 let server: WebTestServer;
-let browser: Browser;
+let session: BrowserSession;
 let page: Page;
-let errors: string[];
-
-async function signIn(who: { name: string; password: string }) {
-  await page.goto(`${server.url}/login`);
-  await page.fill('#name', who.name);
-  await page.fill('#password', who.password);
-  await Promise.all([page.waitForURL(`${server.url}/`), page.click('button[type=submit]')]);
-}
-
-async function signOut() {
-  await Promise.all([page.waitForURL(/\/login$/), page.click('form.signout button')]);
-}
 
 /** A request from the signed-in page, with the session's cookie and (unless told) its CSRF token. */
 async function fromPage(
@@ -85,18 +75,16 @@ void describe('groups in the web UI', () => {
     await insertApplication(db, { name: 'secret', command: 'true' });
     await createUser(db, { ...GROUP_ADMIN, role: 'member' });
     await createUser(db, { name: NEWCOMER, password: 'newcomer-password', role: 'member' });
-    browser = await launchBrowser();
-    page = await browser.newPage();
-    errors = collectPageErrors(page);
+    session = await openBrowserSession(server.url, ADMIN);
+    page = session.page;
     page.on('dialog', (dialog) => void dialog.accept());
   });
   after(async () => {
-    await browser?.close();
+    await session?.close();
     await server?.close();
   });
 
   void test('an admin creates groups, grants applications and hosts, and adds members', async () => {
-    await signIn(ADMIN);
     await page.click('nav >> text=Groups');
     await page.locator('[data-empty="groups"]', { hasText: 'No group yet' }).waitFor();
     await screenshot(page, 'groups-01-empty');
@@ -150,11 +138,11 @@ void describe('groups in the web UI', () => {
     await page.selectOption('#member-role', 'admin');
     await andReload(() => page.click('#add-member button[type=submit]'));
     assert.match(await page.locator(`tr[data-member="${GROUP_ADMIN.name}"]`).innerText(), /admin/);
-    await signOut();
+    await signOut(page);
   });
 
   void test("a member's form offers only the group's applications, and each only on its hosts", async () => {
-    await signIn(MEMBER);
+    await signIn(page, server.url, MEMBER);
     await page.goto(`${server.url}/series/new`);
     assert.deepEqual(await optionValues('#application option'), ['lens', 'spiral']);
     assert.deepEqual(await optionValues('#host option'), ['gpu-box', 'local'], 'the granted hosts');
@@ -199,11 +187,11 @@ void describe('groups in the web UI', () => {
     );
     const promote = await fromPage('PUT', `/api/v1/groups/optics/members/${MEMBER.name}`, { role: 'admin' });
     assert.equal(promote.status, 403);
-    await signOut();
+    await signOut(page);
   });
 
   void test("high priority is not offered in a group without highPriority; the API's refusal shows on the form", async () => {
-    await signIn(GROUP_ADMIN);
+    await signIn(page, server.url, GROUP_ADMIN);
     await page.goto(`${server.url}/series/new`);
     assert.deepEqual(await optionValues('#priority option'), ['low', 'normal'], 'bio lacks highPriority');
     // Past the form (an option added by hand): the launch is refused and the form says why.
@@ -222,11 +210,11 @@ void describe('groups in the web UI', () => {
     });
     assert.equal(forged.status, 422);
     assert.equal(forged.body.error?.code, 'priority_not_allowed');
-    await signOut();
+    await signOut(page);
   });
 
   void test('a group admin adds a member to their group and cannot touch another', async () => {
-    await signIn(GROUP_ADMIN);
+    await signIn(page, server.url, GROUP_ADMIN);
     await page.goto(`${server.url}/groups`);
     assert.deepEqual(
       await page.$$eval('tr[data-group]', (rows) => rows.map((r) => r.getAttribute('data-group'))),
@@ -260,8 +248,8 @@ void describe('groups in the web UI', () => {
     assert.equal(await findGroup(server.db, 'evil'), undefined);
     const optics = await findGroup(server.db, 'optics');
     assert.equal(optics?.share, 3);
-    await signOut();
-    await signIn(ADMIN);
+    await signOut(page);
+    await signIn(page, server.url, ADMIN);
     await page.goto(`${server.url}/groups/optics`);
     assert.deepEqual(
       await page.$$eval('tr[data-member]', (rows) => rows.map((r) => r.getAttribute('data-member'))),
@@ -335,6 +323,7 @@ void describe('groups in the web UI', () => {
     // No host named is no limit (null), never "nowhere".
     const emptied = await patch([]);
     assert.equal(((await emptied.json()) as { hosts: string[] | null }).hosts, null);
-    assert.deepEqual(errors, []);
+    assert.deepEqual(session.errors, []);
+    assert.deepEqual(session.cspViolations, []);
   });
 });

@@ -5,17 +5,15 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { startTemporal, type TestTemporal } from '../support/temporal.ts';
-import { startTestStack, type InProcessStack } from '../support/stack.ts';
-import { collectPageErrors, launchBrowser, screenshot, type Browser } from './support/browser.ts';
+import type { InProcessStack } from '../support/stack.ts';
+import { screenshot } from './support/browser.ts';
+import { openBrowserSession, STACK_ADMIN, type BrowserSession } from './support/session.ts';
+import { startBrowserTestStack, type BrowserTestStack } from './support/stack-seed.ts';
 
-const ADMIN_PASSWORD = 'test-password-long'; // what startTestStack gives the bootstrap admin
-
-let temporal: TestTemporal;
+let running: BrowserTestStack;
 let stack: InProcessStack;
-let browser: Browser;
+let session: BrowserSession;
 let page: Page;
-let errors: string[];
 
 /** Waits for the preview to show an error matching `pattern` (it answers after a pause in typing). */
 async function previewError(pattern: RegExp): Promise<void> {
@@ -28,20 +26,14 @@ async function previewError(pattern: RegExp): Promise<void> {
 
 void describe('application input on the web pages', { timeout: 300_000 }, () => {
   before(async () => {
-    temporal = await startTemporal();
-    stack = await startTestStack({ temporalAddress: temporal.address });
-    browser = await launchBrowser();
-    page = await browser.newPage();
-    errors = collectPageErrors(page);
-    await page.goto(stack.url);
-    await page.fill('#name', 'admin');
-    await page.fill('#password', ADMIN_PASSWORD);
-    await Promise.all([page.waitForURL(`${stack.url}/`), page.click('button[type=submit]')]);
+    running = await startBrowserTestStack();
+    stack = running.stack;
+    session = await openBrowserSession(stack.url, STACK_ADMIN);
+    page = session.page;
   });
   after(async () => {
-    await browser?.close();
-    await stack?.stop();
-    await temporal?.stop();
+    await session?.close();
+    await running?.stop();
   });
 
   void test("the applications page shows each application's input, a template's text folded away", async () => {
@@ -90,6 +82,7 @@ void describe('application input on the web pages', { timeout: 300_000 }, () => 
     await previewError(/^line 12: random\.extra is varied but the template model\.tpl never uses it/);
     assert.equal(await page.locator('#gutter .bad').innerText(), '12');
     await screenshot(page, 'input-02-preview');
-    assert.deepEqual(errors, []);
+    assert.deepEqual(session.errors, []);
+    assert.deepEqual(session.cspViolations, []);
   });
 });

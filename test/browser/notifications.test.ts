@@ -5,20 +5,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { recordDeliveryAttempt, recordNotification } from '../../db/notifications.ts';
-import { collectPageErrors, launchBrowser, screenshot, type Browser } from './support/browser.ts';
+import { screenshot } from './support/browser.ts';
 import { ADMIN, MEMBER, startWebTestServer, type WebTestServer } from './support/server.ts';
+import { openBrowserSession, type BrowserSession } from './support/session.ts';
+import { signIn, signOut } from './support/sign-in.ts';
 
 let server: WebTestServer;
-let browser: Browser;
+let session: BrowserSession;
 let page: Page;
-let errors: string[];
-
-async function signIn(p: Page, who: { name: string; password: string }) {
-  await p.goto(`${server.url}/login`);
-  await p.fill('#name', who.name);
-  await p.fill('#password', who.password);
-  await Promise.all([p.waitForURL(`${server.url}/`), p.click('button[type=submit]')]);
-}
 
 void describe('the notification bell', () => {
   before(async () => {
@@ -39,17 +33,15 @@ void describe('the notification bell', () => {
       { id: `${running.id}-1-held`, userId: ids.member, seriesId: running.id, event: 'held' },
       [],
     );
-    browser = await launchBrowser();
-    page = await browser.newPage();
-    errors = collectPageErrors(page);
+    session = await openBrowserSession(server.url, ADMIN);
+    page = session.page;
   });
   after(async () => {
-    await browser?.close();
+    await session?.close();
     await server?.close();
   });
 
   void test('the bell counts my unread notifications and leads to them', async () => {
-    await signIn(page, ADMIN);
     await page.waitForFunction(
       () => document.querySelector('[data-bell]')?.getAttribute('data-unread-count') === '1',
     );
@@ -106,13 +98,14 @@ void describe('the notification bell', () => {
   });
 
   void test('a member’s bell counts only their own series', async () => {
-    await page.click('form.signout button');
-    await signIn(page, MEMBER);
+    await signOut(page);
+    await signIn(page, server.url, MEMBER);
     await page.waitForFunction(
       () => document.querySelector('[data-bell]')?.getAttribute('data-unread-count') === '1',
     );
     await page.goto(`${server.url}/notifications`);
     assert.match(await page.locator('[data-notification]').innerText(), /held in the queue/);
-    assert.deepEqual(errors, []);
+    assert.deepEqual(session.errors, []);
+    assert.deepEqual(session.cspViolations, []);
   });
 });

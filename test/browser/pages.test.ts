@@ -4,36 +4,25 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { collectPageErrors, launchBrowser, screenshot, type Browser } from './support/browser.ts';
+import { collectPageErrors, screenshot } from './support/browser.ts';
 import { ADMIN, MEMBER, startWebTestServer, type WebTestServer } from './support/server.ts';
+import { openBrowserSession, type BrowserSession } from './support/session.ts';
+import { signIn, signOut } from './support/sign-in.ts';
 
 let server: WebTestServer;
-let browser: Browser;
+let session: BrowserSession;
 let page: Page;
-let errors: string[];
-
-async function signIn(p: Page, who: { name: string; password: string }) {
-  await p.goto(`${server.url}/`);
-  assert.match(p.url(), /\/login\?next=%2F$/);
-  await p.fill('#name', who.name);
-  await p.fill('#password', who.password);
-  await Promise.all([p.waitForURL(`${server.url}/`), p.click('button[type=submit]')]);
-}
-
-async function signOut(p: Page) {
-  await Promise.all([p.waitForURL(/\/login$/), p.click('form.signout button')]);
-}
 
 void describe('web UI over a seeded database', () => {
   before(async () => {
     server = await startWebTestServer();
-    browser = await launchBrowser();
-    page = await browser.newPage();
-    errors = collectPageErrors(page);
+    // Not signed in: the first test is the sign-in itself.
+    session = await openBrowserSession(server.url);
+    page = session.page;
     page.on('dialog', (dialog) => void dialog.accept());
   });
   after(async () => {
-    await browser?.close();
+    await session?.close();
     await server?.close();
   });
 
@@ -50,7 +39,7 @@ void describe('web UI over a seeded database', () => {
       page.waitForURL(`${server.url}/series/${server.completed.id}`),
       page.click('button[type=submit]'),
     ]);
-    const cookies = await browser.context.cookies();
+    const cookies = await session.browser.context.cookies();
     const session = cookies.find((c) => c.name === 'tuplet_session');
     assert.ok(session?.httpOnly, 'the session cookie is HttpOnly');
     assert.equal(session?.sameSite, 'Lax');
@@ -165,7 +154,7 @@ void describe('web UI over a seeded database', () => {
   });
 
   void test('phone-sized screen: long names wrap, nothing overflows the page', async () => {
-    const phone = await browser.newPage({ mobile: true });
+    const phone = await session.browser.newPage({ mobile: true });
     const phoneErrors = collectPageErrors(phone);
     for (const [path, name] of [
       [`/series/${server.running.id}`, '12-phone-series'],
@@ -201,7 +190,9 @@ void describe('web UI over a seeded database', () => {
   void test('a member sees no admin page and cannot act on another’s series', async () => {
     await page.goto(`${server.url}/`);
     await signOut(page);
-    await signIn(page, MEMBER);
+    await page.goto(`${server.url}/`);
+    assert.match(page.url(), /\/login\?next=%2F$/);
+    await signIn(page, server.url, MEMBER);
     assert.equal(await page.locator('header nav a', { hasText: 'Users' }).count(), 0);
     const users = await page.goto(`${server.url}/users`);
     assert.equal(users?.status(), 403);
@@ -232,6 +223,7 @@ void describe('web UI over a seeded database', () => {
   });
 
   void test('no script errors on any page', () => {
-    assert.deepEqual(errors, []);
+    assert.deepEqual(session.errors, []);
+    assert.deepEqual(session.cspViolations, []);
   });
 });

@@ -10,12 +10,12 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
-import { startTemporal, type TestTemporal } from '../support/temporal.ts';
-import { startTestStack, waitForSeriesEnd, type InProcessStack } from '../support/stack.ts';
-import { collectPageErrors, launchBrowser, screenshot, type Browser } from './support/browser.ts';
+import { waitForSeriesEnd, type InProcessStack } from '../support/stack.ts';
+import { screenshot } from './support/browser.ts';
+import { openBrowserSession, STACK_ADMIN, type BrowserSession } from './support/session.ts';
+import { addApplication, startBrowserTestStack, type BrowserTestStack } from './support/stack-seed.ts';
 
 const run = promisify(execFile);
-const ADMIN_PASSWORD = 'test-password-long'; // what startTestStack gives the bootstrap admin
 const APP = 'decay';
 const SCHEMA = [
   {
@@ -37,34 +37,26 @@ async function makeZip(file: string, entries: Record<string, string>): Promise<s
   return file;
 }
 
-let temporal: TestTemporal;
+let running: BrowserTestStack;
 let stack: InProcessStack;
-let browser: Browser;
+let session: BrowserSession;
 let page: Page;
-let errors: string[];
 
 void describe('the new-series form with a parameter schema and a package', { timeout: 300_000 }, () => {
   before(async () => {
-    temporal = await startTemporal();
-    stack = await startTestStack({ temporalAddress: temporal.address });
-    const app = await stack.request('POST', '/api/v1/applications', {
+    running = await startBrowserTestStack();
+    stack = running.stack;
+    await addApplication(stack, {
       name: APP,
       command: 'cat ../../inputs/greeting.txt > seen.txt',
       parameters: SCHEMA,
     });
-    assert.equal(app.status, 201, JSON.stringify(app.body));
-    browser = await launchBrowser();
-    page = await browser.newPage();
-    errors = collectPageErrors(page);
-    await page.goto(stack.url);
-    await page.fill('#name', 'admin');
-    await page.fill('#password', ADMIN_PASSWORD);
-    await Promise.all([page.waitForURL(`${stack.url}/`), page.click('button[type=submit]')]);
+    session = await openBrowserSession(stack.url, STACK_ADMIN);
+    page = session.page;
   });
   after(async () => {
-    await browser?.close();
-    await stack?.stop();
-    await temporal?.stop();
+    await session?.close();
+    await running?.stop();
   });
 
   void test("the chosen application's parameters are described, with units, beside the editor", async () => {
@@ -136,6 +128,7 @@ void describe('the new-series form with a parameter schema and a package', { tim
       const seen = await readFile(path.join(stack.dataDir, 'work', id, 'runs', r.dir, 'seen.txt'), 'utf8');
       assert.equal(seen, 'hello from the form\n');
     }
-    assert.deepEqual(errors, []);
+    assert.deepEqual(session.errors, []);
+    assert.deepEqual(session.cspViolations, []);
   });
 });

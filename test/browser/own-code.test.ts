@@ -1,0 +1,82 @@
+// Own-code applications in a real Chromium (docs/own-code.md): an admin registers one through
+// the applications page's form, choosing the Kind "own code" and giving no command; a member of
+// a group granted it but without `ownCode` cannot launch it — the form's preview and launch
+// show the API's refusal naming the group, and a forged request past the form is refused too.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { findApplication } from '../../db/applications.ts';
+import { insertGroup, setGrant, setMember } from '../../db/groups.ts';
+import { screenshot } from './support/browser.ts';
+import { ADMIN, MEMBER, startWebTestServer, type WebTestServer } from './support/server.ts';
+import { openBrowserSession, type BrowserSession } from './support/session.ts';
+import { signIn, signOut } from './support/sign-in.ts';
+
+const APP = 'mine';
+const NOT_ENABLED = "group 'plain' does not let its members run their own code";
+
+let server: WebTestServer;
+let session: BrowserSession;
+let page: Page;
+
+void describe('own-code applications on the web pages', () => {
+  before(async () => {
+    server = await startWebTestServer();
+    session = await openBrowserSession(server.url, ADMIN);
+    page = session.page;
+  });
+  after(async () => {
+    await session?.close();
+    await server?.close();
+  });
+
+  void test('an admin registers an own-code application through the Kind select, without a command', async () => {
+    await page.goto(`${server.url}/applications`);
+    await page.fill('#new-app-name', APP);
+    await page.selectOption('#new-app-kind', 'own-code');
+    await Promise.all([
+      page.waitForEvent('load'),
+      page.click('section:has(#new-app-name) button[type=submit]'),
+    ]);
+    const stored = await findApplication(server.db, APP);
+    assert.deepEqual([stored?.kind, stored?.command], ['own-code', '']);
+    const section = page.locator('section', { has: page.locator('h2', { hasText: new RegExp(`^${APP}$`) }) });
+    assert.match(await section.locator('.own-code').innerText(), /own code: each series' package carries it/);
+    await screenshot(page, 'own-code-01-applications');
+  });
+
+  void test('a member of a group without ownCode is refused it, on the form and past it', async () => {
+    const { db } = server;
+    const plain = await insertGroup(db, { name: 'plain' });
+    assert.ok(plain);
+    assert.equal(plain.ownCode, false);
+    await setMember(db, plain.id, server.ids.member, 'member');
+    await setGrant(db, plain.id, { application: APP }, true);
+    await setGrant(db, plain.id, { host: 'local' }, true);
+
+    await signOut(page);
+    await signIn(page, server.url, MEMBER);
+    await page.goto(`${server.url}/series/new`);
+    await page.selectOption('#application', APP);
+    await page.fill('#ini', 'x = 1 2\n');
+    await page.locator('#preview-error', { hasText: NOT_ENABLED }).waitFor();
+    await page.click('#launch');
+    await page.locator('#launch-error', { hasText: NOT_ENABLED }).waitFor();
+    await screenshot(page, 'own-code-02-member-refused');
+
+    // Past the form: the session's own request, CSRF token and all.
+    const forged = await page.evaluate(async (application) => {
+      const csrf = document.querySelector('meta[name="csrf-token"]')?.getAttribute('content') ?? '';
+      const response = await fetch('/api/v1/series', {
+        method: 'POST',
+        headers: { 'X-CSRF-Token': csrf, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ application, host: 'local', ini: 'x = 1 2\n' }),
+      });
+      return { status: response.status, body: (await response.json()) as { error?: { code: string } } };
+    }, APP);
+    assert.equal(forged.status, 403);
+    assert.equal(forged.body.error?.code, 'own_code_not_enabled');
+    assert.deepEqual(session.errors, []);
+    assert.deepEqual(session.cspViolations, []);
+  });
+});
