@@ -7,9 +7,10 @@
 // The API runs as in `tuplet up` (createApp on a real port) over PGlite and a real Temporal dev
 // server, without workers: a series the fuzzer creates starts its workflow, which waits in
 // Temporal for a worker that never comes, so nothing runs on a host. What is fuzzed how, and
-// what not: test/security/api-fuzz.toml.
+// what not: test/security/api-fuzz.toml (both roles) and api-fuzz.member.toml (the member's run).
 import { spawn } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import assert from 'node:assert/strict';
@@ -27,6 +28,7 @@ import { openTestDatabase, type TestDatabase } from '../support/database.ts';
 import { startTemporal, type TestTemporal } from '../support/temporal.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
+const here = fileURLToPath(new URL('.', import.meta.url));
 
 /** Runs a command to its end; its exit code and everything it printed. */
 function run(
@@ -52,6 +54,15 @@ async function ensureSchemathesis(): Promise<string> {
   const { code, output } = await run('bash', ['scripts/ensure-schemathesis.sh']);
   assert.equal(code, 0, `scripts/ensure-schemathesis.sh failed:\n${output}`);
   return output.trim().split('\n').at(-1)!;
+}
+
+/** The config file of a role's run: api-fuzz.toml, with api-fuzz.member.toml after it for the member. */
+async function writeConfig(role: Role, dir: string): Promise<string> {
+  const parts = ['api-fuzz.toml', ...(role === 'member' ? ['api-fuzz.member.toml'] : [])];
+  const texts = await Promise.all(parts.map((part) => readFile(path.join(here, part), 'utf8')));
+  const file = path.join(dir, `api-fuzz.${role}.toml`);
+  await writeFile(file, texts.join('\n'));
+  return file;
 }
 
 interface FuzzerAccounts {
@@ -110,13 +121,16 @@ describe('the API fuzzed against its OpenAPI document', { timeout: 600_000 }, ()
   let schemathesis = '';
   const fuzzers = {} as Record<Role, FuzzerAccounts>;
   let finishedSeries = '';
+  let configDir = '';
 
   before(async () => {
-    const [binary, temporalServer, opened] = await Promise.all([
+    const [binary, temporalServer, opened, dir] = await Promise.all([
       ensureSchemathesis(),
       startTemporal(),
       openTestDatabase('pglite'),
+      mkdtemp(path.join(os.tmpdir(), 'tuplet-api-fuzz-')),
     ]);
+    configDir = dir;
     schemathesis = binary;
     temporal = temporalServer;
     database = opened;
@@ -145,6 +159,7 @@ describe('the API fuzzed against its OpenAPI document', { timeout: 600_000 }, ()
     await h?.close();
     await database?.close();
     await temporal?.stop();
+    if (configDir) await rm(configDir, { recursive: true, force: true });
   });
 
   async function fuzz(role: Role, t: TestContext): Promise<void> {
@@ -161,7 +176,7 @@ describe('the API fuzzed against its OpenAPI document', { timeout: 600_000 }, ()
       schemathesis,
       [
         '--config-file',
-        'test/security/api-fuzz.toml',
+        await writeConfig(role, configDir),
         'run',
         `${baseUrl}/api/v1/openapi.json`,
         // No 5xx, and every answer as the document says: status code, content type, body.
