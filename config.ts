@@ -39,6 +39,8 @@ const envSchema = z.object({
   // Where browsers reach Tuplet; https makes cookies Secure and __Host- prefixed.
   TUPLET_PUBLIC_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
   TUPLET_MAX_TUPLES: z.coerce.number().int().positive().default(1_000_000),
+  // A series over several hosts moves a chunk on when its host's worker takes no step for this long.
+  TUPLET_HOST_LOST_AFTER_MS: z.coerce.number().int().min(1_000).default(120_000),
   // Largest request body of any route but package uploads (JSON, forms, INI text).
   TUPLET_MAX_BODY_BYTES: z.coerce
     .number()
@@ -131,6 +133,8 @@ export interface Config {
   admin: { token: string | undefined; password: string | undefined };
   publicUrl: URL | undefined;
   maxTuples: number;
+  /** Multi-host series: a host step no worker starts within this is the host lost (docs/multi-host.md). */
+  hostLostAfterMs: number;
   limits: {
     bodyBytes: number;
     packageBytes: number;
@@ -202,6 +206,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     admin: { token: e.TUPLET_ADMIN_TOKEN, password: e.TUPLET_ADMIN_PASSWORD },
     publicUrl: e.TUPLET_PUBLIC_URL === undefined ? undefined : new URL(e.TUPLET_PUBLIC_URL),
     maxTuples: e.TUPLET_MAX_TUPLES,
+    hostLostAfterMs: e.TUPLET_HOST_LOST_AFTER_MS,
     limits: {
       bodyBytes: e.TUPLET_MAX_BODY_BYTES,
       packageBytes: e.TUPLET_MAX_PACKAGE_BYTES,

@@ -13,3 +13,15 @@ export function rangesSize(ranges: ReadonlyArray<readonly [number, number]>): nu
 export function inRanges(index: number, ranges: ReadonlyArray<readonly [number, number]>): boolean {
   return ranges.some(([start, end]) => start <= index && index < end);
 }
+
+/** The indices as the fewest sorted ranges (duplicates are one index). */
+export function rangesOfIndices(indices: readonly number[]): IndexRange[] {
+  const sorted = [...new Set(indices)].sort((a, b) => a - b);
+  const ranges: IndexRange[] = [];
+  for (const index of sorted) {
+    const last = ranges[ranges.length - 1];
+    if (last && last[1] === index) last[1] = index + 1;
+    else ranges.push([index, index + 1]);
+  }
+  return ranges;
+}

@@ -5,7 +5,7 @@
 // Every write is idempotent: the activities that call these may run more than once. Reads go
 // by index (the primary key after the series): pages by keyset, whatever their depth.
 import { and, asc, count, desc, eq, gte, inArray, lt, lte, notInArray, or, sql, type SQL } from 'drizzle-orm';
-import type { IndexRange } from '../core/ranges.ts';
+import { rangesOfIndices, type IndexRange } from '../core/ranges.ts';
 import type { RunChange } from '../hosts/executor.ts';
 import { RUN_STATES, TERMINAL_RUN_STATES, type RunState } from '../core/states.ts';
 import type { Database } from './client.ts';
@@ -220,11 +220,43 @@ export async function markRunsQueued(
   seriesId: string,
   ranges: readonly IndexRange[],
   jobId: string,
+  /** The host the chunk was submitted to: each run records where it ran (docs/multi-host.md). */
+  host?: string,
 ): Promise<void> {
   await db
     .update(runs)
-    .set({ state: 'queued', jobId })
+    .set({ state: 'queued', jobId, ...(host === undefined ? {} : { host }) })
     .where(and(eq(runs.seriesId, seriesId), eq(runs.state, 'pending'), indexInRanges(ranges)));
+}
+
+/**
+ * Puts the unfinished runs of `ranges` back to `pending`, off their job and host, and answers
+ * them as ranges: a chunk whose host was lost runs them again elsewhere; its finished runs stay
+ * as recorded (docs/multi-host.md).
+ */
+export async function releaseUnfinishedRuns(
+  db: Database,
+  seriesId: string,
+  ranges: readonly IndexRange[],
+): Promise<IndexRange[]> {
+  const released = await db
+    .update(runs)
+    .set({ state: 'pending', jobId: null, host: null, startedAt: null })
+    .where(
+      and(eq(runs.seriesId, seriesId), indexInRanges(ranges), inArray(runs.state, UNFINISHED_RUN_STATES)),
+    )
+    .returning({ index: runs.index });
+  return rangesOfIndices(released.map((r) => r.index));
+}
+
+/** Runs of a series per host they were last submitted to (null: not submitted yet). */
+export async function countRunsByHost(db: Database, seriesId: string): Promise<Map<string | null, number>> {
+  const rows = await db
+    .select({ host: runs.host, n: sql<number>`count(*)::int` })
+    .from(runs)
+    .where(eq(runs.seriesId, seriesId))
+    .groupBy(runs.host);
+  return new Map(rows.map((r) => [r.host, Number(r.n)]));
 }
 
 /** Marks the unfinished runs of `ranges` as failed with `reason` (lost by their host); returns how many. */
@@ -273,6 +305,7 @@ export type RunRow = Pick<
   | 'attempt'
   | 'reusedFromSeries'
   | 'reusedFromIndex'
+  | 'host'
 >;
 
 const runColumns = {
@@ -288,6 +321,7 @@ const runColumns = {
   reusedFromSeries: runs.reusedFromSeries,
   reusedFromIndex: runs.reusedFromIndex,
   attempt: runs.attempt,
+  host: runs.host,
 };
 
 /** The largest run index: runs.index is a PostgreSQL integer. */

@@ -49,21 +49,29 @@ export function hostCheckActivities(hostName: string) {
   });
 }
 
-/** Host steps on the worker next to the host. Polls are short so a lost worker is noticed soon. */
-export function hostActivities(hostName: string) {
+/**
+ * Host steps on the worker next to the host. Polls are short so a lost worker is noticed soon.
+ * `lostAfterMs` (a series over several hosts, docs/multi-host.md): a step no worker of the host
+ * starts within it fails with a schedule-to-start timeout, which Temporal does not retry, so
+ * the series can move the chunk to another host instead of waiting for this one.
+ */
+export function hostActivities(hostName: string, lostAfterMs?: number) {
   const taskQueue = hostTaskQueue(hostName);
+  const lost: ActivityOptions = lostAfterMs === undefined ? {} : { scheduleToStartTimeout: lostAfterMs };
   return {
     quick: proxyActivities<HostActivities>({
       taskQueue,
       startToCloseTimeout: '30 seconds',
       scheduleToCloseTimeout: '1 day',
       retry,
+      ...lost,
     }),
     long: proxyActivities<HostActivities>({
       taskQueue,
       startToCloseTimeout: '6 hours',
       heartbeatTimeout: '15 seconds',
       retry,
+      ...lost,
     }),
   };
 }

@@ -13,6 +13,7 @@ import {
   type PollLimits,
 } from './poll-decisions.ts';
 import { chunkFinalCounts } from './progress.ts';
+import { placedOn } from './placement.ts';
 import type { ChunkWorkflowInput, ChunkWorkflowResult, RunStateCounts } from './shared.ts';
 
 /**
@@ -33,8 +34,10 @@ export function withoutTemplate(spec: SeriesSpec): SeriesSpec {
 
 export async function chunkWorkflow(input: ChunkWorkflowInput): Promise<ChunkWorkflowResult> {
   const { seriesId, attempt } = input;
-  const plan = await control.loadSeries(seriesId);
-  const host = hostActivities(input.hostName);
+  const series = await control.loadSeries(seriesId);
+  // The chunk's own host of a multi-host series; the series' only host otherwise.
+  const plan = placedOn(series, input.hostName);
+  const host = hostActivities(input.hostName, input.hostLostAfterMs);
   const spec = withoutTemplate(plan.spec);
   const ranges: IndexRange[] = input.ranges ?? [[input.offset, input.offset + input.length]];
   const chunk: ChunkSpec = {
@@ -55,7 +58,7 @@ export async function chunkWorkflow(input: ChunkWorkflowInput): Promise<ChunkWor
   }
   const [caps] = await Promise.all([
     host.quick.describeHost(plan.host),
-    input.resume ? undefined : control.markQueued(seriesId, ranges, jobId),
+    input.resume ? undefined : control.markQueued(seriesId, ranges, jobId, input.hostName),
   ]);
   const limits: PollLimits = {
     pollMinMs: caps.pollMinMs,

@@ -3,6 +3,9 @@
 
 import type { IndexRange } from '../core/ranges.ts';
 
+/** Children per series workflow run before continuing as new (each child costs a handful of events). */
+export const CHUNKS_PER_HISTORY = 300;
+
 export interface PlannedChunk {
   chunkIndex: number;
   /** First index of the chunk and how many consecutive indices it spans. */

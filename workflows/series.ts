@@ -9,16 +9,16 @@ import {
   defineQuery,
   executeChild,
   isCancellation,
-  log,
   patched,
   setHandler,
-  workflowInfo,
 } from '@temporalio/workflow';
 import type { HostCapabilities } from '../activities/host/types.ts';
 import { control, controlLong, hostActivities } from './activities.ts';
 import { chunkWorkflow, withoutTemplate } from './chunk.ts';
-import { planChunks, type PlannedChunk } from './plan.ts';
+import { CHUNKS_PER_HISTORY, planChunks, type PlannedChunk } from './plan.ts';
 import { postprocessStep } from './postprocess.ts';
+import { describeFailure, endAfterError } from './failure.ts';
+import { seriesOverSeveralHosts } from './multi-host.ts';
 import { waitForQuota } from './quota-wait.ts';
 import { SeriesTally } from './progress.ts';
 import type { SeriesState } from '../core/states.ts';
@@ -61,8 +61,11 @@ const RUN_ONLY_WHAT_IS_NOT_REUSED = 'series-run-only-what-is-not-reused';
  */
 const WAIT_FOR_QUOTA = 'series-wait-for-quota';
 
-/** Children per workflow run before continuing as new (each child costs a handful of events). */
-const CHUNKS_PER_HISTORY = 300;
+/**
+ * Patch: a series that names several hosts places its chunks over them (workflows/multi-host.ts,
+ * docs/multi-host.md). Only plans with `hosts` reach the patch; series of one host are as before.
+ */
+const SERIES_OVER_SEVERAL_HOSTS = 'series-over-several-hosts';
 
 export async function seriesWorkflow(input: SeriesWorkflowInput): Promise<SeriesState> {
   const { seriesId } = input;
@@ -78,6 +81,9 @@ export async function seriesWorkflow(input: SeriesWorkflowInput): Promise<Series
     progress.state = state;
     await control.setSeriesState(seriesId, state, reason);
   };
+  if (plan.hosts && plan.hosts.length > 1 && patched(SERIES_OVER_SEVERAL_HOSTS)) {
+    return seriesOverSeveralHosts({ input, plan, tally, setState });
+  }
 
   try {
     const fresh = !input.rerun && input.resumeAtChunk === undefined;
@@ -140,30 +146,20 @@ export async function seriesWorkflow(input: SeriesWorkflowInput): Promise<Series
   } catch (error) {
     if (error instanceof ContinueAsNew && patched(CONTINUE_AS_NEW_IS_NOT_A_FAILURE)) throw error;
     const stopJobs = () => host.quick.cancelSeries(plan.host, withoutTemplate(plan.spec), []);
+    if (patched(RECORD_END_BEFORE_CLEANUP)) return endAfterError(seriesId, error, stopJobs, tally);
+    // The old order, for series that started before the patch: cleanup first, and its failure thrown.
     if (isCancellation(error)) {
       await CancellationScope.nonCancellable(async () => {
-        if (patched(RECORD_END_BEFORE_CLEANUP)) {
-          // `cancelled` tells that nothing of the series runs any more, so the jobs go first;
-          // a host that refuses (or, after the retries, cannot be reached) still ends it.
-          await bestEffort(seriesId, stopJobs);
-          await control.recordCancelled(seriesId);
-        } else {
-          await stopJobs();
-          await control.recordCancelled(seriesId);
-        }
+        await stopJobs();
+        await control.recordCancelled(seriesId);
       });
       tally.cancelled();
       throw error;
     }
     const reason = error instanceof Error ? describeFailure(error) : String(error);
     await CancellationScope.nonCancellable(async () => {
-      if (patched(RECORD_END_BEFORE_CLEANUP)) {
-        await control.setSeriesState(seriesId, 'failed', reason);
-        await bestEffort(seriesId, stopJobs);
-      } else {
-        await stopJobs();
-        await control.setSeriesState(seriesId, 'failed', reason);
-      }
+      await stopJobs();
+      await control.setSeriesState(seriesId, 'failed', reason);
     });
     progress.state = 'failed';
     throw ApplicationFailure.nonRetryable(`series ${seriesId} failed: ${reason}`, 'SeriesFailed');
@@ -184,24 +180,4 @@ async function runInWindow(
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(window, chunks.length)) }, lane));
-}
-
-/** Cleanup after the series' end is recorded: its failure is logged, never what the series ends with. */
-async function bestEffort(seriesId: string, cleanup: () => Promise<unknown>): Promise<void> {
-  try {
-    await cleanup();
-  } catch (error) {
-    const reason = error instanceof Error ? describeFailure(error) : String(error);
-    log.warn('stopping the jobs of an ended series failed; some may still run on the host', {
-      seriesId,
-      reason,
-    });
-  }
-}
-
-/** The innermost cause of a failure is what a researcher needs to read. */
-function describeFailure(error: Error): string {
-  let current: Error = error;
-  while (current.cause instanceof Error) current = current.cause;
-  return current.message || workflowInfo().workflowType;
 }

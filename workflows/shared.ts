@@ -20,6 +20,16 @@ export interface SeriesWorkflowInput {
    * progress query goes on counting (absent from inputs written before it existed).
    */
   tally?: EndedChunksTally;
+  /**
+   * A series over several hosts (docs/multi-host.md): a host step no worker starts within this
+   * many ms is the host lost, and its chunks move on. Absent: LOST_HOST_AFTER_MS.
+   */
+  hostLostAfterMs?: number;
+  /**
+   * Set by continue-as-new of a multi-host series: the chunk size its plan was cut with (the
+   * next run cuts the same chunks) and the hosts already lost, not used again.
+   */
+  multiHost?: { chunkSize: number; lostHosts: string[] };
 }
 
 /** The runs of ended chunks: their final states, and how many ended without reporting them. */
@@ -55,6 +65,8 @@ export interface ChunkWorkflowInput {
   stageRanges?: boolean;
   /** Set by continue-as-new: the chunk is submitted and polling goes on from here. */
   resume?: { jobId: string; cursor?: string; resubmits: number };
+  /** A chunk of a multi-host series: its host steps time out when no worker starts them (docs/multi-host.md). */
+  hostLostAfterMs?: number;
 }
 
 /**

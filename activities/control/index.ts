@@ -1,6 +1,12 @@
 // Control activities: every database side effect of a series, on task queue `tuplet-control`.
 import type { Database } from '../../db/client.ts';
-import { cancelUnfinishedRuns, countRunsByState, failUnfinishedRuns, markRunsQueued } from '../../db/runs.ts';
+import {
+  cancelUnfinishedRuns,
+  countRunsByState,
+  failUnfinishedRuns,
+  markRunsQueued,
+  releaseUnfinishedRuns,
+} from '../../db/runs.ts';
 import { storageOf, type Storage } from '../../files/storage/index.ts';
 import type { Logger } from '../../log.ts';
 import { archiveSeriesFiles, indexChunkFiles } from './files.ts';
@@ -51,7 +57,8 @@ export function createControlActivities(deps: ControlDeps): ControlActivities {
       return reason;
     },
     createRuns: (seriesId) => createRunRows(db, seriesId),
-    markQueued: (seriesId, ranges, jobId) => markRunsQueued(db, seriesId, ranges, jobId),
+    markQueued: (seriesId, ranges, jobId, host) => markRunsQueued(db, seriesId, ranges, jobId, host),
+    releaseRuns: (seriesId, ranges) => releaseUnfinishedRuns(db, seriesId, ranges),
     recordRunChanges: (seriesId, attempt, changes, ranges) =>
       recordRunChanges(db, logger, seriesId, attempt, changes, ranges),
     async failUnfinishedRuns(seriesId, ranges, reason) {

@@ -11,7 +11,7 @@ import type { HostSpec, SeriesSpec, StagedDataset } from '../../hosts/executor.t
 import { packageKey } from '../../files/storage/layout.ts';
 import { ownCodeSetup } from '../../hosts/own-code.ts';
 import { badInput, notFound } from '../errors.ts';
-import type { SeriesPlan } from './types.ts';
+import type { PlacedHost, SeriesPlan } from './types.ts';
 
 export function hostSpecOf(row: HostRow): HostSpec {
   const spec: HostSpec = { name: row.name, kind: row.kind, workdir: row.workdir };
@@ -71,12 +71,43 @@ export async function loadSeriesPlan(db: Database, seriesId: string, maxTuples: 
   if (app.input) spec.input = app.input;
   const datasets = await seriesDatasetSources(db, seriesId);
   if (datasets.length > 0) spec.datasets = datasets.map(stagedDatasetOf);
-  const subject = { userId: row.ownerId, groupId: row.groupId, host: row.host };
-  const runningQuota = await runningQuotaOf(db, subject);
+  const runningQuota = await runningQuotaOf(db, {
+    userId: row.ownerId,
+    groupId: row.groupId,
+    host: row.host,
+  });
   if (runningQuota) {
     spec.maxRunning = runningQuota.limit;
     spec.runningQuota = runningQuota;
   }
   spec.fairShare = await fairShareOf(db, row);
-  return { spec, host: hostSpecOf(hostRow), state: row.state, attempt: row.attempt, count: row.count };
+  const plan: SeriesPlan = {
+    spec,
+    host: hostSpecOf(hostRow),
+    state: row.state,
+    attempt: row.attempt,
+    count: row.count,
+  };
+  if (row.hosts.length > 1) plan.hosts = await placedHostsOf(db, row);
+  return plan;
+}
+
+/** Each host of a multi-host series with its own running quota (quotas are per host). */
+async function placedHostsOf(
+  db: Database,
+  row: { id: string; ownerId: string; groupId: string | null; hosts: string[] },
+): Promise<PlacedHost[]> {
+  return Promise.all(
+    row.hosts.map(async (name) => {
+      const hostRow = await findHost(db, name);
+      if (!hostRow) throw notFound(`host ${name} of series ${row.id}`);
+      const placed: PlacedHost = { host: hostSpecOf(hostRow) };
+      const quota = await runningQuotaOf(db, { userId: row.ownerId, groupId: row.groupId, host: name });
+      if (quota) {
+        placed.maxRunning = quota.limit;
+        placed.runningQuota = quota;
+      }
+      return placed;
+    }),
+  );
 }

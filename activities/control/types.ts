@@ -10,6 +10,18 @@ export interface SeriesPlan {
   state: SeriesState;
   attempt: number;
   count: number;
+  /**
+   * A series over several hosts (docs/multi-host.md): every host, `host` first, each with its
+   * own running quota. Absent for a series of one host (and from plans recorded before it).
+   */
+  hosts?: PlacedHost[];
+}
+
+/** One host of a multi-host series, with what of the spec differs per host. */
+export interface PlacedHost {
+  host: HostSpec;
+  maxRunning?: number;
+  runningQuota?: SeriesSpec['runningQuota'];
 }
 
 export interface ControlActivities {
@@ -21,7 +33,10 @@ export interface ControlActivities {
   quotaHold(seriesId: string): Promise<string | null>;
   /** Inserts the run rows of the whole series (idempotent, batched, resumable). */
   createRuns(seriesId: string): Promise<number>;
-  markQueued(seriesId: string, ranges: IndexRange[], jobId: string): Promise<void>;
+  /** `host`: where the chunk was submitted, recorded on each run (absent in histories before it). */
+  markQueued(seriesId: string, ranges: IndexRange[], jobId: string, host?: string): Promise<void>;
+  /** Puts the unfinished runs of `ranges` back to pending and answers them (a lost host's chunk). */
+  releaseRuns(seriesId: string, ranges: IndexRange[]): Promise<IndexRange[]>;
   /**
    * Applies polled changes; answers how many runs of `ranges` are not yet final, and the runs
    * of `ranges` by state (`counts` is absent from results recorded before it existed: a

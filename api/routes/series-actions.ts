@@ -153,6 +153,8 @@ export function seriesActionRoutes(deps: ApiDeps) {
               application: row.application,
               count: row.count,
               description: row.description,
+              // A multi-host series' rerun is placed over its hosts again (docs/multi-host.md).
+              ...(row.hosts.length > 1 ? { hostLostAfterMs: deps.config.hostLostAfterMs } : {}),
             },
             { attempt, ranges },
           );
@@ -201,6 +203,8 @@ export function seriesActionRoutes(deps: ApiDeps) {
       const created = await createSeries(deps, user, {
         application: overrides.application ?? source.application,
         host: overrides.host ?? source.host,
+        // A clone keeps the source's hosts unless it names a host of its own.
+        ...(overrides.host === undefined && source.hosts.length > 1 ? { hosts: source.hosts } : {}),
         ini: overrides.ini ?? source.ini,
         description: overrides.description ?? source.description,
         tags: overrides.tags ?? source.tags,

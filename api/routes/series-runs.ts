@@ -31,6 +31,9 @@ const RunSchema = z
     exitCode: z.number().int().nullable(),
     reason: z.string().nullable(),
     attempt: z.number().int(),
+    host: z.string().nullable().openapi({
+      description: 'The host the run was last submitted to (null: not yet, or recorded before hosts were)',
+    }),
     startedAt: z.string().nullable(),
     endedAt: z.string().nullable(),
     metrics: z.record(z.string(), z.unknown()).nullable(),
@@ -103,6 +106,7 @@ function runJson(r: RunRow) {
     exitCode: r.exitCode,
     reason: r.reason,
     attempt: r.attempt,
+    host: r.host,
     startedAt: iso(r.startedAt),
     endedAt: iso(r.endedAt),
     metrics: r.metrics ?? null,

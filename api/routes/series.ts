@@ -25,11 +25,25 @@ import { deleteSeries } from '../../db/series.ts';
 import { storageOf } from '../../files/storage/index.ts';
 import { removeSeriesFiles } from '../../files/storage/layout.ts';
 import { getSeries, listSeries } from '../series/query.ts';
+import { MAX_SERIES_HOSTS } from '../series/hosts.ts';
 
 export const CreateSeriesBody = z
   .object({
     application: z.string().min(1).openapi({ example: 'spiral' }),
-    host: z.string().min(1).openapi({ example: 'local' }),
+    host: z.string().min(1).optional().openapi({
+      example: 'local',
+      description: 'The host the series runs on; required unless `hosts` names them',
+    }),
+    hosts: z
+      .array(z.string().min(1).max(64))
+      .min(1)
+      .max(MAX_SERIES_HOSTS)
+      .optional()
+      .openapi({
+        example: ['local', 'cluster'],
+        description:
+          'Several hosts: chunks are placed on them by free capacity and move on when one is lost (docs/multi-host.md). With `host`, `host` must be one of them and comes first',
+      }),
     ini: IniSchema.openapi({ example: '[model]\nsize = 64 128\nsteps = 100...100...300\n' }),
     description: DescriptionSchema.optional(),
     tags: TagsSchema.optional(),

@@ -1,7 +1,6 @@
 // The one path by which a series comes to exist (POST /series and POST /series/:id/clone):
 // validate everything, store the series, start its workflow — or leave nothing behind.
 import { findApplication, type ApplicationSnapshot } from '../../db/applications.ts';
-import { findHost } from '../../db/hosts.ts';
 import { deleteSeries } from '../../db/series.ts';
 import { newId } from '../../db/ids.ts';
 import type { Resources } from '../../hosts/executor.ts';
@@ -15,7 +14,8 @@ import { checkRenderedSize } from './rendered-size.ts';
 import { checkResources } from './resources.ts';
 import { startSeriesWorkflow } from './workflow.ts';
 import { insertSeriesWithinQuota, refuseOverQuota } from './quota-check.ts';
-import { applicationRunsOn, catalogueOf, mayUseApplication, mayUseHost } from '../access.ts';
+import { catalogueOf, mayUseApplication } from '../access.ts';
+import { checkedHosts, hostNamesOf, type HostChoice } from './hosts.ts';
 import { seriesGroupOf, type SeriesGroupChoice } from './group.ts';
 import { reuseAtCreation, seriesReuseKey } from './reuse.ts';
 import { packageSha256, withPackageFile } from './packages.ts';
@@ -24,9 +24,8 @@ import { insertSeriesDatasets } from '../../db/datasets.ts';
 import { OWN_CODE, ownCodeSnapshot, refuseOwnCodeUnlessEnabled } from '../own-code.ts';
 import { datasetsForSeries, type SeriesDatasetChoice } from '../datasets/use.ts';
 
-export interface NewSeries extends SeriesGroupChoice {
+export interface NewSeries extends SeriesGroupChoice, HostChoice {
   application: string;
-  host: string;
   ini: string;
   description?: string | undefined;
   tags?: string[] | undefined;
@@ -53,7 +52,7 @@ export interface CreatedSeries {
 }
 
 /** `granted`: groups restrict the user, who is told so (without learning whether the name exists). */
-const unknownReference = (field: 'application' | 'host', name: string, granted = false) =>
+const unknownReference = (field: 'application', name: string, granted = false) =>
   new ApiError(
     422,
     `unknown_${field}`,
@@ -78,22 +77,31 @@ export async function createSeries(deps: ApiDeps, owner: AuthUser, input: NewSer
   if (!app) throw unknownReference('application', input.application, catalogue !== 'everything');
   await refuseOwnCodeUnlessEnabled(db, owner, groupId, app);
   refuseValuesOutsideSchema(sweep, app.parameters, app.name);
-  const host = mayUseHost(catalogue, input.host) ? await findHost(db, input.host) : undefined;
-  if (!host) throw unknownReference('host', input.host, catalogue !== 'everything');
-  if (!applicationRunsOn(app, host.name)) {
+  // Every host of a multi-host series is checked as the one host of a series is (hosts.ts).
+  const hostRows = await checkedHosts(db, catalogue, app, hostNamesOf(input));
+  const host = hostRows[0]!;
+  const hostNames = hostRows.map((h) => h.name);
+  if (hostRows.length > 1 && app.postprocess) {
     throw new ApiError(
       422,
-      'application_not_on_host',
-      `host: application '${app.name}' runs only on ${app.hosts!.join(', ')}, not on '${host.name}'`,
-      { field: 'host' },
+      'postprocess_on_one_host',
+      `hosts: application '${app.name}' has a postprocess step, which needs every output on one host: name one host`,
+      { field: 'hosts' },
     );
   }
-  checkResources(input.resources ?? {}, host, owner);
-  const datasets = await datasetsForSeries(deps, owner, input.datasets ?? [], host.name, app.configFile);
+  for (const each of hostRows) checkResources(input.resources ?? {}, each, owner);
+  let datasets = await datasetsForSeries(deps, owner, input.datasets ?? [], host.name, app.configFile);
+  for (const other of hostRows.slice(1)) {
+    datasets = await datasetsForSeries(deps, owner, input.datasets ?? [], other.name, app.configFile);
+  }
   // Quotas count the tuples the series will run: with `reuse`, only those not taken from
   // other series, known once they are recorded (below); without it, before anything is stored.
-  const quotaSubject = { userId: owner.id, groupId, host: host.name };
-  if (!input.reuse) await refuseOverQuota(db, quotaSubject, count);
+  // A multi-host series' runs may all land on any one of its hosts: each host's quotas apply.
+  const quotaSubjects = hostNames.map((name) => ({ userId: owner.id, groupId, host: name }));
+  const refuseOverQuotas = async (n: number) => {
+    for (const subject of quotaSubjects) await refuseOverQuota(db, subject, n);
+  };
+  if (!input.reuse) await refuseOverQuotas(count);
 
   const snapshot: ApplicationSnapshot = { name: app.name, command: app.command, configFile: app.configFile };
   if (app.setup) snapshot.setup = app.setup;
@@ -117,7 +125,8 @@ export async function createSeries(deps: ApiDeps, owner: AuthUser, input: NewSer
 
   const reuseKey = seriesReuseKey(
     snapshot,
-    host.name,
+    // Runs of a multi-host series ran on any of its hosts: only the same set is equivalent.
+    hostNames.join(','),
     await packageSha256(deps, input),
     input.resources ?? {},
     datasets,
@@ -132,6 +141,7 @@ export async function createSeries(deps: ApiDeps, owner: AuthUser, input: NewSer
     application: app.name,
     applicationSnapshot: snapshot,
     host: host.name,
+    hosts: hostNames.length > 1 ? hostNames : [],
     ini: input.ini,
     resources: input.resources ?? {},
     description,
@@ -158,7 +168,7 @@ export async function createSeries(deps: ApiDeps, owner: AuthUser, input: NewSer
   const reuse = input.reuse
     ? await reuseAtCreation(deps, owner, { id, reuseKey, group: { groupId, visibility } }, sweep)
         .then(async (taken) => {
-          await refuseOverQuota(db, quotaSubject, count - (taken?.reused ?? 0));
+          await refuseOverQuotas(count - (taken?.reused ?? 0));
           return taken;
         })
         .catch(async (error: unknown) => {
@@ -180,6 +190,7 @@ export async function createSeries(deps: ApiDeps, owner: AuthUser, input: NewSer
         application: app.name,
         count,
         description,
+        ...(hostNames.length > 1 ? { hostLostAfterMs: config.hostLostAfterMs } : {}),
       },
       undefined,
       reuse && { ranges: reuse.ranges },
@@ -194,7 +205,7 @@ export async function createSeries(deps: ApiDeps, owner: AuthUser, input: NewSer
     );
   }
   logger.info(
-    { seriesId: id, owner: owner.name, count, host: host.name, application: app.name },
+    { seriesId: id, owner: owner.name, count, hosts: hostNames, application: app.name },
     'series created',
   );
   return reuse ? { id, workflowId, count, reused: reuse.reused } : { id, workflowId, count };

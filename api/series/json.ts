@@ -29,6 +29,9 @@ export const SeriesSummarySchema = z
     }),
     application: z.string(),
     host: z.string(),
+    hosts: z.array(z.string()).openapi({
+      description: 'Every host the series runs on, `host` first (several: docs/multi-host.md)',
+    }),
     description: z.string(),
     tags: z.array(z.string()),
     resources: ResourcesSchema,
@@ -79,6 +82,7 @@ export function seriesSummaryJson(
     visibility: row.visibility,
     application: row.application,
     host: row.host,
+    hosts: row.hosts.length > 0 ? row.hosts : [row.host],
     description: row.description,
     tags: row.tags,
     resources: row.resources,

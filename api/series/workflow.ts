@@ -20,6 +20,8 @@ export interface SeriesForWorkflow {
   application: string;
   count: number;
   description: string;
+  /** A series over several hosts: when a host counts as lost (docs/multi-host.md). */
+  hostLostAfterMs?: number;
 }
 
 /** How long we wait for Temporal before answering 503 rather than hanging the request. */
@@ -33,6 +35,7 @@ export async function startSeriesWorkflow(
 ): Promise<void> {
   const input: SeriesWorkflowInput = rerun ? { seriesId: series.id, rerun } : { seriesId: series.id };
   if (reuse) input.reuse = reuse;
+  if (series.hostLostAfterMs !== undefined) input.hostLostAfterMs = series.hostLostAfterMs;
   const searchAttributes: SearchAttributePair[] = [
     { key: keys.owner, value: series.ownerName },
     { key: keys.host, value: series.host },

@@ -1,4 +1,4 @@
-// `tuplet submit FILE --app A --host H [--wait]`: launch a series through the HTTP API.
+// `tuplet submit FILE --app A --host H [--host H2 …] [--wait]`: launch a series through the HTTP API.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
@@ -8,7 +8,8 @@ import { followSeries, summarize } from '../series-view.ts';
 
 interface SubmitOptions {
   app: string;
-  host: string;
+  /** One host, or several: the series is placed over them (docs/multi-host.md). */
+  host: string[];
   description?: string;
   tag: string[];
   partition?: string;
@@ -42,7 +43,12 @@ export function registerSubmit(program: Command): void {
     .description('launch a series: every combination of the INI sweep runs as its own job')
     .argument('<file>', 'the INI template with parameter series (see `tuplet expand`)')
     .requiredOption('--app <name>', 'application to run (see GET /api/v1/applications)')
-    .requiredOption('--host <name>', 'host to run on: local, an ssh workstation or a slurm cluster')
+    .requiredOption(
+      '--host <name>',
+      'host to run on: local, an ssh workstation or a slurm cluster; repeat it to spread the series over several (docs/multi-host.md)',
+      collect,
+      [],
+    )
     .option('-d, --description <text>', 'what this series is for (searchable)')
     .option('-t, --tag <tag>', 'a tag (repeatable)', collect, [])
     .option('--partition <name>', 'SLURM partition')
@@ -86,9 +92,12 @@ Examples:
   tuplet submit model.ini --app heart --host cluster --partition gpu --gpus 1 --time 02:00:00 -t paper2
   tuplet submit examples/spiral/sweep.ini --app spiral --host local --preview   # what could be reused
   tuplet submit examples/spiral/sweep.ini --app spiral --host local --reuse
+  tuplet submit examples/spiral/sweep.ini --app spiral --host local --host cluster   # over two hosts
 Exit code: 0 when submitted (with --wait: when every run succeeded), 1 when runs failed, 2 for bad input.`,
     )
     .action(async (file: string, options: SubmitOptions) => {
+      // The repeatable option's default ([]) satisfies commander's requiredOption: check here.
+      if (options.host.length === 0) throw new CliInputError("required option '--host <name>' not specified");
       const ini = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
         throw new CliInputError(`cannot read ${file}: ${error.code ?? error.message}`);
       });
@@ -108,7 +117,7 @@ Exit code: 0 when submitted (with --wait: when every run succeeded), 1 when runs
       const packageId = options.package ? await uploadPackage(client, options.package) : undefined;
       const where = {
         application: options.app,
-        host: options.host,
+        host: options.host[0],
         ini,
         ...(Object.keys(resources).length ? { resources } : {}),
         ...(packageId ? { package: packageId } : {}),
@@ -130,6 +139,7 @@ Exit code: 0 when submitted (with --wait: when every run succeeded), 1 when runs
         reused?: number;
       }>('POST', '/api/v1/series', {
         ...where,
+        ...(options.host.length > 1 ? { hosts: options.host } : {}),
         ...(options.description ? { description: options.description } : {}),
         ...(options.tag.length ? { tags: options.tag } : {}),
         ...(options.reuse ? { reuse: true } : {}),

@@ -8,7 +8,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { ControlActivities, SeriesPlan } from '../../activities/control/types.ts';
 import type { HostActivities, HostCapabilities } from '../../activities/host/types.ts';
-import { inRanges, type IndexRange } from '../../core/ranges.ts';
+import { inRanges, rangesOfIndices, type IndexRange } from '../../core/ranges.ts';
 import { TERMINAL_RUN_STATES, type RunState, type SeriesState } from '../../core/states.ts';
 import type { ChunkSpec, PollRequest, PollResult, RunChange } from '../../hosts/executor.ts';
 import { noRuns } from '../../workflows/progress.ts';
@@ -221,6 +221,12 @@ export class FakeWorld {
       async markQueued(seriesId, ranges, jobId) {
         const fake = of(seriesId, 'markQueued', [ranges, jobId]);
         mark(fake, fake.unfinished(ranges), 'queued');
+      },
+      async releaseRuns(seriesId, ranges) {
+        const fake = of(seriesId, 'releaseRuns', [ranges]);
+        const released = fake.unfinished(ranges);
+        mark(fake, released, 'pending');
+        return rangesOfIndices(released);
       },
       async recordRunChanges(seriesId, attempt, changes, ranges) {
         const fake = of(seriesId, 'recordRunChanges', [changes, ranges]);

@@ -28,7 +28,7 @@ export function SeriesPage(props: SeriesPageProps) {
         </h1>
         <SeriesTabs base={base} active="overview" />
         <div class="grid2">
-          <SeriesFacts series={s} />
+          <SeriesFacts series={s} hostSplit={props.hostSplit} />
           <StatusCard {...props} />
         </div>
 

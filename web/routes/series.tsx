@@ -26,6 +26,7 @@ import { isImage } from '../../files/content-type.ts';
 import { originalOf } from '../../db/reuse.ts';
 import { reusedView } from '../pages/run/reused.tsx';
 import { seriesLineage } from '../../db/lineage.ts';
+import { runsPerHost } from '../data/host-split.ts';
 
 export const RUNS_PAGE_SIZE = 50;
 const OUTPUT_TAIL_BYTES = 16 * 1024;
@@ -66,13 +67,14 @@ export function seriesPage(ctx: WebContext) {
     const sweep = sweepOfSeries(row.id, row.ini, Math.max(config.maxTuples, row.count));
     const snapshot = row.applicationSnapshot;
     const hasSetup = Boolean(snapshot.setup ?? snapshot.ownCode);
-    const [counts, metrics, page, postprocess, lineage, setupLog] = await Promise.all([
+    const [counts, metrics, page, postprocess, lineage, setupLog, hostSplit] = await Promise.all([
       cachedCounts(db, cache, [row]),
       cache.get(`metrics:${seriesVersion(row)}`, ttlFor(row.state), () => metricNames(db, row.id)),
       runsPage(db, row.id, { state: stateFilter, before, from, limit: RUNS_PAGE_SIZE, total: row.count }),
       loadPostprocessView(storageOf(ctx), row, fileUrl),
       seriesLineage(db, row, seriesViewer(user)),
       hasSetup ? readSetupLog(storageOf(ctx), row.id) : undefined,
+      row.hosts.length > 1 ? runsPerHost(db, row.id, row.hosts) : undefined,
     ]);
     return c.html(
       <SeriesPage
@@ -89,6 +91,7 @@ export function seriesPage(ctx: WebContext) {
         postprocess={postprocess}
         lineage={lineage}
         setupLog={setupLog}
+        hostSplit={hostSplit}
       />,
     );
   };

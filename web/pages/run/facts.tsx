@@ -1,4 +1,4 @@
-// A run's facts: directory, parameter values, exit code, reason, timing and attempt.
+// A run's facts: directory, parameter values, exit code, reason, timing, attempt and host.
 import type { RunRow } from '../../../db/runs.ts';
 import { formatDuration, formatTime } from '../../format.ts';
 
@@ -36,6 +36,8 @@ export function RunFacts(props: { run: RunRow }) {
         </dd>
         <dt>Attempt</dt>
         <dd>{r.attempt}</dd>
+        <dt>Host</dt>
+        <dd data-run-host="">{r.host ?? '–'}</dd>
       </dl>
     </div>
   );

@@ -2,8 +2,9 @@
 import { StateBadge, Tags } from '../../components.tsx';
 import type { SeriesRow } from '../../data/series.ts';
 import { formatTime } from '../../format.ts';
+import { HostSplit, type RunsPerHost } from './host-split.tsx';
 
-export function SeriesFacts(props: { series: SeriesRow }) {
+export function SeriesFacts(props: { series: SeriesRow; hostSplit?: RunsPerHost | undefined }) {
   const { series: s } = props;
   return (
     <div class="card">
@@ -16,8 +17,14 @@ export function SeriesFacts(props: { series: SeriesRow }) {
         <dd>{s.owner}</dd>
         <dt>Application</dt>
         <dd>{s.application}</dd>
-        <dt>Host</dt>
-        <dd>{s.host}</dd>
+        {props.hostSplit ? (
+          <HostSplit split={props.hostSplit} />
+        ) : (
+          <>
+            <dt>Host</dt>
+            <dd>{s.host}</dd>
+          </>
+        )}
         <dt>Created</dt>
         <dd>{formatTime(s.createdAt)}</dd>
         {s.finishedAt ? (

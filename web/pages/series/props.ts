@@ -5,6 +5,7 @@ import type { RunsPage } from '../../../db/runs.ts';
 import type { SeriesRow } from '../../data/series.ts';
 import type { PostprocessView } from '../../data/postprocess.ts';
 import type { SeriesLineage } from '../../../db/lineage.ts';
+import type { RunsPerHost } from './host-split.tsx';
 
 export interface SeriesPageProps {
   user: AuthUser;
@@ -23,4 +24,6 @@ export interface SeriesPageProps {
   setupLog?: string | null | undefined;
   /** Its parent and clones the viewer may see (web/pages/compare/lineage.tsx). */
   lineage?: SeriesLineage | undefined;
+  /** A series over several hosts: its runs per host (docs/multi-host.md); absent for one host. */
+  hostSplit?: RunsPerHost | undefined;
 }
