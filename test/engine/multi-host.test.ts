@@ -121,10 +121,10 @@ describe('a series over several hosts', { timeout: 600_000 }, () => {
 
   test('completes with runs on every host, each recording its host; a rerun goes over the hosts too', async () => {
     await writeFile(path.join(scratch, 'fail'), '');
-    const { id } = await submit('split', 24, '0.2');
+    const { id } = await submit('split', 8, '0.2');
     const first = await waitForSeriesEnd(stack, id);
     assert.equal(first.state, 'completed_with_failures', JSON.stringify(first));
-    assert.equal(first.counts.failed, 6);
+    assert.equal(first.counts.failed, 2);
     const series = (await stack.request<Series>('GET', `/api/v1/series/${id}`)).body;
     assert.deepEqual(series.hosts, HOSTS);
     const runs = await runsOf(id);
@@ -137,7 +137,7 @@ describe('a series over several hosts', { timeout: 600_000 }, () => {
     assert.equal(rerun.status, 202, JSON.stringify(rerun.body));
     const second = await waitForSeriesEnd(stack, id);
     assert.equal(second.state, 'completed', JSON.stringify(second));
-    assert.equal(second.counts.succeeded, 24);
+    assert.equal(second.counts.succeeded, 8);
     for (const run of await runsOf(id)) assert.ok(run.host && HOSTS.includes(run.host), JSON.stringify(run));
 
     const files = await stack.request<{ files: Array<{ path: string }> }>(
@@ -151,7 +151,7 @@ describe('a series over several hosts', { timeout: 600_000 }, () => {
   });
 
   test('cancel stops the series on every host', async () => {
-    const { id } = await submit('cancel', 12, '30');
+    const { id } = await submit('cancel', 6, '30');
     await waitForSeries<Series>(stack, id, (s) => s.counts.running >= 3);
     const cancelled = await stack.request('POST', `/api/v1/series/${id}/cancel`);
     assert.equal(cancelled.status, 202, JSON.stringify(cancelled.body));
@@ -161,8 +161,8 @@ describe('a series over several hosts', { timeout: 600_000 }, () => {
   });
 
   test("survives one host's worker stopped mid-series; runs already recorded do not run again", async () => {
-    const { id, log } = await submit('lost', 24, '0.3', '20');
-    await waitForSeries<Series>(stack, id, (s) => s.counts.succeeded >= 4);
+    const { id, log } = await submit('lost', 9, '0.3', '20');
+    await waitForSeries<Series>(stack, id, (s) => s.counts.succeeded >= 2);
     // Runs on `far` take 20 s (the command sleeps longer in its workdir): it is mid-chunk now.
     await waitFor(async () => (await runsOf(id)).some((r) => r.host === 'far' && r.state === 'running'), {
       what: 'a run running on far',
@@ -174,7 +174,7 @@ describe('a series over several hosts', { timeout: 600_000 }, () => {
 
     const series = await waitForSeriesEnd(stack, id);
     assert.equal(series.state, 'completed', JSON.stringify(series));
-    assert.equal(series.counts.succeeded, 24);
+    assert.equal(series.counts.succeeded, 9);
     const starts = await startsIn(log);
     const recorded = [...before.values()].filter((r) => r.state === 'succeeded');
     for (const run of recorded) {
