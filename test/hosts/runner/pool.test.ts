@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readdir, writeFile } from 'node:fs/promises';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Executor, HostSpec, SeriesSpec } from '../../../hosts/executor.ts';
@@ -109,6 +109,34 @@ void describe('one pool per host', { concurrency: true }, () => {
         `GPU ${gpu} held by one run at a time`,
       );
     }
+  });
+
+  void test('one worker per unit runs the chunk: every run is a direct child of the worker that claimed it, the same one run after run', async () => {
+    const workdir = path.join(root.dir, 'worker');
+    const host = localHost(workdir, { slots: 1 });
+    // $PPID of `bash -c` is the process that forked it.
+    const series = seriesSpec('worker-a', 'i = 1...1...5\n', 'echo $PPID > parent');
+    const chunk = await start(host, series, 5);
+    const states = await pollUntilDone(host, series, chunk, 5);
+    assert.deepEqual(
+      [...states.values()].map((s) => s.state),
+      Array(5).fill('succeeded'),
+    );
+    const runs = path.join(workdir, 'worker-a', 'runs');
+    const seen = await Promise.all(
+      (await readdir(runs)).map(async (dir) => ({
+        parent: (await readFile(path.join(runs, dir, 'parent'), 'utf8')).trim(),
+        claimer: (await readFile(path.join(runs, dir, '.tuplet', 'claim-1'), 'utf8')).split(' ')[0],
+      })),
+    );
+    assert.equal(seen.length, 5);
+    for (const run of seen) assert.equal(run.parent, run.claimer, 'the run was forked by its worker');
+    assert.equal(new Set(seen.map((r) => r.parent)).size, 1, 'one worker for the unit, not one per run');
+    assert.deepEqual(
+      await readdir(path.join(workdir, 'worker-a', '.tuplet', 'active')),
+      [],
+      'registrations removed',
+    );
   });
 
   void test('a runner gives a unit back after a run when another runner waits (no series waits for a whole chunk)', async () => {
