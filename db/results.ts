@@ -100,6 +100,25 @@ export function filterSql(names: ResultNames, filter: string | undefined): SQL {
   return clausesSql(names, filterClauses(names, filter));
 }
 
+/**
+ * Runs a whole-series query (an aggregate, the scatter's points) may read under a filter: with a
+ * numeric clause matching at most NARROW_RUNS runs, only those (a filtered aggregate then reads
+ * the runs it counts, not the series); otherwise every run, each checked.
+ */
+const NARROW_RUNS = 50_000;
+
+async function narrowedFilterSql(
+  db: Database,
+  seriesId: string,
+  names: ResultNames,
+  filter: string | undefined,
+): Promise<SQL> {
+  const clauses = filterClauses(names, filter);
+  const few = await fewMatches(db, seriesId, names, clauses, NARROW_RUNS);
+  const where = clausesSql(names, clauses);
+  return few ? sql`r.index = any(${`{${few.join(',')}}`}::int[]) and (${where})` : where;
+}
+
 /** A sort: by run index (the default), or by a parameter or metric, either way. */
 export interface ResultSort {
   by: string | null;
@@ -163,7 +182,19 @@ export interface ResultsQuery {
   limit: number;
   /** Also each run's exit code and times (the exports; the table shows neither). */
   withRun?: boolean;
+  /**
+   * A numeric clause matching at most this many runs drives the page (FEW_RUNS by default;
+   * tests pass 0 and a large number to check both ways to a page give the same answer).
+   */
+  fewRuns?: number;
 }
+
+/**
+ * Up to this many runs matching a numeric clause are read directly and sorted (a few ms each
+ * thousand); a clause matching more is checked on each run of the walk in the page's order,
+ * which then meets a match about every N / FEW_RUNS runs (db/results.ts resultsPage).
+ */
+export const FEW_RUNS = 20_000;
 
 export interface ResultsPage {
   rows: ResultRow[];
@@ -252,6 +283,65 @@ function missingScan(scan: PageScan, name: string): SQL {
 }
 
 /**
+ * The runs of a numeric clause's range of run_values, when there are at most `few`: read by
+ * run_values_sort_idx up to one more than `few`, so a clause matching most runs costs no more.
+ */
+async function fewMatches(
+  db: Database,
+  seriesId: string,
+  names: ResultNames,
+  clauses: readonly FilterClause[],
+  few: number,
+): Promise<number[] | undefined> {
+  for (const clause of clauses) {
+    if (clause.number === undefined || clause.op === '!=') continue;
+    const name = resolveField(names, clause.name, 'filter').name;
+    const rows = await queryRows<{ index: number }>(
+      db,
+      sql`select v.index from run_values v
+        where v.series_id = ${seriesId} and v.name = ${name} and v.rank = 0
+          and v.num ${OP_SQL[clause.op]} ${clause.value}::numeric
+        limit ${few + 1}`,
+    );
+    if (rows.length <= few) return rows.map((r) => Number(r.index));
+  }
+  return undefined;
+}
+
+/**
+ * A page among a few runs (by index): each one's sort key computed (its value of the sort's name
+ * by primary key, rank 2 without one), ordered and cut at the cursor as the segments are.
+ */
+function fewScan(
+  scan: PageScan,
+  indices: readonly number[],
+  sortName: string | undefined,
+  backward: boolean,
+): SQL {
+  const dir = sql.raw(scan.dir);
+  const cmp = sql.raw(scan.dir === 'asc' ? '>' : '<');
+  const list = `{${indices.join(',')}}`;
+  const key = sortName
+    ? sql`coalesce(s.rank, 2)::int as rank, coalesce(s.num, 0) as knum, coalesce(s.text, '') as txt`
+    : sql`0 as rank, 0::numeric as knum, '' as txt`;
+  const join = sortName
+    ? sql`left join run_values s on s.series_id = r.series_id and s.index = r.index and s.name = ${sortName}`
+    : sql``;
+  const edge = scan.from
+    ? sql`(k.rank ${sql.raw(backward ? '<' : '>')} ${scan.from[0]} or (k.rank = ${scan.from[0]}
+        and (k.knum, k.txt, k.index) ${cmp} (${scan.from[1]}::numeric, ${scan.from[2]}, ${scan.from[3]})))`
+    : sql`true`;
+  return sql`select k.*, k.knum::text as num from (
+      select r.index, r.state, r.params, r.metrics, ${key}${runColumns(scan.withRun)}
+      from runs r ${join}
+      where r.series_id = ${scan.seriesId} and r.index = any(${list}::int[]) and (${scan.where})
+    ) k
+    where ${edge}
+    order by k.rank ${sql.raw(backward ? 'desc' : 'asc')}, k.knum ${dir}, k.txt ${dir}, k.index ${dir}
+    limit ${scan.limit}`;
+}
+
+/**
  * A page of results. By index, the page walks the primary key (or, filtered on `name = number`,
  * that value's range of run_values). Sorted by a name, the order is three segments — numbers,
  * text, runs without the value — each a range scan (db/schema.ts runValues), read in turn until
@@ -286,7 +376,19 @@ export async function resultsPage(
     limit: wanted - rows.length,
     withRun: query.withRun,
   });
-  if (!field) {
+  // Clauses on the sort's own name bound its range (below): that is already the fewest runs.
+  const ownBounded =
+    field &&
+    clauses.some((c) => c.number !== undefined && resolveField(names, c.name, 'filter').name === field.name);
+  const equality = !field && clauses.some((c) => c.number !== undefined && c.op === '=');
+  const few =
+    ownBounded || equality
+      ? undefined
+      : await fewMatches(db, seriesId, names, clauses, query.fewRuns ?? FEW_RUNS);
+  if (few) {
+    if (few.length)
+      rows.push(...(await queryRows<KeyedRow>(db, fewScan(scan(position?.key), few, field?.name, backward))));
+  } else if (!field) {
     const driver = clauses.find((c) => c.number !== undefined && c.op === '=');
     const driverField = driver && { ...resolveField(names, driver.name, 'filter'), value: driver.value };
     rows.push(...(await queryRows<KeyedRow>(db, indexScan(scan(position?.key), driverField))));
@@ -420,7 +522,7 @@ async function computeAggregate(
   query: AggregateQuery,
 ): Promise<AggregateGroup[]> {
   const { by, metric } = aggregateFields(names, query);
-  const where = filterSql(names, query.filter);
+  const where = await narrowedFilterSql(db, seriesId, names, query.filter);
   const value = numberOf(metric);
   const groups = sql.join(
     by.map((f, i) => sql`${textOf(f)} as ${sql.identifier(`g${i}`)}`),
@@ -492,7 +594,7 @@ export async function scatterPoints(
     db,
     sql`select r.index, ${x}::float8 as x, ${y}::float8 as y, ${color} as color
         from runs r
-        where r.series_id = ${seriesId} and (${filterSql(names, query.filter)})
+        where r.series_id = ${seriesId} and (${await narrowedFilterSql(db, seriesId, names, query.filter)})
           and ${x} is not null and ${y} is not null
         order by r.index
         limit ${query.limit}`,
