@@ -22,22 +22,32 @@ export interface SlurmStack {
 }
 
 export async function startSlurmStack(label: string): Promise<SlurmStack> {
-  let slurm: TestSlurm | undefined;
-  let temporal: TestTemporal | undefined;
-  let sshd: TestSshd | undefined;
-  let stack: InProcessStack | undefined;
+  // What has started so far, for stop() to end whatever a failed start left running.
+  const up: { slurm?: TestSlurm; temporal?: TestTemporal; sshd?: TestSshd; stack?: InProcessStack } = {};
   const workdir = await mkdtemp(path.join(os.tmpdir(), `tuplet-test-${label}-`));
   const stop = async () => {
-    await stack?.stop();
-    await sshd?.stop();
-    await temporal?.stop();
-    await slurm?.stop();
+    await up.stack?.stop();
+    await up.sshd?.stop();
+    await up.temporal?.stop();
+    await up.slurm?.stop();
     await rm(workdir, { recursive: true, force: true });
   };
   try {
-    [slurm, temporal] = await Promise.all([startSlurm(), startTemporal()]);
-    sshd = await startSshd({ env: slurm.env });
-    stack = await startTestStack({ temporalAddress: temporal.address });
+    // Two chains side by side: the cluster then its sshd, Temporal then the stack. Both settle
+    // before a failure is thrown, so stop() finds everything either one started.
+    const started = await Promise.allSettled([
+      (async () => {
+        up.slurm = await startSlurm();
+        up.sshd = await startSshd({ env: up.slurm.env });
+      })(),
+      (async () => {
+        up.temporal = await startTemporal();
+        up.stack = await startTestStack({ temporalAddress: up.temporal.address });
+      })(),
+    ]);
+    for (const result of started) if (result.status === 'rejected') throw result.reason;
+    const { stack, sshd, slurm } = up;
+    if (!stack || !sshd || !slurm) throw new Error('the SLURM stack did not start');
     const host = await stack.request('POST', '/api/v1/hosts', {
       name: CLUSTER,
       kind: 'slurm',

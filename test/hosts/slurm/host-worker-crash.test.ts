@@ -50,8 +50,10 @@ before(async () => {
     `#!/bin/bash\necho "$*" >>${work.dir}/sbatch.log\nsleep 4\nexec ${realSbatch} "$@"\n`,
   );
   await chmod(path.join(work.dir, 'sbatch'), 0o755);
-  sshd = await startSshd({ env: { ...slurm.env, PATH: `${work.dir}:${process.env.PATH}` } });
-  stack = await startTestStack({ temporalAddress: temporal.address, hostWorkers: false });
+  [sshd, stack] = await Promise.all([
+    startSshd({ env: { ...slurm.env, PATH: `${work.dir}:${process.env.PATH}` } }),
+    startTestStack({ temporalAddress: temporal.address, hostWorkers: false }),
+  ]);
 });
 after(async () => {
   await worker?.stop('SIGKILL');
