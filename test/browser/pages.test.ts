@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { collectPageErrors, screenshot } from './support/browser.ts';
 import { ADMIN, MEMBER, startWebTestServer, type WebTestServer } from './support/server.ts';
 import { openBrowserSession, type BrowserSession } from './support/session.ts';
-import { signIn, signOut } from './support/sign-in.ts';
+import { SIGN_IN_TIMEOUT_MS, signIn, signOut } from './support/sign-in.ts';
 
 let server: WebTestServer;
 let session: BrowserSession;
@@ -36,13 +36,13 @@ void describe('web UI over a seeded database', () => {
     await page.getByText('Wrong name or password.').waitFor();
     await page.fill('#password', ADMIN.password);
     await Promise.all([
-      page.waitForURL(`${server.url}/series/${server.completed.id}`),
-      page.click('button[type=submit]'),
+      page.waitForURL(`${server.url}/series/${server.completed.id}`, { timeout: SIGN_IN_TIMEOUT_MS }),
+      page.click('button[type=submit]', { timeout: SIGN_IN_TIMEOUT_MS }),
     ]);
     const cookies = await session.browser.context.cookies();
-    const session = cookies.find((c) => c.name === 'tuplet_session');
-    assert.ok(session?.httpOnly, 'the session cookie is HttpOnly');
-    assert.equal(session?.sameSite, 'Lax');
+    const cookie = cookies.find((c) => c.name === 'tuplet_session');
+    assert.ok(cookie?.httpOnly, 'the session cookie is HttpOnly');
+    assert.equal(cookie?.sameSite, 'Lax');
   });
 
   void test('home lists everyone’s series with progress, and searches', async () => {

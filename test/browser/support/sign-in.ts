@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
  * at a load of 45 on 2 cores it took longer than the pages' 15 s default (the click waits for the
  * navigation it starts, too). Only a broken sign-in waits this out.
  */
-const SIGN_IN_TIMEOUT_MS = 60_000;
+export const SIGN_IN_TIMEOUT_MS = 60_000;
 
 export async function signIn(
   page: Page,
