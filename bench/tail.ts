@@ -102,3 +102,5 @@ process.stdout.write(
     ...results,
   })}\n`,
 );
+// The SDK's and PGlite's handles would keep the process up after the figures are printed.
+process.exit(0);
