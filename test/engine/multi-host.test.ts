@@ -14,6 +14,7 @@ import { tupletDataConverter } from '../../temporal/data-converter.ts';
 import { startHostWorker, type RunningHostWorker } from '../../workers/host.ts';
 import { sshHostFields, startSshd, type TestSshd } from '../support/sshd.ts';
 import { startTestStack, waitForSeries, waitForSeriesEnd, type InProcessStack } from '../support/stack.ts';
+import { adminCookie } from '../support/admin-cookie.ts';
 import { startTemporal, type TestTemporal } from '../support/temporal.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -139,6 +140,22 @@ describe('a series over several hosts', { timeout: 600_000 }, () => {
     assert.equal(second.state, 'completed', JSON.stringify(second));
     assert.equal(second.counts.succeeded, 8);
     for (const run of await runsOf(id)) assert.ok(run.host && HOSTS.includes(run.host), JSON.stringify(run));
+
+    // The series page shows the split, the run page the run's host.
+    const cookie = await adminCookie(stack.url);
+    const page = await (await fetch(`${stack.url}/series/${id}`, { headers: { cookie } })).text();
+    const rerunSplit = perHost(await runsOf(id));
+    for (const name of HOSTS) {
+      const shown = new RegExp(
+        `<li data-host="${name}">${name}: <strong>${rerunSplit.get(name) ?? 0}</strong>`,
+      );
+      assert.match(page, shown);
+    }
+    const remoteRun = (await runsOf(id)).find((r) => r.host === 'remote')!;
+    const runPage = await (
+      await fetch(`${stack.url}/series/${id}/runs/${remoteRun.index}`, { headers: { cookie } })
+    ).text();
+    assert.match(runPage, /<dd data-run-host="">remote<\/dd>/);
 
     const files = await stack.request<{ files: Array<{ path: string }> }>(
       'GET',

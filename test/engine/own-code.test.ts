@@ -9,6 +9,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startTemporal, type TestTemporal } from '../support/temporal.ts';
 import { startTestStack, waitForSeriesEnd, type InProcessStack } from '../support/stack.ts';
+import { adminCookie } from '../support/admin-cookie.ts';
 import {
   APP,
   assertRunsImported,
@@ -104,16 +105,7 @@ describe('own code on the local host', { timeout: 600_000 }, () => {
     assert.deepEqual(await environmentsIn(workdir()), [path.basename(env)]);
 
     // The series page shows the environment and the setup's log (scrypt makes a sign-in slow: once).
-    const signIn = await fetch(`${stack.url}/api/v1/session`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'admin', password: 'test-password-long' }),
-    });
-    assert.equal(signIn.status, 200);
-    const cookie = signIn.headers
-      .getSetCookie()
-      .map((c) => c.split(';')[0])
-      .join('; ');
+    const cookie = await adminCookie(stack.url);
     const page = await (await fetch(`${stack.url}/series/${second.body.id}`, { headers: { cookie } })).text();
     assert.match(page, /Environment \(own code\)/);
     assert.match(page, /<pre id="setup-log">[^<]*own code: reusing /);
