@@ -9,6 +9,7 @@
 import { and, count as countRows, eq, sql } from 'drizzle-orm';
 import type { Database } from './client.ts';
 import { newId } from './ids.ts';
+import { analyzeResults } from './results.ts';
 import { runs, series } from './schema.ts';
 
 export const RESULTS_PARAMETERS = ['model.a', 'model.b', 'model.c'] as const;
@@ -93,6 +94,8 @@ export async function seedResultsSeries(
         from generate_series(${start}::int, ${end}::int) as i
       ) t`);
   }
+  // As staging does after creating a series' runs (activities/control/runs.ts createRunRows).
+  await analyzeResults(db);
   await db.update(series).set({ state: 'completed' }).where(eq(series.id, id));
   return { id, count };
 }

@@ -2,6 +2,7 @@
 import { Context } from '@temporalio/activity';
 import type { Database } from '../../db/client.ts';
 import { applyRunChanges, countRunsByState, countSeriesRuns, insertRuns } from '../../db/runs.ts';
+import { analyzeResults } from '../../db/results.ts';
 import { findSeries } from '../../db/series.ts';
 import type { IndexRange } from '../../core/ranges.ts';
 import { unfinishedOf, type RunState } from '../../core/states.ts';
@@ -31,6 +32,8 @@ export async function createRunRows(db: Database, seriesId: string): Promise<num
     await insertRuns(db, seriesId, batch);
     activityContext()?.heartbeat(end);
   }
+  // The results pages' plans need statistics that include this series (PGlite gathers none itself).
+  await analyzeResults(db);
   return row.count;
 }
 
