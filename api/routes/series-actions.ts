@@ -12,6 +12,7 @@ import {
   DescriptionSchema,
   IdParam,
   IniSchema,
+  nameSchema,
   ResourcesSchema,
   SeriesGroupFields,
   SeriesPriorityField,
@@ -38,8 +39,8 @@ const RerunBody = z
 
 const CloneBody = z
   .object({
-    application: z.string().min(1).optional(),
-    host: z.string().min(1).optional(),
+    application: nameSchema.optional(),
+    host: nameSchema.optional(),
     ini: IniSchema.optional(),
     description: DescriptionSchema.optional(),
     tags: TagsSchema.optional(),

@@ -10,6 +10,7 @@ import {
   IdParam,
   IniSchema,
   limitParam,
+  nameSchema,
   ResourcesSchema,
   SeriesGroupFields,
   SeriesPriorityField,
@@ -29,13 +30,14 @@ import { MAX_SERIES_HOSTS } from '../series/hosts.ts';
 
 export const CreateSeriesBody = z
   .object({
-    application: z.string().min(1).openapi({ example: 'spiral' }),
-    host: z.string().min(1).optional().openapi({
+    // Names as hosts and applications are named (a NUL or a slash is refused here, naming the field).
+    application: nameSchema.openapi({ example: 'spiral' }),
+    host: nameSchema.optional().openapi({
       example: 'local',
       description: 'The host the series runs on; required unless `hosts` names them',
     }),
     hosts: z
-      .array(z.string().min(1).max(64))
+      .array(nameSchema)
       .min(1)
       .max(MAX_SERIES_HOSTS)
       .optional()

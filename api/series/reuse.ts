@@ -27,7 +27,7 @@ import type { Database } from '../../db/client.ts';
 import type { RunRow } from '../../db/runs.ts';
 import { datasetsForSeries, SeriesDatasetsField, type SeriesDatasetChoice } from '../datasets/use.ts';
 import { ApiError, notFound } from '../errors.ts';
-import { ResourcesSchema, SeriesGroupFields } from '../schemas.ts';
+import { nameSchema, ResourcesSchema, SeriesGroupFields } from '../schemas.ts';
 import { seriesGroupOf, type SeriesGroup } from './group.ts';
 import { packageSha256, usePackage, withPackageFile, type SeriesPackage } from './packages.ts';
 import { OWN_CODE, ownCodeSnapshot } from '../own-code.ts';
@@ -40,7 +40,7 @@ export const ReuseField = z.boolean().optional().openapi({
 
 /** What a preview needs besides the sweep and application to say what could be reused. */
 export const ReusePreviewFields = {
-  host: z.string().min(1).max(64).optional().openapi({
+  host: nameSchema.optional().openapi({
     description: 'With `application`: also say how many tuples could be reused (answer field `reuse`)',
   }),
   resources: ResourcesSchema.optional(),

@@ -151,6 +151,10 @@ export function seriesTests(ctx: SuiteContext): void {
         ['too many tuples', { ini: 'a = 1...1...200\nb = 1...1...200\n' }, 400, 'invalid_ini'],
         ['unknown application', { application: 'nope' }, 422, 'unknown_application'],
         ['unknown host', { host: 'nowhere' }, 422, 'unknown_host'],
+        // A NUL cannot reach the database (PostgreSQL refuses it in text: a 500 before).
+        ['a NUL in the host', { host: 'lo\u0000cal' }, 400, 'invalid_request'],
+        ['a NUL in a host of hosts', { hosts: ['local', 'x\u0000'] }, 400, 'invalid_request'],
+        ['a NUL in the application', { application: 'sp\u0000iral' }, 400, 'invalid_request'],
         ['bad resources', { resources: { time: '1 hour' } }, 400, 'invalid_request'],
         ['#SBATCH injection', { resources: { extra: ['--x\n#SBATCH --uid=0'] } }, 400, 'invalid_request'],
         ['missing ini', { ini: undefined }, 400, 'invalid_request'],
@@ -331,6 +335,11 @@ export function seriesTests(ctx: SuiteContext): void {
       });
       assert.equal(bad.status, 400);
       assert.equal(bad.body.error.line, 1);
+      const nul = await ctx.h.request('POST', `/api/v1/series/${source.id}/clone`, {
+        body: { host: 'lo\u0000cal' },
+      });
+      assert.equal(nul.status, 400, nul.text);
+      assert.match(nul.text, /host/);
       assert.deepEqual(await ctx.h.rowCounts(), before);
     });
 
