@@ -90,9 +90,11 @@ export async function createSeries(deps: ApiDeps, owner: AuthUser, input: NewSer
     );
   }
   for (const each of hostRows) checkResources(input.resources ?? {}, each, owner);
-  let datasets = await datasetsForSeries(deps, owner, input.datasets ?? [], host.name, app.configFile);
+  const datasets = await datasetsForSeries(deps, owner, input.datasets ?? [], host.name, app.configFile);
+  // Every other host must be able to place them too (a host-resident dataset lives on one host);
+  // the answer is the first host's, which the series stores.
   for (const other of hostRows.slice(1)) {
-    datasets = await datasetsForSeries(deps, owner, input.datasets ?? [], other.name, app.configFile);
+    await datasetsForSeries(deps, owner, input.datasets ?? [], other.name, app.configFile);
   }
   // Quotas count the tuples the series will run: with `reuse`, only those not taken from
   // other series, known once they are recorded (below); without it, before anything is stored.
