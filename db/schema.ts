@@ -98,6 +98,10 @@ export const hosts = pgTable('hosts', {
   /** local/ssh hosts: runs start only while the host is below these thresholds. */
   admission: jsonb('admission').$type<AdmissionThresholds>(),
   description: text('description').notNull().default(''),
+  /** A drained host takes no new chunks nor series; what runs there finishes (docs/multi-host.md). */
+  drained: boolean('drained').notNull().default(false),
+  /** The named pool the host belongs to (`pool:<name>` in a series' hosts), if any. */
+  pool: text('pool'),
   createdAt: createdAt(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
