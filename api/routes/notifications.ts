@@ -27,6 +27,7 @@ import { currentUser, requireUser } from '../auth.ts';
 import type { ApiDeps } from '../context.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { createRouter, jsonBody, jsonResponse, pick, signedIn } from '../openapi.ts';
+import { IdParam } from '../schemas.ts';
 
 /** A user's webhooks at most: each event is posted to every one. */
 export const MAX_WEBHOOKS_PER_USER = 10;
@@ -296,15 +297,7 @@ export function notificationRoutes(deps: ApiDeps) {
       tags: ['notifications'],
       summary: 'Delete one of my webhooks (its secret ends with it)',
       security: signedIn,
-      request: {
-        params: z.object({
-          id: z
-            .string()
-            .min(1)
-            .max(64)
-            .openapi({ param: { name: 'id', in: 'path' } }),
-        }),
-      },
+      request: { params: IdParam },
       responses: { 204: { description: 'Deleted' }, ...pick(401, 404) },
     }),
     async (c) => {

@@ -8,6 +8,7 @@ import { currentUser, requireUser } from '../auth.ts';
 import type { ApiDeps } from '../context.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { createRouter, jsonBody, jsonResponse, pick, signedIn } from '../openapi.ts';
+import { IdParam } from '../schemas.ts';
 
 const TokenSchema = z
   .object({
@@ -130,15 +131,7 @@ export function tokenRoutes(deps: ApiDeps) {
       tags: ['tokens'],
       summary: 'Revoke one of my API tokens',
       security: signedIn,
-      request: {
-        params: z.object({
-          id: z
-            .string()
-            .min(1)
-            .max(64)
-            .openapi({ param: { name: 'id', in: 'path' } }),
-        }),
-      },
+      request: { params: IdParam },
       responses: { 204: { description: 'Revoked' }, ...pick(401, 404) },
     }),
     async (c) => {
