@@ -172,21 +172,25 @@ export async function deleteWebhook(db: Database, id: string, userId: string): P
 
 // Deliveries
 
+/** The facts of a series that a notification's message states. */
+export interface NotifiedSeries {
+  id: string;
+  description: string;
+  state: string;
+  reason: string | null;
+  /** Why it waits (a held series: the quota, the host's load or pool, the scheduler). */
+  waitReason: string | null;
+  count: number;
+  ownerName: string;
+}
+
 /** A delivery with what its message says: the event, the series and its owner. */
 export interface DeliveryJob {
   delivery: DeliveryRow;
   event: NotifyEvent;
   notifiedAt: Date;
   userId: string;
-  series: {
-    id: string;
-    description: string;
-    state: string;
-    reason: string | null;
-    waitReason: string | null;
-    count: number;
-    ownerName: string;
-  };
+  series: NotifiedSeries;
 }
 
 export async function findDeliveryJob(db: Database, id: string): Promise<DeliveryJob | undefined> {

@@ -1,19 +1,13 @@
 // What a notification says, the same facts by mail and by webhook: the event, the series (id,
 // description, state, run counts, its page) and when it happened.
 import type { RunState } from '../../core/states.ts';
-import type { DeliveryJob, NotifyEvent } from '../../db/notifications.ts';
+import type { DeliveryJob, NotifiedSeries, NotifyEvent } from '../../db/notifications.ts';
 
 export interface NotificationFacts {
   event: NotifyEvent;
-  series: {
-    id: string;
-    description: string;
-    state: string;
-    reason: string | null;
-    /** Why it waits (a held series: the quota, the host's load or pool, the scheduler). */
-    waitReason: string | null;
+  /** The series as the database gives it, its owner by name, with its run counts and page. */
+  series: Omit<NotifiedSeries, 'ownerName'> & {
     owner: string;
-    count: number;
     counts: Record<RunState, number>;
     url: string;
   };
