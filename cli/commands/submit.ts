@@ -2,23 +2,18 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
+import type { Resources } from '../../hosts/executor.ts';
 import { ApiClient } from '../api-client.ts';
 import { CliInputError } from '../errors.ts';
 import { followSeries, summarize } from '../series-view.ts';
 
-interface SubmitOptions {
+/** The resource flags are the series' resources as hosts read them; `--sbatch` fills `extra`. */
+interface SubmitOptions extends Omit<Resources, 'extra'> {
   app: string;
   /** One host, or several: the series is placed over them (docs/multi-host.md). */
   host: string[];
   description?: string;
   tag: string[];
-  partition?: string;
-  time?: string;
-  cpus?: number;
-  gpus?: number;
-  memory?: string;
-  account?: string;
-  qos?: string;
   sbatch: string[];
   package?: string;
   group?: string;
