@@ -80,3 +80,25 @@ export function ListTable(props: { columns: (string | null)[]; marker?: string; 
     </div>
   );
 }
+
+/**
+ * The member/admin choice of a row's form (an account's role, a role in a group), labelled for
+ * screen readers with whose role it is; `idKey` keeps the ids apart between rows.
+ */
+export function RoleSelect(props: { idKey: string; name: string; role: string }) {
+  return (
+    <>
+      <label class="sr-only" for={`role-${props.idKey}`}>
+        Role of {props.name}
+      </label>
+      <select id={`role-${props.idKey}`} name="role" style="width:auto">
+        <option value="member" selected={props.role === 'member'}>
+          member
+        </option>
+        <option value="admin" selected={props.role === 'admin'}>
+          admin
+        </option>
+      </select>
+    </>
+  );
+}

@@ -1,6 +1,6 @@
 // A group's members with their roles; admins and the group's admins change roles, remove and add.
 import type { GroupMember } from '../../../db/groups.ts';
-import { ListTable } from '../../components.tsx';
+import { ListTable, RoleSelect } from '../../components.tsx';
 
 const memberPath = (group: string, user: string) =>
   `/api/v1/groups/${encodeURIComponent(group)}/members/${encodeURIComponent(user)}`;
@@ -47,17 +47,7 @@ function MemberChange(props: { group: string; member: GroupMember; self: boolean
   const { member: m } = props;
   return (
     <form data-api={`PUT ${memberPath(props.group, m.name)}`} data-then="reload" class="row">
-      <label class="sr-only" for={`role-${m.userId}`}>
-        Role of {m.name}
-      </label>
-      <select id={`role-${m.userId}`} name="role" style="width:auto">
-        <option value="member" selected={m.role === 'member'}>
-          member
-        </option>
-        <option value="admin" selected={m.role === 'admin'}>
-          admin
-        </option>
-      </select>
+      <RoleSelect idKey={m.userId} name={m.name} role={m.role} />
       <button type="submit" class="secondary">
         Save
       </button>

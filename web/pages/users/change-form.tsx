@@ -1,22 +1,13 @@
 // An account's new role or password, "sign out everywhere" and removal: each ends its sessions and tokens.
 import { MIN_PASSWORD_LENGTH } from '../../../config.ts';
+import { RoleSelect } from '../../components.tsx';
 import type { UserRow } from './user-row.ts';
 
 export function UserChangeForm(props: { user: UserRow }) {
   const { user: u } = props;
   return (
     <form data-api={`PATCH /api/v1/users/${encodeURIComponent(u.name)}`} data-then="reload" class="row">
-      <label class="sr-only" for={`role-${u.id}`}>
-        Role of {u.name}
-      </label>
-      <select id={`role-${u.id}`} name="role" style="width:auto">
-        <option value="member" selected={u.role === 'member'}>
-          member
-        </option>
-        <option value="admin" selected={u.role === 'admin'}>
-          admin
-        </option>
-      </select>
+      <RoleSelect idKey={u.id} name={u.name} role={u.role} />
       <label class="sr-only" for={`password-${u.id}`}>
         New password for {u.name}
       </label>
