@@ -26,3 +26,34 @@ export async function measurePeakRss(
   peak = Math.max(peak, process.memoryUsage.rss());
   return { peakMiB: (peak - start) / 1024 ** 2, seconds: (performance.now() - began) / 1000 };
 }
+
+export type PeakRss = Awaited<ReturnType<typeof measurePeakRss>>;
+
+/**
+ * Prints a memory bench's one JSON line: what each side did, its peak RSS growth and seconds,
+ * `more` figures, and the ratio of ours' peak growth over the baseline's (a baseline under
+ * 1 MiB counts as 1 MiB, so a flat baseline gives no runaway ratio).
+ */
+export function printPeakRssRatio(line: {
+  bench: string;
+  n: number;
+  ours: { what: string; measured: PeakRss };
+  baseline: { what: string; measured: PeakRss };
+  more?: Record<string, number>;
+}): void {
+  const { ours, baseline } = line;
+  process.stdout.write(
+    `${JSON.stringify({
+      bench: line.bench,
+      n: line.n,
+      ours: ours.what,
+      ours_peak_rss_mib: Math.round(ours.measured.peakMiB),
+      ours_s: Number(ours.measured.seconds.toFixed(2)),
+      baseline: baseline.what,
+      baseline_peak_rss_mib: Math.round(baseline.measured.peakMiB),
+      baseline_s: Number(baseline.measured.seconds.toFixed(2)),
+      ...line.more,
+      ratio: Number((ours.measured.peakMiB / Math.max(1, baseline.measured.peakMiB)).toFixed(3)),
+    })}\n`,
+  );
+}

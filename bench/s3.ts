@@ -5,7 +5,7 @@
 // upload holds two 8 MiB parts at most), the object's size for the baseline. Prints one JSON
 // line like the other benches; the ratio is ours' peak growth over the baseline's.
 import { Readable } from 'node:stream';
-import { generatedStream, measurePeakRss } from './_memory.ts';
+import { generatedStream, measurePeakRss, printPeakRssRatio } from './_memory.ts';
 import { S3Storage } from '../files/storage/s3.ts';
 import { startS3Server } from '../test/support/s3-server.ts';
 
@@ -30,19 +30,12 @@ try {
     parts.length = 0;
     await storage.put('big-buffered.bin', Readable.from([whole]));
   });
-  process.stdout.write(
-    `${JSON.stringify({
-      bench: 's3',
-      n: mib,
-      ours: 'S3Storage put + get + ranged get, streamed',
-      ours_peak_rss_mib: Math.round(ours.peakMiB),
-      ours_s: Number(ours.seconds.toFixed(2)),
-      baseline: 'the object buffered whole, then put',
-      baseline_peak_rss_mib: Math.round(baseline.peakMiB),
-      baseline_s: Number(baseline.seconds.toFixed(2)),
-      ratio: Number((ours.peakMiB / baseline.peakMiB).toFixed(3)),
-    })}\n`,
-  );
+  printPeakRssRatio({
+    bench: 's3',
+    n: mib,
+    ours: { what: 'S3Storage put + get + ranged get, streamed', measured: ours },
+    baseline: { what: 'the object buffered whole, then put', measured: baseline },
+  });
 } finally {
   storage.close();
   await server.stop();

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { serveStoredObject } from '../files/serve.ts';
 import { DiskStorage } from '../files/storage/disk.ts';
-import { generatedStream, measurePeakRss } from './_memory.ts';
+import { generatedStream, measurePeakRss, printPeakRssRatio } from './_memory.ts';
 import { S3Storage } from '../files/storage/s3.ts';
 import type { Storage } from '../files/storage/types.ts';
 import { collectChunk } from '../hosts/collect.ts';
@@ -61,20 +61,13 @@ try {
   const baseline = await measure(() => collectAndDownload(disk, seriesDir));
   await rm(path.join(work, 'storage'), { recursive: true, force: true });
   const ours = await measure(() => collectAndDownload(s3, seriesDir));
-  process.stdout.write(
-    `${JSON.stringify({
-      bench: 'storage-memory',
-      n: mib,
-      ours: 'collect + download (whole and by Range) through S3',
-      ours_peak_rss_mib: Math.round(ours.peakMiB),
-      ours_s: Number(ours.seconds.toFixed(2)),
-      baseline: 'the same on disk storage',
-      baseline_peak_rss_mib: Math.round(baseline.peakMiB),
-      baseline_s: Number(baseline.seconds.toFixed(2)),
-      output_mib: mib,
-      ratio: Number((ours.peakMiB / Math.max(1, baseline.peakMiB)).toFixed(3)),
-    })}\n`,
-  );
+  printPeakRssRatio({
+    bench: 'storage-memory',
+    n: mib,
+    ours: { what: 'collect + download (whole and by Range) through S3', measured: ours },
+    baseline: { what: 'the same on disk storage', measured: baseline },
+    more: { output_mib: mib },
+  });
 } finally {
   s3.close();
   await server.stop();
