@@ -13,12 +13,11 @@ import { writeRunIndex, type RunIndexEntry } from '../files/storage/run-index.ts
 import type { Storage } from '../files/storage/types.ts';
 import { CommandFailedError, describeCommand } from './errors.ts';
 import type { ChunkSpec, CollectResult } from './executor.ts';
-import { isPlainFileType } from './package-tar.ts';
 import { isSafeComponent, safeRelativePath } from './paths.ts';
 import { TUPLES_IN_RANGES_SH } from './runner/load-script.ts';
 import { indexOfDir } from './scan.ts';
 import { chunkRanges, formatRanges, type IndexRange } from './staging.ts';
-import { storeTarEntries } from './store-tar.ts';
+import { screenTarEntry, storeTarEntries } from './store-tar.ts';
 import type { Transport } from './transport.ts';
 
 /** Run indexes written at once (small objects: a few KiB each). */
@@ -125,20 +124,12 @@ function entryJudge(ranges: readonly IndexRange[], collect?: readonly string[]) 
   let bytes = 0;
   return {
     admits(entryPath: string, entry: { type?: string; size?: number } | object): boolean {
-      const type = 'type' in entry ? entry.type : undefined;
-      const safe = safeRelativePath(entryPath);
-      const [runDir, ...rest] = safe?.split('/') ?? [];
-      if (safe === undefined || runDir === undefined || !ofChunk(runDir)) {
-        refused.push(entryPath);
-        return false;
-      }
-      if (type === 'Directory') return true;
-      if (!isPlainFileType(type)) {
-        refused.push(entryPath);
-        return false;
-      }
+      const screened = screenTarEntry(entryPath, entry, (safe) => ofChunk(safe.split('/')[0]!), refused);
+      if (!screened) return false;
+      if (screened.directory) return true;
+      const [runDir, ...rest] = screened.safePath.split('/');
       if (!keep(rest.join('/'))) return false;
-      seenRuns.add(runDir);
+      seenRuns.add(runDir!);
       bytes += 'size' in entry && typeof entry.size === 'number' ? entry.size : 0;
       return true;
     },

@@ -9,11 +9,10 @@ import { DiskStorage } from '../files/storage/disk.ts';
 import { postprocessLogKey, postprocessPrefix } from '../files/storage/layout.ts';
 import type { Storage } from '../files/storage/types.ts';
 import { CommandFailedError, HostInputError, describeCommand } from './errors.ts';
-import { isPlainFileType } from './package-tar.ts';
 import { isSafeComponent, safeRelativePath } from './paths.ts';
 import type { HostSpec, PostprocessResult, SeriesSpec } from './executor.ts';
 import { adminEnvironment, cleanEnvCommand } from './runner/environment.ts';
-import { storeTarEntries } from './store-tar.ts';
+import { screenTarEntry, storeTarEntries } from './store-tar.ts';
 import type { Transport } from './transport.ts';
 
 /**
@@ -112,20 +111,13 @@ async function collectPostprocess(
   const running = transport.execStream(argv, { signal });
   const refused: string[] = [];
   const stored = await storeTarEntries(running.stdout, storage, {
-    admits(entryPath, entry) {
-      const type = 'type' in entry ? entry.type : undefined;
-      const safe = safeRelativePath(entryPath);
-      if (safe === undefined || (safe !== POSTPROCESS_DIR && !safe.startsWith(`${POSTPROCESS_DIR}/`))) {
-        refused.push(entryPath);
-        return false;
-      }
-      if (type === 'Directory') return true;
-      if (!isPlainFileType(type)) {
-        refused.push(entryPath);
-        return false;
-      }
-      return true;
-    },
+    admits: (entryPath, entry) =>
+      screenTarEntry(
+        entryPath,
+        entry,
+        (safe) => safe === POSTPROCESS_DIR || safe.startsWith(`${POSTPROCESS_DIR}/`),
+        refused,
+      ) !== undefined,
     keyOf: (entryPath) => `${seriesId}/${safeRelativePath(entryPath)!}`,
   }).catch((error: unknown) => error);
   // A failed `tar -c` explains a broken stream better than the stream's own error.

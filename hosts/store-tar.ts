@@ -8,6 +8,8 @@ import { pipeline } from 'node:stream/promises';
 import { Parser } from 'tar';
 import { sha256PassThrough } from '../files/storage/hashing.ts';
 import type { Storage } from '../files/storage/types.ts';
+import { isPlainFileType } from './package-tar.ts';
+import { safeRelativePath } from './paths.ts';
 
 /** A stored file as the index records it. */
 export interface StoredFile {
@@ -23,6 +25,27 @@ export interface TarIntoStorage {
   admits(entryPath: string, entry: { type?: string; size?: number } | object): boolean;
   /** The key of an admitted file. */
   keyOf(entryPath: string): string;
+}
+
+/**
+ * The rule every tar stream from a host starts with: an entry whose path is unsafe or not
+ * `within` the caller's place, or that is neither a directory nor a plain file (a link, a
+ * device…), is refused and its path added to `refused`. Answers the entry's safe path and
+ * whether it is a directory, or undefined for a refused entry.
+ */
+export function screenTarEntry(
+  entryPath: string,
+  entry: { type?: string } | object,
+  within: (safePath: string) => boolean,
+  refused: string[],
+): { safePath: string; directory: boolean } | undefined {
+  const type = 'type' in entry ? entry.type : undefined;
+  const safePath = safeRelativePath(entryPath);
+  if (safePath === undefined || !within(safePath) || (type !== 'Directory' && !isPlainFileType(type))) {
+    refused.push(entryPath);
+    return undefined;
+  }
+  return { safePath, directory: type === 'Directory' };
 }
 
 /**
