@@ -2,32 +2,36 @@
 // registered host, picking up hosts registered while it runs.
 import type { DataConverter } from '@temporalio/common';
 import type { NativeConnection, Worker } from '@temporalio/worker';
-import type { Database } from '../db/client.ts';
 import { listHostNames } from '../db/hosts.ts';
-import type { Storage } from '../files/storage/index.ts';
-import type { Logger } from '../log.ts';
-import type { NotifySettingsConfig } from '../activities/notify/deliver.ts';
+import type { ControlDeps } from '../activities/control/index.ts';
+import type { Config } from '../config.ts';
+import { tupletDataConverter } from '../temporal/data-converter.ts';
 import { workflowBundle } from './bundle.ts';
 import { createControlWorker } from './control.ts';
 import { startHostWorker, type RunningHostWorker } from './host.ts';
 
-export interface EmbeddedWorkersOptions {
+/** The control worker's dependencies (ControlDeps), and what the embedded set adds around them. */
+export interface EmbeddedWorkersOptions extends ControlDeps {
   connection: NativeConnection;
   namespace: string;
   /** Tuplet's (temporal/data-converter.ts), for every worker started here. */
   dataConverter: DataConverter;
-  db: Database;
-  storageDir: string;
-  /** Where outputs go when not the disk below storageDir (files/storage/index.ts openStorage). */
-  storage?: Storage;
-  maxTuples: number;
-  logger: Logger;
-  /** Mail, webhooks and links of notifications, for the control worker. */
-  notify: NotifySettingsConfig;
   /** How often the hosts table is read for new hosts. */
   hostScanMs?: number;
   /** False: only the control worker (hosts are served by `tuplet worker --host NAME` elsewhere). */
   hostWorkers?: boolean;
+}
+
+/** What a set started by a Tuplet process (`tuplet up`, `tuplet worker --control`) takes from its configuration. */
+export function embeddedOptionsOf(
+  config: Config,
+): Pick<EmbeddedWorkersOptions, 'namespace' | 'dataConverter' | 'maxTuples' | 'notify'> {
+  return {
+    namespace: config.temporal.namespace,
+    dataConverter: tupletDataConverter(config.payloadKey),
+    maxTuples: config.maxTuples,
+    notify: config,
+  };
 }
 
 export interface EmbeddedWorkers {

@@ -10,12 +10,11 @@ import { openDatabase, type DatabaseHandle } from '../db/client.ts';
 import { openStorage } from '../files/storage/index.ts';
 import type { Logger } from '../log.ts';
 import { connectClient, connectWorkers, warnIfTemporalUnprotected } from '../temporal/connection.ts';
-import { tupletDataConverter } from '../temporal/data-converter.ts';
 import { bootstrap, type BootstrapResult } from './bootstrap.ts';
 import { checkHostThroughWorker } from './check-host.ts';
 import { startTemporalDevServer } from './dev-server.ts';
 import { startReconciler } from './reconcile.ts';
-import { startEmbeddedWorkers, type EmbeddedWorkers } from './embedded.ts';
+import { embeddedOptionsOf, startEmbeddedWorkers, type EmbeddedWorkers } from './embedded.ts';
 import { installTemporalRuntime } from './runtime.ts';
 
 export interface RunningStack {
@@ -99,15 +98,12 @@ export async function startStack(
       const workerConnection = await connectWorkers(temporalConfig);
       stops.push(() => workerConnection.close());
       workers = await startEmbeddedWorkers({
+        ...embeddedOptionsOf(config),
         connection: workerConnection,
-        namespace: config.temporal.namespace,
-        dataConverter: tupletDataConverter(config.payloadKey),
         db: database.db,
         storageDir,
         storage,
-        maxTuples: config.maxTuples,
         logger,
-        notify: config,
         hostWorkers: options.hostWorkers ?? true,
       });
       const running = workers;

@@ -6,7 +6,7 @@ import { openStorage } from '../../files/storage/index.ts';
 import { createLogger } from '../../log.ts';
 import { connectWorkers, warnIfTemporalUnprotected } from '../../temporal/connection.ts';
 import { tupletDataConverter } from '../../temporal/data-converter.ts';
-import { startEmbeddedWorkers } from '../../workers/embedded.ts';
+import { embeddedOptionsOf, startEmbeddedWorkers } from '../../workers/embedded.ts';
 import { startHostWorker } from '../../workers/host.ts';
 import { installTemporalRuntime } from '../../workers/runtime.ts';
 import { CliInputError } from '../errors.ts';
@@ -43,15 +43,12 @@ export async function runWorker(options: { host?: string; control?: boolean }): 
   } else {
     const database = await openDatabase({ url: config.databaseUrl });
     const workers = await startEmbeddedWorkers({
+      ...embeddedOptionsOf(config),
       connection,
-      namespace: config.temporal.namespace,
-      dataConverter,
       db: database.db,
       storageDir,
       storage,
-      maxTuples: config.maxTuples,
       logger,
-      notify: config,
       hostWorkers: false,
     });
     stop = async () => {
