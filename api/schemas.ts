@@ -94,6 +94,17 @@ export const SeriesGroupFields = {
   }),
 };
 
+/** A pool of hosts (hosts.pool): named as hosts are. */
+export const poolNameSchema = nameSchema.openapi({ example: 'gpu' });
+
+/** A new series over a pool of hosts instead of named ones (docs/multi-host.md, "Host pools"). */
+export const SeriesPoolField = {
+  pool: poolNameSchema.optional().openapi({
+    description:
+      "Run over the hosts of this pool the series' group may use and that are not drained (at most 16, by name), instead of `host`/`hosts`; the series records them as its `hosts`",
+  }),
+};
+
 /** A new series' priority (api/series/priority.ts). */
 export const SeriesPriorityField = {
   priority: z.enum(['low', 'normal', 'high']).optional().openapi({

@@ -1,6 +1,6 @@
 // Hosts: the machines series run on, registered by admins, read by the API, the pages, the
 // control activities (a series' host) and the embedded workers (one host worker per row).
-import { eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Database } from './client.ts';
 import { hosts } from './schema.ts';
 
@@ -16,6 +16,25 @@ export type HostOption = Pick<HostRow, 'name' | 'kind' | 'partition' | 'gpus' | 
 export async function findHost(db: Database, name: string): Promise<HostRow | undefined> {
   const [row] = await db.select().from(hosts).where(eq(hosts.name, name)).limit(1);
   return row;
+}
+
+/** The hosts of a pool, by name. */
+export function listPoolHosts(db: Database, pool: string): Promise<Pick<HostRow, 'name' | 'drained'>[]> {
+  return db
+    .select({ name: hosts.name, drained: hosts.drained })
+    .from(hosts)
+    .where(eq(hosts.pool, pool))
+    .orderBy(hosts.name);
+}
+
+/** Which of `names` are drained (take no new series nor chunks). */
+export async function drainedHostNames(db: Database, names: string[]): Promise<string[]> {
+  if (names.length === 0) return [];
+  const rows = await db
+    .select({ name: hosts.name })
+    .from(hosts)
+    .where(and(inArray(hosts.name, names), eq(hosts.drained, true)));
+  return rows.map((r) => r.name);
 }
 
 /** Every host, by name. */

@@ -10,6 +10,8 @@ import {
   continueAsNew,
   executeChild,
   log,
+  patched,
+  sleep,
   TimeoutFailure,
 } from '@temporalio/workflow';
 import type { HostCapabilities } from '../activities/host/types.ts';
@@ -21,6 +23,12 @@ import { control, controlLong, hostActivities } from './activities.ts';
 import { chunkWorkflow, withoutTemplate } from './chunk.ts';
 import { bestEffort, endAfterError } from './failure.ts';
 import { capacityOf, multiHostChunkSize, Placement, placedOn } from './placement.ts';
+import {
+  DRAINED_RECHECK_MS,
+  LIVE_CHUNKS_PER_HISTORY,
+  observeHosts,
+  PLACE_BY_LIVE_STATE,
+} from './placement-round.ts';
 import { CHUNKS_PER_HISTORY, planChunks, type PlannedChunk } from './plan.ts';
 import type { SeriesTally } from './progress.ts';
 import { waitForQuota } from './quota-wait.ts';
@@ -106,12 +114,13 @@ export async function seriesOverSeveralHosts(ctx: MultiHostContext): Promise<Ser
     const chunks = planChunks(ranges, chunkSize, !input.rerun && !reused);
     const first = input.resumeAtChunk ?? 0;
     tally.planned(chunks, first);
-    const last = Math.min(chunks.length, first + CHUNKS_PER_HISTORY);
+    const live = patched(PLACE_BY_LIVE_STATE);
+    const last = Math.min(chunks.length, first + (live ? LIVE_CHUNKS_PER_HISTORY : CHUNKS_PER_HISTORY));
     const placement = new Placement(
       [...caps].map(([name, c]) => ({ name, capacity: capacityOf(on(name).host, c), lanes: c.window })),
       [...lost],
     );
-    await placeChunks(ctx, placement, chunks.slice(first, last), attempt, lostAfterMs);
+    await placeChunks(ctx, placement, chunks.slice(first, last), attempt, lostAfterMs, live);
     for (const name of placement.lostHosts()) lost.add(name);
     if (last < chunks.length) {
       await continueAsNew<(i: SeriesWorkflowInput) => Promise<SeriesState>>({
@@ -153,6 +162,7 @@ async function placeChunks(
   chunks: PlannedChunk[],
   attempt: number,
   lostAfterMs: number,
+  live = false,
 ): Promise<void> {
   const { input, tally } = ctx;
   const { seriesId } = input;
@@ -186,10 +196,17 @@ async function placeChunks(
   };
 
   while (queue.length > 0 || inFlight > 0) {
+    if (live && queue.length > 0)
+      await observeHosts(seriesId, placement, (name) => placedOn(ctx.plan, name).host);
     for (let host = pickFor(placement, queue[0]); host !== undefined; host = pickFor(placement, queue[0])) {
       const item = queue.shift()!;
       if (item.moves === 0) tally.chunkStarted(item.planned);
       start(item, host);
+    }
+    if (live && inFlight === 0 && placement.allDrained()) {
+      log.warn('every host of the series is drained; it waits for one to be undrained', { seriesId });
+      await sleep(DRAINED_RECHECK_MS);
+      continue;
     }
     await condition(() => outcomes.length > 0);
     const outcome = outcomes.shift()!;

@@ -7,6 +7,7 @@ import {
   markRunsQueued,
   releaseUnfinishedRuns,
 } from '../../db/runs.ts';
+import { drainedHostNames } from '../../db/hosts.ts';
 import { storageOf, type Storage } from '../../files/storage/index.ts';
 import type { Logger } from '../../log.ts';
 import { archiveSeriesFiles, indexChunkFiles } from './files.ts';
@@ -26,6 +27,8 @@ export interface ControlDeps {
   storageDir: string;
   storage?: Storage;
   maxTuples: number;
+  /** TUPLET_HOST_CACHE_TTL_HOURS: own-code environments unused this long are pruned (default 7 days). */
+  hostCacheTtlHours?: number | undefined;
   logger: Logger;
   /** Mail, webhooks and links of notifications (activities/notify/). */
   notify: NotifySettingsConfig;
@@ -40,7 +43,7 @@ export function createControlActivities(deps: ControlDeps): ControlActivities {
       ? notifySeriesEvent({ db, logger, start: startDeliveriesFromActivity }, seriesId, event)
       : undefined;
   return {
-    loadSeries: (seriesId) => loadSeriesPlan(db, seriesId, maxTuples),
+    loadSeries: (seriesId) => loadSeriesPlan(db, seriesId, maxTuples, deps.hostCacheTtlHours),
     async setSeriesState(seriesId, state, reason) {
       await updateSeriesState(db, seriesId, state, reason);
       await notify(seriesId, endEventOf(state));
@@ -58,6 +61,7 @@ export function createControlActivities(deps: ControlDeps): ControlActivities {
     },
     createRuns: (seriesId) => createRunRows(db, seriesId),
     markQueued: (seriesId, ranges, jobId, host) => markRunsQueued(db, seriesId, ranges, jobId, host),
+    drainedHosts: (names) => drainedHostNames(db, names),
     releaseRuns: (seriesId, ranges) => releaseUnfinishedRuns(db, seriesId, ranges),
     recordRunChanges: (seriesId, attempt, changes, ranges) =>
       recordRunChanges(db, logger, seriesId, attempt, changes, ranges),

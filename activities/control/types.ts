@@ -35,6 +35,8 @@ export interface ControlActivities {
   createRuns(seriesId: string): Promise<number>;
   /** `host`: where the chunk was submitted, recorded on each run (absent in histories before it). */
   markQueued(seriesId: string, ranges: IndexRange[], jobId: string, host?: string): Promise<void>;
+  /** Which of the named hosts an admin has drained (a multi-host series places no chunk there). */
+  drainedHosts(names: string[]): Promise<string[]>;
   /** Puts the unfinished runs of `ranges` back to pending and answers them (a lost host's chunk). */
   releaseRuns(seriesId: string, ranges: IndexRange[]): Promise<IndexRange[]>;
   /**

@@ -10,6 +10,7 @@ import { storageOf, type Storage } from '../../files/storage/index.ts';
 import { storeSetupLog } from '../../files/setup-log.ts';
 import type { Logger } from '../../log.ts';
 import { checkExecutor } from './check.ts';
+import { loadOf } from './load.ts';
 import type { HostActivities, HostCapabilities } from './types.ts';
 
 /** Well under the 15 s heartbeat timeout of the long host steps (workflows/activities.ts). */
@@ -62,6 +63,7 @@ export function createHostActivities(deps: HostDeps): HostActivitiesHandle {
   const activities: HostActivities = {
     checkHost: (host) => checkExecutor(executorFor(host)),
     describeHost: (host) => deps.capabilities(executorFor(host)),
+    describeLoad: (host) => loadOf(executorFor(host)),
     stageSeries: (host, series) =>
       withHeartbeat(async (step) =>
         // The package and uploaded datasets come from storage to this worker, then as a tar stream to the host.

@@ -20,6 +20,17 @@ export interface HostCapabilities {
   pollMaxMs: number;
 }
 
+/**
+ * What a host reports of its load when a multi-host series places a chunk (activities/host/load.ts):
+ * the work of every series there, not only this one's.
+ */
+export interface HostLoad {
+  /** Runner hosts: units of the host's pool (slots; GPUs when fewer) held by runs now. */
+  busyUnits?: number;
+  /** SLURM hosts: array tasks of the cluster user pending in squeue. */
+  pendingTasks?: number;
+}
+
 /** What `POST /api/v1/hosts/:name/check` answers. */
 export interface HostCheck {
   ok: boolean;
@@ -37,6 +48,8 @@ export interface HostCheck {
 export interface HostActivities {
   checkHost(host: HostSpec): Promise<HostCheck>;
   describeHost(host: HostSpec): Promise<HostCapabilities>;
+  /** The host's load now, for placing a chunk of a multi-host series (activities/host/load.ts). */
+  describeLoad(host: HostSpec): Promise<HostLoad>;
   stageSeries(host: HostSpec, series: SeriesSpec): Promise<{ seriesDir: string }>;
   stageChunk(host: HostSpec, series: SeriesSpec, chunk: ChunkSpec): Promise<void>;
   setupSeries(host: HostSpec, series: SeriesSpec): Promise<{ exitCode: number; outputTail: string }>;

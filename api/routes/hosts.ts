@@ -11,7 +11,7 @@ import type { ApiDeps } from '../context.ts';
 import { ApiError, badRequest, conflict, notFound } from '../errors.ts';
 import { createRouter, ErrorSchema, jsonBody, jsonResponse, pick, signedIn } from '../openapi.ts';
 import { hasControlCharacters } from '../../core/text.ts';
-import { nameSchema, NameParam } from '../schemas.ts';
+import { nameSchema, NameParam, poolNameSchema } from '../schemas.ts';
 import { RUN_USER } from '../../hosts/run-as-user.ts';
 import { runEnvSchema } from '../run-environment.ts';
 
@@ -77,6 +77,13 @@ const hostFields = {
   accounts: allowedChoices('accounts'),
   qos: allowedChoices('qos'),
   description: z.string().max(2000),
+  drained: z.boolean().openapi({
+    description:
+      'A drained host takes no new series nor chunks; what runs there finishes (docs/multi-host.md)',
+  }),
+  pool: poolNameSchema.openapi({
+    description: 'The pool the host belongs to: a series may name the pool (`pool`)',
+  }),
   admission: z
     .object({
       maxLoadPerCore: z.number().min(0).max(1000).optional(),
@@ -110,6 +117,8 @@ const HostSchema = z
     qos: hostFields.qos,
     admission: hostFields.admission.nullable(),
     description: z.string(),
+    drained: hostFields.drained,
+    pool: z.string().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -135,6 +144,8 @@ const NewHostSchema = z
     qos: hostFields.qos.optional(),
     admission: hostFields.admission.optional(),
     description: hostFields.description.optional(),
+    drained: hostFields.drained.optional(),
+    pool: hostFields.pool.optional(),
   })
   .strict()
   .openapi('NewHost');
@@ -159,6 +170,8 @@ const HostPatchSchema = z
     qos: hostFields.qos.optional(),
     admission: hostFields.admission.nullable().optional(),
     description: hostFields.description.optional(),
+    drained: hostFields.drained.optional(),
+    pool: hostFields.pool.nullable().optional(),
   })
   .strict()
   .openapi('HostPatch');
@@ -271,6 +284,12 @@ export function hostRoutes(deps: ApiDeps) {
       const patch = c.req.valid('json');
       assertConsistent({ ...current, ...patch });
       const row = await updateHost(db, current.name, patch);
+      if (patch.drained !== undefined && patch.drained !== current.drained) {
+        deps.logger.info(
+          { host: row!.name, drained: row!.drained },
+          row!.drained ? 'host drained' : 'host undrained',
+        );
+      }
       return c.json(hostJson(row!), 200);
     },
   );

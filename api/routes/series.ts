@@ -13,6 +13,7 @@ import {
   nameSchema,
   ResourcesSchema,
   SeriesGroupFields,
+  SeriesPoolField,
   SeriesPriorityField,
   TagsSchema,
 } from '../schemas.ts';
@@ -55,6 +56,7 @@ export const CreateSeriesBody = z
     }),
     ...SeriesGroupFields,
     ...SeriesPriorityField,
+    ...SeriesPoolField,
     reuse: ReuseField,
     datasets: SeriesDatasetsField,
   })

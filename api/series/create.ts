@@ -15,7 +15,7 @@ import { checkResources } from './resources.ts';
 import { startSeriesWorkflow } from './workflow.ts';
 import { insertSeriesWithinQuota, refuseOverQuota } from './quota-check.ts';
 import { catalogueOf, mayUseApplication } from '../access.ts';
-import { checkedHosts, hostNamesOf, type HostChoice } from './hosts.ts';
+import { seriesHosts, type HostChoice } from './hosts.ts';
 import { seriesGroupOf, type SeriesGroupChoice } from './group.ts';
 import { reuseAtCreation, seriesReuseKey } from './reuse.ts';
 import { packageSha256, withPackageFile } from './packages.ts';
@@ -78,7 +78,7 @@ export async function createSeries(deps: ApiDeps, owner: AuthUser, input: NewSer
   await refuseOwnCodeUnlessEnabled(db, owner, groupId, app);
   refuseValuesOutsideSchema(sweep, app.parameters, app.name);
   // Every host of a multi-host series is checked as the one host of a series is (hosts.ts).
-  const hostRows = await checkedHosts(db, catalogue, app, hostNamesOf(input));
+  const hostRows = await seriesHosts(db, catalogue, app, input);
   const host = hostRows[0]!;
   const hostNames = hostRows.map((h) => h.name);
   if (hostRows.length > 1 && app.postprocess) {

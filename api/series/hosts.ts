@@ -1,7 +1,8 @@
-// Which hosts a new series runs on: `host` (one), or `hosts` (several, docs/multi-host.md),
-// each checked as a single host always was — granted to the series' group, existing, allowed
-// by the application. Errors name the field and the entry (`hosts[1]`).
-import { findHost, type HostRow } from '../../db/hosts.ts';
+// Which hosts a new series runs on: `host` (one), `hosts` (several, docs/multi-host.md) or a
+// `pool` (the granted hosts of a named pool not drained), each checked as a single host always
+// was — granted to the series' group, existing, allowed by the application. Errors name the
+// field and the entry (`hosts[1]`).
+import { findHost, listPoolHosts, type HostRow } from '../../db/hosts.ts';
 import type { Database } from '../../db/client.ts';
 import { applicationRunsOn, mayUseHost, type Catalogue } from '../access.ts';
 import { ApiError } from '../errors.ts';
@@ -12,6 +13,57 @@ export const MAX_SERIES_HOSTS = 16;
 export interface HostChoice {
   host?: string | undefined;
   hosts?: string[] | undefined;
+  pool?: string | undefined;
+}
+
+/**
+ * The rows of the hosts a new series runs on, every one checked (`checkedHosts`); a pool is
+ * expanded to its hosts the series' group may use and not drained. Refused when every host is
+ * drained: a drained host takes no new series.
+ */
+export async function seriesHosts(
+  db: Database,
+  catalogue: Catalogue,
+  app: { name: string; hosts: string[] | null },
+  input: HostChoice,
+): Promise<HostRow[]> {
+  const names = input.pool === undefined ? hostNamesOf(input) : await poolHostNames(db, catalogue, input);
+  const rows = await checkedHosts(db, catalogue, app, names);
+  if (rows.every((row) => row.drained)) {
+    const which =
+      rows.length === 1 ? `host '${rows[0]!.name}' is` : `every host named (${names.join(', ')}) is`;
+    throw new ApiError(
+      422,
+      'host_drained',
+      `${rows.length === 1 ? 'host' : 'hosts'}: ${which} drained: it takes no new series`,
+      {
+        field: rows.length === 1 ? 'host' : 'hosts',
+      },
+    );
+  }
+  return rows;
+}
+
+/** A pool's hosts the series may use, not drained, by name; the pool alone names the hosts. */
+async function poolHostNames(db: Database, catalogue: Catalogue, input: HostChoice): Promise<string[]> {
+  const pool = input.pool!;
+  if (input.host !== undefined || input.hosts !== undefined) {
+    throw new ApiError(400, 'invalid_request', 'pool: name a pool or hosts, not both', { field: 'pool' });
+  }
+  // Hosts not granted to the series' group are left out as if they were not in the pool.
+  const names = (await listPoolHosts(db, pool))
+    .filter((row) => !row.drained && mayUseHost(catalogue, row.name))
+    .map((row) => row.name)
+    .slice(0, MAX_SERIES_HOSTS);
+  if (names.length === 0) {
+    throw new ApiError(
+      422,
+      'empty_pool',
+      `pool: pool '${pool}' has no host the series' group may use that is not drained`,
+      { field: 'pool' },
+    );
+  }
+  return names;
 }
 
 /** The host names in the order the series uses them (`host` first when both are given). */

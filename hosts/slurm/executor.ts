@@ -80,6 +80,9 @@ export interface SlurmExecutorOptions {
   packageLimits?: PackageLimits;
 }
 
+/** A constant script: one line per pending array task (`-r`) of the login user, counted. */
+const PENDING_TASKS_SCRIPT = 'squeue -h -r -t PENDING -u "$(id -un)" -o %i | wc -l';
+
 export class SlurmExecutor implements Executor {
   private limitsPromise: Promise<SlurmLimits> | undefined;
 
@@ -111,6 +114,12 @@ export class SlurmExecutor implements Executor {
   async check(): Promise<SlurmClusterInfo & { limits: SlurmLimits }> {
     const [limits, sinfo] = await Promise.all([this.limits(), this.exec(['bash', '-c', SINFO_SCRIPT])]);
     return { limits, ...parseSinfo(sinfo.stdout) };
+  }
+
+  /** Array tasks of the cluster user pending in squeue, any series' (placement of multi-host series). */
+  async pendingTasks(): Promise<number> {
+    const result = await this.exec(['bash', '-c', PENDING_TASKS_SCRIPT]);
+    return Number(result.stdout.trim()) || 0;
   }
 
   async stageSeries(series: SeriesSpec, { signal }: StepOptions = {}): Promise<{ seriesDir: string }> {

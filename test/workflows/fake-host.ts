@@ -211,6 +211,9 @@ export class FakeWorld {
       async noteSeriesHeld(seriesId, held) {
         of(seriesId, 'noteSeriesHeld', [held]);
       },
+      async drainedHosts() {
+        return []; // the fake's series run on one host: never asked
+      },
       async quotaHold(seriesId) {
         of(seriesId, 'quotaHold', []);
         return null;
@@ -269,6 +272,9 @@ export class FakeWorld {
     return {
       async checkHost() {
         throw new Error('checkHost is not faked: no workflow test needs it');
+      },
+      async describeLoad() {
+        return {}; // the fake's series run on one host: never asked
       },
       async describeHost() {
         // The host spec does not name the series: the series is the one whose workflow asks.

@@ -1,7 +1,7 @@
 // Placement of a multi-host series' chunks (workflows/placement.ts): pure rules, no server.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { capacityOf, multiHostChunkSize, Placement } from '../../workflows/placement.ts';
+import { capacityOf, liveFree, multiHostChunkSize, Placement } from '../../workflows/placement.ts';
 
 const runner = { chunkSize: 10_000, window: 1, pollMinMs: 250, pollMaxMs: 5_000 };
 const slurm = { chunkSize: 1_000, window: 4, pollMinMs: 1_000, pollMaxMs: 60_000 };
@@ -47,4 +47,52 @@ test('one chunk size for every host: several chunks per lane, never above a host
   assert.equal(multiHostChunkSize(24, [runner, runner, runner]), 2);
   assert.equal(multiHostChunkSize(1_000_000, [runner, slurm]), 1_000);
   assert.equal(multiHostChunkSize(3, [runner, slurm]), 1);
+});
+
+test('a drained host takes no chunk, an undrained one is back; allDrained when every live host is', () => {
+  const placement = new Placement([
+    { name: 'a', capacity: 8, lanes: 2 },
+    { name: 'b', capacity: 2, lanes: 2 },
+  ]);
+  placement.observe(['a'], {});
+  assert.deepEqual(placement.candidates(), ['b']);
+  assert.equal(placement.allDrained(), false);
+  assert.equal(placement.pick(1), 'b');
+  placement.observe(['a', 'b'], {});
+  assert.equal(placement.allDrained(), true);
+  assert.equal(placement.pick(1), undefined);
+  placement.ended('b', 1); // the chunk in flight on a drained host still ends there
+  placement.observe([], {});
+  assert.equal(placement.pick(1), 'a');
+  placement.markLost('a');
+  placement.observe(['b'], {});
+  assert.equal(placement.allDrained(), true);
+});
+
+test('by live load: a runner host busy with other series loses to an idle one; a SLURM queue counts as busy', () => {
+  const placement = new Placement([
+    { name: 'busy', capacity: 8, lanes: 4 },
+    { name: 'idle', capacity: 4, lanes: 4 },
+  ]);
+  assert.equal(placement.pick(1), 'busy'); // nothing reported: capacity less own runs, 8 > 4
+  placement.ended('busy', 1);
+  placement.observe([], { busy: { busyUnits: 7 }, idle: { busyUnits: 0 } });
+  assert.equal(placement.pick(2), 'idle'); // 1 free against 4
+  assert.equal(placement.pick(2), 'idle'); // 1 against 2
+  assert.equal(placement.pick(2), 'busy'); // 1 against 0
+  placement.observe([], {}); // a host that reports nothing is judged by capacity again
+  assert.equal(placement.pick(1), 'busy'); // 8 - 2 = 6 against 4 - 4 = 0
+
+  const slurm = new Placement([
+    { name: 'queued', capacity: 4_000, lanes: 4 },
+    { name: 'quiet', capacity: 1_000, lanes: 4 },
+  ]);
+  slurm.observe([], { queued: { pendingTasks: 3_500 }, quiet: { pendingTasks: 0 } });
+  assert.equal(slurm.pick(100), 'quiet');
+});
+
+test('liveFree: slots less busy units, or capacity less pending tasks; nothing reported is no answer', () => {
+  assert.equal(liveFree(4, { busyUnits: 3 }), 1);
+  assert.equal(liveFree(4_000, { pendingTasks: 10 }), 3_990);
+  assert.equal(liveFree(4, {}), undefined);
 });
