@@ -1,16 +1,18 @@
 // Host activities: every side effect on a compute host, on task queue `tuplet-host-<name>`.
 // They run on a worker next to the host, with no database access; the executor for each
-// host (and so its pooled SSH connection) is created once and reused, and the polls of all
-// its chunks go through one PollBatcher (one status exec per host per interval).
+// host (and so its pooled SSH connection) is created once and reused, one per version of the
+// host while steps use it (executors.ts), and the polls of all its chunks go through one
+// PollBatcher (one status exec per host per interval, whatever versions ask: polls.ts).
 import { Context } from '@temporalio/activity';
 import type { Executor, HostSpec, SeriesSpec, StepOptions } from '../../hosts/executor.ts';
-import { PollBatcher } from '../../hosts/poll-batcher.ts';
 import { withLocalInputs, withLocalPackage } from '../../hosts/local-inputs.ts';
 import { storageOf, type Storage } from '../../files/storage/index.ts';
 import { storeSetupLog } from '../../files/setup-log.ts';
 import type { Logger } from '../../log.ts';
 import { checkExecutor } from './check.ts';
 import { loadOf } from './load.ts';
+import { HostExecutors } from './executors.ts';
+import { HostPolls } from './polls.ts';
 import type { HostActivities, HostCapabilities } from './types.ts';
 
 /** Well under the 15 s heartbeat timeout of the long host steps (workflows/activities.ts). */
@@ -34,55 +36,37 @@ export interface HostActivitiesHandle {
 }
 
 export function createHostActivities(deps: HostDeps): HostActivitiesHandle {
-  const executors = new Map<string, { key: string; executor: Executor }>();
-  const executorFor = (host: HostSpec): Executor => {
-    const key = JSON.stringify(host);
-    const cached = executors.get(host.name);
-    if (cached?.key === key) return cached.executor;
-    if (cached) void cached.executor.close().catch(() => undefined);
-    const executor = deps.createExecutor(host, deps.logger.child({ host: host.name }));
-    executors.set(host.name, { key, executor });
-    return executor;
-  };
-
-  // One batcher per executor: the polls of every chunk and series on a host share its execs.
-  const batchers = new WeakMap<Executor, Promise<PollBatcher>>();
-  const batcherFor = (executor: Executor): Promise<PollBatcher> => {
-    let batcher = batchers.get(executor);
-    if (!batcher) {
-      batcher = deps
-        .capabilities(executor)
-        .then((caps) => new PollBatcher((items) => executor.pollMany(items), { minGapMs: caps.pollMinMs }));
-      // A failed read of the host's limits is tried again by the next poll.
-      batcher.catch(() => batchers.delete(executor));
-      batchers.set(executor, batcher);
-    }
-    return batcher;
-  };
+  const executors = new HostExecutors((host) =>
+    deps.createExecutor(host, deps.logger.child({ host: host.name })),
+  );
+  const polls = new HostPolls(executors, deps.capabilities);
+  /** Every step holds its version's executor until it ends (activities/host/executors.ts). */
+  const on = <T>(host: HostSpec, work: (executor: Executor) => Promise<T>): Promise<T> =>
+    executors.use(host, work);
 
   const activities: HostActivities = {
-    checkHost: (host) => checkExecutor(executorFor(host)),
-    describeHost: (host) => deps.capabilities(executorFor(host)),
-    describeLoad: (host) => loadOf(executorFor(host)),
+    checkHost: (host) => on(host, checkExecutor),
+    describeHost: (host) => on(host, deps.capabilities),
+    describeLoad: (host) => on(host, loadOf),
     stageSeries: (host, series) =>
       withHeartbeat(async (step) =>
         // The package and uploaded datasets come from storage to this worker, then as a tar stream to the host.
-        executorFor(host).stageSeries(await withLocalInputs(series, deps), step),
+        on(host, async (executor) => executor.stageSeries(await withLocalInputs(series, deps), step)),
       ),
     stageChunk: (host, series, chunk) =>
       // A template input may be read from the package (hosts/run-input.ts).
       withHeartbeat(async (step) =>
-        executorFor(host).stageChunk(await withLocalPackage(series, deps), chunk, step),
+        on(host, async (executor) => executor.stageChunk(await withLocalPackage(series, deps), chunk, step)),
       ),
     async setupSeries(host, series) {
-      const result = await withHeartbeat((step) => executorFor(host).setup(series, step));
+      const result = await withHeartbeat((step) => on(host, (executor) => executor.setup(series, step)));
       // For the series page and the API (files/setup-log.ts): what the setup printed, or reused.
       await storeSetupLog(storageOf(deps), series.seriesId, result.outputTail);
       return result;
     },
     async postprocessSeries(host, series) {
       const result = await withHeartbeat((step) =>
-        executorFor(host).postprocess(series, storageOf(deps), step),
+        on(host, (executor) => executor.postprocess(series, storageOf(deps), step)),
       );
       deps.logger.info(
         {
@@ -96,7 +80,9 @@ export function createHostActivities(deps: HostDeps): HostActivitiesHandle {
       return result;
     },
     async submitChunk(host, series, chunk) {
-      const result = await withHeartbeat((step) => executorFor(host).submit(series, chunk, step));
+      const result = await withHeartbeat((step) =>
+        on(host, (executor) => executor.submit(series, chunk, step)),
+      );
       deps.logger.info(
         { ...where(host, series), chunk: chunk.chunkIndex, attempt: chunk.attempt, jobId: result.jobId },
         result.reused ? 'chunk was submitted before; found its job again' : 'chunk submitted',
@@ -104,7 +90,7 @@ export function createHostActivities(deps: HostDeps): HostActivitiesHandle {
       return result;
     },
     async pollChunks(host, series, request) {
-      const result = await (await batcherFor(executorFor(host))).poll(series, request);
+      const result = await polls.poll(host, series, request);
       deps.logger.debug(
         {
           ...where(host, series),
@@ -119,20 +105,17 @@ export function createHostActivities(deps: HostDeps): HostActivitiesHandle {
       return result;
     },
     collectChunk: (host, series, chunk) =>
-      withHeartbeat((step) => executorFor(host).collect(series, chunk, storageOf(deps), step)),
+      withHeartbeat((step) => on(host, (executor) => executor.collect(series, chunk, storageOf(deps), step))),
     async cancelSeries(host, series, jobIds) {
       deps.logger.info({ ...where(host, series), jobIds }, "cancelling the series' jobs");
-      await withHeartbeat((step) => executorFor(host).cancel(series, jobIds, step));
+      await withHeartbeat((step) => on(host, (executor) => executor.cancel(series, jobIds, step)));
       deps.logger.info({ ...where(host, series), jobIds }, "the series' jobs are stopped");
     },
   };
 
   return {
     activities,
-    async close() {
-      await Promise.allSettled([...executors.values()].map(({ executor }) => executor.close()));
-      executors.clear();
-    },
+    close: () => executors.close(),
   };
 }
 
