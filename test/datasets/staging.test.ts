@@ -8,9 +8,9 @@ import { createHash } from 'node:crypto';
 import { lstat, mkdir, readdir, readFile, readlink, realpath, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { after, before, describe, test } from 'node:test';
-import { startTemporal, type TestTemporal } from '../support/temporal.ts';
-import { startTestStack, waitForSeries, waitForSeriesEnd, type InProcessStack } from '../support/stack.ts';
+import { before, describe, test } from 'node:test';
+import { waitForSeries, waitForSeriesEnd } from '../support/stack.ts';
+import { useTestStack } from '../support/stack-per-file.ts';
 
 const run = promisify(execFile);
 
@@ -27,26 +27,19 @@ async function filesBelow(dir: string): Promise<string[]> {
 }
 
 describe('datasets staged on the local host', { timeout: 300_000 }, () => {
-  let temporal: TestTemporal;
-  let stack: InProcessStack;
-  const workOf = (seriesId: string) => path.join(stack.dataDir, 'work', seriesId);
+  const testbed = useTestStack();
+  const workOf = (seriesId: string) => path.join(testbed.stack.dataDir, 'work', seriesId);
 
   before(async () => {
-    temporal = await startTemporal();
-    stack = await startTestStack({ temporalAddress: temporal.address });
-    const app = await stack.request('POST', '/api/v1/applications', {
+    const app = await testbed.stack.request('POST', '/api/v1/applications', {
       name: 'reader',
       command: 'cat inputs/cells/data.txt > seen.txt',
     });
     assert.equal(app.status, 201, JSON.stringify(app.body));
   });
-  after(async () => {
-    await stack?.stop();
-    await temporal?.stop();
-  });
 
   async function runsOf(seriesId: string): Promise<Array<{ dir: string }>> {
-    const { body } = await stack.request<{ runs: Array<{ dir: string }> }>(
+    const { body } = await testbed.stack.request<{ runs: Array<{ dir: string }> }>(
       'GET',
       `/api/v1/series/${seriesId}/runs`,
     );
@@ -54,19 +47,22 @@ describe('datasets staged on the local host', { timeout: 300_000 }, () => {
   }
 
   test('uploaded once, used by three series: every run reads inputs/cells/data.txt', async () => {
-    assert.equal((await stack.request('POST', '/api/v1/datasets', { name: 'cells' })).status, 201);
-    const zip = await makeZip(path.join(stack.dataDir, 'cells.zip'), { 'data.txt': 'cell counts\n' });
-    const uploaded = await stack.fetch('/api/v1/datasets/cells/versions', { method: 'POST', body: zip });
+    assert.equal((await testbed.stack.request('POST', '/api/v1/datasets', { name: 'cells' })).status, 201);
+    const zip = await makeZip(path.join(testbed.stack.dataDir, 'cells.zip'), { 'data.txt': 'cell counts\n' });
+    const uploaded = await testbed.stack.fetch('/api/v1/datasets/cells/versions', {
+      method: 'POST',
+      body: zip,
+    });
     assert.equal(uploaded.status, 201);
     const version = (await uploaded.json()) as { version: number; entries: number; manifestSha256: string };
     assert.equal(version.version, 1);
     assert.equal(version.entries, 1);
-    const storedBefore = await filesBelow(path.join(stack.stack.storageDir, 'datasets'));
+    const storedBefore = await filesBelow(path.join(testbed.stack.stack.storageDir, 'datasets'));
     assert.equal(storedBefore.filter((f) => f.endsWith('.pkg')).length, 1);
 
     const ids: string[] = [];
     for (const ini of ['k = 1 2\n', 'k = 3\n', 'k = 4 5 6\n']) {
-      const created = await stack.request<{ id: string }>('POST', '/api/v1/series', {
+      const created = await testbed.stack.request<{ id: string }>('POST', '/api/v1/series', {
         application: 'reader',
         host: 'local',
         ini,
@@ -76,7 +72,7 @@ describe('datasets staged on the local host', { timeout: 300_000 }, () => {
       ids.push(created.body.id);
     }
     for (const id of ids) {
-      const series = await waitForSeriesEnd(stack, id);
+      const series = await waitForSeriesEnd(testbed.stack, id);
       assert.equal(series.state, 'completed', JSON.stringify(series));
       for (const r of await runsOf(id)) {
         const runDir = path.join(workOf(id), 'runs', r.dir);
@@ -90,9 +86,9 @@ describe('datasets staged on the local host', { timeout: 300_000 }, () => {
       );
     }
     // Nothing was uploaded again: storage holds the one archive (and its manifest).
-    assert.deepEqual(await filesBelow(path.join(stack.stack.storageDir, 'datasets')), storedBefore);
+    assert.deepEqual(await filesBelow(path.join(testbed.stack.stack.storageDir, 'datasets')), storedBefore);
 
-    const detail = await stack.request<{
+    const detail = await testbed.stack.request<{
       files: Array<{ path: string; sha256: string; size: number }>;
       usedBy: Array<{ seriesId: string }>;
     }>('GET', '/api/v1/datasets/cells/versions/1');
@@ -103,11 +99,14 @@ describe('datasets staged on the local host', { timeout: 300_000 }, () => {
   });
 
   test('a directory on the host is linked, not copied, and must exist', async () => {
-    const shared = path.join(stack.dataDir, 'scratch', 'cells-on-host');
+    const shared = path.join(testbed.stack.dataDir, 'scratch', 'cells-on-host');
     await mkdir(shared, { recursive: true });
     await writeFile(path.join(shared, 'data.txt'), 'on the host\n');
-    assert.equal((await stack.request('POST', '/api/v1/datasets', { name: 'hostcells' })).status, 201);
-    const registered = await stack.request<{ version: number; kind: string }>(
+    assert.equal(
+      (await testbed.stack.request('POST', '/api/v1/datasets', { name: 'hostcells' })).status,
+      201,
+    );
+    const registered = await testbed.stack.request<{ version: number; kind: string }>(
       'POST',
       '/api/v1/datasets/hostcells/host-versions',
       { host: 'local', path: shared },
@@ -115,14 +114,14 @@ describe('datasets staged on the local host', { timeout: 300_000 }, () => {
     assert.equal(registered.status, 201, JSON.stringify(registered.body));
     assert.equal(registered.body.kind, 'host');
 
-    const created = await stack.request<{ id: string }>('POST', '/api/v1/series', {
+    const created = await testbed.stack.request<{ id: string }>('POST', '/api/v1/series', {
       application: 'reader',
       host: 'local',
       ini: 'k = 1 2\n',
       datasets: [{ name: 'hostcells', version: 1, mountPath: 'inputs/cells' }],
     });
     assert.equal(created.status, 201, JSON.stringify(created.body));
-    const series = await waitForSeriesEnd(stack, created.body.id);
+    const series = await waitForSeriesEnd(testbed.stack, created.body.id);
     assert.equal(series.state, 'completed', JSON.stringify(series));
     const staged = path.join(workOf(created.body.id), '.tuplet/datasets/hostcells');
     assert.equal(await readlink(staged), shared);
@@ -133,38 +132,38 @@ describe('datasets staged on the local host', { timeout: 300_000 }, () => {
     }
     // Nothing of it reached the server's storage.
     assert.deepEqual(
-      (await filesBelow(path.join(stack.stack.storageDir, 'datasets'))).filter((f) =>
+      (await filesBelow(path.join(testbed.stack.stack.storageDir, 'datasets'))).filter((f) =>
         f.includes('hostcells'),
       ),
       [],
     );
 
     // A version whose directory is gone fails its staging, naming the dataset and the path.
-    const gone = await stack.request('POST', '/api/v1/datasets/hostcells/host-versions', {
+    const gone = await testbed.stack.request('POST', '/api/v1/datasets/hostcells/host-versions', {
       host: 'local',
       path: `${shared}-missing`,
     });
     assert.equal(gone.status, 201);
-    const refused = await stack.request<{ id: string }>('POST', '/api/v1/series', {
+    const refused = await testbed.stack.request<{ id: string }>('POST', '/api/v1/series', {
       application: 'reader',
       host: 'local',
       ini: 'k = 1\n',
       datasets: [{ name: 'hostcells', version: 2, mountPath: 'inputs/cells' }],
     });
     assert.equal(refused.status, 201);
-    const failed = await waitForSeriesEnd(stack, refused.body.id);
+    const failed = await waitForSeriesEnd(testbed.stack, refused.body.id);
     assert.equal(failed.state, 'failed', JSON.stringify(failed));
     assert.match(JSON.stringify(failed), /hostcells.*version 2.*-missing is not a directory/);
   });
 
   test('a dataset a live series uses is not deleted: 409 naming the series', async () => {
-    const gate = path.join(stack.dataDir, 'gate');
-    const app = await stack.request('POST', '/api/v1/applications', {
+    const gate = path.join(testbed.stack.dataDir, 'gate');
+    const app = await testbed.stack.request('POST', '/api/v1/applications', {
       name: 'gated',
       command: `while [ ! -e ${gate} ]; do sleep 0.1; done; cat inputs/cells/data.txt > seen.txt`,
     });
     assert.equal(app.status, 201, JSON.stringify(app.body));
-    const created = await stack.request<{ id: string }>('POST', '/api/v1/series', {
+    const created = await testbed.stack.request<{ id: string }>('POST', '/api/v1/series', {
       application: 'gated',
       host: 'local',
       ini: 'k = 1\n',
@@ -172,22 +171,27 @@ describe('datasets staged on the local host', { timeout: 300_000 }, () => {
     });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const id = created.body.id;
-    await waitForSeries(stack, id, (s) => s.state === 'running');
+    await waitForSeries(testbed.stack, id, (s) => s.state === 'running');
 
     for (const route of ['/api/v1/datasets/cells/versions/1', '/api/v1/datasets/cells']) {
-      const refused = await stack.request<{ error: { message: string; series: string[] } }>('DELETE', route);
+      const refused = await testbed.stack.request<{ error: { message: string; series: string[] } }>(
+        'DELETE',
+        route,
+      );
       assert.equal(refused.status, 409, route);
       assert.deepEqual(refused.body.error.series, [id]);
       assert.match(refused.body.error.message, new RegExp(id));
     }
     await writeFile(gate, '');
-    assert.equal((await waitForSeriesEnd(stack, id)).state, 'completed');
-    assert.equal((await stack.request('DELETE', '/api/v1/datasets/cells/versions/1')).status, 204);
+    assert.equal((await waitForSeriesEnd(testbed.stack, id)).state, 'completed');
+    assert.equal((await testbed.stack.request('DELETE', '/api/v1/datasets/cells/versions/1')).status, 204);
     assert.deepEqual(
-      (await filesBelow(path.join(stack.stack.storageDir, 'datasets'))).filter((f) => f.endsWith('.pkg')),
+      (await filesBelow(path.join(testbed.stack.stack.storageDir, 'datasets'))).filter((f) =>
+        f.endsWith('.pkg'),
+      ),
       [],
     );
-    assert.equal((await stack.request('DELETE', '/api/v1/datasets/cells')).status, 204);
-    assert.equal((await stack.request('GET', '/api/v1/datasets/cells')).status, 404);
+    assert.equal((await testbed.stack.request('DELETE', '/api/v1/datasets/cells')).status, 204);
+    assert.equal((await testbed.stack.request('GET', '/api/v1/datasets/cells')).status, 404);
   });
 });

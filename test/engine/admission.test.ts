@@ -10,9 +10,9 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { startTemporal, type TestTemporal } from '../support/temporal.ts';
-import { startTestStack, waitForSeries, type InProcessStack, type SeriesBody } from '../support/stack.ts';
+import { describe, test } from 'node:test';
+import { waitForSeries, type SeriesBody } from '../support/stack.ts';
+import { useTestStack } from '../support/stack-per-file.ts';
 import { waitFor } from '../support/wait.ts';
 
 type Series = SeriesBody & { waitReason: string | null };
@@ -48,26 +48,16 @@ function burnCpu(count: number): { stop(): Promise<void> } {
 }
 
 describe('admission by load', { timeout: 600_000 }, () => {
-  let temporal: TestTemporal;
-  let stack: InProcessStack;
-
-  before(async () => {
-    temporal = await startTemporal();
-    stack = await startTestStack({ temporalAddress: temporal.address });
-  });
-  after(async () => {
-    await stack?.stop();
-    await temporal?.stop();
-  });
+  const testbed = useTestStack();
 
   test('thresholds are refused naming the field when they cannot be', async () => {
-    const negative = await stack.request<{ error: { issues: Array<{ path: string }> } }>(
+    const negative = await testbed.stack.request<{ error: { issues: Array<{ path: string }> } }>(
       'POST',
       '/api/v1/hosts',
       {
         name: 'negative-load',
         kind: 'local',
-        workdir: path.join(stack.dataDir, 'negative'),
+        workdir: path.join(testbed.stack.dataDir, 'negative'),
         admission: { maxLoadPerCore: -1 },
       },
     );
@@ -76,22 +66,22 @@ describe('admission by load', { timeout: 600_000 }, () => {
       negative.body.error.issues.map((i) => i.path),
       ['admission.maxLoadPerCore'],
     );
-    const unknown = await stack.request<{ error: { issues: Array<{ path: string }> } }>(
+    const unknown = await testbed.stack.request<{ error: { issues: Array<{ path: string }> } }>(
       'POST',
       '/api/v1/hosts',
       {
         name: 'unknown-threshold',
         kind: 'local',
-        workdir: path.join(stack.dataDir, 'unknown'),
+        workdir: path.join(testbed.stack.dataDir, 'unknown'),
         admission: { maxLoad: 1 },
       },
     );
     assert.equal(unknown.status, 400, JSON.stringify(unknown.body));
     assert.match(JSON.stringify(unknown.body), /admission/);
-    const slurm = await stack.request<{ error: { field: string } }>('POST', '/api/v1/hosts', {
+    const slurm = await testbed.stack.request<{ error: { field: string } }>('POST', '/api/v1/hosts', {
       name: 'slurm-admission',
       kind: 'slurm',
-      workdir: path.join(stack.dataDir, 'slurm'),
+      workdir: path.join(testbed.stack.dataDir, 'slurm'),
       admission: { maxLoadPerCore: 1 },
     });
     assert.equal(slurm.status, 400, JSON.stringify(slurm.body));
@@ -99,34 +89,34 @@ describe('admission by load', { timeout: 600_000 }, () => {
   });
 
   test("a quota of 4 concurrent runs is never exceeded on an 8-slot host (the runs' own start and end times)", async () => {
-    const workdir = path.join(stack.dataDir, 'wide-work');
-    const host = await stack.request('POST', '/api/v1/hosts', {
+    const workdir = path.join(testbed.stack.dataDir, 'wide-work');
+    const host = await testbed.stack.request('POST', '/api/v1/hosts', {
       name: 'wide',
       kind: 'local',
       workdir,
       slots: 8,
     });
     assert.equal(host.status, 201, JSON.stringify(host.body));
-    const quota = await stack.request('POST', '/api/v1/quotas', {
+    const quota = await testbed.stack.request('POST', '/api/v1/quotas', {
       scope: 'user',
       subject: 'admin',
       host: 'wide',
       maxRunning: 4,
     });
     assert.equal(quota.status, 201, JSON.stringify(quota.body));
-    const app = await stack.request('POST', '/api/v1/applications', {
+    const app = await testbed.stack.request('POST', '/api/v1/applications', {
       name: 'timed-nap',
       command: 'date +%s.%N > t0; sleep 1; date +%s.%N > t1',
     });
     assert.equal(app.status, 201, JSON.stringify(app.body));
-    const created = await stack.request<{ id: string }>('POST', '/api/v1/series', {
+    const created = await testbed.stack.request<{ id: string }>('POST', '/api/v1/series', {
       application: 'timed-nap',
       host: 'wide',
       ini: '[p]\nx = 1...1...12\n',
     });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const done = await waitForSeries<Series>(
-      stack,
+      testbed.stack,
       created.body.id,
       (s) => ['completed', 'failed'].includes(s.state),
       180_000,
@@ -157,12 +147,12 @@ describe('admission by load', { timeout: 600_000 }, () => {
     // Either way the other work on the machine may move by 4 (a quarter) without a false result.
     const spinners = 16;
     const cores = Number(execFileSync('nproc', { encoding: 'utf8' }).trim());
-    const app = await stack.request('POST', '/api/v1/applications', {
+    const app = await testbed.stack.request('POST', '/api/v1/applications', {
       name: 'touch-it',
       command: 'touch it',
     });
     assert.equal(app.status, 201, JSON.stringify(app.body));
-    const workdir = path.join(stack.dataDir, 'burning-work');
+    const workdir = path.join(testbed.stack.dataDir, 'burning-work');
 
     const burn = burnCpu(spinners);
     let id: string;
@@ -184,7 +174,7 @@ describe('admission by load', { timeout: 600_000 }, () => {
         },
       );
       perCore = Math.floor(((load - spinners / 4) * 100) / cores) / 100;
-      const host = await stack.request('POST', '/api/v1/hosts', {
+      const host = await testbed.stack.request('POST', '/api/v1/hosts', {
         name: 'burning',
         kind: 'local',
         workdir,
@@ -192,14 +182,14 @@ describe('admission by load', { timeout: 600_000 }, () => {
         admission: { maxLoadPerCore: perCore },
       });
       assert.equal(host.status, 201, JSON.stringify(host.body));
-      const created = await stack.request<{ id: string }>('POST', '/api/v1/series', {
+      const created = await testbed.stack.request<{ id: string }>('POST', '/api/v1/series', {
         application: 'touch-it',
         host: 'burning',
         ini: 'x = 1 2\n',
       });
       assert.equal(created.status, 201, JSON.stringify(created.body));
       id = created.body.id;
-      const waiting = await waitForSeries<Series>(stack, id, (s) => s.waitReason !== null);
+      const waiting = await waitForSeries<Series>(testbed.stack, id, (s) => s.waitReason !== null);
       assert.match(
         waiting.waitReason!,
         new RegExp(
@@ -211,13 +201,13 @@ describe('admission by load', { timeout: 600_000 }, () => {
       for (const dir of await readdir(runsDir)) {
         assert.equal(existsSync(path.join(runsDir, dir, '.tuplet', 'started')), false, `run ${dir} started`);
       }
-      assert.equal((await waitForSeries<Series>(stack, id, () => true)).counts.succeeded, 0);
+      assert.equal((await waitForSeries<Series>(testbed.stack, id, () => true)).counts.succeeded, 0);
     } finally {
       await burn.stop();
     }
     // The load falls back below the threshold within a minute or so: the runs start then.
     const done = await waitForSeries<Series>(
-      stack,
+      testbed.stack,
       id,
       (s) => ['completed', 'failed'].includes(s.state),
       300_000,
@@ -227,8 +217,8 @@ describe('admission by load', { timeout: 600_000 }, () => {
   });
 
   test('a host above its load threshold starts nothing and the series says why, until the threshold allows', async () => {
-    const workdir = path.join(stack.dataDir, 'busy-work');
-    const host = await stack.request('POST', '/api/v1/hosts', {
+    const workdir = path.join(testbed.stack.dataDir, 'busy-work');
+    const host = await testbed.stack.request('POST', '/api/v1/hosts', {
       name: 'busy',
       kind: 'local',
       workdir,
@@ -236,19 +226,19 @@ describe('admission by load', { timeout: 600_000 }, () => {
       admission: { maxLoadPerCore: 0 },
     });
     assert.equal(host.status, 201, JSON.stringify(host.body));
-    const app = await stack.request('POST', '/api/v1/applications', {
+    const app = await testbed.stack.request('POST', '/api/v1/applications', {
       name: 'touch-done',
       command: 'touch done',
     });
     assert.equal(app.status, 201, JSON.stringify(app.body));
 
-    const held = await stack.request<{ id: string }>('POST', '/api/v1/series', {
+    const held = await testbed.stack.request<{ id: string }>('POST', '/api/v1/series', {
       application: 'touch-done',
       host: 'busy',
       ini: '[p]\nx = 1 2 3\n',
     });
     assert.equal(held.status, 201, JSON.stringify(held.body));
-    const waiting = await waitForSeries<Series>(stack, held.body.id, (s) => s.waitReason !== null);
+    const waiting = await waitForSeries<Series>(testbed.stack, held.body.id, (s) => s.waitReason !== null);
     assert.match(
       waiting.waitReason!,
       /load average [0-9.]+ on \d+ cores is not below admission\.maxLoadPerCore 0\.00/,
@@ -260,12 +250,12 @@ describe('admission by load', { timeout: 600_000 }, () => {
     }
     assert.equal(waiting.counts.succeeded, 0);
 
-    const raised = await stack.request('PATCH', '/api/v1/hosts/busy', {
+    const raised = await testbed.stack.request('PATCH', '/api/v1/hosts/busy', {
       admission: { maxLoadPerCore: 1000 },
     });
     assert.equal(raised.status, 200, JSON.stringify(raised.body));
     // The next series on the host carries the raised threshold to the host's pool.
-    const next = await stack.request<{ id: string }>('POST', '/api/v1/series', {
+    const next = await testbed.stack.request<{ id: string }>('POST', '/api/v1/series', {
       application: 'touch-done',
       host: 'busy',
       ini: '[p]\nx = 4\n',
@@ -273,7 +263,7 @@ describe('admission by load', { timeout: 600_000 }, () => {
     assert.equal(next.status, 201, JSON.stringify(next.body));
     for (const id of [held.body.id, next.body.id]) {
       const done = await waitForSeries<Series>(
-        stack,
+        testbed.stack,
         id,
         (s) => ['completed', 'failed'].includes(s.state),
         120_000,

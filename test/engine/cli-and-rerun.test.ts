@@ -5,10 +5,10 @@ import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
-import { startTemporal, type TestTemporal } from '../support/temporal.ts';
-import { startTestStack, waitForSeries, type InProcessStack, type SeriesBody } from '../support/stack.ts';
+import { waitForSeries, type SeriesBody } from '../support/stack.ts';
+import { useTestStack } from '../support/stack-per-file.ts';
 
 const run = promisify(execFile);
 const tuplet = path.resolve('bin/tuplet');
@@ -21,10 +21,11 @@ interface RunBody {
 }
 
 describe('the CLI, reruns and cancelling from Temporal', { timeout: 300_000 }, () => {
-  let temporal: TestTemporal;
-  let stack: InProcessStack;
+  const testbed = useTestStack();
   const cli = (args: string[]) =>
-    run(tuplet, args, { env: { ...process.env, TUPLET_URL: stack.url, TUPLET_TOKEN: stack.token } }).then(
+    run(tuplet, args, {
+      env: { ...process.env, TUPLET_URL: testbed.stack.url, TUPLET_TOKEN: testbed.stack.token },
+    }).then(
       (r) => ({ code: 0, ...r }),
       (e: { code: number; stdout: string; stderr: string }) => ({
         code: e.code,
@@ -34,26 +35,23 @@ describe('the CLI, reruns and cancelling from Temporal', { timeout: 300_000 }, (
     );
 
   before(async () => {
-    temporal = await startTemporal();
-    stack = await startTestStack({ temporalAddress: temporal.address });
     // Odd indices fail on their first attempt only: a marker in the series directory remembers.
-    const flaky = await stack.request('POST', '/api/v1/applications', {
+    const flaky = await testbed.stack.request('POST', '/api/v1/applications', {
       name: 'flaky',
       command:
         'echo "running $TUPLET_INDEX"; if [ $((TUPLET_INDEX % 2)) -eq 1 ] && [ ! -e ../../seen-$TUPLET_INDEX ]; then ' +
         'touch ../../seen-$TUPLET_INDEX; echo "first attempt of $TUPLET_INDEX fails" >&2; exit 3; fi',
     });
     assert.equal(flaky.status, 201, JSON.stringify(flaky.body));
-    const sleeper = await stack.request('POST', '/api/v1/applications', { name: 'nap', command: 'sleep 60' });
+    const sleeper = await testbed.stack.request('POST', '/api/v1/applications', {
+      name: 'nap',
+      command: 'sleep 60',
+    });
     assert.equal(sleeper.status, 201, JSON.stringify(sleeper.body));
-  });
-  after(async () => {
-    await stack?.stop();
-    await temporal?.stop();
   });
 
   test('submit --wait, logs and rerun: failed runs run again in the same series', async () => {
-    const ini = path.join(stack.dataDir, 'flaky.ini');
+    const ini = path.join(testbed.stack.dataDir, 'flaky.ini');
     await writeFile(ini, '; six runs, three fail once\nk = 0...1...5\n');
     const submitted = await cli(['submit', ini, '--app', 'flaky', '--host', 'local', '--wait', '--json']);
     assert.equal(submitted.code, 1, `some runs failed, so exit 1: ${submitted.stderr}`);
@@ -72,9 +70,12 @@ describe('the CLI, reruns and cancelling from Temporal', { timeout: 300_000 }, (
 
     const rerun = await cli(['rerun', series.id, '--wait']);
     assert.equal(rerun.code, 0, `${rerun.stdout}\n${rerun.stderr}`);
-    const final = await waitForSeries<SeriesBody>(stack, series.id, (s) => s.state === 'completed');
+    const final = await waitForSeries<SeriesBody>(testbed.stack, series.id, (s) => s.state === 'completed');
     assert.equal(final.counts.succeeded, 6);
-    const { body } = await stack.request<{ runs: RunBody[] }>('GET', `/api/v1/series/${series.id}/runs`);
+    const { body } = await testbed.stack.request<{ runs: RunBody[] }>(
+      'GET',
+      `/api/v1/series/${series.id}/runs`,
+    );
     for (const r of body.runs) {
       assert.equal(r.exitCode, 0);
       if (r.attempt !== undefined)
@@ -83,7 +84,7 @@ describe('the CLI, reruns and cancelling from Temporal', { timeout: 300_000 }, (
   });
 
   test('bad input to the CLI exits 2 with the line of the error', async () => {
-    const ini = path.join(stack.dataDir, 'bad.ini');
+    const ini = path.join(testbed.stack.dataDir, 'bad.ini');
     await writeFile(ini, '[a]\nx = 1 2\ny = 1...0...5\n');
     const result = await cli(['submit', ini, '--app', 'flaky', '--host', 'local']);
     assert.equal(result.code, 2);
@@ -101,22 +102,26 @@ describe('the CLI, reruns and cancelling from Temporal', { timeout: 300_000 }, (
   });
 
   test('cancelling the workflow from Temporal cancels the series', async () => {
-    const created = await stack.request<{ id: string; workflowId: string }>('POST', '/api/v1/series', {
-      application: 'nap',
-      host: 'local',
-      ini: 'n = 1 2 3 4\n',
-    });
+    const created = await testbed.stack.request<{ id: string; workflowId: string }>(
+      'POST',
+      '/api/v1/series',
+      {
+        application: 'nap',
+        host: 'local',
+        ini: 'n = 1 2 3 4\n',
+      },
+    );
     assert.equal(created.status, 201);
-    await waitForSeries<SeriesBody>(stack, created.body.id, (s) => s.counts.running > 0);
-    const connection = await Connection.connect({ address: temporal.address });
+    await waitForSeries<SeriesBody>(testbed.stack, created.body.id, (s) => s.counts.running > 0);
+    const connection = await Connection.connect({ address: testbed.temporal.address });
     try {
-      const client = new Client({ connection, namespace: temporal.namespace });
+      const client = new Client({ connection, namespace: testbed.temporal.namespace });
       await client.workflow.getHandle(created.body.workflowId).cancel();
     } finally {
       await connection.close();
     }
     const series = await waitForSeries<SeriesBody>(
-      stack,
+      testbed.stack,
       created.body.id,
       (s) => s.state === 'cancelled',
       30_000,

@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { startTemporal, type TestTemporal } from '../support/temporal.ts';
-import { startTestStack, waitForSeriesEnd, type InProcessStack } from '../support/stack.ts';
+import { before, describe, test } from 'node:test';
+import { waitForSeriesEnd } from '../support/stack.ts';
+import { useTestStack } from '../support/stack-per-file.ts';
 import { adminCookie } from '../support/admin-cookie.ts';
 import {
   APP,
@@ -27,14 +27,14 @@ import {
 type ErrorBody = { error: { code: string; message: string; field?: string; line?: number } };
 
 describe('own code on the local host', { timeout: 600_000 }, () => {
-  let temporal: TestTemporal;
-  let stack: InProcessStack;
+  const testbed = useTestStack();
   let alice: Member; // in `lab`, which runs its own code
   let bob: Member; // in `plain`, which does not
-  const workdir = () => path.join(stack.dataDir, 'work');
-  const zip = (name: string, entries: Record<string, string>) => makeZip(stack.dataDir, name, entries);
+  const workdir = () => path.join(testbed.stack.dataDir, 'work');
+  const zip = (name: string, entries: Record<string, string>) =>
+    makeZip(testbed.stack.dataDir, name, entries);
   const submit = (who: Member, body: Record<string, unknown>) =>
-    stack.request<{ id: string } & ErrorBody>(
+    testbed.stack.request<{ id: string } & ErrorBody>(
       'POST',
       '/api/v1/series',
       { application: APP, host: 'local', ini: sweepOf(2), ...body },
@@ -42,22 +42,16 @@ describe('own code on the local host', { timeout: 600_000 }, () => {
     );
 
   before(async () => {
-    temporal = await startTemporal();
-    stack = await startTestStack({ temporalAddress: temporal.address });
-    const app = await stack.request('POST', '/api/v1/applications', { name: APP, kind: 'own-code' });
+    const app = await testbed.stack.request('POST', '/api/v1/applications', { name: APP, kind: 'own-code' });
     assert.equal(app.status, 201, JSON.stringify(app.body));
-    [alice, bob] = await Promise.all([member(stack, 'alice'), member(stack, 'bob')]);
-    await groupWith(stack, { name: 'lab', ownCode: true, member: alice, hosts: ['local'] });
-    await groupWith(stack, { name: 'plain', ownCode: false, member: bob, hosts: ['local'] });
-  });
-  after(async () => {
-    await stack?.stop();
-    await temporal?.stop();
+    [alice, bob] = await Promise.all([member(testbed.stack, 'alice'), member(testbed.stack, 'bob')]);
+    await groupWith(testbed.stack, { name: 'lab', ownCode: true, member: alice, hosts: ['local'] });
+    await groupWith(testbed.stack, { name: 'plain', ownCode: false, member: bob, hosts: ['local'] });
   });
 
   test('20 tuples run code.py in an environment built once; a second series reuses it', async () => {
     const pkg = await upload(
-      stack,
+      testbed.stack,
       alice.token,
       await zip('code.zip', {
         'code.py': CODE_PY,
@@ -66,12 +60,12 @@ describe('own code on the local host', { timeout: 600_000 }, () => {
     );
     const first = await submit(alice, { ini: sweepOf(20), package: pkg });
     assert.equal(first.status, 201, JSON.stringify(first.body));
-    const done = await waitForSeriesEnd(stack, first.body.id);
+    const done = await waitForSeriesEnd(testbed.stack, first.body.id);
     assert.equal(done.state, 'completed', JSON.stringify(done));
     assert.equal(done.counts.succeeded, 20);
     const env = await assertRunsImported(path.join(workdir(), first.body.id, 'runs'), 20);
 
-    const setup = await stack.request<{ ownCode: { requirements: string[] }; log: string }>(
+    const setup = await testbed.stack.request<{ ownCode: { requirements: string[] }; log: string }>(
       'GET',
       `/api/v1/series/${first.body.id}/setup`,
       undefined,
@@ -84,16 +78,16 @@ describe('own code on the local host', { timeout: 600_000 }, () => {
 
     // Another series of the same group and requirements (other code): the same environment.
     const again = await upload(
-      stack,
+      testbed.stack,
       alice.token,
       await zip('again.zip', { 'code.py': `${CODE_PY}print("second")\n`, 'requirements.txt': DEPENDENCY }),
     );
     const second = await submit(alice, { ini: sweepOf(3), package: again });
     assert.equal(second.status, 201, JSON.stringify(second.body));
-    assert.equal((await waitForSeriesEnd(stack, second.body.id)).state, 'completed');
+    assert.equal((await waitForSeriesEnd(testbed.stack, second.body.id)).state, 'completed');
     assert.equal(await assertRunsImported(path.join(workdir(), second.body.id, 'runs'), 3), env);
     const log = (
-      await stack.request<{ log: string }>(
+      await testbed.stack.request<{ log: string }>(
         'GET',
         `/api/v1/series/${second.body.id}/setup`,
         undefined,
@@ -105,20 +99,22 @@ describe('own code on the local host', { timeout: 600_000 }, () => {
     assert.deepEqual(await environmentsIn(workdir()), [path.basename(env)]);
 
     // The series page shows the environment and the setup's log (scrypt makes a sign-in slow: once).
-    const cookie = await adminCookie(stack.url);
-    const page = await (await fetch(`${stack.url}/series/${second.body.id}`, { headers: { cookie } })).text();
+    const cookie = await adminCookie(testbed.stack.url);
+    const page = await (
+      await fetch(`${testbed.stack.url}/series/${second.body.id}`, { headers: { cookie } })
+    ).text();
     assert.match(page, /Environment \(own code\)/);
     assert.match(page, /<pre id="setup-log">[^<]*own code: reusing /);
   });
 
   test('a member of a group without ownCode is refused at submit, preview and clone', async () => {
-    const pkg = await upload(stack, bob.token, await zip('bob.zip', { 'code.py': CODE_PY }));
+    const pkg = await upload(testbed.stack, bob.token, await zip('bob.zip', { 'code.py': CODE_PY }));
     const submitted = await submit(bob, { package: pkg });
     assert.equal(submitted.status, 403, JSON.stringify(submitted.body));
     assert.equal(submitted.body.error.code, 'own_code_not_enabled');
     assert.match(submitted.body.error.message, /group 'plain' does not let its members run their own code/);
 
-    const preview = await stack.request<ErrorBody>(
+    const preview = await testbed.stack.request<ErrorBody>(
       'POST',
       '/api/v1/sweeps/preview',
       { ini: sweepOf(2), application: APP },
@@ -129,10 +125,10 @@ describe('own code on the local host', { timeout: 600_000 }, () => {
 
     // Alice's series (everyone sees it), cloned by bob with his own package: still his group's rule.
     const alices = await submit(alice, {
-      package: await upload(stack, alice.token, await zip('a.zip', { 'code.py': 'print(1)\n' })),
+      package: await upload(testbed.stack, alice.token, await zip('a.zip', { 'code.py': 'print(1)\n' })),
     });
     assert.equal(alices.status, 201, JSON.stringify(alices.body));
-    const clone = await stack.request<ErrorBody>(
+    const clone = await testbed.stack.request<ErrorBody>(
       'POST',
       `/api/v1/series/${alices.body.id}/clone`,
       { package: pkg },
@@ -140,23 +136,23 @@ describe('own code on the local host', { timeout: 600_000 }, () => {
     );
     assert.equal(clone.status, 403, JSON.stringify(clone.body));
     assert.equal(clone.body.error.code, 'own_code_not_enabled');
-    await waitForSeriesEnd(stack, alices.body.id);
+    await waitForSeriesEnd(testbed.stack, alices.body.id);
   });
 
   test('a member cannot make a program own code; a program ignores a manifest in its package', async () => {
-    const program = await stack.request('POST', '/api/v1/applications', {
+    const program = await testbed.stack.request('POST', '/api/v1/applications', {
       name: 'vetted',
       command: 'echo vetted',
     });
     assert.equal(program.status, 201, JSON.stringify(program.body));
-    const patch = await stack.request(
+    const patch = await testbed.stack.request(
       'PATCH',
       '/api/v1/applications/vetted',
       { kind: 'own-code' },
       alice.token,
     );
     assert.equal(patch.status, 403);
-    const own = await stack.request(
+    const own = await testbed.stack.request(
       'POST',
       '/api/v1/applications',
       { name: 'x', kind: 'own-code' },
@@ -164,15 +160,15 @@ describe('own code on the local host', { timeout: 600_000 }, () => {
     );
     assert.equal(own.status, 403);
     // Not even an admin changes a registered application's kind (re-register it instead).
-    const asAdmin = await stack.request<ErrorBody>('PATCH', '/api/v1/applications/vetted', {
+    const asAdmin = await testbed.stack.request<ErrorBody>('PATCH', '/api/v1/applications/vetted', {
       kind: 'own-code',
     });
     assert.equal(asAdmin.status, 400, JSON.stringify(asAdmin.body));
     // A manifest in the package of a program's series is just a file, and a series has no kind
     // of its own (the key is ignored): the admin's command runs.
-    await stack.request('PUT', '/api/v1/groups/lab/applications/vetted');
+    await testbed.stack.request('PUT', '/api/v1/groups/lab/applications/vetted');
     const pkg = await upload(
-      stack,
+      testbed.stack,
       alice.token,
       await zip('m.zip', { 'tuplet.json': '{"command": "echo hijacked"}', 'code.py': 'print("hijacked")\n' }),
     );
@@ -183,21 +179,23 @@ describe('own code on the local host', { timeout: 600_000 }, () => {
       ini: sweepOf(1),
     });
     assert.equal(series.status, 201, JSON.stringify(series.body));
-    assert.equal((await waitForSeriesEnd(stack, series.body.id)).state, 'completed');
+    assert.equal((await waitForSeriesEnd(testbed.stack, series.body.id)).state, 'completed');
     const runs = path.join(workdir(), series.body.id, 'runs');
     const [dir] = await readdir(runs);
     assert.equal(await readFile(path.join(runs, dir!, '.tuplet', 'stdout'), 'utf8'), 'vetted\n');
   });
 
   test('an own-code application takes no command or setup; its series needs a package', async () => {
-    const withCommand = await stack.request<ErrorBody>('POST', '/api/v1/applications', {
+    const withCommand = await testbed.stack.request<ErrorBody>('POST', '/api/v1/applications', {
       name: 'own2',
       kind: 'own-code',
       command: 'rm -rf /',
     });
     assert.equal(withCommand.status, 400);
     assert.match(JSON.stringify(withCommand.body), /command/);
-    const patched = await stack.request<ErrorBody>('PATCH', `/api/v1/applications/${APP}`, { setup: 'true' });
+    const patched = await testbed.stack.request<ErrorBody>('PATCH', `/api/v1/applications/${APP}`, {
+      setup: 'true',
+    });
     assert.equal(patched.status, 422, JSON.stringify(patched.body));
     assert.equal(patched.body.error.field, 'setup');
     const noPackage = await submit(alice, {});
@@ -278,7 +276,7 @@ describe('own code on the local host', { timeout: 600_000 }, () => {
   ];
   test('malformed manifests and requirements pointing outside are refused, naming what and where', async () => {
     for (const [what, entries, message, line] of refusals) {
-      const pkg = await upload(stack, alice.token, await zip('bad.zip', entries));
+      const pkg = await upload(testbed.stack, alice.token, await zip('bad.zip', entries));
       const answer = await submit(alice, { package: pkg });
       assert.equal(answer.status, 422, `${what}: ${JSON.stringify(answer.body)}`);
       assert.equal(answer.body.error.code, 'invalid_own_code', what);

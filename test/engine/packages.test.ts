@@ -6,9 +6,9 @@ import { execFile } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { after, before, describe, test } from 'node:test';
-import { startTemporal, type TestTemporal } from '../support/temporal.ts';
-import { startTestStack, waitForSeriesEnd, type InProcessStack, type SeriesBody } from '../support/stack.ts';
+import { before, describe, test } from 'node:test';
+import { waitForSeriesEnd, type SeriesBody } from '../support/stack.ts';
+import { useTestStack } from '../support/stack-per-file.ts';
 
 const run = promisify(execFile);
 
@@ -20,28 +20,21 @@ async function makeZip(file: string, entries: Record<string, string>): Promise<U
 }
 
 describe('input packages', { timeout: 180_000 }, () => {
-  let temporal: TestTemporal;
-  let stack: InProcessStack;
+  const testbed = useTestStack();
 
   before(async () => {
-    temporal = await startTemporal();
-    stack = await startTestStack({ temporalAddress: temporal.address });
-    const app = await stack.request('POST', '/api/v1/applications', {
+    const app = await testbed.stack.request('POST', '/api/v1/applications', {
       name: 'reader',
       command: 'cat ../../inputs/greeting.txt > seen.txt',
     });
     assert.equal(app.status, 201, JSON.stringify(app.body));
   });
-  after(async () => {
-    await stack?.stop();
-    await temporal?.stop();
-  });
 
   test('an uploaded zip is unpacked into the series directory before the runs', async () => {
-    const zip = await makeZip(path.join(stack.dataDir, 'inputs.zip'), {
+    const zip = await makeZip(path.join(testbed.stack.dataDir, 'inputs.zip'), {
       'inputs/greeting.txt': 'hello from the package\n',
     });
-    const uploaded = await stack.fetch('/api/v1/packages?name=inputs.zip', {
+    const uploaded = await testbed.stack.fetch('/api/v1/packages?name=inputs.zip', {
       method: 'POST',
       headers: { 'content-type': 'application/zip' },
       body: zip,
@@ -50,22 +43,22 @@ describe('input packages', { timeout: 180_000 }, () => {
     const pkg = (await uploaded.json()) as { id: string; format: string; entries: number };
     assert.equal(pkg.format, 'zip');
 
-    const created = await stack.request<{ id: string }>('POST', '/api/v1/series', {
+    const created = await testbed.stack.request<{ id: string }>('POST', '/api/v1/series', {
       application: 'reader',
       host: 'local',
       ini: 'k = 1 2\n',
       package: pkg.id,
     });
     assert.equal(created.status, 201, JSON.stringify(created.body));
-    const series = await waitForSeriesEnd(stack, created.body.id);
+    const series = await waitForSeriesEnd(testbed.stack, created.body.id);
     assert.equal(series.state, 'completed', JSON.stringify(series));
-    const { body } = await stack.request<{ runs: Array<{ dir: string }> }>(
+    const { body } = await testbed.stack.request<{ runs: Array<{ dir: string }> }>(
       'GET',
       `/api/v1/series/${created.body.id}/runs`,
     );
     for (const r of body.runs) {
       const seen = await readFile(
-        path.join(stack.dataDir, 'work', created.body.id, 'runs', r.dir, 'seen.txt'),
+        path.join(testbed.stack.dataDir, 'work', created.body.id, 'runs', r.dir, 'seen.txt'),
         'utf8',
       );
       assert.equal(seen, 'hello from the package\n');
@@ -73,7 +66,7 @@ describe('input packages', { timeout: 180_000 }, () => {
   });
 
   test('an uploaded tar.gz is re-encoded on its way to the host: its program runs, its modes kept', async () => {
-    const tgz = path.join(stack.dataDir, 'tool.tar.gz');
+    const tgz = path.join(testbed.stack.dataDir, 'tool.tar.gz');
     await run('python3', [
       '-c',
       `import io, sys, tarfile
@@ -83,38 +76,38 @@ with tarfile.open(sys.argv[1], 'w:gz') as t:
     t.addfile(info, io.BytesIO(data))`,
       tgz,
     ]);
-    const uploaded = await stack.fetch('/api/v1/packages?name=tool.tar.gz', {
+    const uploaded = await testbed.stack.fetch('/api/v1/packages?name=tool.tar.gz', {
       method: 'POST',
       body: new Uint8Array(await readFile(tgz)),
     });
     assert.equal(uploaded.status, 201);
     const pkg = (await uploaded.json()) as { id: string; format: string };
     assert.equal(pkg.format, 'tar.gz');
-    const app = await stack.request('POST', '/api/v1/applications', {
+    const app = await testbed.stack.request('POST', '/api/v1/applications', {
       name: 'tool',
       command: '../../bin/tool "$(cat config.ini)"',
     });
     assert.equal(app.status, 201, JSON.stringify(app.body));
-    const created = await stack.request<{ id: string }>('POST', '/api/v1/series', {
+    const created = await testbed.stack.request<{ id: string }>('POST', '/api/v1/series', {
       application: 'tool',
       host: 'local',
       ini: 'k = 1\n',
       package: pkg.id,
     });
     assert.equal(created.status, 201, JSON.stringify(created.body));
-    const series = await waitForSeriesEnd(stack, created.body.id);
+    const series = await waitForSeriesEnd(testbed.stack, created.body.id);
     assert.equal(series.state, 'completed', JSON.stringify(series));
-    const dir = path.join(stack.dataDir, 'work', created.body.id, 'runs');
+    const dir = path.join(testbed.stack.dataDir, 'work', created.body.id, 'runs');
     const [runDir] = await readdir(dir);
     assert.equal(await readFile(path.join(dir, runDir!, 'seen.txt'), 'utf8'), 'tool saw k = 1\n');
   });
 
   test('a package whose entry leaves its directory is refused, and nothing is kept', async () => {
-    const packages = path.join(stack.stack.storageDir, 'packages');
+    const packages = path.join(testbed.stack.stack.storageDir, 'packages');
     const listPackages = () => readdir(packages).catch(() => [] as string[]);
     const before = await listPackages();
-    const zip = await makeZip(path.join(stack.dataDir, 'evil.zip'), { '../../escape.txt': 'out' });
-    const uploaded = await stack.fetch('/api/v1/packages', { method: 'POST', body: zip });
+    const zip = await makeZip(path.join(testbed.stack.dataDir, 'evil.zip'), { '../../escape.txt': 'out' });
+    const uploaded = await testbed.stack.fetch('/api/v1/packages', { method: 'POST', body: zip });
     assert.equal(uploaded.status, 400);
     const error = (await uploaded.json()) as { error: { code: string; message: string } };
     assert.equal(error.error.code, 'invalid_package');
@@ -123,21 +116,21 @@ with tarfile.open(sys.argv[1], 'w:gz') as t:
   });
 
   test('tuplet submit --package uploads and uses it', async () => {
-    const zip = path.join(stack.dataDir, 'cli-inputs.zip');
+    const zip = path.join(testbed.stack.dataDir, 'cli-inputs.zip');
     await makeZip(zip, { 'inputs/greeting.txt': 'from the CLI\n' });
-    const ini = path.join(stack.dataDir, 'cli.ini');
+    const ini = path.join(testbed.stack.dataDir, 'cli.ini');
     await writeFile(ini, 'k = 7\n');
     const { stdout } = await run(
       path.resolve('bin/tuplet'),
       ['submit', ini, '--app', 'reader', '--host', 'local', '--package', zip, '--wait', '--json'],
-      { env: { ...process.env, TUPLET_URL: stack.url, TUPLET_TOKEN: stack.token } },
+      { env: { ...process.env, TUPLET_URL: testbed.stack.url, TUPLET_TOKEN: testbed.stack.token } },
     );
     const series = JSON.parse(stdout) as SeriesBody;
     assert.equal(series.state, 'completed');
   });
 
   test('an unknown package id is a clear 422', async () => {
-    const created = await stack.request<{ error: { code: string } }>('POST', '/api/v1/series', {
+    const created = await testbed.stack.request<{ error: { code: string } }>('POST', '/api/v1/series', {
       application: 'reader',
       host: 'local',
       ini: 'k = 1\n',

@@ -4,10 +4,10 @@
 // It runs again on demand; a failing command is shown and the series still completes.
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { list } from 'tar';
-import { startTestStack, waitForSeriesEnd, type InProcessStack } from '../support/stack.ts';
-import { startTemporal, type TestTemporal } from '../support/temporal.ts';
+import { waitForSeriesEnd } from '../support/stack.ts';
+import { useTestStack } from '../support/stack-per-file.ts';
 import { waitFor } from '../support/wait.ts';
 
 interface PostprocessBody {
@@ -31,38 +31,31 @@ const SUMMARIZE = [
 ].join(' && ');
 
 describe('series post-processing on the local host', { timeout: 300_000 }, () => {
-  let temporal: TestTemporal;
-  let stack: InProcessStack;
-
-  before(async () => {
-    temporal = await startTemporal();
-    stack = await startTestStack({ temporalAddress: temporal.address });
-  });
-  after(async () => {
-    await stack?.stop();
-    await temporal?.stop();
-  });
+  const testbed = useTestStack();
 
   const postprocessOf = async (id: string) => {
-    const { status, body } = await stack.request<PostprocessBody>('GET', `/api/v1/series/${id}/postprocess`);
+    const { status, body } = await testbed.stack.request<PostprocessBody>(
+      'GET',
+      `/api/v1/series/${id}/postprocess`,
+    );
     assert.equal(status, 200, JSON.stringify(body));
     return body;
   };
 
   async function seriesOf(application: string, postprocess: string): Promise<string> {
-    const app = await stack.request('POST', '/api/v1/applications', {
+    const app = await testbed.stack.request('POST', '/api/v1/applications', {
       name: application,
       command: FAIL_ON_THREE,
       postprocess,
     });
     assert.equal(app.status, 201, JSON.stringify(app.body));
-    const created = await stack.request<{ id: string }>('POST', '/api/v1/series', {
+    const created = await testbed.stack.request<{ id: string }>('POST', '/api/v1/series', {
       application,
       host: 'local',
       ini: '[p]\nx = 1 2 3\n',
     });
     assert.equal(created.status, 201, JSON.stringify(created.body));
-    const ended = await waitForSeriesEnd(stack, created.body.id);
+    const ended = await waitForSeriesEnd(testbed.stack, created.body.id);
     assert.equal(ended.state, 'completed_with_failures', JSON.stringify(ended));
     return created.body.id;
   }
@@ -79,12 +72,14 @@ describe('series post-processing on the local host', { timeout: 300_000 }, () =>
       ['plots/a.svg', 'runs.tsv', 'states.csv'],
     );
 
-    const states = await stack.fetch(`/api/v1/series/${id}/postprocess/files/states.csv`);
+    const states = await testbed.stack.fetch(`/api/v1/series/${id}/postprocess/files/states.csv`);
     assert.equal(states.status, 200);
     assert.equal(await states.text(), 'failed,1\nsucceeded,2\n');
 
-    const runsTsv = await (await stack.fetch(`/api/v1/series/${id}/postprocess/files/runs.tsv`)).text();
-    const { body: listed } = await stack.request<{
+    const runsTsv = await (
+      await testbed.stack.fetch(`/api/v1/series/${id}/postprocess/files/runs.tsv`)
+    ).text();
+    const { body: listed } = await testbed.stack.request<{
       runs: Array<{ index: number; dir: string; state: string }>;
     }>('GET', `/api/v1/series/${id}/runs`);
     assert.deepEqual(runsTsv.trimEnd().split('\n'), [
@@ -92,14 +87,16 @@ describe('series post-processing on the local host', { timeout: 300_000 }, () =>
       ...listed.runs.map((r) => `${r.index}\t${r.dir}\t${r.state}\t${r.state === 'succeeded' ? 0 : 1}`),
     ]);
 
-    const leak = await stack.fetch(`/api/v1/series/${id}/postprocess/files/leak`);
+    const leak = await testbed.stack.fetch(`/api/v1/series/${id}/postprocess/files/leak`);
     assert.equal(leak.status, 404, 'a link the command left is not collected');
-    const climb = await stack.fetch(`/api/v1/series/${id}/postprocess/files/..%2f..%2fpostprocess.log`);
+    const climb = await testbed.stack.fetch(
+      `/api/v1/series/${id}/postprocess/files/..%2f..%2fpostprocess.log`,
+    );
     assert.equal(climb.status, 400);
 
     const archived: string[] = [];
     await list({
-      file: path.join(stack.dataDir, 'storage', `${id}.tar.gz`),
+      file: path.join(testbed.stack.dataDir, 'storage', `${id}.tar.gz`),
       onReadEntry: (e) => archived.push(e.path),
     });
     assert.ok(archived.includes(`${id}/postprocess/states.csv`), archived.join('\n'));
@@ -109,9 +106,14 @@ describe('series post-processing on the local host', { timeout: 300_000 }, () =>
     const id = await seriesOf('pp-again', 'date +%s%N >postprocess/stamp.txt');
     const first = await postprocessOf(id);
     assert.equal(first.outcome?.state, 'succeeded');
-    const stamp = await (await stack.fetch(`/api/v1/series/${id}/postprocess/files/stamp.txt`)).text();
+    const stamp = await (
+      await testbed.stack.fetch(`/api/v1/series/${id}/postprocess/files/stamp.txt`)
+    ).text();
 
-    const again = await stack.request<{ workflowId: string }>('POST', `/api/v1/series/${id}/postprocess`);
+    const again = await testbed.stack.request<{ workflowId: string }>(
+      'POST',
+      `/api/v1/series/${id}/postprocess`,
+    );
     assert.equal(again.status, 202, JSON.stringify(again.body));
     const second = await waitFor(
       async () => {
@@ -126,7 +128,9 @@ describe('series post-processing on the local host', { timeout: 300_000 }, () =>
       second.files.map((f) => f.path),
       ['stamp.txt'],
     );
-    const restamped = await (await stack.fetch(`/api/v1/series/${id}/postprocess/files/stamp.txt`)).text();
+    const restamped = await (
+      await testbed.stack.fetch(`/api/v1/series/${id}/postprocess/files/stamp.txt`)
+    ).text();
     assert.notEqual(restamped, stamp, 'the outputs are the new run of the command');
   });
 
@@ -139,15 +143,18 @@ describe('series post-processing on the local host', { timeout: 300_000 }, () =>
   });
 
   test('a series whose application declares none cannot be post-processed, and says why', async () => {
-    const app = await stack.request('POST', '/api/v1/applications', { name: 'pp-none', command: 'true' });
+    const app = await testbed.stack.request('POST', '/api/v1/applications', {
+      name: 'pp-none',
+      command: 'true',
+    });
     assert.equal(app.status, 201);
-    const created = await stack.request<{ id: string }>('POST', '/api/v1/series', {
+    const created = await testbed.stack.request<{ id: string }>('POST', '/api/v1/series', {
       application: 'pp-none',
       host: 'local',
       ini: '[p]\nx = 1\n',
     });
-    await waitForSeriesEnd(stack, created.body.id);
-    const refused = await stack.request<{ error: { message: string } }>(
+    await waitForSeriesEnd(testbed.stack, created.body.id);
+    const refused = await testbed.stack.request<{ error: { message: string } }>(
       'POST',
       `/api/v1/series/${created.body.id}/postprocess`,
     );
@@ -158,7 +165,7 @@ describe('series post-processing on the local host', { timeout: 300_000 }, () =>
 
   test('the applications API refuses a postprocess command that is empty or holds a NUL byte, naming the field', async () => {
     for (const postprocess of ['', 'echo a\0b']) {
-      const refused = await stack.request('POST', '/api/v1/applications', {
+      const refused = await testbed.stack.request('POST', '/api/v1/applications', {
         name: 'pp-bad',
         command: 'true',
         postprocess,

@@ -5,27 +5,16 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { runArgvProbe, runBindingExample, type RunsDirOf } from '../support/input-probe.ts';
-import { startTestStack, type InProcessStack } from '../support/stack.ts';
-import { startTemporal, type TestTemporal } from '../support/temporal.ts';
+import { useTestStack } from '../support/stack-per-file.ts';
 
 describe('input formats on the local host', { timeout: 300_000 }, () => {
-  let temporal: TestTemporal;
-  let stack: InProcessStack;
-  const runsDirOf: RunsDirOf = (id) => path.join(stack.dataDir, 'work', id, 'runs');
-
-  before(async () => {
-    temporal = await startTemporal();
-    stack = await startTestStack({ temporalAddress: temporal.address });
-  });
-  after(async () => {
-    await stack?.stop();
-    await temporal?.stop();
-  });
+  const testbed = useTestStack();
+  const runsDirOf: RunsDirOf = (id) => path.join(testbed.stack.dataDir, 'work', id, 'runs');
 
   test('the template example is registered at start with its template input', async () => {
-    const { status, body } = await stack.request<{
+    const { status, body } = await testbed.stack.request<{
       configFile: string;
       input: { format: string; template: string; templateText: string };
     }>('GET', '/api/v1/applications/binding');
@@ -37,8 +26,8 @@ describe('input formats on the local host', { timeout: 300_000 }, () => {
   });
 
   test('the template example completes, each run given the template with its own values', () =>
-    runBindingExample(stack, 'local', runsDirOf));
+    runBindingExample(testbed.stack, 'local', runsDirOf));
 
   test('args and TUPLET_P_* reach the program as separate elements, never as shell text', () =>
-    runArgvProbe(stack, 'local', runsDirOf));
+    runArgvProbe(testbed.stack, 'local', runsDirOf));
 });

@@ -3,21 +3,20 @@
 // (same package: same code, same requirements) is offered its runs like a program's, and another
 // package is offered nothing. Real Temporal dev server, PGlite, the local host.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { startTemporal, type TestTemporal } from '../support/temporal.ts';
-import { startTestStack, waitForSeriesEnd, type InProcessStack } from '../support/stack.ts';
+import { before, describe, test } from 'node:test';
+import { waitForSeriesEnd } from '../support/stack.ts';
+import { useTestStack } from '../support/stack-per-file.ts';
 import { APP, makeZip, sweepOf, upload } from '../engine/own-code-fixture.ts';
 
 type Offer = { reuse?: { tuples: number; count: number; sources: Array<{ id: string }> } };
 
 describe('result reuse of own-code series', { timeout: 300_000 }, () => {
-  let temporal: TestTemporal;
-  let stack: InProcessStack;
+  const testbed = useTestStack();
   const ini = sweepOf(3);
   const zipOf = (name: string, code: string) =>
-    makeZip(stack.dataDir, name, { 'code.py': code, 'requirements.txt': '' });
+    makeZip(testbed.stack.dataDir, name, { 'code.py': code, 'requirements.txt': '' });
   const preview = async (pkg: string) =>
-    stack.request<Offer>('POST', '/api/v1/sweeps/preview', {
+    testbed.stack.request<Offer>('POST', '/api/v1/sweeps/preview', {
       ini,
       application: APP,
       host: 'local',
@@ -25,31 +24,25 @@ describe('result reuse of own-code series', { timeout: 300_000 }, () => {
     });
 
   before(async () => {
-    temporal = await startTemporal();
-    stack = await startTestStack({ temporalAddress: temporal.address });
-    const app = await stack.request('POST', '/api/v1/applications', { name: APP, kind: 'own-code' });
+    const app = await testbed.stack.request('POST', '/api/v1/applications', { name: APP, kind: 'own-code' });
     assert.equal(app.status, 201, JSON.stringify(app.body));
-  });
-  after(async () => {
-    await stack?.stop();
-    await temporal?.stop();
   });
 
   test('an identical resubmission is offered every tuple; another package nothing', async () => {
     const code = 'import sys\nprint(open(sys.argv[1]).read())\n';
     const zip = await zipOf('first.zip', code);
-    const pkg = await upload(stack, stack.token, zip);
-    const first = await stack.request<{ id: string }>('POST', '/api/v1/series', {
+    const pkg = await upload(testbed.stack, testbed.stack.token, zip);
+    const first = await testbed.stack.request<{ id: string }>('POST', '/api/v1/series', {
       application: APP,
       host: 'local',
       ini,
       package: pkg,
     });
     assert.equal(first.status, 201, JSON.stringify(first.body));
-    assert.equal((await waitForSeriesEnd(stack, first.body.id)).state, 'completed');
+    assert.equal((await waitForSeriesEnd(testbed.stack, first.body.id)).state, 'completed');
 
     // The same package uploaded again (another id, the same bytes): the same application version.
-    const same = await upload(stack, stack.token, zip);
+    const same = await upload(testbed.stack, testbed.stack.token, zip);
     const offer = await preview(same);
     assert.equal(offer.status, 200, JSON.stringify(offer.body));
     assert.deepEqual(
@@ -58,12 +51,12 @@ describe('result reuse of own-code series', { timeout: 300_000 }, () => {
       JSON.stringify(offer.body),
     );
     const other = await preview(
-      await upload(stack, stack.token, await zipOf('other.zip', `${code}print("changed")\n`)),
+      await upload(testbed.stack, testbed.stack.token, await zipOf('other.zip', `${code}print("changed")\n`)),
     );
     assert.equal(other.body.reuse?.tuples, 0, JSON.stringify(other.body));
 
     // What the preview offers, the creation takes.
-    const again = await stack.request<{ id: string; reused?: number }>('POST', '/api/v1/series', {
+    const again = await testbed.stack.request<{ id: string; reused?: number }>('POST', '/api/v1/series', {
       application: APP,
       host: 'local',
       ini,
@@ -72,6 +65,6 @@ describe('result reuse of own-code series', { timeout: 300_000 }, () => {
     });
     assert.equal(again.status, 201, JSON.stringify(again.body));
     assert.equal(again.body.reused, 3);
-    assert.equal((await waitForSeriesEnd(stack, again.body.id)).state, 'completed');
+    assert.equal((await waitForSeriesEnd(testbed.stack, again.body.id)).state, 'completed');
   });
 });

@@ -10,11 +10,11 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { create as createTar } from 'tar';
 import { createApiToken, createUser } from '../../db/accounts.ts';
-import { startTemporal, type TestTemporal } from '../support/temporal.ts';
-import { startTestStack, waitForSeriesEnd, type InProcessStack, type SeriesBody } from '../support/stack.ts';
+import { waitForSeriesEnd, type SeriesBody } from '../support/stack.ts';
+import { useTestStack } from '../support/stack-per-file.ts';
 
 interface RunBody {
   index: number;
@@ -36,8 +36,7 @@ const APP = 'adder';
 const INI = '[model]\na = 1 2 3\nb = 10 20\nc = 5\n';
 
 describe('result reuse', { timeout: 600_000 }, () => {
-  let temporal: TestTemporal;
-  let stack: InProcessStack;
+  const testbed = useTestStack();
   let log: string;
   let alice: string;
   let bob: string;
@@ -52,7 +51,7 @@ describe('result reuse', { timeout: 600_000 }, () => {
   const ranLines = async () => (await readFile(log, 'utf8').catch(() => '')).split('\n').filter(Boolean);
 
   const api = <T>(method: string, route: string, body: unknown, token: string) =>
-    stack.request<T>(method, route, body, token);
+    testbed.stack.request<T>(method, route, body, token);
   const preview = async (token: string, fields: Record<string, unknown>) => {
     const answer = await api<{ reuse?: Offer }>(
       'POST',
@@ -71,32 +70,38 @@ describe('result reuse', { timeout: 600_000 }, () => {
       token,
     );
     assert.equal(created.status, 201, JSON.stringify(created.body));
-    const ended = await waitForSeriesEnd(stack, created.body.id);
+    const ended = await waitForSeriesEnd(testbed.stack, created.body.id);
     return { ...created.body, series: ended };
   };
   const runsOf = async (id: string) =>
-    (await stack.request<{ runs: RunBody[] }>('GET', `/api/v1/series/${id}/runs?limit=1000`)).body.runs;
+    (await testbed.stack.request<{ runs: RunBody[] }>('GET', `/api/v1/series/${id}/runs?limit=1000`)).body
+      .runs;
 
   before(async () => {
-    temporal = await startTemporal();
-    stack = await startTestStack({ temporalAddress: temporal.address });
-    log = path.join(stack.dataDir, 'ran.log');
-    const db = stack.stack.database.db;
+    log = path.join(testbed.stack.dataDir, 'ran.log');
+    const db = testbed.stack.stack.database.db;
     const tokenOf = async (name: string) =>
       (await createApiToken(db, (await createUser(db, { name, role: 'member' })).id, 'test')).token;
     [alice, bob] = await Promise.all([tokenOf('alice'), tokenOf('bob')]);
-    const app = await stack.request('POST', '/api/v1/applications', { name: APP, command: command('v1') });
+    const app = await testbed.stack.request('POST', '/api/v1/applications', {
+      name: APP,
+      command: command('v1'),
+    });
     assert.equal(app.status, 201, JSON.stringify(app.body));
     // Two groups, each with the application and the host: alice in optics, bob in bio.
     for (const [group, member] of [
       ['optics', 'alice'],
       ['bio', 'bob'],
     ] as const) {
-      assert.equal((await stack.request('POST', '/api/v1/groups', { name: group })).status, 201);
+      assert.equal((await testbed.stack.request('POST', '/api/v1/groups', { name: group })).status, 201);
       for (const grant of [`applications/${APP}`, 'hosts/local']) {
-        assert.equal((await stack.request('PUT', `/api/v1/groups/${group}/${grant}`)).status, 204, grant);
+        assert.equal(
+          (await testbed.stack.request('PUT', `/api/v1/groups/${group}/${grant}`)).status,
+          204,
+          grant,
+        );
       }
-      const joined = await stack.request('PUT', `/api/v1/groups/${group}/members/${member}`, {
+      const joined = await testbed.stack.request('PUT', `/api/v1/groups/${group}/members/${member}`, {
         role: 'member',
       });
       assert.equal(joined.status, 200, JSON.stringify(joined.body));
@@ -105,10 +110,6 @@ describe('result reuse', { timeout: 600_000 }, () => {
     original = first.series;
     assert.equal(original.state, 'completed');
     assert.equal((await ranLines()).length, 6);
-  });
-  after(async () => {
-    await stack?.stop();
-    await temporal?.stop();
   });
 
   test('a resubmitted identical sweep is offered every tuple and, with reuse, runs nothing', async () => {
@@ -135,7 +136,7 @@ describe('result reuse', { timeout: 600_000 }, () => {
     assert.deepEqual(mine[4]!.metrics, { sum: 13 }, 'a=3, b=10');
 
     // Its files are the original's, served from there.
-    const listing = await stack.request<{ files: Array<{ path: string }> }>(
+    const listing = await testbed.stack.request<{ files: Array<{ path: string }> }>(
       'GET',
       `/api/v1/series/${second.id}/runs/4/files`,
     );
@@ -143,23 +144,23 @@ describe('result reuse', { timeout: 600_000 }, () => {
       listing.body.files.some((f) => f.path === 'metrics.json'),
       JSON.stringify(listing.body),
     );
-    const file = await stack.fetch(`/api/v1/series/${second.id}/runs/4/files/metrics.json`);
+    const file = await testbed.stack.fetch(`/api/v1/series/${second.id}/runs/4/files/metrics.json`);
     assert.equal(file.status, 200);
     assert.deepEqual(JSON.parse(await file.text()), { sum: 13 });
 
     // The series page marks the reused runs and the run page links to the original.
-    const page = await (await stack.fetch(`/series/${second.id}`)).text();
+    const page = await (await testbed.stack.fetch(`/series/${second.id}`)).text();
     assert.equal(page.split(`data-reused-from="${original.id}"`).length - 1, 6);
-    const runPage = await (await stack.fetch(`/series/${second.id}/runs/4`)).text();
+    const runPage = await (await testbed.stack.fetch(`/series/${second.id}/runs/4`)).text();
     assert.match(runPage, new RegExp(`href="/series/${original.id}/runs/4"`));
   });
 
   test('tuplet submit --preview says what could be reused, --reuse takes it', async () => {
-    const file = path.join(stack.dataDir, 'sweep.ini');
+    const file = path.join(testbed.stack.dataDir, 'sweep.ini');
     await writeFile(file, INI);
     const cli = (...args: string[]) =>
       run(tuplet, ['submit', file, '--app', APP, '--host', 'local', ...args], {
-        env: { ...process.env, TUPLET_URL: stack.url, TUPLET_TOKEN: alice },
+        env: { ...process.env, TUPLET_URL: testbed.stack.url, TUPLET_TOKEN: alice },
       });
     const preview = await cli('--preview');
     assert.equal(preview.stdout, `6 of 6 tuples already succeeded, in series ${original.id}: 6\n`);
@@ -206,7 +207,7 @@ describe('result reuse', { timeout: 600_000 }, () => {
     assert.equal((await preview(alice, { package: uploaded })).tuples, 0, 'another package');
 
     const patch = (version: string) =>
-      stack.request('PATCH', `/api/v1/applications/${APP}`, { command: command(version) });
+      testbed.stack.request('PATCH', `/api/v1/applications/${APP}`, { command: command(version) });
     assert.equal((await patch('v2')).status, 200);
     assert.equal((await preview(alice, {})).tuples, 0, 'another application version');
     assert.equal((await patch('v1')).status, 200);
@@ -249,24 +250,24 @@ describe('result reuse', { timeout: 600_000 }, () => {
   test('a series reading dataset v2 is not offered the runs of one that read v1; the same version is', async () => {
     // The admin's dataset (bob may not see it), two versions, and an application that reports
     // what its run read from it.
-    assert.equal((await stack.request('POST', '/api/v1/datasets', { name: 'cells' })).status, 201);
+    assert.equal((await testbed.stack.request('POST', '/api/v1/datasets', { name: 'cells' })).status, 201);
     const dir = await mkdtemp(path.join(os.tmpdir(), 'tuplet-reuse-data-'));
     for (const version of [1, 2]) {
       await writeFile(path.join(dir, 'data.txt'), `${version}\n`);
       const archive = path.join(dir, `v${version}.tar.gz`);
       await createTar({ gzip: true, cwd: dir, file: archive }, ['data.txt']);
-      const uploaded = await stack.fetch('/api/v1/datasets/cells/versions', {
+      const uploaded = await testbed.stack.fetch('/api/v1/datasets/cells/versions', {
         method: 'POST',
         body: new Uint8Array(await readFile(archive)),
       });
       assert.equal(uploaded.status, 201, await uploaded.text());
     }
-    const reader = await stack.request('POST', '/api/v1/applications', {
+    const reader = await testbed.stack.request('POST', '/api/v1/applications', {
       name: 'reader',
       command: 'printf \'{"seen": %s}\' "$(cat inputs/cells/data.txt)" > metrics.json',
     });
     assert.equal(reader.status, 201, JSON.stringify(reader.body));
-    const admin = stack.token;
+    const admin = testbed.stack.token;
     const sweep = (version: number, more: Record<string, unknown> = {}) => ({
       application: 'reader',
       ini: '[p]\nk = 1 2\n',
@@ -315,7 +316,7 @@ describe('result reuse', { timeout: 600_000 }, () => {
   });
 
   async function alicePackage(bytes: Buffer): Promise<string> {
-    const response = await fetch(`${stack.url}/api/v1/packages?name=in.tar.gz`, {
+    const response = await fetch(`${testbed.stack.url}/api/v1/packages?name=in.tar.gz`, {
       method: 'POST',
       headers: { authorization: `Bearer ${alice}`, 'content-type': 'application/octet-stream' },
       body: new Uint8Array(bytes),

@@ -19,8 +19,8 @@ import { createLogger } from '../../log.ts';
 import { insertSeries } from '../db/fixtures.ts';
 import { tempDir } from '../hosts/helpers.ts';
 import { backends, withDatabase } from '../support/database.ts';
-import { startTemporal, type TestTemporal } from '../support/temporal.ts';
-import { startTestStack, waitForSeriesEnd, type InProcessStack } from '../support/stack.ts';
+import { waitForSeriesEnd } from '../support/stack.ts';
+import { useTestStack } from '../support/stack-per-file.ts';
 
 interface Run {
   index: number;
@@ -151,23 +151,14 @@ void describe(
     timeout: 300_000,
   },
   () => {
-    let temporal: TestTemporal;
-    let stack: InProcessStack;
-    before(async () => {
-      temporal = await startTemporal();
-      stack = await startTestStack({ temporalAddress: temporal.address });
-    });
-    after(async () => {
-      await stack?.stop();
-      await temporal?.stop();
-    });
+    const testbed = useTestStack();
 
     const application = async (name: string, command: string) => {
-      const created = await stack.request('POST', '/api/v1/applications', { name, command });
+      const created = await testbed.stack.request('POST', '/api/v1/applications', { name, command });
       assert.equal(created.status, 201, JSON.stringify(created.body));
     };
     const submit = async (app: string) => {
-      const created = await stack.request<{ id: string }>('POST', '/api/v1/series', {
+      const created = await testbed.stack.request<{ id: string }>('POST', '/api/v1/series', {
         application: app,
         host: 'local',
         ini: 'n = 0 1 2 3\n',
@@ -176,7 +167,7 @@ void describe(
       return created.body.id;
     };
     const runsOf = async (id: string) =>
-      (await stack.request<{ runs: Run[] }>('GET', `/api/v1/series/${id}/runs`)).body.runs;
+      (await testbed.stack.request<{ runs: Run[] }>('GET', `/api/v1/series/${id}/runs`)).body.runs;
 
     void test('fails that run alone with a clear reason; both series finish', async () => {
       // Both series' runs last a few seconds, so their polls share the host's status execs.
@@ -188,8 +179,8 @@ void describe(
       const [poisoned, healthy] = await Promise.all([submit('writes-1e20'), submit('steady')]);
 
       const [poisonedEnd, healthyEnd] = await Promise.all([
-        waitForSeriesEnd(stack, poisoned, 120_000),
-        waitForSeriesEnd(stack, healthy, 120_000),
+        waitForSeriesEnd(testbed.stack, poisoned, 120_000),
+        waitForSeriesEnd(testbed.stack, healthy, 120_000),
       ]);
       assert.equal(healthyEnd.state, 'completed', JSON.stringify(healthyEnd));
       assert.equal(healthyEnd.counts.succeeded, 4);

@@ -10,8 +10,8 @@ import { chmod, chown, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { startTestStack, waitForSeriesEnd, type InProcessStack } from '../support/stack.ts';
-import { startTemporal, type TestTemporal } from '../support/temporal.ts';
+import { waitForSeriesEnd } from '../support/stack.ts';
+import { useTestStack } from '../support/stack-per-file.ts';
 
 const RUN_USER = 'tuplet-test-run';
 
@@ -44,71 +44,71 @@ done
 echo "a result" > result.txt`;
 
 describe('programs run as the host runUser', { timeout: 300_000 }, () => {
-  let temporal: TestTemporal;
-  let stack: InProcessStack;
+  const testbed = useTestStack();
   let workdir: string;
   let runUser: { uid: number; gid: number };
 
   before(async () => {
     runUser = ensureRunUser();
-    temporal = await startTemporal();
-    stack = await startTestStack({ temporalAddress: temporal.address });
     // Traversable by everyone, as data directories often are: only ownership protects it.
-    await chmod(stack.dataDir, 0o755);
+    await chmod(testbed.stack.dataDir, 0o755);
     workdir = await mkdtemp(path.join(os.tmpdir(), 'tuplet-test-run-user-'));
     await chown(workdir, runUser.uid, runUser.gid);
-    const host = await stack.request('POST', '/api/v1/hosts', {
+    const host = await testbed.stack.request('POST', '/api/v1/hosts', {
       name: 'sandboxed',
       kind: 'local',
       workdir,
       runUser: RUN_USER,
-      env: { DATA_DIR: stack.dataDir },
+      env: { DATA_DIR: testbed.stack.dataDir },
     });
     assert.equal(host.status, 201, JSON.stringify(host.body));
-    const app = await stack.request('POST', '/api/v1/applications', {
+    const app = await testbed.stack.request('POST', '/api/v1/applications', {
       name: 'try-data-dir',
       command: TRY_DATA_DIR,
     });
     assert.equal(app.status, 201, JSON.stringify(app.body));
-    await stack.stack.workers?.refreshHosts();
+    await testbed.stack.stack.workers?.refreshHosts();
   });
   after(async () => {
-    await stack?.stop();
-    await temporal?.stop();
     if (workdir) await rm(workdir, { recursive: true, force: true });
   });
 
   test('a run cannot write into the data directory; it runs as the run user; its results come back', async () => {
-    const created = await stack.request<{ id: string }>('POST', '/api/v1/series', {
+    const created = await testbed.stack.request<{ id: string }>('POST', '/api/v1/series', {
       application: 'try-data-dir',
       host: 'sandboxed',
       ini: 'x = 1 2\n',
     });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const { id } = created.body;
-    const series = await waitForSeriesEnd(stack, id);
+    const series = await waitForSeriesEnd(testbed.stack, id);
     assert.equal(series.state, 'completed', JSON.stringify(series));
 
-    const runs = await stack.request<{ runs: Array<{ dir: string; exitCode: number }> }>(
+    const runs = await testbed.stack.request<{ runs: Array<{ dir: string; exitCode: number }> }>(
       'GET',
       `/api/v1/series/${id}/runs`,
     );
     assert.equal(runs.body.runs.length, 2);
     for (const run of runs.body.runs) {
-      const stored = path.join(stack.dataDir, 'storage', id, 'runs', run.dir);
+      const stored = path.join(testbed.stack.dataDir, 'storage', id, 'runs', run.dir);
       const stdout = await readFile(path.join(stored, '.tuplet', 'stdout'), 'utf8');
       assert.equal(
         stdout,
-        [RUN_USER, ...['', '/storage', '/pglite'].map((part) => `refused ${stack.dataDir}${part}`), ''].join(
-          '\n',
-        ),
+        [
+          RUN_USER,
+          ...['', '/storage', '/pglite'].map((part) => `refused ${testbed.stack.dataDir}${part}`),
+          '',
+        ].join('\n'),
       );
       assert.equal(await readFile(path.join(stored, 'result.txt'), 'utf8'), 'a result\n');
       // The run directory on the host is the run user's own.
       assert.equal((await stat(path.join(workdir, id, 'runs', run.dir, 'result.txt'))).uid, runUser.uid);
     }
     for (const part of ['', 'storage', 'pglite']) {
-      assert.ok(!existsSync(path.join(stack.dataDir, part, 'pwned-by-run')), `nothing written in ${part}`);
+      assert.ok(
+        !existsSync(path.join(testbed.stack.dataDir, part, 'pwned-by-run')),
+        `nothing written in ${part}`,
+      );
     }
   });
 });

@@ -1,0 +1,265 @@
+// One series over the three kinds of host (docs/multi-host.md, issue 14's done-when), end to end
+// on real parts: a local host, an ssh host on a real sshd and a slurm host (the one-node test
+// SLURM behind the same sshd), each served by a host worker started here so that one can be
+// stopped. The series completes with runs on all three, each run recorded once with its host
+// and its outputs collected; a cancel leaves nothing running on any of them; with the SLURM
+// host's worker stopped mid-series, its unfinished runs run elsewhere and the series completes.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { after, before, describe, test } from 'node:test';
+import { NativeConnection } from '@temporalio/worker';
+import { createLogger } from '../../log.ts';
+import { tupletDataConverter } from '../../temporal/data-converter.ts';
+import { startHostWorker, type RunningHostWorker } from '../../workers/host.ts';
+import { startSlurm, type TestSlurm } from '../support/slurm.ts';
+import { sshHostFields, startSshd, type TestSshd } from '../support/sshd.ts';
+import { startTestStack, waitForSeries, waitForSeriesEnd, type InProcessStack } from '../support/stack.ts';
+import { startTemporal, type TestTemporal } from '../support/temporal.ts';
+import { waitFor } from '../support/wait.ts';
+
+interface Run {
+  index: number;
+  state: string;
+  host: string | null;
+  metrics: { i?: number } | null;
+}
+
+interface Series {
+  state: string;
+  hosts: string[];
+  counts: Record<'running' | 'succeeded' | 'failed' | 'cancelled', number>;
+}
+
+const HOSTS = ['here', 'remote', 'cluster'] as const;
+type HostName = (typeof HOSTS)[number];
+const KIND: Record<HostName, 'local' | 'ssh' | 'slurm'> = { here: 'local', remote: 'ssh', cluster: 'slurm' };
+
+describe('a series over a local, an ssh and a slurm host', { timeout: 600_000 }, () => {
+  let temporal: TestTemporal;
+  let slurm: TestSlurm;
+  let sshd: TestSshd;
+  let stack: InProcessStack;
+  let connection: NativeConnection;
+  let scratch: string;
+  const workers = new Map<string, RunningHostWorker>();
+  const seriesIds: string[] = [];
+
+  const squeue = async (id: string, states = 'PENDING,RUNNING,COMPLETING') => {
+    const { stdout } = await promisify(execFile)(
+      'squeue',
+      ['-h', '-t', states, '--name', `tuplet-${id}`, '-o', '%i'],
+      { env: { ...process.env, ...slurm.env } },
+    );
+    return stdout.split('\n').filter(Boolean);
+  };
+  const startWorker = async (hostName: string) => {
+    workers.set(
+      hostName,
+      await startHostWorker({
+        connection,
+        namespace: 'default',
+        dataConverter: tupletDataConverter(undefined),
+        hostName,
+        storageDir: path.join(stack.dataDir, 'storage'),
+        logger: createLogger('warn', `test-host-${hostName}`),
+      }),
+    );
+  };
+  const file = (name: string) => JSON.stringify(path.join(scratch, name));
+
+  before(async () => {
+    scratch = await mkdtemp(path.join(os.tmpdir(), 'tuplet-multi-host-slurm-'));
+    const started = await Promise.allSettled([
+      (async () => {
+        slurm = await startSlurm();
+        sshd = await startSshd({ env: slurm.env });
+      })(),
+      (async () => {
+        temporal = await startTemporal();
+        // A host counts as lost after 8 s without a worker (the default is 2 minutes).
+        stack = await startTestStack({
+          temporalAddress: temporal.address,
+          hostWorkers: false,
+          env: { TUPLET_HOST_LOST_AFTER_MS: '8000' },
+        });
+      })(),
+    ]);
+    for (const result of started) if (result.status === 'rejected') throw result.reason;
+    for (const name of HOSTS) {
+      const kind = KIND[name];
+      const created = await stack.request('POST', '/api/v1/hosts', {
+        name,
+        kind,
+        ...(kind === 'local' ? {} : sshHostFields(sshd)),
+        workdir: path.join(scratch, `work-${name}`),
+        ...(kind === 'slurm' ? {} : { slots: 2 }),
+      });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+    }
+    connection = await NativeConnection.connect({ address: temporal.address });
+    await Promise.all(HOSTS.map(startWorker));
+    // Every start appends its index to the log named in `log-path` (all hosts are this
+    // machine); runs on the cluster sleep `cluster-pause` longer; outputs name the index.
+    const where = await stack.request('POST', '/api/v1/applications', {
+      name: 'where',
+      command: [
+        `echo "$TUPLET_INDEX" >> "$(cat ${file('log-path')})"`,
+        `case "$PWD" in */work-cluster/*) sleep "$(cat ${file('cluster-pause')})";; esac`,
+        `echo "run $TUPLET_INDEX" > out.txt`,
+        `echo '{"i": '"$TUPLET_INDEX"'}' > metrics.json`,
+      ].join('; '),
+    });
+    assert.equal(where.status, 201, JSON.stringify(where.body));
+    // Records its process id (the shell becomes the sleep), so the test can see it stopped.
+    const hold = await stack.request('POST', '/api/v1/applications', {
+      name: 'hold',
+      command: `echo $$ > ${file('pids')}/"$TUPLET_INDEX"; exec sleep 120`,
+    });
+    assert.equal(hold.status, 201, JSON.stringify(hold.body));
+  });
+  after(async () => {
+    // Jobs a lost host left in the shared cluster go (its worker was stopped: nobody else will).
+    if (slurm) {
+      for (const id of seriesIds) {
+        const jobs = await squeue(id).catch(() => []);
+        if (jobs.length > 0)
+          await promisify(execFile)('scancel', jobs, { env: { ...process.env, ...slurm.env } }).catch(
+            () => undefined,
+          );
+      }
+    }
+    for (const worker of workers.values()) await worker.shutdown();
+    await connection?.close();
+    await stack?.stop();
+    await sshd?.stop();
+    await temporal?.stop();
+    await slurm?.stop();
+    if (scratch) await rm(scratch, { recursive: true, force: true });
+  });
+
+  const submit = async (application: string, n: number) => {
+    const created = await stack.request<{ id: string }>('POST', '/api/v1/series', {
+      application,
+      hosts: HOSTS,
+      ini: `[grid]\nx = 1...1...${n}\n`,
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    seriesIds.push(created.body.id);
+    return created.body.id;
+  };
+  const submitWhere = async (label: string, n: number, clusterPause: string) => {
+    const log = path.join(scratch, `${label}.log`);
+    await writeFile(log, '');
+    await writeFile(path.join(scratch, 'log-path'), log);
+    await writeFile(path.join(scratch, 'cluster-pause'), clusterPause);
+    return { id: await submit('where', n), log };
+  };
+  const runsOf = async (id: string) => {
+    const { body } = await stack.request<{ runs: Run[] }>('GET', `/api/v1/series/${id}/runs?limit=1000`);
+    return body.runs;
+  };
+  const startsIn = async (log: string) =>
+    (await readFile(log, 'utf8')).split('\n').filter(Boolean).map(Number);
+  const hostsOf = (runs: Run[]) => new Set(runs.map((r) => r.host));
+  /** Every run succeeded with its own outputs in storage (collected from wherever it ran). */
+  const assertCollected = async (id: string, runs: Run[]) => {
+    for (const run of runs) {
+      assert.equal(run.state, 'succeeded', JSON.stringify(run));
+      assert.equal(run.metrics?.i, run.index, `metrics of run ${run.index}: ${JSON.stringify(run)}`);
+      const out = await stack.fetch(`/api/v1/series/${id}/runs/${run.index}/files/out.txt`);
+      assert.equal(out.status, 200, `out.txt of run ${run.index} (${run.host}) collected`);
+      assert.equal(await out.text(), `run ${run.index}\n`);
+    }
+  };
+
+  test('completes with chunks on all three hosts, each run once, recorded with its host and outputs', async () => {
+    const n = 12;
+    const { id, log } = await submitWhere('split', n, '0');
+    const done = await waitForSeriesEnd(stack, id);
+    assert.equal(done.state, 'completed', JSON.stringify(done));
+    const series = (await stack.request<Series>('GET', `/api/v1/series/${id}`)).body;
+    assert.deepEqual(series.hosts, HOSTS);
+    const runs = await runsOf(id);
+    assert.equal(runs.length, n);
+    assert.deepEqual(hostsOf(runs), new Set(HOSTS), 'runs on every host');
+    await assertCollected(id, runs);
+    assert.deepEqual(
+      (await startsIn(log)).sort((a, b) => a - b),
+      runs.map((r) => r.index).sort((a, b) => a - b),
+      'every run started exactly once',
+    );
+  });
+
+  test('cancel stops the series on all three hosts: nothing in squeue, no runner run left', async () => {
+    const pids = path.join(scratch, 'pids');
+    await mkdir(pids, { recursive: true });
+    const id = await submit('hold', 9);
+    await waitFor(
+      async () => {
+        const running = (await runsOf(id)).filter((r) => r.state === 'running');
+        return hostsOf(running).size === HOSTS.length;
+      },
+      { what: 'runs running on every host', timeoutMs: 120_000 },
+    );
+    const cancelled = await stack.request('POST', `/api/v1/series/${id}/cancel`);
+    assert.equal(cancelled.status, 202, JSON.stringify(cancelled.body));
+    const series = await waitForSeriesEnd(stack, id);
+    assert.equal(series.state, 'cancelled', JSON.stringify(series));
+    for (const run of await runsOf(id)) assert.equal(run.state, 'cancelled', JSON.stringify(run));
+    assert.deepEqual(await squeue(id), [], 'no job of the series left in the cluster');
+    // Every run that started (on any host) has stopped.
+    const started = await readdir(pids);
+    assert.ok(started.length >= HOSTS.length, `runs started: ${started.join(',')}`);
+    for (const index of started) {
+      const pid = Number((await readFile(path.join(pids, index), 'utf8')).trim());
+      await waitFor(() => !alive(pid), { what: `run ${index} (pid ${pid}) to stop`, timeoutMs: 30_000 });
+    }
+  });
+
+  test("survives the slurm host's worker stopped mid-series: its unfinished runs run elsewhere", async () => {
+    const n = 12;
+    // Runs on the cluster sleep 30 s: its chunks are mid-run when its worker stops.
+    const { id, log } = await submitWhere('lost', n, '30');
+    await waitFor(async () => (await runsOf(id)).some((r) => r.host === 'cluster' && r.state === 'running'), {
+      what: 'a run running on the cluster',
+      timeoutMs: 120_000,
+    });
+    await waitForSeries<Series>(stack, id, (s) => s.counts.succeeded >= 2);
+    const before = new Map((await runsOf(id)).map((r) => [r.index, r]));
+    await workers.get('cluster')!.shutdown();
+    workers.delete('cluster');
+
+    const series = await waitForSeriesEnd(stack, id);
+    assert.equal(series.state, 'completed', JSON.stringify(series));
+    assert.equal(series.counts.succeeded, n);
+    const runs = await runsOf(id);
+    await assertCollected(id, runs);
+    const starts = await startsIn(log);
+    for (const run of [...before.values()].filter((r) => r.state === 'succeeded')) {
+      assert.equal(
+        starts.filter((i) => i === run.index).length,
+        1,
+        `run ${run.index} (${run.host}) ran once`,
+      );
+    }
+    const moved = runs.filter((r) => {
+      const then = before.get(r.index);
+      return then?.host === 'cluster' && then.state !== 'succeeded';
+    });
+    assert.ok(moved.length > 0, 'the cluster had runs when its worker stopped');
+    for (const run of moved) assert.notEqual(run.host, 'cluster', `run ${run.index} ran elsewhere`);
+  });
+});
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
