@@ -12,9 +12,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { NativeConnection } from '@temporalio/worker';
-import { createLogger } from '../../log.ts';
-import { tupletDataConverter } from '../../temporal/data-converter.ts';
-import { startHostWorker, type RunningHostWorker } from '../../workers/host.ts';
+import type { RunningHostWorker } from '../../workers/host.ts';
+import { startTestHostWorker } from '../support/host-worker.ts';
 import { startSlurm, type TestSlurm } from '../support/slurm.ts';
 import { sshHostFields, startSshd, type TestSshd } from '../support/sshd.ts';
 import { startTestStack, waitForSeries, waitForSeriesEnd, type InProcessStack } from '../support/stack.ts';
@@ -57,17 +56,7 @@ describe('a series over a local, an ssh and a slurm host', { timeout: 600_000 },
     return stdout.split('\n').filter(Boolean);
   };
   const startWorker = async (hostName: string) => {
-    workers.set(
-      hostName,
-      await startHostWorker({
-        connection,
-        namespace: 'default',
-        dataConverter: tupletDataConverter(undefined),
-        hostName,
-        storageDir: path.join(stack.dataDir, 'storage'),
-        logger: createLogger('warn', `test-host-${hostName}`),
-      }),
-    );
+    workers.set(hostName, await startTestHostWorker(connection, hostName, stack.dataDir));
   };
   const file = (name: string) => JSON.stringify(path.join(scratch, name));
 

@@ -9,9 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { NativeConnection } from '@temporalio/worker';
-import { createLogger } from '../../log.ts';
-import { tupletDataConverter } from '../../temporal/data-converter.ts';
-import { startHostWorker, type RunningHostWorker } from '../../workers/host.ts';
+import type { RunningHostWorker } from '../../workers/host.ts';
+import { startTestHostWorker } from '../support/host-worker.ts';
 import { sshHostFields, startSshd, type TestSshd } from '../support/sshd.ts';
 import { startTestStack, waitForSeries, waitForSeriesEnd, type InProcessStack } from '../support/stack.ts';
 import { adminCookie } from '../support/admin-cookie.ts';
@@ -43,17 +42,7 @@ describe('a series over several hosts', { timeout: 600_000 }, () => {
   const workers = new Map<string, RunningHostWorker>();
 
   const startWorker = async (hostName: string) => {
-    workers.set(
-      hostName,
-      await startHostWorker({
-        connection,
-        namespace: 'default',
-        dataConverter: tupletDataConverter(undefined),
-        hostName,
-        storageDir: path.join(stack.dataDir, 'storage'),
-        logger: createLogger('warn', `test-host-${hostName}`),
-      }),
-    );
+    workers.set(hostName, await startTestHostWorker(connection, hostName, stack.dataDir));
   };
 
   before(async () => {
