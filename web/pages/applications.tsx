@@ -2,6 +2,7 @@
 import type { ApplicationRow } from '../../db/applications.ts';
 import type { AuthUser } from '../context.ts';
 import { Layout } from '../layout.tsx';
+import { AddEntry, EditEntry } from './catalogue-admin.tsx';
 import { EnvironmentFacts, EnvironmentField } from './environment.tsx';
 import { InputFacts, InputField } from './input-format.tsx';
 import { ParameterTable, ParametersField } from './parameter-schema.tsx';
@@ -53,26 +54,16 @@ export function ApplicationsPage(props: { user: AuthUser; csrf: string; applicat
           </dl>
           {a.parameters?.length ? <ParameterTable parameters={a.parameters} /> : null}
           {admin ? (
-            <details>
-              <summary>Edit</summary>
+            <EditEntry kind="application" name={a.name}>
               <ApplicationForm application={a} />
-              <button
-                class="danger"
-                data-action={`DELETE /api/v1/applications/${encodeURIComponent(a.name)}`}
-                data-confirm={`Remove the application ${a.name}?`}
-                data-done="Removed"
-              >
-                Remove
-              </button>
-            </details>
+            </EditEntry>
           ) : null}
         </section>
       ))}
       {admin ? (
-        <section class="card">
-          <h2 style="margin-top:0">Add an application</h2>
+        <AddEntry title="Add an application">
           <ApplicationForm />
-        </section>
+        </AddEntry>
       ) : null}
     </Layout>
   );

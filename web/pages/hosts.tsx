@@ -2,6 +2,7 @@
 import type { AllowedChoice, HostRow } from '../../db/hosts.ts';
 import type { AuthUser } from '../context.ts';
 import { Layout } from '../layout.tsx';
+import { AddEntry, EditEntry } from './catalogue-admin.tsx';
 import { EnvironmentField } from './environment.tsx';
 import { AdmissionForm } from './hosts/admission-form.tsx';
 import { HostFacts } from './hosts/facts.tsx';
@@ -20,6 +21,12 @@ export function HostsPage(props: { user: AuthUser; csrf: string; hosts: HostRow[
         <section class="card" data-host={h.name}>
           <h2 style="margin-top:0" class="wrap">
             {h.name} <span class="tag">{h.kind}</span>
+            {h.pool ? <span class="tag">pool {h.pool}</span> : null}
+            {h.drained ? (
+              <span class="tag" data-drained={h.name}>
+                drained
+              </span>
+            ) : null}
           </h2>
           {h.description ? <p>{h.description}</p> : null}
           <HostFacts host={h} />
@@ -27,32 +34,42 @@ export function HostsPage(props: { user: AuthUser; csrf: string; hosts: HostRow[
             <button class="secondary" data-check={h.name}>
               Check
             </button>
+            {admin ? <DrainButton host={h} /> : null}
           </div>
           <pre data-check-result={h.name} hidden></pre>
           {admin ? (
-            <details>
-              <summary>Edit</summary>
+            <EditEntry kind="host" name={h.name}>
               <HostForm host={h} />
               {h.kind === 'slurm' ? null : <AdmissionForm host={h} />}
-              <button
-                class="danger"
-                data-action={`DELETE /api/v1/hosts/${encodeURIComponent(h.name)}`}
-                data-confirm={`Remove the host ${h.name}?`}
-                data-done="Removed"
-              >
-                Remove
-              </button>
-            </details>
+            </EditEntry>
           ) : null}
         </section>
       ))}
       {admin ? (
-        <section class="card">
-          <h2 style="margin-top:0">Add a host</h2>
+        <AddEntry title="Add a host">
           <HostForm />
-        </section>
+        </AddEntry>
       ) : null}
     </Layout>
+  );
+}
+
+/** Drain (no new series nor chunks; what runs there finishes) or undrain a host (docs/multi-host.md). */
+function DrainButton(props: { host: HostRow }) {
+  const { name, drained } = props.host;
+  return (
+    <button
+      class="secondary"
+      data-action={`PATCH /api/v1/hosts/${encodeURIComponent(name)}`}
+      data-body={JSON.stringify({ drained: !drained })}
+      data-confirm={
+        drained ? undefined : `Drain ${name}? It takes no new series nor chunks; what runs there finishes.`
+      }
+      data-done={drained ? 'Undrained' : 'Drained'}
+      data-then="reload"
+    >
+      {drained ? 'Undrain' : 'Drain'}
+    </button>
   );
 }
 
@@ -115,6 +132,7 @@ function HostForm(props: { host?: HostRow }) {
       {field('gpus', 'GPUs', h?.gpus, { type: 'number', 'data-type': 'int' })}
       {field('partition', 'Partition', h?.partition)}
       {field('description', 'Description', h?.description)}
+      {field('pool', 'Pool', h?.pool)}
       {choices('accounts', 'SLURM accounts allowed', h?.accounts)}
       {choices('qos', 'SLURM QOS allowed', h?.qos)}
       {field('runUser', 'Run as account (local hosts)', h?.runUser)}
