@@ -114,9 +114,14 @@ async function narrowedFilterSql(
   filter: string | undefined,
 ): Promise<SQL> {
   const clauses = filterClauses(names, filter);
-  const few = await fewMatches(db, seriesId, names, clauses, NARROW_RUNS);
+  const numeric = clauses
+    .map((c, at) => ({ ...c, field: resolveField(names, c.name, 'filter').name, at }))
+    .filter((c) => c.number !== undefined && c.op !== '!=');
+  const few = await fewestClause(db, seriesId, numeric, NARROW_RUNS);
   const where = clausesSql(names, clauses);
-  return few ? sql`r.index = any(${`{${few.join(',')}}`}::int[]) and (${where})` : where;
+  return few
+    ? sql`r.index in (select m.index from run_values m where ${clauseRange(seriesId, few.field, few)}) and (${where})`
+    : where;
 }
 
 /** A sort: by run index (the default), or by a parameter or metric, either way. */
@@ -183,18 +188,24 @@ export interface ResultsQuery {
   /** Also each run's exit code and times (the exports; the table shows neither). */
   withRun?: boolean;
   /**
-   * A numeric clause matching at most this many runs drives the page (FEW_RUNS by default;
-   * tests pass 0 and a large number to check both ways to a page give the same answer).
+   * The first round's walk budget (FIRST_WALK by default): tests pass 1 to step through every
+   * round, and a large number to read every countable clause whole.
    */
-  fewRuns?: number;
+  firstWalk?: number;
 }
 
 /**
- * Up to this many runs matching a numeric clause are read directly and sorted (a few ms each
- * thousand); a clause matching more is checked on each run of the walk in the page's order,
- * which then meets a match about every N / FEW_RUNS runs (db/results.ts resultsPage).
+ * Runs walked in a page's first round of planning (resultsPage); each round multiplies it by 4.
+ * A page by index or a sort with a clause that most runs meet is full well within it.
  */
-export const FEW_RUNS = 20_000;
+export const FIRST_WALK = 256;
+
+/**
+ * Index entries a round counts per run it may walk: counting reads run_values_sort_idx alone,
+ * walking joins each run and probes its clauses by primary key (about 10× dearer per run in
+ * PGlite at 1,000,000 runs: 20,000 entries counted in ~90 ms, 1,200 runs walked in ~35–110 ms).
+ */
+const COUNT_PER_WALK = 8;
 
 export interface ResultsPage {
   rows: ResultRow[];
@@ -221,7 +232,17 @@ function runFields(row: Pick<ResultRow, 'exitCode' | 'startedAt' | 'endedAt'>) {
 
 type KeyedRow = ResultRow & { rank: number; num: string; txt: string };
 
-/** One statement of a page: where its runs come from, in which order, from which position. */
+/**
+ * The keys of runs in a page's order, from one index (the driver of a walk): columns index, rank,
+ * num, txt. `order` is the driver's order, repeated by the statement over it so the planner
+ * streams it instead of sorting.
+ */
+interface Driver {
+  rows: SQL;
+  order: SQL;
+}
+
+/** What a walk's statements share: where, which way, from which key, how many. */
 interface PageScan {
   seriesId: string;
   where: SQL;
@@ -233,119 +254,238 @@ interface PageScan {
   withRun: boolean | undefined;
 }
 
-/** Runs of the series in index order (the primary key), optionally narrowed by `driver`. */
-function indexScan(scan: PageScan, driver: (Field & { value: string }) | undefined): SQL {
+/** Runs of the series in index order: the primary key. */
+function indexDriver(scan: PageScan): Driver {
   const cmp = sql.raw(scan.dir === 'asc' ? '>' : '<');
   const dir = sql.raw(scan.dir);
-  const columns = sql`r.index, r.state, r.params, r.metrics, 0 as rank, '0' as num, '' as txt${runColumns(scan.withRun)}`;
-  const edge = scan.from ? sql`r.index ${cmp} ${scan.from[3]}` : sql`true`;
-  if (!driver)
-    return sql`select ${columns} from runs r
-      where r.series_id = ${scan.seriesId} and (${scan.where}) and ${edge}
-      order by r.index ${dir} limit ${scan.limit}`;
-  // Runs whose value of one name equals one number: an index range already in index order.
-  const vEdge = scan.from ? sql`v.index ${cmp} ${scan.from[3]}` : sql`true`;
-  return sql`select ${columns}
-    from run_values v join runs r on r.series_id = v.series_id and r.index = v.index
-    where v.series_id = ${scan.seriesId} and v.name = ${driver.name} and v.rank = 0
-      and v.num = ${driver.value}::numeric and v.text = '' and ${vEdge} and (${scan.where})
-    order by v.index ${dir} limit ${scan.limit}`;
+  const edge = scan.from ? sql`d.index ${cmp} ${scan.from[3]}` : sql`true`;
+  return {
+    rows: sql`select d.index, 0 as rank, 0::numeric as num, '' as txt from runs d
+      where d.series_id = ${scan.seriesId} and ${edge} order by d.index ${dir}`,
+    order: sql`d.index ${dir}`,
+  };
 }
 
 /**
  * Runs with a value of `name` of one rank (0 number, 1 text), in (num, text, index) order: a
  * range of run_values_sort_idx. `bounds` narrows the numbers (the filter's clauses on `name`).
  */
-function valueScan(scan: PageScan, name: string, rank: 0 | 1, bounds: SQL): SQL {
+function valueDriver(scan: PageScan, name: string, rank: 0 | 1, bounds: SQL): Driver {
   const cmp = sql.raw(scan.dir === 'asc' ? '>' : '<');
   const dir = sql.raw(scan.dir);
   const edge = scan.from
-    ? sql`(v.num, v.text, v.index) ${cmp} (${scan.from[1]}::numeric, ${scan.from[2]}, ${scan.from[3]})`
+    ? sql`(d.num, d.text, d.index) ${cmp} (${scan.from[1]}::numeric, ${scan.from[2]}, ${scan.from[3]})`
     : sql`true`;
-  return sql`select r.index, r.state, r.params, r.metrics, v.rank, v.num::text as num, v.text as txt${runColumns(scan.withRun)}
-    from run_values v join runs r on r.series_id = v.series_id and r.index = v.index
-    where v.series_id = ${scan.seriesId} and v.name = ${name} and v.rank = ${rank}
-      and ${bounds} and ${edge} and (${scan.where})
-    order by v.num ${dir}, v.text ${dir}, v.index ${dir} limit ${scan.limit}`;
+  return {
+    rows: sql`select d.index, d.rank, d.num, d.text as txt from run_values d
+      where d.series_id = ${scan.seriesId} and d.name = ${name} and d.rank = ${rank}
+        and ${bounds} and ${edge}
+      order by d.num ${dir}, d.text ${dir}, d.index ${dir}`,
+    order: sql`d.num ${dir}, d.txt ${dir}, d.index ${dir}`,
+  };
 }
 
 /** Runs without a value of `name`, in index order. */
-function missingScan(scan: PageScan, name: string): SQL {
+function missingDriver(scan: PageScan, name: string): Driver {
   const cmp = sql.raw(scan.dir === 'asc' ? '>' : '<');
   const dir = sql.raw(scan.dir);
-  const edge = scan.from ? sql`r.index ${cmp} ${scan.from[3]}` : sql`true`;
-  return sql`select r.index, r.state, r.params, r.metrics, 2 as rank, '0' as num, '' as txt${runColumns(scan.withRun)}
-    from runs r
-    where r.series_id = ${scan.seriesId} and ${edge} and (${scan.where})
-      and not exists (select 1 from run_values v
-        where v.series_id = r.series_id and v.index = r.index and v.name = ${name})
-    order by r.index ${dir} limit ${scan.limit}`;
+  const edge = scan.from ? sql`d.index ${cmp} ${scan.from[3]}` : sql`true`;
+  return {
+    rows: sql`select d.index, 2 as rank, 0::numeric as num, '' as txt from runs d
+      where d.series_id = ${scan.seriesId} and ${edge}
+        and not exists (select 1 from run_values v
+          where v.series_id = d.series_id and v.index = d.index and v.name = ${name})
+      order by d.index ${dir}`,
+    order: sql`d.index ${dir}`,
+  };
+}
+
+/** Runs whose value of one name equals one number: an index range already in index order. */
+function equalDriver(scan: PageScan, name: string, value: string): Driver {
+  const cmp = sql.raw(scan.dir === 'asc' ? '>' : '<');
+  const dir = sql.raw(scan.dir);
+  const edge = scan.from ? sql`d.index ${cmp} ${scan.from[3]}` : sql`true`;
+  return {
+    rows: sql`select d.index, 0 as rank, 0::numeric as num, '' as txt from run_values d
+      where d.series_id = ${scan.seriesId} and d.name = ${name} and d.rank = 0
+        and d.num = ${value}::numeric and d.text = '' and ${edge}
+      order by d.index ${dir}`,
+    order: sql`d.index ${dir}`,
+  };
 }
 
 /**
- * The runs of a numeric clause's range of run_values, when there are at most `few`: read by
- * run_values_sort_idx up to one more than `few`, so a clause matching most runs costs no more.
+ * The matching runs among the first `budget` runs of the driver (all of them without a budget),
+ * in its order, up to the scan's limit: each run read by primary key as the driver reaches it
+ * and its clauses checked (`offset 0` keeps that per-run lookup: as a plain join the planner
+ * merged the whole series' runs into a walk from a deep cursor, 4.7 s at 1,000,000 runs).
  */
-async function fewMatches(
+function walkStatement(scan: PageScan, driver: Driver, budget: number | undefined): SQL {
+  return sql`select r.index, r.state, r.params, r.metrics, d.rank, d.num::text as num, d.txt${runColumns(scan.withRun)}
+    from (${driver.rows} limit ${budget ?? null}) d
+    cross join lateral (select * from runs r
+      where r.series_id = ${scan.seriesId} and r.index = d.index offset 0) r
+    where (${scan.where})
+    order by ${driver.order} limit ${scan.limit}`;
+}
+
+/** The key of the driver's `budget`-th run (where a walk stopped short), or undefined before. */
+async function budgetEnd(db: Database, driver: Driver, budget: number): Promise<Key | undefined> {
+  const [row] = await queryRows<{ rank: number; num: string; txt: string; index: number }>(
+    db,
+    sql`select d.rank, d.num::text as num, d.txt, d.index
+      from (${driver.rows} offset ${budget - 1} limit 1) d`,
+  );
+  return row && [Number(row.rank), row.num, row.txt, Number(row.index)];
+}
+
+type Key = ResultsPosition['key'];
+
+/** A numeric clause's runs: one range of run_values_sort_idx (alias `m`). */
+function clauseRange(seriesId: string, name: string, clause: FilterClause): SQL {
+  return sql`m.series_id = ${seriesId} and m.name = ${name} and m.rank = 0
+    and m.num ${OP_SQL[clause.op]} ${clause.value}::numeric`;
+}
+
+/** A numeric clause that names its field, as the plans need it. */
+type CountedClause = FilterClause & { field: string; at: number };
+
+/**
+ * The first clause matching at most `limit` runs, counted from the index (index entries only, at
+ * most `limit + 1` of them per clause), or undefined when each matches more.
+ */
+async function fewestClause(
   db: Database,
   seriesId: string,
-  names: ResultNames,
-  clauses: readonly FilterClause[],
-  few: number,
-): Promise<number[] | undefined> {
+  clauses: readonly CountedClause[],
+  limit: number,
+): Promise<CountedClause | undefined> {
   for (const clause of clauses) {
-    if (clause.number === undefined || clause.op === '!=') continue;
-    const name = resolveField(names, clause.name, 'filter').name;
-    const rows = await queryRows<{ index: number }>(
+    const [row] = await queryRows<{ n: number }>(
       db,
-      sql`select v.index from run_values v
-        where v.series_id = ${seriesId} and v.name = ${name} and v.rank = 0
-          and v.num ${OP_SQL[clause.op]} ${clause.value}::numeric
-        limit ${few + 1}`,
+      sql`select count(*)::int as n from (select 1 from run_values m
+        where ${clauseRange(seriesId, clause.field, clause)} limit ${limit + 1}) x`,
     );
-    if (rows.length <= few) return rows.map((r) => Number(r.index));
+    if (Number(row?.n) <= limit) return clause;
   }
   return undefined;
 }
 
 /**
- * A page among a few runs (by index): each one's sort key computed (its value of the sort's name
- * by primary key, rank 2 without one), ordered and cut at the cursor as the segments are.
+ * A page among a clause's runs: each one's sort key (its value of the sort's name by primary key,
+ * rank 2 without one) and the other clauses checked, ordered and cut at the cursor as the
+ * segments are; only the page's runs are then read whole. Without text clauses the keys come
+ * from run_values alone (the probes use the series and index of `r`, here the clause's entry).
  */
-function fewScan(
+function fewStatement(
   scan: PageScan,
-  indices: readonly number[],
+  clause: CountedClause,
   sortName: string | undefined,
   backward: boolean,
+  textClauses: boolean,
 ): SQL {
   const dir = sql.raw(scan.dir);
   const cmp = sql.raw(scan.dir === 'asc' ? '>' : '<');
-  const list = `{${indices.join(',')}}`;
+  const rankDir = sql.raw(backward ? 'desc' : 'asc');
   const key = sortName
-    ? sql`coalesce(s.rank, 2)::int as rank, coalesce(s.num, 0) as knum, coalesce(s.text, '') as txt`
-    : sql`0 as rank, 0::numeric as knum, '' as txt`;
+    ? sql`coalesce(s.rank, 2)::int as rank, coalesce(s.num, 0) as num, coalesce(s.text, '') as txt`
+    : sql`0 as rank, 0::numeric as num, '' as txt`;
   const join = sortName
-    ? sql`left join run_values s on s.series_id = r.series_id and s.index = r.index and s.name = ${sortName}`
+    ? sql`left join run_values s on s.series_id = m.series_id and s.index = m.index and s.name = ${sortName}`
     : sql``;
+  const source = textClauses
+    ? sql`run_values m join runs r on r.series_id = m.series_id and r.index = m.index`
+    : sql`run_values m cross join lateral (select m.series_id, m.index) r`;
   const edge = scan.from
     ? sql`(k.rank ${sql.raw(backward ? '<' : '>')} ${scan.from[0]} or (k.rank = ${scan.from[0]}
-        and (k.knum, k.txt, k.index) ${cmp} (${scan.from[1]}::numeric, ${scan.from[2]}, ${scan.from[3]})))`
+        and (k.num, k.txt, k.index) ${cmp} (${scan.from[1]}::numeric, ${scan.from[2]}, ${scan.from[3]})))`
     : sql`true`;
-  return sql`select k.*, k.knum::text as num from (
-      select r.index, r.state, r.params, r.metrics, ${key}${runColumns(scan.withRun)}
-      from runs r ${join}
-      where r.series_id = ${scan.seriesId} and r.index = any(${list}::int[]) and (${scan.where})
-    ) k
-    where ${edge}
-    order by k.rank ${sql.raw(backward ? 'desc' : 'asc')}, k.knum ${dir}, k.txt ${dir}, k.index ${dir}
-    limit ${scan.limit}`;
+  return sql`select r.index, r.state, r.params, r.metrics, p.rank, p.num::text as num, p.txt${runColumns(scan.withRun)}
+    from (
+      select k.* from (
+        select m.index, ${key} from ${source} ${join}
+        where ${clauseRange(scan.seriesId, clause.field, clause)} and (${scan.where})
+      ) k
+      where ${edge}
+      order by k.rank ${rankDir}, k.num ${dir}, k.txt ${dir}, k.index ${dir}
+      limit ${scan.limit}
+    ) p
+    join runs r on r.series_id = ${scan.seriesId} and r.index = p.index
+    order by p.rank ${rankDir}, p.num ${dir}, p.txt ${dir}, p.index ${dir}`;
+}
+
+/** A page's walk: the statements' common part and the cursor's position. */
+interface PageWalk extends Omit<PageScan, 'from'> {
+  position: ResultsPosition | undefined;
 }
 
 /**
- * A page of results. By index, the page walks the primary key (or, filtered on `name = number`,
- * that value's range of run_values). Sorted by a name, the order is three segments — numbers,
- * text, runs without the value — each a range scan (db/schema.ts runValues), read in turn until
- * the page is full; the filter is checked on each run found (see bench/results.ts).
+ * The page walked in its order, each run's clauses checked: by index (the primary key, or an
+ * `equality` clause's range), or sorted by `sortName` in three segments — numbers, text, runs
+ * without the value — each a range scan (db/schema.ts runValues) read in turn until the page is
+ * full, present values first whichever the direction. With a `budget`, each statement walks at
+ * most that many runs; `resume` is then the key of the last run walked when one stopped there
+ * before the page was full (the walk goes on from it).
+ */
+async function walkPage(
+  db: Database,
+  page: PageWalk,
+  sortName: string | undefined,
+  own: readonly CountedClause[],
+  equality: CountedClause | undefined,
+  budget: number | undefined,
+): Promise<{ rows: KeyedRow[]; resume?: Key }> {
+  const rows: KeyedRow[] = [];
+  const scan = (from: PageScan['from']): PageScan => ({ ...page, from, limit: page.limit - rows.length });
+  /** The driver's matches; the key it stopped at when the budget ran out first. */
+  const walked = async (driver: Driver, from: PageScan['from']): Promise<Key | undefined> => {
+    const statement = scan(from);
+    const found = await queryRows<KeyedRow>(db, walkStatement(statement, driver, budget));
+    rows.push(...found);
+    if (found.length >= statement.limit || budget === undefined) return undefined;
+    return budgetEnd(db, driver, budget);
+  };
+  const position = page.position;
+  if (!sortName) {
+    const from = scan(position?.key);
+    const driver = equality ? equalDriver(from, equality.field, equality.value) : indexDriver(from);
+    const resume = await walked(driver, position?.key);
+    return resume ? { rows, resume } : { rows };
+  }
+  // Numeric clauses on the sort's name bound its range of numbers; no text or missing value
+  // can meet them.
+  const bounds = own.length
+    ? sql.join(
+        own.map((c) => sql`d.num ${OP_SQL[c.op]} ${c.value}::numeric`),
+        sql` and `,
+      )
+    : sql`true`;
+  const backward = position?.side === 'before';
+  const ranks: Array<0 | 1 | 2> = own.length ? [0] : [0, 1, 2];
+  if (backward) ranks.reverse();
+  const startRank = position?.key[0];
+  for (const rank of ranks) {
+    if (rows.length >= page.limit) break;
+    if (startRank !== undefined && (backward ? rank > startRank : rank < startRank)) continue;
+    const from = rank === startRank ? position!.key : undefined;
+    const driver =
+      rank === 2 ? missingDriver(scan(from), sortName) : valueDriver(scan(from), sortName, rank, bounds);
+    const resume = await walked(driver, from);
+    if (resume) return { rows, resume };
+  }
+  return { rows };
+}
+
+/**
+ * A page of results. With numeric clauses the plan is chosen by counting, not guessing: rounds
+ * of a growing budget (FIRST_WALK runs, then 4×, 16×, …) each walk up to budget runs in the
+ * page's order checking each (walkPage), then count the clauses up to COUNT_PER_WALK × budget
+ * index entries; a clause within that is read whole from where the walk stopped and its runs
+ * sorted (fewStatement), otherwise the next round walks on. Nothing is read twice, so a page
+ * costs a small multiple of the cheaper of the two — the runs walked to fill it or the rarest
+ * clause's matches — whatever the selectivity and wherever the matches lie in the order. No
+ * choice to make: by index with `name = number` (that value's range, in index order), clauses on
+ * the sort's own name (they bound its range), no countable clause (the walk).
  */
 export async function resultsPage(
   db: Database,
@@ -366,55 +506,41 @@ export async function resultsPage(
   const backward = position?.side === 'before';
   // Ascending pages forward read each segment ascending; descending or backward flip it.
   const dir = sort.descending === backward ? 'asc' : 'desc';
-  const wanted = query.limit + 1;
+  const numeric: CountedClause[] = clauses
+    .map((c, at) => ({ ...c, field: resolveField(names, c.name, 'filter').name, at }))
+    .filter((c) => c.number !== undefined);
+  const own = field ? numeric.filter((c) => c.field === field.name) : [];
+  const equality = field ? undefined : numeric.find((c) => c.op === '=');
+  const walk: PageWalk = { seriesId, where, dir, position, limit: query.limit + 1, withRun: query.withRun };
+  const countable = own.length || equality ? [] : numeric.filter((c) => c.op !== '!=');
   const rows: KeyedRow[] = [];
-  const scan = (from: PageScan['from']): PageScan => ({
-    seriesId,
-    where,
-    dir,
-    from,
-    limit: wanted - rows.length,
-    withRun: query.withRun,
+  /** The walk's statements from `from` (a position inside the page's order), for what is left. */
+  const rest = (from: ResultsPosition | undefined): PageWalk => ({
+    ...walk,
+    position: from,
+    limit: walk.limit - rows.length,
   });
-  // Clauses on the sort's own name bound its range (below): that is already the fewest runs.
-  const ownBounded =
-    field &&
-    clauses.some((c) => c.number !== undefined && resolveField(names, c.name, 'filter').name === field.name);
-  const equality = !field && clauses.some((c) => c.number !== undefined && c.op === '=');
-  const few =
-    ownBounded || equality
-      ? undefined
-      : await fewMatches(db, seriesId, names, clauses, query.fewRuns ?? FEW_RUNS);
-  if (few) {
-    if (few.length)
-      rows.push(...(await queryRows<KeyedRow>(db, fewScan(scan(position?.key), few, field?.name, backward))));
-  } else if (!field) {
-    const driver = clauses.find((c) => c.number !== undefined && c.op === '=');
-    const driverField = driver && { ...resolveField(names, driver.name, 'filter'), value: driver.value };
-    rows.push(...(await queryRows<KeyedRow>(db, indexScan(scan(position?.key), driverField))));
-  } else {
-    // Numeric clauses on the sort's name bound its range of numbers; no text or missing value
-    // can meet them.
-    const own = clauses.filter(
-      (c) => c.number !== undefined && resolveField(names, c.name, 'filter').name === field.name,
-    );
-    const bounds = own.length
-      ? sql.join(
-          own.map((c) => sql`v.num ${OP_SQL[c.op]} ${c.value}::numeric`),
-          sql` and `,
-        )
-      : sql`true`;
-    // Segments in reading order: present values first whichever the direction.
-    const ranks: Array<0 | 1 | 2> = own.length ? [0] : [0, 1, 2];
-    if (backward) ranks.reverse();
-    const startRank = position?.key[0];
-    for (const rank of ranks) {
-      if (rows.length >= wanted) break;
-      if (startRank !== undefined && (backward ? rank > startRank : rank < startRank)) continue;
-      const from = rank === startRank ? position!.key : undefined;
-      const statement =
-        rank === 2 ? missingScan(scan(from), field.name) : valueScan(scan(from), field.name, rank, bounds);
-      rows.push(...(await queryRows<KeyedRow>(db, statement)));
+  if (!countable.length) rows.push(...(await walkPage(db, walk, field?.name, own, equality, undefined)).rows);
+  const textClauses = clauses.some((c) => c.number === undefined);
+  let from = position;
+  for (let budget = query.firstWalk ?? FIRST_WALK; countable.length; budget *= 4) {
+    const walked = await walkPage(db, rest(from), field?.name, own, undefined, budget);
+    rows.push(...walked.rows);
+    if (!walked.resume) break;
+    // The walk goes on from where it stopped, by whichever plan: its runs so far are the page's.
+    from = { side: position?.side ?? 'after', sort: sortName, key: walked.resume };
+    const few = await fewestClause(db, seriesId, countable, budget * COUNT_PER_WALK);
+    if (few) {
+      // The clause drives the statement: only the others are checked on its runs.
+      const others = clausesSql(
+        names,
+        clauses.filter((_, at) => at !== few.at),
+      );
+      const scan: PageScan = { ...rest(from), where: others, from: from.key };
+      rows.push(
+        ...(await queryRows<KeyedRow>(db, fewStatement(scan, few, field?.name, backward, textClauses))),
+      );
+      break;
     }
   }
   const more = rows.length > query.limit;

@@ -15,7 +15,8 @@ import { runFiles, type RunIndexEntry } from '../../files/storage/run-index.ts';
 import { readSlice } from '../../files/storage/slice.ts';
 import type { Database } from '../../db/client.ts';
 import { insertFiles, recordSeriesArchive, type FileEntry } from '../../db/files.ts';
-import { runDirsIn, setRunMetrics } from '../../db/runs.ts';
+import { analyzeResults } from '../../db/results.ts';
+import { metricNames, runDirsIn, setRunMetrics } from '../../db/runs.ts';
 import { findSeriesRow } from '../../db/series.ts';
 import { declaredMetrics } from './metric-sources.ts';
 import type { IndexRange } from '../../core/ranges.ts';
@@ -59,6 +60,8 @@ export async function indexChunkFiles(
   const storage = typeof storageRoot === 'string' ? storageOf({ storageDir: storageRoot }) : storageRoot;
   const chunkRuns = await runDirsIn(db, seriesId, ranges);
   const sources = (await findSeriesRow(db, seriesId))?.applicationSnapshot.metricSources ?? [];
+  const allNames = () => metricNames(db, seriesId, Number.MAX_SAFE_INTEGER);
+  const namesBefore = (await allNames()).length;
   let rows: FileEntry[] = [];
   let metrics: Array<{ index: number; metrics: Record<string, unknown> }> = [];
   let files = 0;
@@ -92,6 +95,9 @@ export async function indexChunkFiles(
     if (rows.length >= FILE_BATCH) await flush();
   }
   await flush();
+  // A metric name first reported here has no planner statistics, and PGlite never gathers them
+  // itself: without them a results page filtered on it probes the wrong index (db/results.ts).
+  if ((await allNames()).length !== namesBefore) await analyzeResults(db);
   return { files, bytes };
 }
 

@@ -107,8 +107,8 @@ function expected(all: Run[], sort: string | undefined, filter: string): number[
     .map((k) => k[3]);
 }
 
-async function walk(db: Database, id: string, sort: string | undefined, filter: string, fewRuns: number) {
-  const q = { sort, filter, limit: 20, fewRuns };
+async function walk(db: Database, id: string, sort: string | undefined, filter: string, firstWalk: number) {
+  const q = { sort, filter, limit: 20, firstWalk };
   const forward: number[] = [];
   let page = await resultsPage(db, id, NAMES, q);
   for (;;) {
@@ -124,22 +124,31 @@ async function walk(db: Database, id: string, sort: string | undefined, filter: 
   return { forward, backward };
 }
 
-const SORTS = [undefined, '-period', 'b'];
-const FILTERS = ['period > 40', 'energy <= 2 and a = 4', 'b = 5', 'tag = x and energy != 4', 'period > 1000'];
+const SORTS = [undefined, '-period', 'b', 'energy'];
+const FILTERS = [
+  'period > 40',
+  'period < 45',
+  'energy <= 2 and a = 4',
+  'b = 5',
+  'tag = x and energy != 4',
+  'energy > 3 and tag = y',
+  'period > 1000',
+];
 
 for (const kind of backends) {
   describe(`results page paths on ${kind}`, () => {
-    test('a few matching runs read directly, the walk and value ranges give the same pages', () =>
+    test('every plan (a clause read whole, walks of each budget, value ranges) gives the same pages', () =>
       withDatabase(kind, async ({ db }) => {
         const id = await seed(db);
         const all = await runsOf(db, id);
         for (const filter of FILTERS)
           for (const sort of SORTS) {
             const want = expected(all, sort, filter);
-            // 0: no clause is ever "few" (the walk); N: every clause is (read directly).
-            for (const fewRuns of [0, N]) {
-              const { forward, backward } = await walk(db, id, sort, filter, fewRuns);
-              const what = `sort ${sort ?? 'index'}, filter '${filter}', fewRuns ${fewRuns}`;
+            // 1: rounds of walks stopped by their budget and going on from there, then the
+            // rest read from a clause once its count fits; N: one walk of the whole series.
+            for (const firstWalk of [1, N]) {
+              const { forward, backward } = await walk(db, id, sort, filter, firstWalk);
+              const what = `sort ${sort ?? 'index'}, filter '${filter}', firstWalk ${firstWalk}`;
               assert.deepEqual(forward, want, what);
               assert.deepEqual(backward, want, `back: ${what}`);
             }
