@@ -1,5 +1,5 @@
 // `npm run bench -- web [runs] [result runs] [--data-dir=DIR] [--postgres | --database-url=URL]
-// [--samples=N] [--seed-only]`: the web UI over a series of 100,000 runs (default) and the results of a finished
+// [--samples=N] [--seed-only] [--only=PREFIX,…]`: the web UI over a series of 100,000 runs (default) and the results of a finished
 // series of 1,000,000 runs (default; seeded set-based, db/synthetic-series.ts). p95 of the series
 // page, of a deep runs page, of the parameter-map data, of every results query the page and the
 // API offer (pages by index and by keyset cursor, sorted by a metric either way and by a
@@ -42,6 +42,8 @@ const START_POSTGRES = args.includes('--postgres');
 const SEED_ONLY = args.includes('--seed-only');
 const WARMUP = 5;
 const SAMPLES = Number(option('samples') ?? 60);
+/** Measure only the queries whose names start with one of these (`--only=plot_,results_tab`). */
+const ONLY = option('only')?.split(',');
 
 function p95(samples: number[]): number {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -195,6 +197,7 @@ async function main() {
     // ratio is against the /healthz round measured just before it.
     const ours: Record<string, { p95: number; p50: number; first: number; healthz: number }> = {};
     for (const [name, route] of Object.entries(routes)) {
+      if (ONLY && !ONLY.some((prefix) => name.startsWith(prefix))) continue;
       const healthz = (await measure('/healthz')).p95;
       const m = await measure(route);
       ours[name] = { ...m, healthz };

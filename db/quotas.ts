@@ -1,6 +1,6 @@
 // Quotas (docs/quotas.md): limits per user or per group, on one host or on every host (host
 // null). Stored by id (users.id, groups.id); the API speaks names.
-import { and, eq, isNull, ne, notInArray, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, ne, notInArray, or, sql } from 'drizzle-orm';
 import { FINAL_SERIES_STATES } from '../core/states.ts';
 import type { Database } from './client.ts';
 import { newId } from './ids.ts';
@@ -12,6 +12,15 @@ export type QuotaScope = QuotaRow['scope'];
 export type QuotaLimits = Pick<QuotaRow, 'maxRunning' | 'maxQueued' | 'maxTuples' | 'maxStorageBytes'>;
 /** A quota with its subject's name. */
 export type NamedQuota = QuotaRow & { subject: string };
+/** Whose series, on which host: what a quota binds. */
+export type QuotaSubject = { userId: string; groupId: string | null; host: string };
+/** A series' subject on every host it may run on (one, or a multi-host series' `hosts`). */
+export type QuotaSubjectOnHosts = { userId: string; groupId: string | null; hosts: readonly string[] };
+
+/** Every host a series may run on: its `hosts`, empty for a series of one host (docs/multi-host.md). */
+export function hostsOfSeries(row: { host: string; hosts?: readonly string[] | null }): string[] {
+  return row.hosts && row.hosts.length > 0 ? [...row.hosts] : [row.host];
+}
 
 const subjectName = sql<string>`coalesce(${users.name}, ${groups.name})`;
 
@@ -75,21 +84,19 @@ export async function deleteQuota(db: Database, id: string): Promise<boolean> {
  * Every quota that binds a series of `userId` (and of `groupId`, if it has one) on `host`:
  * the user's and the group's, for that host and for every host.
  */
-export function quotasBinding(
-  db: Database,
-  subject: { userId: string; groupId: string | null; host: string },
-): Promise<NamedQuota[]> {
-  return named(db).where(bindingCondition(subject));
+export function quotasBinding(db: Database, subject: QuotaSubject): Promise<NamedQuota[]> {
+  return named(db).where(bindingCondition({ ...subject, hosts: [subject.host] }));
 }
 
-function bindingCondition(subject: { userId: string; groupId: string | null; host: string }) {
+/** Quotas of the user or its group, for any of `hosts` or for every host. */
+function bindingCondition(subject: QuotaSubjectOnHosts) {
   const whose = subject.groupId
     ? or(
         and(eq(quotas.scope, 'user'), eq(quotas.subjectId, subject.userId)),
         and(eq(quotas.scope, 'group'), eq(quotas.subjectId, subject.groupId)),
       )
     : and(eq(quotas.scope, 'user'), eq(quotas.subjectId, subject.userId));
-  return and(whose, or(isNull(quotas.host), eq(quotas.host, subject.host)));
+  return and(whose, or(isNull(quotas.host), inArray(quotas.host, [...subject.hosts])));
 }
 
 /** Where a quota applies, for messages: `user alice on host busy`, `group lab on every host`. */
@@ -113,7 +120,7 @@ function quotaLabel(quota: Pick<NamedQuota, 'scope'>): string {
  */
 export async function runningQuotaOf(
   db: Database,
-  subject: { userId: string; groupId: string | null; host: string },
+  subject: QuotaSubject,
 ): Promise<{ key: string; limit: number; reason: string } | undefined> {
   const [quota] = tightestFirst(await quotasBinding(db, subject), 'maxRunning');
   if (!quota) return undefined;
@@ -132,13 +139,19 @@ function seriesOfSubject(quota: Pick<NamedQuota, 'scope' | 'subjectId'>) {
 
 /**
  * Runs in the queue of the quota's subject on `host`, but those of `except`: of each of its
- * series admitted and not finished, the runs pending or queued and the tuples that have no run
- * yet (an admitted series makes its rows after staging, and every one of them starts queued).
- * A series still `queued` itself counts for nothing: it has not been admitted.
+ * series admitted and not finished that may run on the host, the runs pending or queued and the
+ * tuples that have no run yet (an admitted series makes its rows after staging, and every one of
+ * them starts queued). A series still `queued` itself counts for nothing: it has not been admitted.
+ *
+ * A multi-host series (docs/quotas.md, "Multi-host series"): what is not placed yet (no row, or
+ * `pending`: never handed to a host, or put back by a lost one) may still land on any of its
+ * hosts, so it counts on each; a queued run counts on the host it was handed to (`runs.host`;
+ * null only on rows older than migration 0007, which then count wherever the series may run).
  */
 async function queuedRuns(db: Database, quota: NamedQuota, host: string, except: string): Promise<number> {
-  // Written out: inside the subquery an unqualified id or state would be the run's.
-  const waiting = sql`(select count(*) filter (where r.state in ('pending', 'queued'))
+  // Written out: inside the subquery an unqualified id, state or host would be the run's.
+  const waiting = sql`(select count(*) filter (where r.state = 'pending'
+      or (r.state = 'queued' and (r.host is null or r.host = ${host})))
     + greatest("series"."count" - count(*), 0) from ${runs} r where r.series_id = "series"."id")`;
   const [row] = await db
     .select({ n: sql<number>`coalesce(sum(${waiting}), 0)::int` })
@@ -146,7 +159,7 @@ async function queuedRuns(db: Database, quota: NamedQuota, host: string, except:
     .where(
       and(
         seriesOfSubject(quota),
-        eq(series.host, host),
+        or(eq(series.host, host), sql`${series.hosts} @> jsonb_build_array(${host}::text)`),
         ne(series.id, except),
         notInArray(series.state, [...FINAL_SERIES_STATES, 'queued']),
       ),
@@ -179,7 +192,7 @@ export async function storedBytes(
  */
 export function withQuotasLocked<T>(
   db: Database,
-  subject: { userId: string; groupId: string | null; host: string },
+  subject: QuotaSubjectOnHosts,
   decide: (tx: Database, binding: NamedQuota[]) => Promise<T>,
 ): Promise<T> {
   return db.transaction(async (tx) => {
@@ -189,25 +202,29 @@ export function withQuotasLocked<T>(
       .where(bindingCondition(subject))
       .orderBy(quotas.id)
       .for('update');
-    const binding = locked.length > 0 ? await quotasBinding(tx, subject) : [];
+    const binding = locked.length > 0 ? await named(tx).where(bindingCondition(subject)) : [];
     return decide(tx, binding);
   });
 }
 
 /**
  * Why a series may not start yet (docs/quotas.md): its runs would take its subject's queue past
- * maxQueued, or its subject's storage is at maxStorageBytes. Null: it may start. `binding`: the
- * quotas binding it, read under withQuotasLocked.
+ * maxQueued on one of its hosts, or its subject's storage is at maxStorageBytes. Null: it may
+ * start. `binding`: the quotas binding it on any of its hosts, read under withQuotasLocked. A
+ * series not started has placed nothing: its whole count may land on any of its hosts.
  */
 export async function waitReasonUnder(
   db: Database,
   binding: NamedQuota[],
-  target: { seriesId: string; host: string; count: number },
+  target: { seriesId: string; hosts: readonly string[]; count: number },
 ): Promise<string | null> {
-  for (const quota of tightestFirst(binding, 'maxQueued')) {
-    const queued = await queuedRuns(db, quota, target.host, target.seriesId);
-    if (queued + target.count > quota.maxQueued!) {
-      return `${quotaLabel(quota)}: ${queued} queued on host ${target.host}, and this series' ${target.count} would pass maxQueued ${quota.maxQueued} of ${quotaSubjectText(quota)}`;
+  for (const host of target.hosts) {
+    const onHost = binding.filter((quota) => quota.host === null || quota.host === host);
+    for (const quota of tightestFirst(onHost, 'maxQueued')) {
+      const queued = await queuedRuns(db, quota, host, target.seriesId);
+      if (queued + target.count > quota.maxQueued!) {
+        return `${quotaLabel(quota)}: ${queued} queued on host ${host}, and this series' ${target.count} would pass maxQueued ${quota.maxQueued} of ${quotaSubjectText(quota)}`;
+      }
     }
   }
   for (const quota of tightestFirst(binding, 'maxStorageBytes')) {
@@ -225,12 +242,15 @@ export async function waitReasonUnder(
  * next series decided under these quotas counts it (two series waiting for the queue to empty
  * are admitted one after the other, not both at once).
  */
-export function quotaWaitReason(
+export async function quotaWaitReason(
   db: Database,
   target: { seriesId: string; userId: string; groupId: string | null; host: string; count: number },
 ): Promise<string | null> {
-  return withQuotasLocked(db, target, async (tx, binding) => {
-    const reason = await waitReasonUnder(tx, binding, target);
+  // A multi-host series is decided on every host it may run on (its hosts never change).
+  const [row] = await db.select({ hosts: series.hosts }).from(series).where(eq(series.id, target.seriesId));
+  const hosts = hostsOfSeries({ host: target.host, hosts: row?.hosts });
+  return withQuotasLocked(db, { ...target, hosts }, async (tx, binding) => {
+    const reason = await waitReasonUnder(tx, binding, { ...target, hosts });
     if (reason === null) {
       await tx
         .update(series)

@@ -1,11 +1,16 @@
 // Quotas at submit (docs/quotas.md): a series that can never fit a quota binding it is refused
 // with the limit named; one that only has to wait is accepted and stored `queued`.
 import type { Database } from '../../db/client.ts';
-import { quotasBinding, quotaSubjectText, waitReasonUnder, withQuotasLocked } from '../../db/quotas.ts';
+import {
+  hostsOfSeries,
+  quotasBinding,
+  quotaSubjectText,
+  waitReasonUnder,
+  withQuotasLocked,
+  type QuotaSubject,
+} from '../../db/quotas.ts';
 import { insertSeries, type NewSeriesRow } from '../../db/series.ts';
 import { ApiError } from '../errors.ts';
-
-type QuotaSubject = { userId: string; groupId: string | null; host: string };
 
 export async function refuseOverQuota(db: Database, subject: QuotaSubject, count: number): Promise<void> {
   for (const quota of await quotasBinding(db, subject)) {
@@ -30,8 +35,8 @@ export async function refuseOverQuota(db: Database, subject: QuotaSubject, count
 }
 
 /**
- * Stores a new series admitted (`staging`) when its queue and storage quotas let it start now,
- * else `queued` with the reason. The check and the insert are one
+ * Stores a new series admitted (`staging`) when its queue and storage quotas on every host it
+ * may run on let it start now, else `queued` with the reason. The check and the insert are one
  * transaction holding the quotas' rows: series submitted at the same instant are decided one
  * after the other, each counting those admitted before it (a check before the insert let all of
  * them in). The workflow looks again before staging (quotaHold) and admits a queued series the
@@ -44,9 +49,11 @@ export async function insertSeriesWithinQuota(
   // All its tuples: with `reuse` the taken ones are known only once recorded (create.ts), so a
   // series that fits only thanks to them is admitted by its workflow's first look instead.
   const count = row.count;
-  const subject = { userId: row.ownerId, groupId: row.groupId ?? null, host: row.host };
+  // A multi-host series is decided on each of its hosts (docs/quotas.md, "Multi-host series").
+  const hosts = hostsOfSeries(row);
+  const subject = { userId: row.ownerId, groupId: row.groupId ?? null, hosts };
   await withQuotasLocked(db, subject, async (tx, binding) => {
-    const waitReason = await waitReasonUnder(tx, binding, { seriesId: row.id, host: row.host, count });
+    const waitReason = await waitReasonUnder(tx, binding, { seriesId: row.id, hosts, count });
     await insertSeries(tx, { ...row, state: waitReason === null ? 'staging' : 'queued', waitReason });
   });
 }

@@ -8,7 +8,7 @@ import { pairedValues } from '../../db/compare.ts';
 import type { AuthUser, WebContext, WebEnv } from '../context.ts';
 import { DeltaPlot } from '../pages/compare/delta-plot.tsx';
 import { ComparePage } from '../pages/compare/page.tsx';
-import { SCATTER_POINTS } from './results.tsx';
+import { SCATTER_POINTS } from './results-plot.tsx';
 
 /** Examples of added and removed tuples, and rows of the per-tuple deltas, per page. */
 export const COMPARE_PAGE_ROWS = 50;

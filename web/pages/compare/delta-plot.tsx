@@ -1,8 +1,18 @@
 // The comparison's metric plot: for each common tuple, the metric in B's run against A's, on one
 // scale, with the line y = x — points above it grew from A to B, below it shrank. Drawn on the
 // server with the results plots' frame (web/pages/results/svg.tsx); each point opens B's run.
+import { raw } from 'hono/html';
 import type { PairedValue } from '../../../db/compare.ts';
-import { formatNumber, Frame, linear, Mark, numericTicks, PLOT, categorical } from '../results/svg.tsx';
+import {
+  formatNumber,
+  Frame,
+  linear,
+  markSvg,
+  numericTicks,
+  PLOT,
+  px,
+  categorical,
+} from '../results/svg.tsx';
 
 /** The range of every value on both axes, so that y = x is the diagonal (widened when flat). */
 function jointRange(points: PairedValue[]): [number, number] {
@@ -41,14 +51,17 @@ export function DeltaPlot(props: {
         stroke-dasharray="4 3"
         class="identity-line"
       />
-      {points.map((p) => (
-        <Mark
-          href={props.runOfB(p.bIndex)}
-          label={`A run ${p.aIndex}: ${formatNumber(p.a)}, B run ${p.bIndex}: ${formatNumber(p.b)} (B − A ${sign(p.b - p.a)})`}
-        >
-          <circle cx={sx(p.a)} cy={sy(p.b)} r="3.5" fill={categorical(0)} fill-opacity="0.8" />
-        </Mark>
-      ))}
+      {raw(
+        points
+          .map((p) =>
+            markSvg(
+              props.runOfB(p.bIndex),
+              `A run ${p.aIndex}: ${formatNumber(p.a)}, B run ${p.bIndex}: ${formatNumber(p.b)} (B − A ${sign(p.b - p.a)})`,
+              `<circle cx="${px(sx(p.a))}" cy="${px(sy(p.b))}" r="3.5" fill="${categorical(0)}" fill-opacity="0.8"/>`,
+            ),
+          )
+          .join(''),
+      )}
     </Frame>
   );
 }

@@ -1,8 +1,9 @@
 // The frame every results plot draws in, rendered on the server as SVG: axes with ticks,
-// labels, and colour scales. No charting library: the plots are a few hundred marks drawn from
-// the aggregates (or a capped page of points), SVG keeps each mark a link with a <title> that
-// screen readers and hover both read, and nothing has to run in the page (the CSP allows only
-// our own scripts). The same markup is served as a standalone .svg for download.
+// labels, and colour scales. No charting library: the plots are at most a few thousand marks
+// drawn from the aggregates (thinned: thin.ts) or a capped page of points, SVG keeps each mark a
+// link with a <title> that screen readers and hover both read, and nothing has to run in the page
+// (the CSP allows only our own scripts). The same markup is served as a standalone .svg for
+// download. The marks are built as strings (markSvg), the frame as JSX.
 import type { Child } from 'hono/jsx';
 
 export const WIDTH = 680;
@@ -79,6 +80,8 @@ export interface FrameProps {
   legend?: Child;
   /** The id of the <title>, unique per page when a page shows several plots. */
   titleId?: string | undefined;
+  /** What the plot shows beyond its title (what was thinned and how); read by screen readers. */
+  desc?: string | undefined;
 }
 
 /** The plot's SVG element: an accessible image with a title, axes and the marks inside. */
@@ -86,17 +89,18 @@ export function Frame(props: FrameProps) {
   return (
     <svg
       xmlns="http://www.w3.org/2000/svg"
-      xmlns:xlink="http://www.w3.org/1999/xlink"
       viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
       width={WIDTH}
       height={HEIGHT}
       role="img"
       aria-labelledby={props.titleId ?? 'plot-title'}
+      aria-describedby={props.desc ? `${props.titleId ?? 'plot-title'}-desc` : undefined}
       class="plot"
       font-family="system-ui, sans-serif"
       font-size="11"
     >
       <title id={props.titleId ?? 'plot-title'}>{props.title}</title>
+      {props.desc ? <desc id={`${props.titleId ?? 'plot-title'}-desc`}>{props.desc}</desc> : null}
       <rect x="0" y="0" width={WIDTH} height={HEIGHT} fill="#fff" />
       <g stroke="#888" fill="none">
         <line x1={PLOT.x0} y1={PLOT.y0} x2={PLOT.x1} y2={PLOT.y0} />
@@ -140,12 +144,29 @@ export function numericTicks(lo: number, hi: number, scale: (v: number) => numbe
   return ticks(lo, hi).map((v) => [scale(v), formatNumber(v)]);
 }
 
-/** A mark that opens `href` and names what it is (hover and screen readers read the title). */
-export function Mark(props: { href: string; label: string; children: Child }) {
-  return (
-    <a href={props.href} xlink:href={props.href} class="plot-mark">
-      <title>{props.label}</title>
-      {props.children}
-    </a>
-  );
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+/** Text made safe for SVG markup, in an attribute or between tags. */
+export function escapeSvg(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+}
+
+/** A pixel coordinate to one decimal: a tenth of a pixel is below what anyone sees, and shorter. */
+export const px = (v: number): number => Math.round(v * 10) / 10;
+
+/**
+ * A mark that opens `href` and names what it is (hover and screen readers read the title), as
+ * markup: plots draw thousands of these, and building them as strings costs a fraction of
+ * building them as JSX elements. `shape` is markup built with px() and escapeSvg().
+ */
+export function markSvg(href: string, label: string, shape: string): string {
+  // SVG 2's href alone: every current browser and editor reads it, and the duplicate
+  // xlink:href doubled the longest part of a mark (a filtered table's address).
+  return `<a href="${escapeSvg(href)}" class="plot-mark"><title>${escapeSvg(label)}</title>${shape}</a>`;
 }
