@@ -24,7 +24,7 @@ import { chunkWorkflow, withoutTemplate } from './chunk.ts';
 import { bestEffort, endAfterError } from './failure.ts';
 import { capacityOf, multiHostChunkSize, Placement, placedOn } from './placement.ts';
 import {
-  DRAINED_RECHECK_MS,
+  drainedRecheckMs,
   LIVE_CHUNKS_PER_HISTORY,
   observeHosts,
   PLACE_BY_LIVE_STATE,
@@ -169,6 +169,7 @@ async function placeChunks(
   const queue: QueuedChunk[] = chunks.map((chunk) => ({ planned: chunk, chunk, moves: 0 }));
   const outcomes: ChunkOutcome[] = [];
   let inFlight = 0;
+  let drainedWaits = 0;
 
   const start = (item: QueuedChunk, host: string) => {
     const { chunk } = item;
@@ -205,7 +206,7 @@ async function placeChunks(
     }
     if (live && inFlight === 0 && placement.allDrained()) {
       log.warn('every host of the series is drained; it waits for one to be undrained', { seriesId });
-      await sleep(DRAINED_RECHECK_MS);
+      await sleep(drainedRecheckMs(drainedWaits++));
       continue;
     }
     await condition(() => outcomes.length > 0);

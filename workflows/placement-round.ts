@@ -19,8 +19,14 @@ export const PLACE_BY_LIVE_STATE = 'multi-host-drained-hosts-and-live-load';
 /** Chunks per workflow run on the patched path: each round adds an activity or two per chunk. */
 export const LIVE_CHUNKS_PER_HISTORY = 150;
 
-/** A series whose every host is drained asks again after this long (an admin undrains by hand). */
-export const DRAINED_RECHECK_MS = 60_000;
+/**
+ * How long a series whose every host is drained waits before asking again (an admin undrains
+ * by hand): 30 s, doubling to 10 minutes, so a drain of days adds about 150 rounds a day to
+ * the history rather than thousands.
+ */
+export function drainedRecheckMs(waits: number): number {
+  return Math.min(30_000 * 2 ** Math.min(waits, 5), 600_000);
+}
 
 /** A host's load probe is only a hint: a worker that does not take it soon is not waited for. */
 function loadActivities(hostName: string) {
