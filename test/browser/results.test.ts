@@ -61,6 +61,17 @@ void describe('results tab', () => {
     await Promise.all([page.waitForURL(/\/runs\/11$/), mark.locator('circle').click()]);
   });
 
+  void test('a point of several runs opens the table filtered to them', async () => {
+    await page.goto(
+      `${server.url}/series/${server.completed.id}/results?plot=line&metric=energy&x=model.alpha&line=`,
+    );
+    const mark = page.locator('#plot svg a.plot-mark', { hasText: 'model.alpha=0.2:' });
+    // alpha 0.2 is runs 4-7; run 5 failed without metrics.
+    assert.match((await mark.locator('title').textContent()) ?? '', /\(3 runs, min 0\.2, max 0\.8\)/);
+    await Promise.all([page.waitForURL(/filter=/), mark.locator('circle').click()]);
+    assert.deepEqual(await rowIndices(), ['4', '5', '6', '7']);
+  });
+
   void test('a heatmap over two parameters with its colour legend; a scatter of points', async () => {
     await page.goto(
       `${server.url}/series/${server.completed.id}/results?plot=heatmap&x=model.alpha&y=tissue.beta`,
@@ -88,6 +99,11 @@ void describe('results tab', () => {
     assert.equal(svg.status(), 200);
     assert.match(svg.headers()['content-type'] ?? '', /^image\/svg\+xml/);
     assert.match(await svg.text(), /^<\?xml[^>]*>\n<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    // A finished series' plot never changes: the browser revalidates it by its ETag.
+    const etag = svg.headers()['etag'];
+    assert.ok(etag, "a finished series' plot has an ETag");
+    const again = await page.request.get(`${server.url}${svgHref}`, { headers: { 'if-none-match': etag } });
+    assert.equal(again.status(), 304);
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#plot-png')]);
     const png = await readFile((await download.path())!);
     assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);

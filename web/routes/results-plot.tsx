@@ -44,7 +44,8 @@ export function plotChoice(query: (k: string) => string | undefined, names: Resu
 const literal = (v: string) => (NUMBER_TEXT.test(v) ? v : `"${v.replaceAll('"', '\\"')}"`);
 const quoted = (v: string) => `"${v.replaceAll('"', '\\"')}"`;
 
-function linksOf(seriesId: string, filter: string | undefined): Links {
+/** Where a plot's marks lead: a run, or the results table filtered to a block of values. */
+export function linksOf(seriesId: string, filter: string | undefined): Links {
   const base = `/series/${encodeURIComponent(seriesId)}`;
   return {
     run: (index) => `${base}/runs/${index}`,
