@@ -4,55 +4,21 @@
 // PGlite (one connection) must give the same answers.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { eq, inArray } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { insertSeriesWithinQuota } from '../../api/series/quota-check.ts';
-import { createUser } from '../../db/accounts.ts';
 import type { Database } from '../../db/client.ts';
-import { newId } from '../../db/ids.ts';
-import { insertQuota, quotaWaitReason } from '../../db/quotas.ts';
+import { quotaWaitReason } from '../../db/quotas.ts';
 import { series } from '../../db/schema.ts';
 import { backends, withDatabase } from '../support/database.ts';
+import { ownerUnderQueueQuota, seriesRowOn, seriesStates } from './quota-fixtures.ts';
 
 const HOST = 'local';
 /** Three tuples a series, four in the queue at most: one series at a time fits. */
 const TUPLES = 3;
 const MAX_QUEUED = 4;
 
-function seriesRow(ownerId: string) {
-  const id = newId();
-  return {
-    id,
-    ownerId,
-    application: 'app',
-    applicationSnapshot: { name: 'app', command: 'true', configFile: 'config.ini' },
-    host: HOST,
-    ini: 'k = 1 2 3\n',
-    count: TUPLES,
-    workflowId: `series-${id}`,
-  };
-}
-
-async function statesOf(db: Database, ids: string[]) {
-  const rows = await db
-    .select({ id: series.id, state: series.state, waitReason: series.waitReason })
-    .from(series)
-    .where(inArray(series.id, ids));
-  return new Map(rows.map((r) => [r.id, r]));
-}
-
-async function ownerUnderQuota(db: Database): Promise<string> {
-  const owner = await createUser(db, { name: `owner-${newId()}`, role: 'member' });
-  await insertQuota(db, {
-    scope: 'user',
-    subjectId: owner.id,
-    host: HOST,
-    maxQueued: MAX_QUEUED,
-    maxRunning: null,
-    maxTuples: null,
-    maxStorageBytes: null,
-  });
-  return owner.id;
-}
+const seriesRow = (ownerId: string) => seriesRowOn(ownerId, [HOST], TUPLES);
+const ownerUnderQuota = (db: Database) => ownerUnderQueueQuota(db, HOST, MAX_QUEUED);
 
 describe('admission under a queue quota', () => {
   for (const kind of backends) {
@@ -63,7 +29,7 @@ describe('admission under a queue quota', () => {
         await Promise.all(rows.map((row) => insertSeriesWithinQuota(db, row)));
         const states = [
           ...(
-            await statesOf(
+            await seriesStates(
               db,
               rows.map((r) => r.id),
             )
@@ -98,7 +64,7 @@ describe('admission under a queue quota', () => {
         );
         assert.equal(reasons.filter((r) => r === null).length, 1, JSON.stringify(reasons));
         const admitted = rows[reasons.indexOf(null)]!.id;
-        const states = await statesOf(
+        const states = await seriesStates(
           db,
           rows.map((r) => r.id),
         );

@@ -7,52 +7,16 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { inArray } from 'drizzle-orm';
 import { insertSeriesWithinQuota } from '../../api/series/quota-check.ts';
-import { createUser } from '../../db/accounts.ts';
 import type { Database } from '../../db/client.ts';
-import { newId } from '../../db/ids.ts';
-import { insertQuota, quotaWaitReason } from '../../db/quotas.ts';
+import { quotaWaitReason } from '../../db/quotas.ts';
 import { runs, series } from '../../db/schema.ts';
 import { backends, withDatabase } from '../support/database.ts';
+import { ownerUnderQueueQuota, seriesRowOn, seriesStates } from './quota-fixtures.ts';
 
 /** The quota binds host `b` only, four in its queue at most. */
 const MAX_QUEUED_ON_B = 4;
 
-function newSeries(ownerId: string, hosts: string[], count: number) {
-  const id = newId();
-  return {
-    id,
-    ownerId,
-    application: 'app',
-    applicationSnapshot: { name: 'app', command: 'true', configFile: 'config.ini' },
-    host: hosts[0]!,
-    hosts: hosts.length > 1 ? hosts : [],
-    ini: 'k = 1...1...9\n',
-    count,
-    workflowId: `series-${id}`,
-  };
-}
-
-async function ownerWithQuotaOnB(db: Database): Promise<string> {
-  const owner = await createUser(db, { name: `owner-${newId()}`, role: 'member' });
-  await insertQuota(db, {
-    scope: 'user',
-    subjectId: owner.id,
-    host: 'b',
-    maxQueued: MAX_QUEUED_ON_B,
-    maxRunning: null,
-    maxTuples: null,
-    maxStorageBytes: null,
-  });
-  return owner.id;
-}
-
-async function stateOf(db: Database, ids: string[]) {
-  const rows = await db
-    .select({ id: series.id, state: series.state, waitReason: series.waitReason })
-    .from(series)
-    .where(inArray(series.id, ids));
-  return new Map(rows.map((r) => [r.id, r]));
-}
+const ownerWithQuotaOnB = (db: Database) => ownerUnderQueueQuota(db, 'b', MAX_QUEUED_ON_B);
 
 /** The series' runs as its chunks left them: every one in `state`, handed to `host` (or none). */
 async function recordRuns(
@@ -62,18 +26,16 @@ async function recordRuns(
   state: 'pending' | 'queued',
   host: string | null,
 ) {
-  await db
-    .insert(runs)
-    .values(
-      Array.from({ length: count }, (_, index) => ({
-        seriesId,
-        index,
-        dir: String(index),
-        params: {},
-        state,
-        host,
-      })),
-    );
+  await db.insert(runs).values(
+    Array.from({ length: count }, (_, index) => ({
+      seriesId,
+      index,
+      dir: String(index),
+      params: {},
+      state,
+      host,
+    })),
+  );
 }
 
 describe('queue quotas of a series over several hosts', () => {
@@ -82,11 +44,11 @@ describe('queue quotas of a series over several hosts', () => {
       withDatabase(kind, async ({ db }) => {
         const ownerId = await ownerWithQuotaOnB(db);
         // b's queue holds 3 of a series of one host: a series over a and b of 3 more does not fit on b.
-        const onB = newSeries(ownerId, ['b'], 3);
-        const overAB = newSeries(ownerId, ['a', 'b'], 3);
+        const onB = seriesRowOn(ownerId, ['b'], 3);
+        const overAB = seriesRowOn(ownerId, ['a', 'b'], 3);
         await insertSeriesWithinQuota(db, onB);
         await insertSeriesWithinQuota(db, overAB);
-        const states = await stateOf(db, [onB.id, overAB.id]);
+        const states = await seriesStates(db, [onB.id, overAB.id]);
         assert.equal(states.get(onB.id)!.state, 'staging');
         assert.equal(states.get(overAB.id)!.state, 'queued', 'the quota of its second host holds it');
         assert.match(
@@ -98,12 +60,12 @@ describe('queue quotas of a series over several hosts', () => {
     test(`counted on each of its hosts until placed, then on the host its runs went to (${kind})`, () =>
       withDatabase(kind, async ({ db }) => {
         const ownerId = await ownerWithQuotaOnB(db);
-        const overAB = newSeries(ownerId, ['a', 'b'], 3);
+        const overAB = seriesRowOn(ownerId, ['a', 'b'], 3);
         await insertSeriesWithinQuota(db, overAB);
-        assert.equal((await stateOf(db, [overAB.id])).get(overAB.id)!.state, 'staging');
+        assert.equal((await seriesStates(db, [overAB.id])).get(overAB.id)!.state, 'staging');
 
         // Not placed (no run rows yet): its 3 count on b, so 3 more on b would pass 4.
-        const onB = newSeries(ownerId, ['b'], 3);
+        const onB = seriesRowOn(ownerId, ['b'], 3);
         await db.insert(series).values({ ...onB, state: 'queued', waitReason: 'held' });
         const look = () =>
           quotaWaitReason(db, { seriesId: onB.id, userId: ownerId, groupId: null, host: 'b', count: 3 });
@@ -119,15 +81,15 @@ describe('queue quotas of a series over several hosts', () => {
           .set({ state: 'queued', host: 'a' })
           .where(inArray(runs.seriesId, [overAB.id]));
         assert.equal(await look(), null);
-        assert.equal((await stateOf(db, [onB.id])).get(onB.id)!.state, 'staging');
+        assert.equal((await seriesStates(db, [onB.id])).get(onB.id)!.state, 'staging');
       }));
 
     test(`series over several hosts submitted at once: exactly one admitted under the second host's quota (${kind})`, () =>
       withDatabase(kind, async ({ db }) => {
         const ownerId = await ownerWithQuotaOnB(db);
-        const rows = Array.from({ length: 4 }, () => newSeries(ownerId, ['a', 'b'], 3));
+        const rows = Array.from({ length: 4 }, () => seriesRowOn(ownerId, ['a', 'b'], 3));
         await Promise.all(rows.map((row) => insertSeriesWithinQuota(db, row)));
-        const states = await stateOf(
+        const states = await seriesStates(
           db,
           rows.map((r) => r.id),
         );
