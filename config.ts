@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import type { StorageConfig } from './files/storage/index.ts';
+import { HOST_CACHE_TTL_HOURS } from './hosts/cache-ttl.ts';
 
 export const MIN_PASSWORD_LENGTH = 12;
 export const MIN_ADMIN_TOKEN_LENGTH = 32;
@@ -64,6 +65,9 @@ const envSchema = z.object({
     .int()
     .positive()
     .default(5 * 1024 ** 3),
+  // The host caches (input copies of the host worker, own-code environments on a host) keep what
+  // no series used for this long (docs/storage.md, docs/own-code.md).
+  TUPLET_HOST_CACHE_TTL_HOURS: z.coerce.number().positive().max(87_600).default(HOST_CACHE_TTL_HOURS),
   // A package no series used for this long is deleted.
   TUPLET_PACKAGE_TTL_HOURS: z.coerce
     .number()
@@ -135,6 +139,8 @@ export interface Config {
   maxTuples: number;
   /** Multi-host series: a host step no worker starts within this is the host lost (docs/multi-host.md). */
   hostLostAfterMs: number;
+  /** What the host caches keep unused: input copies (hosts/local-inputs.ts), own-code environments. */
+  hostCacheTtlHours: number;
   limits: {
     bodyBytes: number;
     packageBytes: number;
@@ -207,6 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: e.TUPLET_PUBLIC_URL === undefined ? undefined : new URL(e.TUPLET_PUBLIC_URL),
     maxTuples: e.TUPLET_MAX_TUPLES,
     hostLostAfterMs: e.TUPLET_HOST_LOST_AFTER_MS,
+    hostCacheTtlHours: e.TUPLET_HOST_CACHE_TTL_HOURS,
     limits: {
       bodyBytes: e.TUPLET_MAX_BODY_BYTES,
       packageBytes: e.TUPLET_MAX_PACKAGE_BYTES,

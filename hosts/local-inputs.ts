@@ -5,7 +5,7 @@
 // (their keys are never reused with other content, so a copy stays right), then sent to the
 // host as the tar stream staging encodes. A host-resident dataset never comes here.
 //
-// Pruning: a copy not used for `inputCacheTtlMs` (7 days by default) goes. Every use touches the
+// Pruning: a copy not used for `inputCacheTtlMs` (TUPLET_HOST_CACHE_TTL_HOURS, 7 days by default) goes. Every use touches the
 // copy (its mtime is its last use) and hands out a pin — a hard link below `.in-use/` named with
 // its time — instead of the copy's own path: removing the copy never takes the file from a series
 // about to read it (the link keeps the data), and pins go once older than the same limit (a
@@ -16,16 +16,17 @@ import { link, mkdir, readdir, stat, unlink, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { storageOf, type Storage } from '../files/storage/index.ts';
 import { cachedLocalFile } from '../files/storage/local-copy.ts';
+import { HOST_CACHE_TTL_HOURS } from './cache-ttl.ts';
 import type { SeriesSpec } from './executor.ts';
 
 export interface LocalInputDeps {
   storage?: Storage | undefined;
   storageDir: string;
-  /** How long a cached copy (and a pin) may go unused before it is removed; default 7 days. */
+  /** How long a cached copy (and a pin) may go unused before it is removed (config.ts hostCacheTtlMs); default 7 days. */
   inputCacheTtlMs?: number | undefined;
 }
 
-export const INPUT_CACHE_TTL_MS = 7 * 24 * 3600_000;
+export const INPUT_CACHE_TTL_MS = HOST_CACHE_TTL_HOURS * 3600_000;
 /** Where pins live, inside the cache (same filesystem, for hard links); no storage key starts with a dot. */
 const PINS = '.in-use';
 /** A process prunes a cache at most this often (a walk of the cache directory). */

@@ -3,6 +3,7 @@
 // arguments (built or reused once per series, before any run or array job); its runs execute
 // the package's entry point with that environment's interpreter first on PATH.
 import type { ApplicationSnapshot } from '../db/applications.ts';
+import { HOST_CACHE_TTL_HOURS } from './cache-ttl.ts';
 import { TUPLET_DIR } from './paths.ts';
 import { loadScript } from './runner/load-script.ts';
 import { quoteArg, quoteCommand } from './shell.ts';
@@ -16,19 +17,14 @@ export const OWN_CODE_ENV_LINK = `${TUPLET_DIR}/own-code-env`;
 export const OWN_CODE_ENTRY = 'code.py';
 
 /**
- * How long an environment may go unused before a later setup on its host removes it (7 days):
- * unused = no setup used it and no series linking it changed on the host since
- * (own-code-env.sh, docs/own-code.md "Pruning").
- */
-export const ENV_PRUNE_AFTER_HOURS = 168;
-
-/**
  * The series' setup script: the environment's build (or reuse), then the pruning of others unused
- * for `pruneAfterHours` (0: none), with its arguments set first.
+ * for `pruneAfterHours` (0: none; TUPLET_HOST_CACHE_TTL_HOURS, 7 days by default), with its
+ * arguments set first. Unused = no setup used it and no series linking it changed on the host
+ * since (own-code-env.sh, docs/own-code.md "Pruning").
  */
 export function ownCodeSetup(
   ownCode: NonNullable<ApplicationSnapshot['ownCode']>,
-  pruneAfterHours = ENV_PRUNE_AFTER_HOURS,
+  pruneAfterHours = HOST_CACHE_TTL_HOURS,
 ): string {
   const args = quoteCommand(['set', '--', ownCode.envKey, ownCode.python, ...ownCode.requirements]);
   const pruneAfter = Math.max(0, Math.round(pruneAfterHours * 3600));

@@ -25,11 +25,15 @@ export interface EmbeddedWorkersOptions extends ControlDeps {
 /** What a set started by a Tuplet process (`tuplet up`, `tuplet worker --control`) takes from its configuration. */
 export function embeddedOptionsOf(
   config: Config,
-): Pick<EmbeddedWorkersOptions, 'namespace' | 'dataConverter' | 'maxTuples' | 'notify'> {
+): Pick<
+  EmbeddedWorkersOptions,
+  'namespace' | 'dataConverter' | 'maxTuples' | 'hostCacheTtlHours' | 'notify'
+> {
   return {
     namespace: config.temporal.namespace,
     dataConverter: tupletDataConverter(config.payloadKey),
     maxTuples: config.maxTuples,
+    hostCacheTtlHours: config.hostCacheTtlHours,
     notify: config,
   };
 }
@@ -51,6 +55,7 @@ export async function startEmbeddedWorkers(options: EmbeddedWorkersOptions): Pro
     storageDir: options.storageDir,
     ...(options.storage ? { storage: options.storage } : {}),
     maxTuples: options.maxTuples,
+    hostCacheTtlHours: options.hostCacheTtlHours,
     logger,
     notify: options.notify,
   });
@@ -68,6 +73,7 @@ export async function startEmbeddedWorkers(options: EmbeddedWorkersOptions): Pro
         hostName: name,
         storageDir: options.storageDir,
         ...(options.storage ? { storage: options.storage } : {}),
+        ...(options.hostCacheTtlHours ? { inputCacheTtlMs: options.hostCacheTtlHours * 3600_000 } : {}),
         logger,
       });
       hostWorkers.set(name, starting);

@@ -20,6 +20,8 @@ export interface HostWorkerOptions {
   storageDir: string;
   /** Where outputs go when not the disk below storageDir (files/storage/index.ts openStorage). */
   storage?: Storage;
+  /** How long the input cache keeps an unused copy (TUPLET_HOST_CACHE_TTL_HOURS); default 7 days. */
+  inputCacheTtlMs?: number;
   logger: Logger;
 }
 
@@ -35,6 +37,7 @@ export async function startHostWorker(options: HostWorkerOptions): Promise<Runni
   const handle = createHostActivities({
     storageDir: options.storageDir,
     ...(options.storage ? { storage: options.storage } : {}),
+    ...(options.inputCacheTtlMs ? { inputCacheTtlMs: options.inputCacheTtlMs } : {}),
     createExecutor: (host, logger) => createExecutor(host, { logger }),
     capabilities: hostCapabilities,
     logger: options.logger,

@@ -40,7 +40,12 @@ function stagedDatasetOf(row: SeriesDatasetSource): StagedDataset {
   return staged;
 }
 
-export async function loadSeriesPlan(db: Database, seriesId: string, maxTuples: number): Promise<SeriesPlan> {
+export async function loadSeriesPlan(
+  db: Database,
+  seriesId: string,
+  maxTuples: number,
+  hostCacheTtlHours?: number,
+): Promise<SeriesPlan> {
   const row = await findSeriesRow(db, seriesId);
   if (!row) throw notFound(`series ${seriesId}`);
   // Its commands came from an uploaded archive: whatever starts its workflow, nothing runs.
@@ -59,7 +64,7 @@ export async function loadSeriesPlan(db: Database, seriesId: string, maxTuples: 
   };
   if (app.setup) spec.setup = app.setup;
   // Own code: the setup builds (or reuses) the package's environment, once, before any run.
-  if (app.ownCode) spec.setup = ownCodeSetup(app.ownCode);
+  if (app.ownCode) spec.setup = ownCodeSetup(app.ownCode, hostCacheTtlHours);
   if (app.postprocess) spec.postprocess = app.postprocess;
   // A CSV that declares metrics comes back even when the collect globs do not name it.
   const metricFiles = (app.metricSources ?? []).flatMap((s) => (s.kind === 'csv' ? [s.file] : []));

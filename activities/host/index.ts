@@ -22,6 +22,8 @@ export interface HostDeps {
   /** Where collected outputs go (`<seriesId>/runs/<dir>/…`): `storage`, else the disk below `storageDir`. */
   storageDir: string;
   storage?: Storage;
+  /** How long the input cache keeps an unused copy (hosts/local-inputs.ts); default 7 days. */
+  inputCacheTtlMs?: number;
   /** Builds the executor of a host; `logger` is the worker's, bound to the host. */
   createExecutor: (host: HostSpec, logger: Logger) => Executor;
   /** Chunk size, window and poll intervals for a host (SLURM reads its limits). */

@@ -6,6 +6,7 @@ import type { ApiDeps } from '../context.ts';
 import { createRouter, jsonBody, jsonResponse, pick, signedIn } from '../openapi.ts';
 import { IniSchema, nameSchema } from '../schemas.ts';
 import { checkInputAtPreview } from '../series/input-check.ts';
+import { usePackage } from '../series/packages.ts';
 import { refuseOwnCodeAtPreview } from '../own-code.ts';
 import { applicationSchema, schemaFindings, SchemaFindingsSchema } from '../series/parameter-check.ts';
 import { checkRenderedSize } from '../series/rendered-size.ts';
@@ -47,7 +48,7 @@ export function sweepRoutes(deps: ApiDeps) {
             limit: z.number().int().min(0).max(1000).default(20),
             application: nameSchema.optional().openapi({
               description:
-                "Check the values against this application's parameter schema, and that its input renders the sweep (422 `invalid_input` naming the line otherwise)",
+                "Check the values against this application's parameter schema, and that its input renders the sweep (422 `invalid_input` naming the line otherwise); a template input is read from `package` when it holds the template",
             }),
             ...ReusePreviewFields,
           }),
@@ -62,11 +63,13 @@ export function sweepRoutes(deps: ApiDeps) {
       const { ini, limit, application, ...where } = c.req.valid('json');
       const sweep = parseSweep(ini, { maxTuples: deps.config.maxTuples });
       checkRenderedSize(ini, sweep.count, deps.config.limits.renderedBytes);
+      // A package is the owner's alone (403 otherwise), whether or not anything below reads it.
+      const pkg = where.package ? await usePackage(deps, currentUser(c), where.package) : undefined;
       const preview = previewOf(sweep, limit);
       if (!application) return c.json(preview, 200);
       await refuseOwnCodeAtPreview(deps.db, currentUser(c), application, where);
       const schema = schemaFindings(sweep, await applicationSchema(deps, application));
-      await checkInputAtPreview(deps, sweep, application);
+      await checkInputAtPreview(deps, sweep, application, pkg);
       const reuse = await previewReuse(deps, currentUser(c), sweep, { application, ...where });
       return c.json({ ...preview, schema, ...(reuse ? { reuse } : {}) }, 200);
     },

@@ -9,7 +9,7 @@ import { seriesWorkflowId } from '../../core/naming.ts';
 import type { ApiDeps, AuthUser } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { refuseValuesOutsideSchema } from './parameter-check.ts';
-import { checkInput } from './input-check.ts';
+import { checkSeriesInput } from './input-check.ts';
 import { checkRenderedSize } from './rendered-size.ts';
 import { checkResources } from './resources.ts';
 import { startSeriesWorkflow } from './workflow.ts';
@@ -111,10 +111,7 @@ export async function createSeries(deps: ApiDeps, owner: AuthUser, input: NewSer
   if (app.collect && app.collect.length > 0) snapshot.collect = app.collect;
   if (Object.keys(app.env).length > 0) snapshot.env = app.env;
   if (app.input) {
-    const spec = app.input;
-    // A template's file is the one thing read from the package here (hosts/run-input.ts).
-    const pkg = spec.format === 'template' && spec.template ? input : {};
-    await withPackageFile(deps, pkg, (file) => checkInput(sweep, spec, app.configFile, file));
+    await checkSeriesInput(deps, sweep, app, input);
     snapshot.input = app.input;
   }
   if (app.parameters?.length) snapshot.parameters = app.parameters;

@@ -36,6 +36,7 @@ export async function runWorker(options: { host?: string; control?: boolean }): 
       hostName: options.host,
       storageDir,
       storage,
+      inputCacheTtlMs: config.hostCacheTtlHours * 3600_000,
       logger,
     });
     stop = () => worker.shutdown();

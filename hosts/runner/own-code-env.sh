@@ -21,10 +21,11 @@
 #
 # Pruning (after this series' environment is linked): another environment is removed when it
 # was last set up (its lock file's mtime, touched by every setup that uses it) longer ago than
-# PRUNE_AFTER seconds (set by the text Tuplet prepends; 0: never) and no series that links it
-# (<workdir>/<series>/.tuplet/own-code-env) has had anything change under its .tuplet/ or its
-# runs' .tuplet/ since then. It is removed holding its lock (flock -n: one being set up is left
-# alone), so a series starting meanwhile waits and builds it again; a live one never loses it.
+# PRUNE_AFTER seconds (TUPLET_HOST_CACHE_TTL_HOURS, in the text Tuplet prepends; 0: never) and
+# no series that links it (<workdir>/<series>/.tuplet/own-code-env) has had anything change
+# under its .tuplet/ or its runs' .tuplet/ since then. It is removed holding its lock (flock -n:
+# one being set up is left alone), so a series starting meanwhile waits and builds it again; a
+# live one never loses it.
 set -uo pipefail
 
 key=${1:-} python=${2:-}
