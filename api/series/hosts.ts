@@ -30,16 +30,11 @@ export async function seriesHosts(
   const names = input.pool === undefined ? hostNamesOf(input) : await poolHostNames(db, catalogue, input);
   const rows = await checkedHosts(db, catalogue, app, names);
   if (rows.every((row) => row.drained)) {
-    const which =
-      rows.length === 1 ? `host '${rows[0]!.name}' is` : `every host named (${names.join(', ')}) is`;
-    throw new ApiError(
-      422,
-      'host_drained',
-      `${rows.length === 1 ? 'host' : 'hosts'}: ${which} drained: it takes no new series`,
-      {
-        field: rows.length === 1 ? 'host' : 'hosts',
-      },
-    );
+    const [field, which] =
+      rows.length === 1
+        ? ['host', `host '${rows[0]!.name}' is`]
+        : ['hosts', `every host named (${names.join(', ')}) is`];
+    throw new ApiError(422, 'host_drained', `${field}: ${which} drained: it takes no new series`, { field });
   }
   return rows;
 }
