@@ -630,10 +630,10 @@ export async function aggregateResults(
   const version = cacheable ? await aggregateVersion(db, seriesId) : null;
   if (version === null) return computeAggregate(db, seriesId, names, query);
   const key = JSON.stringify([query.by, query.metric]);
-  const cached = await cachedAggregate<AggregateGroup[]>(db, seriesId, key, version);
+  const cached = await cachedAggregate(db, seriesId, key, version);
   if (cached) return cached;
   const groups = await computeAggregate(db, seriesId, names, query);
-  await storeAggregate(db, seriesId, key, version, groups);
+  await storeAggregate(db, seriesId, key, version, query.by, groups);
   return groups;
 }
 
