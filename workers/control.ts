@@ -5,6 +5,7 @@ import { Worker, type WorkflowBundle } from '@temporalio/worker';
 import { createControlActivities, type ControlDeps } from '../activities/control/index.ts';
 import { createNotifyActivities } from '../activities/notify/deliver.ts';
 import { CONTROL_TASK_QUEUE } from '../core/naming.ts';
+import { HEARTBEAT_THROTTLE_MS } from './heartbeats.ts';
 
 export interface ControlWorkerOptions extends ControlDeps {
   connection: NativeConnection;
@@ -27,5 +28,7 @@ export async function createControlWorker(options: ControlWorkerOptions): Promis
     },
     // Let an in-flight activity finish on Ctrl-C rather than be retried elsewhere.
     shutdownGraceTime: '5s',
+    // Beats reach the server as they are made (workers/heartbeats.ts).
+    maxHeartbeatThrottleInterval: HEARTBEAT_THROTTLE_MS,
   });
 }

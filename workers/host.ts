@@ -9,6 +9,7 @@ import type { Storage } from '../files/storage/index.ts';
 import type { Logger } from '../log.ts';
 import { hostTaskQueue } from '../core/naming.ts';
 import { hostCapabilities } from './capabilities.ts';
+import { HEARTBEAT_THROTTLE_MS } from './heartbeats.ts';
 
 export interface HostWorkerOptions {
   connection: NativeConnection;
@@ -49,6 +50,8 @@ export async function startHostWorker(options: HostWorkerOptions): Promise<Runni
     activities: handle.activities,
     dataConverter: options.dataConverter,
     shutdownGraceTime: '5s',
+    // Beats reach the server as they are made (workers/heartbeats.ts).
+    maxHeartbeatThrottleInterval: HEARTBEAT_THROTTLE_MS,
   });
   const done = worker.run().finally(() => handle.close());
   return {

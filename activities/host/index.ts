@@ -16,7 +16,7 @@ import { HostPolls } from './polls.ts';
 import type { HostActivities, HostCapabilities } from './types.ts';
 
 /** Well under the 15 s heartbeat timeout of the long host steps (workflows/activities.ts). */
-const HEARTBEAT_EVERY_MS = 5_000;
+export const HEARTBEAT_EVERY_MS = 5_000;
 
 export interface HostDeps {
   /** Where collected outputs go (`<seriesId>/runs/<dir>/…`): `storage`, else the disk below `storageDir`. */
