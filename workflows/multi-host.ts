@@ -22,6 +22,7 @@ import type { SeriesState } from '../core/states.ts';
 import { control, controlLong, hostActivities } from './activities.ts';
 import { chunkWorkflow, withoutTemplate } from './chunk.ts';
 import { bestEffort, endAfterError } from './failure.ts';
+import { COLLECT_OUTPUTS_LEFT_ON_A_LOST_HOST, LeftOutputs } from './left-outputs.ts';
 import { capacityOf, multiHostChunkSize, Placement, placedOn } from './placement.ts';
 import {
   drainedRecheckMs,
@@ -120,8 +121,9 @@ export async function seriesOverSeveralHosts(ctx: MultiHostContext): Promise<Ser
       [...caps].map(([name, c]) => ({ name, capacity: capacityOf(on(name).host, c), lanes: c.window })),
       [...lost],
     );
-    await placeChunks(ctx, placement, chunks.slice(first, last), attempt, lostAfterMs, live);
+    const left = await placeChunks(ctx, placement, chunks.slice(first, last), attempt, lostAfterMs, live);
     for (const name of placement.lostHosts()) lost.add(name);
+    await left.collect(seriesId, plan, attempt, lostAfterMs);
     if (last < chunks.length) {
       await continueAsNew<(i: SeriesWorkflowInput) => Promise<SeriesState>>({
         ...input,
@@ -163,11 +165,12 @@ async function placeChunks(
   attempt: number,
   lostAfterMs: number,
   live = false,
-): Promise<void> {
+): Promise<LeftOutputs> {
   const { input, tally } = ctx;
   const { seriesId } = input;
   const queue: QueuedChunk[] = chunks.map((chunk) => ({ planned: chunk, chunk, moves: 0 }));
   const outcomes: ChunkOutcome[] = [];
+  const left = new LeftOutputs();
   let inFlight = 0;
   let drainedWaits = 0;
 
@@ -228,6 +231,8 @@ async function placeChunks(
     });
     if (placement.liveHosts().length === 0) throw everyHostLost(placement.lostHosts());
     const rest = await control.releaseRuns(seriesId, rangesOf(item.chunk));
+    // Runs that ended there keep their outputs there: the series asks the host for them once more.
+    if (patched(COLLECT_OUTPUTS_LEFT_ON_A_LOST_HOST)) left.note(host, item.chunk, rest);
     if (rest.length === 0) {
       tally.chunkEnded(item.planned, { remaining: 0 });
       continue;
@@ -238,6 +243,7 @@ async function placeChunks(
       moves: item.moves + 1,
     });
   }
+  return left;
 }
 
 function pickFor(placement: Placement, next: QueuedChunk | undefined): string | undefined {
