@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { startTestStack, waitForSeries, type SeriesBody } from '../support/stack.ts';
+import { waitForSeries, type SeriesBody } from '../support/stack.ts';
 import { useTestStack } from '../support/stack-per-file.ts';
 
 interface Run {
@@ -162,14 +162,7 @@ describe('a series on the local host', { timeout: 600_000 }, () => {
     const before = await testbed.stack.request<{ series: SeriesBody[] }>('GET', '/api/v1/series?limit=50');
     assert.equal(before.status, 200);
     assert.ok(before.body.series.length >= 3);
-    const dataDir = testbed.stack.dataDir;
-    const token = testbed.stack.token;
-    await testbed.stack.stop();
-    testbed.stack = await startTestStack({
-      temporalAddress: testbed.temporal.address,
-      dataDir,
-      adminToken: token,
-    });
+    await testbed.restartStack();
     const after = await testbed.stack.request<{ series: SeriesBody[] }>('GET', '/api/v1/series?limit=50');
     assert.deepEqual(
       after.body.series.map((s) => [s.id, s.state, s.count]),

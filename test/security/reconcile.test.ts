@@ -9,8 +9,8 @@ import { after, before, describe, test } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { createLogger } from '../../log.ts';
 import { reconcileSeries } from '../../workers/reconcile.ts';
-import { startTemporal, type TestTemporal } from '../support/temporal.ts';
-import { startTestStack, waitForSeries, type InProcessStack, type SeriesBody } from '../support/stack.ts';
+import { waitForSeries, type SeriesBody } from '../support/stack.ts';
+import { useTestStack } from '../support/stack-per-file.ts';
 
 interface SeriesWithReason extends SeriesBody {
   reason: string | null;
@@ -21,44 +21,46 @@ const ENDED_BEHIND_OUR_BACK =
   /^the workflow ended \(TERMINATED\) without recording the series' end: terminated behind the database's back$/;
 
 describe('the reconcile of series with their workflows', { timeout: 300_000 }, () => {
-  let temporal: TestTemporal;
-  let stack: InProcessStack;
+  const testbed = useTestStack();
   let connection: Connection;
   let client: Client;
   const started: string[] = [];
 
   before(async () => {
-    temporal = await startTemporal();
-    stack = await startTestStack({ temporalAddress: temporal.address });
-    connection = await Connection.connect({ address: temporal.address });
-    client = new Client({ connection, namespace: temporal.namespace });
-    const app = await stack.request('POST', '/api/v1/applications', { name: 'sleeper', command: 'sleep 60' });
+    connection = await Connection.connect({ address: testbed.temporal.address });
+    client = new Client({ connection, namespace: testbed.temporal.namespace });
+    const app = await testbed.stack.request('POST', '/api/v1/applications', {
+      name: 'sleeper',
+      command: 'sleep 60',
+    });
     assert.equal(app.status, 201, JSON.stringify(app.body));
   });
   after(async () => {
     // Terminating a workflow leaves its runs' processes behind: stop them as cancel would.
-    await Promise.all(started.map((id) => stopProcesses(path.join(stack.dataDir, 'work', id))));
+    await Promise.all(started.map((id) => stopProcesses(path.join(testbed.stack.dataDir, 'work', id))));
     await connection?.close();
-    await stack?.stop();
-    await temporal?.stop();
   });
 
   // One run per series: the local host's pool has a slot per core (2 on CI), so two series
   // of one run each are both running at once; more runs would queue behind each other's.
   const startRunning = async () => {
-    const created = await stack.request<{ id: string }>('POST', '/api/v1/series', {
+    const created = await testbed.stack.request<{ id: string }>('POST', '/api/v1/series', {
       application: 'sleeper',
       host: 'local',
       ini: 'n = 1\n',
     });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     started.push(created.body.id);
-    return waitForSeries<SeriesWithReason>(stack, created.body.id, (s) => (s.counts.running ?? 0) > 0);
+    return waitForSeries<SeriesWithReason>(
+      testbed.stack,
+      created.body.id,
+      (s) => (s.counts.running ?? 0) > 0,
+    );
   };
   const terminate = (series: SeriesWithReason) =>
     client.workflow.getHandle(series.workflowId).terminate("terminated behind the database's back");
   const seriesBody = async (id: string) =>
-    (await stack.request<SeriesWithReason>('GET', `/api/v1/series/${id}`)).body;
+    (await testbed.stack.request<SeriesWithReason>('GET', `/api/v1/series/${id}`)).body;
 
   test('a terminated workflow: its series becomes failed with the reason; a running one is left alone', async () => {
     const [closed, running] = await Promise.all([startRunning(), startRunning()]);
@@ -66,7 +68,7 @@ describe('the reconcile of series with their workflows', { timeout: 300_000 }, (
     assert.equal((await seriesBody(closed.id)).state, 'running', 'the database knows nothing of it yet');
 
     const repaired = await reconcileSeries({
-      db: stack.stack.database.db,
+      db: testbed.stack.stack.database.db,
       temporal: client,
       logger: createLogger('silent', 'reconcile-test'),
     });
@@ -82,23 +84,17 @@ describe('the reconcile of series with their workflows', { timeout: 300_000 }, (
     assert.equal((await seriesBody(running.id)).state, 'running');
 
     // Cancelled through the API, the running one ends as always (and stops its processes).
-    const cancel = await stack.request('POST', `/api/v1/series/${running.id}/cancel`, {});
+    const cancel = await testbed.stack.request('POST', `/api/v1/series/${running.id}/cancel`, {});
     assert.equal(cancel.status, 202, JSON.stringify(cancel.body));
-    await waitForSeries<SeriesBody>(stack, running.id, (s) => s.state === 'cancelled');
+    await waitForSeries<SeriesBody>(testbed.stack, running.id, (s) => s.state === 'cancelled');
   });
 
   test('the stack reconciles at start-up on its own', async () => {
     const closed = await startRunning();
-    await stack.stop();
     // Closed while no Tuplet process runs: only the reconcile can tell the database.
-    await terminate(closed);
-    stack = await startTestStack({
-      temporalAddress: temporal.address,
-      dataDir: stack.dataDir,
-      adminToken: stack.token,
-    });
+    await testbed.restartStack(() => terminate(closed));
     const after = await waitForSeries<SeriesWithReason>(
-      stack,
+      testbed.stack,
       closed.id,
       (s) => s.state !== 'running',
       60_000,

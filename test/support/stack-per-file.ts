@@ -14,21 +14,24 @@ export interface TemporalAndStack {
   stop(): Promise<void>;
 }
 
+function together(temporal: TestTemporal, stack: InProcessStack): TemporalAndStack {
+  return {
+    temporal,
+    stack,
+    async stop() {
+      await stack.stop();
+      await temporal.stop();
+    },
+  };
+}
+
 /** Starts Temporal, then the stack on it; a stack that fails to start stops Temporal again. */
 export async function startTemporalAndStack(
   options: Omit<StackOptions, 'temporalAddress'> = {},
 ): Promise<TemporalAndStack> {
   const temporal = await startTemporal();
   try {
-    const stack = await startTestStack({ ...options, temporalAddress: temporal.address });
-    return {
-      temporal,
-      stack,
-      async stop() {
-        await stack.stop();
-        await temporal.stop();
-      },
-    };
+    return together(temporal, await startTestStack({ ...options, temporalAddress: temporal.address }));
   } catch (error) {
     await temporal.stop();
     throw error;
@@ -43,6 +46,11 @@ export async function startTemporalAndStack(
 export function useTestStack(options: Omit<StackOptions, 'temporalAddress'> = {}): {
   readonly temporal: TestTemporal;
   readonly stack: InProcessStack;
+  /**
+   * Tuplet restarted: the stack stopped, `whileDown` run (what happens while no Tuplet process
+   * runs), and a new stack started on the same data directory, admin token and Temporal.
+   */
+  restartStack(whileDown?: () => Promise<unknown>): Promise<void>;
 } {
   let running: TemporalAndStack | undefined;
   before(async () => {
@@ -61,6 +69,20 @@ export function useTestStack(options: Omit<StackOptions, 'temporalAddress'> = {}
     },
     get stack() {
       return started().stack;
+    },
+    async restartStack(whileDown) {
+      const { temporal, stack } = started();
+      await stack.stop();
+      // Until the new stack is up, only Temporal is left to stop.
+      running = { temporal, stack, stop: () => temporal.stop() };
+      await whileDown?.();
+      const again = await startTestStack({
+        ...options,
+        temporalAddress: temporal.address,
+        dataDir: stack.dataDir,
+        adminToken: stack.token,
+      });
+      running = together(temporal, again);
     },
   };
 }
