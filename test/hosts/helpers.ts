@@ -2,7 +2,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import type { ChunkSpec, Executor, RunChange, SeriesSpec } from '../../hosts/executor.ts';
+import { tarStream } from '../../hosts/tar-pack.ts';
 import { waitFor } from '../support/wait.ts';
 
 export async function tempDir(prefix: string): Promise<{ dir: string; remove: () => Promise<void> }> {
@@ -79,4 +81,31 @@ export async function runWholeSeries(
   await executor.stageChunk(series, chunk);
   await executor.submit(series, chunk);
   return { chunk, states: await pollUntilDone(executor, series, chunk, count) };
+}
+
+/**
+ * A chunk's tar stream (the chunk of run 5) that tries every way out: climbing, absolute, a run
+ * of another chunk, a directory that is no run, a link; `refused` is what collect must refuse,
+ * in order, keeping only 5_x=1/out.txt.
+ */
+export function hostileChunkTar(): { stream: Readable; refused: string[] } {
+  return {
+    stream: tarStream([
+      { path: '5_x=1/out.txt', data: 'ok' },
+      { path: '../../escaped.txt', data: 'no' },
+      { path: '/tmp/absolute.txt', data: 'no' },
+      { path: '5_x=1/../../../up.txt', data: 'no' },
+      { path: '9_x=9/other-chunk.txt', data: 'no' },
+      { path: 'notarun/file.txt', data: 'no' },
+      { path: '5_x=1/link', type: 'SymbolicLink', linkpath: '/etc' },
+    ]),
+    refused: [
+      '../../escaped.txt',
+      '/tmp/absolute.txt',
+      '5_x=1/../../../up.txt',
+      '9_x=9/other-chunk.txt',
+      'notarun/file.txt',
+      '5_x=1/link',
+    ],
+  };
 }
