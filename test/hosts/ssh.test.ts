@@ -12,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import type { HostSpec } from '../../hosts/executor.ts';
 import { createExecutor } from '../../hosts/index.ts';
 import { SshConnectionPool, SshTransport } from '../../hosts/ssh/index.ts';
-import { startSshd, type TestSshd } from '../support/sshd.ts';
+import { startSshd, type TestSshd, sshHostFields } from '../support/sshd.ts';
 import { freePort } from '../support/services.ts';
 import { waitFor } from '../support/wait.ts';
 import { pollUntilDone, seriesSpec, tempDir, wholeChunk } from './helpers.ts';
@@ -27,11 +27,7 @@ before(async () => {
   host = {
     name: 'gpu-box',
     kind: 'ssh',
-    address: '127.0.0.1',
-    port: sshd.port,
-    user: sshd.user,
-    identityFile: sshd.identityFile,
-    knownHostsFile: sshd.knownHostsFile,
+    ...sshHostFields(sshd),
     workdir: path.join(root.dir, 'work'),
   };
 });

@@ -13,7 +13,7 @@ import type { Executor, HostSpec, PollRequest, PollResult, SeriesSpec } from '..
 import { createExecutor } from '../../hosts/index.ts';
 import { chunkComment, jobName } from '../../hosts/slurm/sbatch-script.ts';
 import { startSlurm, type TestSlurm } from '../support/slurm.ts';
-import { startSshd, type TestSshd } from '../support/sshd.ts';
+import { startSshd, type TestSshd, sshHostFields } from '../support/sshd.ts';
 import { pollUntilDone, seriesSpec, tempDir, wholeChunk } from '../hosts/helpers.ts';
 
 /** Another account on the cluster (created when absent; the tests run as root). */
@@ -83,11 +83,7 @@ function sshExecutor(name: string): Executor {
     name,
     kind: 'slurm',
     workdir: path.join(root.dir, name),
-    address: '127.0.0.1',
-    port: sshd.port,
-    user: sshd.user,
-    identityFile: sshd.identityFile,
-    knownHostsFile: sshd.knownHostsFile,
+    ...sshHostFields(sshd),
   };
   const executor = createExecutor(host, { slurm: { cancelWaitSeconds: 5 } });
   executors.push(executor);

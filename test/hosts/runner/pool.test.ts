@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Executor, HostSpec, SeriesSpec } from '../../../hosts/executor.ts';
 import { createExecutor } from '../../../hosts/index.ts';
-import { startSshd, type TestSshd } from '../../support/sshd.ts';
+import { startSshd, type TestSshd, sshHostFields } from '../../support/sshd.ts';
 import { waitFor } from '../../support/wait.ts';
 import type { wholeChunk } from '../helpers.ts';
 import { pollUntilDone, seriesSpec, tempDir } from '../helpers.ts';
@@ -42,11 +42,7 @@ function sshHost(workdir: string, extra: Partial<HostSpec> = {}): Executor {
   const executor = createExecutor({
     name: 'ws',
     kind: 'ssh',
-    address: '127.0.0.1',
-    port: sshd.port,
-    user: sshd.user,
-    identityFile: sshd.identityFile,
-    knownHostsFile: sshd.knownHostsFile,
+    ...sshHostFields(sshd),
     workdir,
     ...extra,
   });

@@ -17,7 +17,7 @@ import { SlurmExecutor, type SlurmExecutorOptions } from '../../../hosts/slurm/i
 import { parseJobcompLine } from '../../../hosts/slurm/jobcomp.ts';
 import { planChunks } from '../../../workflows/plan.ts';
 import { startSlurm, type TestSlurm } from '../../support/slurm.ts';
-import { startSshd, type TestSshd } from '../../support/sshd.ts';
+import { startSshd, type TestSshd, sshHostFields } from '../../support/sshd.ts';
 import { waitFor } from '../../support/wait.ts';
 import { pollUntilDone, seriesSpec, tempDir, wholeChunk } from '../helpers.ts';
 
@@ -175,11 +175,7 @@ describe('slurm executor', { concurrency: true }, () => {
     closers.push(() => sshd.stop());
     const executor = createExecutor(
       host('ssh20', {
-        address: '127.0.0.1',
-        port: sshd.port,
-        user: sshd.user,
-        identityFile: sshd.identityFile,
-        knownHostsFile: sshd.knownHostsFile,
+        ...sshHostFields(sshd),
       }),
     ) as SlurmExecutor;
     closers.push(() => executor.close());
@@ -421,11 +417,7 @@ describe('slurm executor', { concurrency: true }, () => {
     closers.push(() => sshd.stop());
     const executor = createExecutor(
       host('cut', {
-        address: '127.0.0.1',
-        port: sshd.port,
-        user: sshd.user,
-        identityFile: sshd.identityFile,
-        knownHostsFile: sshd.knownHostsFile,
+        ...sshHostFields(sshd),
       }),
     );
     closers.push(() => executor.close());
