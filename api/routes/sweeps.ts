@@ -51,6 +51,10 @@ export function sweepRoutes(deps: ApiDeps) {
                 "Check the values against this application's parameter schema, and that its input renders the sweep (422 `invalid_input` naming the line otherwise); a template input is read from `package` when it holds the template",
             }),
             ...ReusePreviewFields,
+            package: ReusePreviewFields.package.openapi({
+              description:
+                "Id of the package the series would unpack (POST /api/v1/packages; the caller's own, 403 otherwise): a template input it holds is checked from it, and reuse is keyed by it",
+            }),
           }),
         ),
       },

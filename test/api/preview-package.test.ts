@@ -95,6 +95,14 @@ void describe('the preview reads a template from the series package', { timeout:
     assert.equal(without.status, 200, without.text);
   });
 
+  void test('the OpenAPI document says the preview takes the package, and answers 403', async () => {
+    const doc = await h.request('GET', '/api/v1/openapi.json', { token: null });
+    const route = doc.body.paths['/api/v1/sweeps/preview'].post;
+    const body = route.requestBody.content['application/json'].schema;
+    assert.match(body.properties.package.description, /template input it holds is checked from it/);
+    assert.ok(route.responses['403']);
+  });
+
   void test("attack: a member previews against another member's private package", async () => {
     // Bob's package holds a template; were it read, MISSING would answer 422 naming its line.
     const answer = await preview(MISSING, bobPackage);

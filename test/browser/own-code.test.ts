@@ -1,7 +1,7 @@
 // Own-code applications in a real Chromium (docs/own-code.md): an admin registers one through
 // the applications page's form, choosing the Kind "own code" and giving no command; a member of
-// a group granted it but without `ownCode` cannot launch it — the form's preview and launch
-// show the API's refusal naming the group, and a forged request past the form is refused too.
+// a group granted it but without `ownCode` cannot launch it — the form does not offer it, and
+// a forged preview or launch past the form is refused naming the group.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -56,26 +56,32 @@ void describe('own-code applications on the web pages', () => {
 
     await signOut(page);
     await signIn(page, server.url, MEMBER);
+    // The form does not offer what creation would refuse (web/routes/new-series.tsx).
     await page.goto(`${server.url}/series/new`);
-    await page.selectOption('#application', APP);
-    await page.fill('#ini', 'x = 1 2\n');
-    await page.locator('#preview-error', { hasText: NOT_ENABLED }).waitFor();
-    await page.click('#launch');
-    await page.locator('#launch-error', { hasText: NOT_ENABLED }).waitFor();
-    await screenshot(page, 'own-code-02-member-refused');
+    assert.equal(await page.locator(`#application option[value="${APP}"]`).count(), 0);
+    await screenshot(page, 'own-code-02-member-not-offered');
 
-    // Past the form: the session's own request, CSRF token and all.
-    const forged = await page.evaluate(async (application) => {
-      const csrf = document.querySelector('meta[name="csrf-token"]')?.getAttribute('content') ?? '';
-      const response = await fetch('/api/v1/series', {
-        method: 'POST',
-        headers: { 'X-CSRF-Token': csrf, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ application, host: 'local', ini: 'x = 1 2\n' }),
-      });
-      return { status: response.status, body: (await response.json()) as { error?: { code: string } } };
-    }, APP);
-    assert.equal(forged.status, 403);
-    assert.equal(forged.body.error?.code, 'own_code_not_enabled');
+    // Past the form: the session's own requests, CSRF token and all.
+    for (const route of ['/api/v1/sweeps/preview', '/api/v1/series']) {
+      const forged = await page.evaluate(
+        async ({ application, route }) => {
+          const csrf = document.querySelector('meta[name="csrf-token"]')?.getAttribute('content') ?? '';
+          const response = await fetch(route, {
+            method: 'POST',
+            headers: { 'X-CSRF-Token': csrf, 'Content-Type': 'application/json' },
+            body: JSON.stringify({ application, host: 'local', ini: 'x = 1 2\n' }),
+          });
+          return {
+            status: response.status,
+            body: (await response.json()) as { error?: { code: string; message: string } },
+          };
+        },
+        { application: APP, route },
+      );
+      assert.equal(forged.status, 403, route);
+      assert.equal(forged.body.error?.code, 'own_code_not_enabled');
+      assert.ok(forged.body.error?.message.includes(NOT_ENABLED), forged.body.error?.message);
+    }
     assert.deepEqual(session.errors, []);
     assert.deepEqual(session.cspViolations, []);
   });

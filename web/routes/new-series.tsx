@@ -1,6 +1,7 @@
 // GET /series/new[?from=<id>|?example=1]: the four-step form, blank, cloned or the example.
 import type { Context } from 'hono';
-import { catalogueOf, seriesViewer, visibleApplications, visibleHosts } from '../../api/access.ts';
+import { catalogueOf, seriesViewer, visibleHosts } from '../../api/access.ts';
+import { launchableApplications } from '../../api/launchable-applications.ts';
 import { isAdmin } from '../../api/auth.ts';
 import { choicesFor } from '../../api/series/resources.ts';
 import { listGroupsOf } from '../../db/groups.ts';
@@ -38,6 +39,7 @@ export function newSeriesPage(ctx: WebContext) {
           ini: from.ini,
           application: from.application,
           host: from.host,
+          hosts: from.hosts.filter((name) => name !== from.host),
           resources: from.resources,
           description: from.description,
           tags: from.tags,
@@ -71,7 +73,8 @@ export function newSeriesPage(ctx: WebContext) {
           accounts: choicesFor(h.accounts, user),
           qos: choicesFor(h.qos, user),
         }))}
-        applications={visibleApplications(catalogue, appRows).map(
+        // Only what creation would accept: own code only where a group of the user allows it.
+        applications={(await launchableApplications(db, user, appRows, groups)).map(
           ({ name, description, configFile, parameters, hosts }) => ({
             name,
             description,

@@ -2,8 +2,9 @@
 // The new-series form: line numbers for the INI editor, a live preview from
 // POST /api/v1/sweeps/preview as you type (errors pinned to their line, and the values the
 // chosen application's parameter schema refuses flagged on theirs), the schema's guide for the
-// chosen application, resources shown for what the chosen host supports, and the launch
-// (POST /api/v1/series, with the package package-upload.js uploaded) → the series page.
+// chosen application, resources shown for what the chosen host supports, the other hosts a
+// series may spread over (`hosts`, docs/multi-host.md), and the launch (POST /api/v1/series, with
+// the package package-upload.js uploaded) → the series page.
 'use strict';
 
 (function () {
@@ -20,6 +21,8 @@
   const appSelect = document.getElementById('application');
   const schemaEl = document.getElementById('preview-schema');
   const schemaList = document.getElementById('preview-schema-list');
+  /** The boxes of the other hosts (more-hosts.tsx); none when only one host is granted. */
+  const moreHostBoxes = [...document.querySelectorAll('#more-hosts input[type=checkbox]')];
   let badLine = null;
   let lastCount = null;
   /** Lines the parameter schema flags: line → 'bad' (a refused value) or 'warn' (an unknown key). */
@@ -98,8 +101,9 @@
   async function reuseFields() {
     const fields = body();
     const out = {};
-    for (const key of ['host', 'resources', 'group', 'visibility'])
-      if (fields[key] !== undefined) out[key] = fields[key];
+    // The preview offers reuse for one host: a multi-host series' key is over its host list.
+    for (const key of [fields.hosts ? null : 'host', 'resources', 'group', 'visibility'])
+      if (key && fields[key] !== undefined) out[key] = fields[key];
     const packageId = await window.tuplet.packageForLaunch().catch(() => undefined);
     if (packageId) out.package = packageId;
     return out;
@@ -191,6 +195,11 @@
     if (!hostSelect.selectedOptions[0] || hostSelect.selectedOptions[0].disabled) {
       hostSelect.value = [...hostSelect.options].find((o) => !o.disabled)?.value ?? '';
     }
+    for (const box of moreHostBoxes) {
+      const offer = (!only || only.includes(box.value)) && box.value !== hostSelect.value;
+      box.closest('label').hidden = !offer;
+      box.disabled = !offer;
+    }
     const limit = document.getElementById('host-limit');
     limit.hidden = !only;
     limit.textContent = !only
@@ -240,7 +249,7 @@
           : Number(lastCount).toLocaleString('en'),
     );
     set('application', document.getElementById('application').value);
-    set('host', hostSelect.value);
+    set('host', chosenHosts().join(', '));
     set('description', document.getElementById('description').value);
   }
 
@@ -268,9 +277,33 @@
       target[parts.at(-1)] = value;
     }
     out.ini = ini.value;
+    const hosts = chosenHosts();
+    if (hosts.length > 1) out.hosts = hosts;
     return out;
   }
 
+  /** The Host, then the other hosts ticked (and offered): the order of `hosts`, `hosts[i]` in refusals. */
+  function chosenHosts() {
+    const more = moreHostBoxes.filter((box) => box.checked && !box.disabled).map((box) => box.value);
+    return hostSelect.value ? [hostSelect.value, ...more] : more;
+  }
+
+  /** Marks the host a refusal names by its place in `hosts` (api/series/hosts.ts: `hosts[1]: …`). */
+  function markRefusedHost(message, sent) {
+    for (const el of document.querySelectorAll('#new-series [data-refused]'))
+      el.removeAttribute('data-refused');
+    const index = /^hosts\[(\d+)\]/.exec(message ?? '')?.[1];
+    const name = index === undefined ? undefined : sent?.[Number(index)];
+    if (name === undefined) return;
+    const target =
+      name === hostSelect.value
+        ? hostSelect
+        : document.querySelector(`#more-hosts [data-more-host="${CSS.escape(name)}"]`);
+    target?.setAttribute('data-refused', '');
+  }
+
+  /** The `hosts` of the last launch, to name the host a refusal's `hosts[i]` means. */
+  let sentHosts;
   async function launch(event) {
     event.preventDefault();
     const button = document.getElementById('launch');
@@ -286,23 +319,27 @@
       });
       let created;
       const from = document.getElementById('from').value;
-      if (from && !packageId) {
+      const fields = body();
+      sentHosts = fields.hosts;
+      // A clone takes one host of its own (POST …/clone has no `hosts`): several make a new series.
+      if (from && !packageId && !fields.hosts) {
         // A clone records its parent (and keeps its package); fields left empty here are cleared.
         const overrides = {
           description: '',
           tags: [],
           resources: {},
-          ...body(),
+          ...fields,
           ...(reuseBox.checked ? { reuse: true } : {}),
         };
         created = await api('POST', `/api/v1/series/${encodeURIComponent(from)}/clone`, overrides);
       } else {
-        created = await api('POST', '/api/v1/series', withPackage(body()));
+        created = await api('POST', '/api/v1/series', withPackage(fields));
       }
       location.href = `/series/${encodeURIComponent(created.id)}`;
     } catch (err) {
       launchError.textContent = err.message;
       launchError.hidden = false;
+      markRefusedHost(err.message, sentHosts);
       const line = err.data?.error?.line;
       if (line) {
         badLine = line;
@@ -332,6 +369,7 @@
     } else escaped = false;
   });
   hostSelect.addEventListener('change', () => {
+    narrowHosts();
     adaptToHost();
     schedulePreview();
   });

@@ -1,5 +1,37 @@
-// The application and the host a series runs; each host option carries what new-series.js needs.
+// The application and the host a series runs, and the other hosts it may spread over
+// (docs/multi-host.md); each host option carries what new-series.js needs.
+import type { Child } from 'hono/jsx';
+import { MoreHosts } from './more-hosts.tsx';
 import type { ApplicationChoice, HostChoice, Prefill } from './types.ts';
+
+/** A labelled, required select; `none` is what it says when there is nothing to choose. */
+function RequiredSelect(props: { id: string; label: string; none: string; children: Child[] }) {
+  const empty = props.children.length === 0;
+  return (
+    <div>
+      <label for={props.id}>{props.label}</label>
+      <select id={props.id} name={props.id} required>
+        {empty ? <option value="">{props.none}</option> : null}
+        {props.children}
+      </select>
+    </div>
+  );
+}
+
+/** One option; `data` becomes its data-* attributes (what new-series.js reads of the choice). */
+function Choice(props: {
+  value: string;
+  chosen: string | undefined;
+  label: string;
+  data: Record<string, string>;
+}) {
+  const data = Object.fromEntries(Object.entries(props.data).map(([key, value]) => [`data-${key}`, value]));
+  return (
+    <option value={props.value} selected={props.chosen === props.value} {...data}>
+      {props.label}
+    </option>
+  );
+}
 
 export function TargetSelects(props: {
   hosts: HostChoice[];
@@ -9,42 +41,38 @@ export function TargetSelects(props: {
   const { prefill } = props;
   return (
     <div class="grid2">
+      <RequiredSelect id="application" label="Application" none="no application registered">
+        {props.applications.map((a) => (
+          <Choice
+            value={a.name}
+            chosen={prefill.application}
+            label={a.description ? `${a.name} — ${a.description}` : a.name}
+            data={{ config: a.configFile, hosts: a.hosts ? JSON.stringify(a.hosts) : '' }}
+          />
+        ))}
+      </RequiredSelect>
       <div>
-        <label for="application">Application</label>
-        <select id="application" name="application" required>
-          {props.applications.length === 0 ? <option value="">no application registered</option> : null}
-          {props.applications.map((a) => (
-            <option
-              value={a.name}
-              selected={prefill.application === a.name}
-              data-config={a.configFile}
-              data-hosts={a.hosts ? JSON.stringify(a.hosts) : ''}
-            >
-              {a.description ? `${a.name} — ${a.description}` : a.name}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div>
-        <label for="host">Host</label>
-        <select id="host" name="host" required>
-          {props.hosts.length === 0 ? <option value="">no host registered</option> : null}
+        <RequiredSelect id="host" label="Host" none="no host registered">
           {props.hosts.map((h) => (
-            <option
+            <Choice
               value={h.name}
-              selected={prefill.host === h.name}
-              data-kind={h.kind}
-              data-partition={h.partition ?? ''}
-              data-gpus={h.gpus ?? ''}
-              data-accounts={JSON.stringify(h.accounts)}
-              data-qos={JSON.stringify(h.qos)}
-            >
-              {`${h.name} (${h.kind}${h.gpus ? `, ${h.gpus} GPUs` : ''})`}
-            </option>
+              chosen={prefill.host}
+              label={hostLabel(h)}
+              data={{
+                kind: h.kind,
+                partition: h.partition ?? '',
+                gpus: String(h.gpus ?? ''),
+                accounts: JSON.stringify(h.accounts),
+                qos: JSON.stringify(h.qos),
+              }}
+            />
           ))}
-        </select>
+        </RequiredSelect>
         <p class="hint" id="host-limit" hidden></p>
+        <MoreHosts hosts={props.hosts} chosen={prefill.hosts ?? []} label={hostLabel} />
       </div>
     </div>
   );
 }
+
+const hostLabel = (h: HostChoice) => `${h.name} (${h.kind}${h.gpus ? `, ${h.gpus} GPUs` : ''})`;

@@ -29,6 +29,8 @@ export interface Prefill {
   ini: string;
   application?: string;
   host?: string;
+  /** The other hosts of a multi-host series (the first, `host`, is not among them). */
+  hosts?: string[];
   resources?: Resources;
   description?: string;
   tags?: string[];
