@@ -1,5 +1,5 @@
 // `npm run bench -- web [runs] [result runs] [--data-dir=DIR] [--postgres | --database-url=URL]
-// [--samples=N] [--seed-only] [--only=PREFIX,…]`: the web UI over a series of 100,000 runs (default) and the results of a finished
+// [--samples=N] [--seed-only] [--only=PREFIX,…] [--compare=RUNS]`: the web UI over a series of 100,000 runs (default) and the results of a finished
 // series of 1,000,000 runs (default; seeded set-based, db/synthetic-series.ts). p95 of the series
 // page, of a deep runs page, of the parameter-map data, of every results query the page and the
 // API offer (pages by index and by keyset cursor, sorted by a metric either way and by a
@@ -44,6 +44,8 @@ const WARMUP = 5;
 const SAMPLES = Number(option('samples') ?? 60);
 /** Measure only the queries whose names start with one of these (`--only=plot_,results_tab`). */
 const ONLY = option('only')?.split(',');
+/** Also the comparison page of the results series with a results series of this many runs. */
+const COMPARE_RUNS = option('compare') ? Number(option('compare')) : undefined;
 
 function p95(samples: number[]): number {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -142,6 +144,10 @@ async function main() {
       : await clocked(() =>
           seedResultsSeries(db, { ownerId: user.id, application: SEEDED_APPLICATION }, RESULT_RUNS),
         );
+    const compared =
+      COMPARE_RUNS &&
+      ((await findResultsSeries(db, COMPARE_RUNS)) ??
+        (await seedResultsSeries(db, { ownerId: user.id, application: SEEDED_APPLICATION }, COMPARE_RUNS)));
     if (SEED_ONLY) {
       console.log(
         JSON.stringify({
@@ -192,6 +198,7 @@ async function main() {
       runs_page: `/series/${id}?from=${Math.floor(seeded.count / 2)}`,
       map_data: `/web-api/series/${id}/map?x=grid.a&y=grid.b&fix.grid.c=3&metric=energy`,
       ...resultsRoutes(results.id, results.count),
+      ...(compared ? { compare_page: `/compare?a=${results.id}&b=${compared.id}` } : {}),
     };
     // Interleave the baseline with the pages so both see the same machine load; each query's
     // ratio is against the /healthz round measured just before it.

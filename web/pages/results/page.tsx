@@ -4,9 +4,9 @@ import type { Child } from 'hono/jsx';
 import type { AuthUser } from '../../context.ts';
 import type { ResultNames, ResultsPage as Page } from '../../../db/results.ts';
 import type { SeriesRow } from '../../data/series.ts';
-import { StateBadge } from '../../components.tsx';
 import { formatMetric } from '../../format.ts';
 import { Layout } from '../../layout.tsx';
+import { RunCells } from '../series/run-cells.tsx';
 import { ExportLinks } from './export-links.tsx';
 import { SeriesTabs } from './tabs.tsx';
 
@@ -177,12 +177,7 @@ function ResultsTable(props: ResultsPageProps & { base: string; page: Page }) {
           <tbody>
             {page.rows.map((r) => (
               <tr>
-                <td class="num">
-                  <a href={`${props.base}/runs/${r.index}`}>{r.index}</a>
-                </td>
-                <td>
-                  <StateBadge state={r.state} />
-                </td>
+                <RunCells base={props.base} run={r} />
                 {names.parameters.map((p) => (
                   <td>{r.params[p] ?? ''}</td>
                 ))}

@@ -1,8 +1,8 @@
 // One page of runs: index, state, parameters, exit code, duration and the first metrics.
-import { StateBadge } from '../../components.tsx';
 import { formatDuration, formatMetric } from '../../format.ts';
 import type { SeriesPageProps } from './props.ts';
 import { ReusedLink } from '../run/reused.tsx';
+import { RunCells } from './run-cells.tsx';
 
 export function RunsTable(props: SeriesPageProps & { base: string }) {
   const { page, parameters, metrics } = props;
@@ -29,16 +29,12 @@ export function RunsTable(props: SeriesPageProps & { base: string }) {
         <tbody>
           {page.runs.map((r) => (
             <tr>
-              <td class="num">
-                <a href={`${props.base}/runs/${r.index}`}>{r.index}</a>
-              </td>
-              <td>
-                <StateBadge state={r.state} />
+              <RunCells base={props.base} run={r}>
                 <ReusedLink run={r} />
                 {r.reason && r.reason.toLowerCase() !== r.state ? (
                   <span class="small muted"> {r.reason}</span>
                 ) : null}
-              </td>
+              </RunCells>
               {parameters.map((p) => (
                 <td>{r.params[p.name] ?? ''}</td>
               ))}
