@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
 import { CONTROL_TASK_QUEUE, chunkWorkflowId, postprocessWorkflowId } from '../../core/naming.ts';
 import { waitFor } from '../support/wait.ts';
-import { finishAtOnce } from './fake-host.ts';
+import { twoChunkSeries } from './two-chunks.ts';
 import { newSeriesId, startTestbed, type Testbed } from './testbed.ts';
 
 describe('series post-processing on the time-skipping server', () => {
@@ -80,14 +80,7 @@ describe('series post-processing on the time-skipping server', () => {
   });
 
   test('a cancelled series does not post-process', async () => {
-    let released = false;
-    const id = newSeriesId();
-    const fake = testbed.world.add(id, {
-      count: 2,
-      caps: { chunkSize: 1, window: 2 },
-      script: (job) => (job.chunkIndex === 0 || released ? finishAtOnce(job) : { alive: true }),
-      postprocess: { command: 'true' },
-    });
+    const { fake, id, release } = twoChunkSeries(testbed, { postprocess: { command: 'true' } });
     const handle = await testbed.startSeries(id);
     await waitFor(
       () => fake.callsOf('pollChunks').some((call) => call.workflowId === chunkWorkflowId(id, 1)),
@@ -99,7 +92,7 @@ describe('series post-processing on the time-skipping server', () => {
       (error: unknown) => error,
     );
     assert.ok(failure instanceof WorkflowFailedError, String(failure));
-    released = true;
+    release();
     assert.equal(fake.state, 'cancelled');
     assert.deepEqual(fake.callsOf('postprocessSeries'), []);
     assert.deepEqual(fake.postprocessOutcomes, []);

@@ -12,8 +12,9 @@ import type { ChunkSpec } from '../../hosts/executor.ts';
 import { waitFor } from '../support/wait.ts';
 import { noRuns } from '../../workflows/progress.ts';
 import type { SeriesProgress } from '../../workflows/shared.ts';
-import { finishAtOnce, type FakeSeries, type JobAnswer, type JobPoll } from './fake-host.ts';
+import { finishAtOnce, type JobAnswer, type JobPoll } from './fake-host.ts';
 import { newSeriesId, startTestbed, type Testbed } from './testbed.ts';
+import { twoChunkSeries } from './two-chunks.ts';
 
 describe('the series workflow on the time-skipping server', () => {
   let testbed: Testbed;
@@ -23,16 +24,7 @@ describe('the series workflow on the time-skipping server', () => {
   after(() => testbed?.stop());
 
   /** Chunk 0 ends at once; chunk 1's job runs (with nothing to report) until `release()`. */
-  function twoChunks(): { fake: FakeSeries; id: string; release(): void } {
-    let released = false;
-    const id = newSeriesId();
-    const fake = testbed.world.add(id, {
-      count: 2,
-      caps: { chunkSize: 1, window: 2 },
-      script: (job) => (job.chunkIndex === 0 || released ? finishAtOnce(job) : { alive: true }),
-    });
-    return { fake, id, release: () => (released = true) };
-  }
+  const twoChunks = () => twoChunkSeries(testbed);
 
   /** The run counts of a progress answer, with the runs it does not give a state. */
   const tallyOf = ({ counts, inFlight, untracked }: SeriesProgress) => ({ counts, inFlight, untracked });
