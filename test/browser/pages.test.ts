@@ -1,134 +1,135 @@
 // The web UI in a real Chromium over a seeded database: every page renders, the client
 // scripts work (preview as you type, parameter map, live bars), previews of run files,
 // phone-sized layout, and a member's limits. Screenshots go to test-artifacts/screenshots/.
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Page } from 'playwright-core';
 import { collectPageErrors, screenshot } from './support/browser.ts';
-import { ADMIN, MEMBER, startWebTestServer, type WebTestServer } from './support/server.ts';
-import { openBrowserSession, type BrowserSession } from './support/session.ts';
+import { ADMIN, MEMBER } from './support/server.ts';
+import { useBrowserOnWebServer } from './support/use-session.ts';
 import { SIGN_IN_TIMEOUT_MS, signIn, signOut } from './support/sign-in.ts';
 
-let server: WebTestServer;
-let session: BrowserSession;
-let page: Page;
+const web = useBrowserOnWebServer();
 
 void describe('web UI over a seeded database', () => {
   before(async () => {
-    server = await startWebTestServer();
     // Not signed in: the first test is the sign-in itself.
-    session = await openBrowserSession(server.url);
-    page = session.page;
-    page.on('dialog', (dialog) => void dialog.accept());
-  });
-  after(async () => {
-    await session?.close();
-    await server?.close();
+    web.page.on('dialog', (dialog) => void dialog.accept());
   });
 
   void test('sign-in refuses a wrong password, then lets the admin in', async () => {
-    await page.goto(`${server.url}/series/${server.completed.id}`);
-    assert.match(page.url(), /\/login\?next=/);
-    await screenshot(page, '01-login');
-    await page.fill('#name', ADMIN.name);
-    await page.fill('#password', 'wrong');
-    await page.click('button[type=submit]');
-    await page.getByText('Wrong name or password.').waitFor();
-    await page.fill('#password', ADMIN.password);
+    await web.page.goto(`${web.tuplet.url}/series/${web.tuplet.completed.id}`);
+    assert.match(web.page.url(), /\/login\?next=/);
+    await screenshot(web.page, '01-login');
+    await web.page.fill('#name', ADMIN.name);
+    await web.page.fill('#password', 'wrong');
+    await web.page.click('button[type=submit]');
+    await web.page.getByText('Wrong name or password.').waitFor();
+    await web.page.fill('#password', ADMIN.password);
     await Promise.all([
-      page.waitForURL(`${server.url}/series/${server.completed.id}`, { timeout: SIGN_IN_TIMEOUT_MS }),
-      page.click('button[type=submit]', { timeout: SIGN_IN_TIMEOUT_MS }),
+      web.page.waitForURL(`${web.tuplet.url}/series/${web.tuplet.completed.id}`, {
+        timeout: SIGN_IN_TIMEOUT_MS,
+      }),
+      web.page.click('button[type=submit]', { timeout: SIGN_IN_TIMEOUT_MS }),
     ]);
-    const cookies = await session.browser.context.cookies();
+    const cookies = await web.session.browser.context.cookies();
     const cookie = cookies.find((c) => c.name === 'tuplet_session');
     assert.ok(cookie?.httpOnly, 'the session cookie is HttpOnly');
     assert.equal(cookie?.sameSite, 'Lax');
   });
 
   void test('home lists everyone’s series with progress, and searches', async () => {
-    await page.goto(`${server.url}/`);
-    const rows = page.locator('tr[data-series]');
+    await web.page.goto(`${web.tuplet.url}/`);
+    const rows = web.page.locator('tr[data-series]');
     assert.equal(await rows.count(), 2);
     assert.equal(
       await rows.first().locator('.desc').innerText(),
       'Member series with long parameter names that should wrap instead of breaking the layout of the page',
     );
-    const done = page.locator(`tr[data-series="${server.completed.id}"] [data-progress-label]`);
+    const done = web.page.locator(`tr[data-series="${web.tuplet.completed.id}"] [data-progress-label]`);
     assert.equal(await done.innerText(), '12 / 12 · 100%');
-    await screenshot(page, '02-home');
-    await page.fill('#q', 'drift lvcd');
-    await Promise.all([page.waitForURL(/q=drift/), page.click('form[role=search] button')]);
-    assert.equal(await page.locator('tr[data-series]').count(), 1);
-    await page.goto(`${server.url}/?mine=1&state=running`);
-    assert.equal(await page.locator('tr[data-series]').count(), 0);
-    assert.ok(await page.getByText('No series match').isVisible());
+    await screenshot(web.page, '02-home');
+    await web.page.fill('#q', 'drift lvcd');
+    await Promise.all([web.page.waitForURL(/q=drift/), web.page.click('form[role=search] button')]);
+    assert.equal(await web.page.locator('tr[data-series]').count(), 1);
+    await web.page.goto(`${web.tuplet.url}/?mine=1&state=running`);
+    assert.equal(await web.page.locator('tr[data-series]').count(), 0);
+    assert.ok(await web.page.getByText('No series match').isVisible());
   });
 
   void test('series page: counts, parameter map by state and by metric, runs table, CSV', async () => {
-    await page.goto(`${server.url}/series/${server.completed.id}`);
-    assert.equal(await page.locator('[data-count="succeeded"]').innerText(), '10');
-    assert.equal(await page.locator('[data-count="failed"]').innerText(), '2');
-    const cells = page.locator('#map svg a');
+    await web.page.goto(`${web.tuplet.url}/series/${web.tuplet.completed.id}`);
+    assert.equal(await web.page.locator('[data-count="succeeded"]').innerText(), '10');
+    assert.equal(await web.page.locator('[data-count="failed"]').innerText(), '2');
+    const cells = web.page.locator('#map svg a');
     await cells.first().waitFor();
     assert.equal(await cells.count(), 12);
-    assert.equal(await page.locator('#map svg a[data-state="failed"]').count(), 2);
-    assert.equal(await page.locator('#rerun').count(), 1, 'the owner may rerun failed runs');
+    assert.equal(await web.page.locator('#map svg a[data-state="failed"]').count(), 2);
+    assert.equal(await web.page.locator('#rerun').count(), 1, 'the owner may rerun failed runs');
     assert.match(
-      (await page.locator('a', { hasText: 'Temporal UI' }).getAttribute('href')) ?? '',
+      (await web.page.locator('a', { hasText: 'Temporal UI' }).getAttribute('href')) ?? '',
       /\/namespaces\/default\/workflows\/series-/,
     );
-    await screenshot(page, '03-series');
+    await screenshot(web.page, '03-series');
 
-    await page.selectOption('#map-color', 'energy');
-    await page.locator('#map-legend', { hasText: 'energy' }).waitFor();
+    await web.page.selectOption('#map-color', 'energy');
+    await web.page.locator('#map-legend', { hasText: 'energy' }).waitFor();
     // 0.3 × 4 is the largest energy of the grid
-    assert.match(await page.locator('#map-legend').innerText(), /1\.2/);
-    await page.selectOption('#map-x', 'tissue.beta');
-    await page.waitForFunction(() => document.querySelectorAll('#map svg a').length === 12);
-    await screenshot(page, '04-series-map-metric');
+    assert.match(await web.page.locator('#map-legend').innerText(), /1\.2/);
+    await web.page.selectOption('#map-x', 'tissue.beta');
+    await web.page.waitForFunction(() => document.querySelectorAll('#map svg a').length === 12);
+    await screenshot(web.page, '04-series-map-metric');
 
-    await page.click('nav[aria-label="Filter runs by state"] a:has-text("failed")');
-    assert.equal(await page.locator('#runs tbody tr').count(), 2);
-    const csv = await page.request.get(`${server.url}/web-api/series/${server.completed.id}/runs.csv`);
+    await web.page.click('nav[aria-label="Filter runs by state"] a:has-text("failed")');
+    assert.equal(await web.page.locator('#runs tbody tr').count(), 2);
+    const csv = await web.page.request.get(
+      `${web.tuplet.url}/web-api/series/${web.tuplet.completed.id}/runs.csv`,
+    );
     const lines = (await csv.text()).trim().split('\r\n');
     assert.equal(lines.length, 13);
     assert.equal(lines[0], 'index,dir,state,exit_code,duration_s,model.alpha,tissue.beta,energy,steps');
   });
 
   void test('run page: image, CSV table and plot, JSON, NetCDF header, output, config', async () => {
-    await page.goto(`${server.url}/series/${server.completed.id}`);
-    await page.locator('#map svg a[data-index="0"]').click();
-    await page.waitForURL(/\/runs\/0$/);
-    const image = page.locator('img[alt="spiral.png"]');
+    await web.page.goto(`${web.tuplet.url}/series/${web.tuplet.completed.id}`);
+    await web.page.locator('#map svg a[data-index="0"]').click();
+    await web.page.waitForURL(/\/runs\/0$/);
+    const image = web.page.locator('img[alt="spiral.png"]');
     await image.waitFor();
     assert.ok(
       await image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth === 96),
       'the image loads',
     );
-    assert.equal(await page.locator('svg.plot polyline').count(), 2, 'trace.csv plots u and v against time');
-    assert.ok(await page.getByText('long_dimension_name_for_layout').first().isVisible());
-    assert.ok(await page.getByText('"energy": 0').isVisible(), 'metrics.json pretty-printed');
-    assert.ok(await page.getByText('run 0 done').isVisible(), 'stdout tail');
-    await page.click('summary:has-text("Config file")');
-    assert.match(await page.locator('details pre').last().innerText(), /alpha = 0\.1 ; three values/);
-    await screenshot(page, '05-run');
+    assert.equal(
+      await web.page.locator('svg.plot polyline').count(),
+      2,
+      'trace.csv plots u and v against time',
+    );
+    assert.ok(await web.page.getByText('long_dimension_name_for_layout').first().isVisible());
+    assert.ok(await web.page.getByText('"energy": 0').isVisible(), 'metrics.json pretty-printed');
+    assert.ok(await web.page.getByText('run 0 done').isVisible(), 'stdout tail');
+    await web.page.click('summary:has-text("Config file")');
+    assert.match(await web.page.locator('details pre').last().innerText(), /alpha = 0\.1 ; three values/);
+    await screenshot(web.page, '05-run');
   });
 
   void test('new series from a previous one: the count follows the typing, errors point at their line', async () => {
-    await page.goto(`${server.url}/series/new?from=${server.completed.id}`);
-    const count = page.locator('#preview-count');
-    await page.waitForFunction(() => document.getElementById('preview-count')?.textContent === '12');
-    const ini = page.locator('#ini');
+    await web.page.goto(`${web.tuplet.url}/series/new?from=${web.tuplet.completed.id}`);
+    const count = web.page.locator('#preview-count');
+    await web.page.waitForFunction(() => document.getElementById('preview-count')?.textContent === '12');
+    const ini = web.page.locator('#ini');
     await ini.fill((await ini.inputValue()).replace('beta = 1...1...4', 'beta = 1...1...8'));
-    await page.waitForFunction(() => document.getElementById('preview-count')?.textContent === '24');
-    assert.match(await page.locator('#preview-params').innerText(), /tissue\.beta: 1, 2, 3, 4, 5, 6, 7, 8/);
-    await screenshot(page, '06-new-series');
+    await web.page.waitForFunction(() => document.getElementById('preview-count')?.textContent === '24');
+    assert.match(
+      await web.page.locator('#preview-params').innerText(),
+      /tissue\.beta: 1, 2, 3, 4, 5, 6, 7, 8/,
+    );
+    await screenshot(web.page, '06-new-series');
     await ini.fill('[model]\nalpha = 1 2\nbeta = 1...0...3\n');
-    await page.locator('#preview-error').waitFor();
-    assert.match(await page.locator('#preview-error').innerText(), /line 3/);
-    assert.equal(await page.locator('#gutter .bad').innerText(), '3');
+    await web.page.locator('#preview-error').waitFor();
+    assert.match(await web.page.locator('#preview-error').innerText(), /line 3/);
+    assert.equal(await web.page.locator('#gutter .bad').innerText(), '3');
     assert.equal(await count.innerText(), '–');
-    await screenshot(page, '07-new-series-error');
+    await screenshot(web.page, '07-new-series-error');
   });
 
   void test('applications, hosts, tokens and users pages; a token is shown once', async () => {
@@ -137,31 +138,34 @@ void describe('web UI over a seeded database', () => {
       ['/hosts', '09-hosts'],
       ['/users', '10-users'],
     ] as const) {
-      const res = await page.goto(`${server.url}${path}`);
+      const res = await web.page.goto(`${web.tuplet.url}${path}`);
       assert.equal(res?.status(), 200, path);
-      await screenshot(page, name);
+      await screenshot(web.page, name);
     }
-    await page.goto(`${server.url}/tokens`);
-    await page.fill('#token-name', 'laptop');
-    await page.click('form[data-api] button[type=submit]');
-    await page.locator('#new-token:not([hidden])').waitFor();
-    assert.ok((await page.locator('#new-token [data-token]').innerText()).length >= 20);
-    await screenshot(page, '11-tokens');
-    await page.reload();
-    assert.equal(await page.locator('tbody tr', { hasText: 'laptop' }).count(), 1);
-    await page.locator('tbody tr', { hasText: 'laptop' }).locator('button', { hasText: 'Revoke' }).click();
-    await page.getByText('You have no API token.').waitFor();
+    await web.page.goto(`${web.tuplet.url}/tokens`);
+    await web.page.fill('#token-name', 'laptop');
+    await web.page.click('form[data-api] button[type=submit]');
+    await web.page.locator('#new-token:not([hidden])').waitFor();
+    assert.ok((await web.page.locator('#new-token [data-token]').innerText()).length >= 20);
+    await screenshot(web.page, '11-tokens');
+    await web.page.reload();
+    assert.equal(await web.page.locator('tbody tr', { hasText: 'laptop' }).count(), 1);
+    await web.page
+      .locator('tbody tr', { hasText: 'laptop' })
+      .locator('button', { hasText: 'Revoke' })
+      .click();
+    await web.page.getByText('You have no API token.').waitFor();
   });
 
   void test('phone-sized screen: long names wrap, nothing overflows the page', async () => {
-    const phone = await session.browser.newPage({ mobile: true });
+    const phone = await web.session.browser.newPage({ mobile: true });
     const phoneErrors = collectPageErrors(phone);
     for (const [path, name] of [
-      [`/series/${server.running.id}`, '12-phone-series'],
+      [`/series/${web.tuplet.running.id}`, '12-phone-series'],
       ['/', '13-phone-home'],
-      [`/series/new?from=${server.running.id}`, '14-phone-new-series'],
+      [`/series/new?from=${web.tuplet.running.id}`, '14-phone-new-series'],
     ] as const) {
-      await phone.goto(`${server.url}${path}`);
+      await phone.goto(`${web.tuplet.url}${path}`);
       await phone.waitForLoadState('networkidle').catch(() => undefined);
       const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 0, `${path} overflows by ${overflow}px`);
@@ -172,34 +176,34 @@ void describe('web UI over a seeded database', () => {
   });
 
   void test('keyboard: the skip link and the map cells are reachable with Tab', async () => {
-    await page.goto(`${server.url}/series/${server.completed.id}`);
-    await page.keyboard.press('Tab');
-    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content');
-    await page.locator('#map svg a').first().waitFor();
-    await page.locator('#map-color').focus();
+    await web.page.goto(`${web.tuplet.url}/series/${web.tuplet.completed.id}`);
+    await web.page.keyboard.press('Tab');
+    assert.equal(await web.page.evaluate(() => document.activeElement?.textContent), 'Skip to content');
+    await web.page.locator('#map svg a').first().waitFor();
+    await web.page.locator('#map-color').focus();
     let reached = false;
     for (let i = 0; i < 8 && !reached; i++) {
-      await page.keyboard.press('Tab');
-      reached = await page.evaluate(() => document.activeElement?.closest('#map') !== null);
+      await web.page.keyboard.press('Tab');
+      reached = await web.page.evaluate(() => document.activeElement?.closest('#map') !== null);
     }
     assert.ok(reached, 'a map cell takes the focus');
-    await page.keyboard.press('Enter');
-    await page.waitForURL(/\/runs\/\d+$/);
+    await web.page.keyboard.press('Enter');
+    await web.page.waitForURL(/\/runs\/\d+$/);
   });
 
   void test('a member sees no admin page and cannot act on another’s series', async () => {
-    await page.goto(`${server.url}/`);
-    await signOut(page);
-    await page.goto(`${server.url}/`);
-    assert.match(page.url(), /\/login\?next=%2F$/);
-    await signIn(page, server.url, MEMBER);
-    assert.equal(await page.locator('header nav a', { hasText: 'Users' }).count(), 0);
-    const users = await page.goto(`${server.url}/users`);
+    await web.page.goto(`${web.tuplet.url}/`);
+    await signOut(web.page);
+    await web.page.goto(`${web.tuplet.url}/`);
+    assert.match(web.page.url(), /\/login\?next=%2F$/);
+    await signIn(web.page, web.tuplet.url, MEMBER);
+    assert.equal(await web.page.locator('header nav a', { hasText: 'Users' }).count(), 0);
+    const users = await web.page.goto(`${web.tuplet.url}/users`);
     assert.equal(users?.status(), 403);
-    await screenshot(page, '15-member-forbidden');
-    await page.goto(`${server.url}/series/${server.completed.id}`);
-    assert.equal(await page.locator('#rerun, #cancel').count(), 0, 'no actions on the admin’s series');
-    const status = await page.evaluate(async (id) => {
+    await screenshot(web.page, '15-member-forbidden');
+    await web.page.goto(`${web.tuplet.url}/series/${web.tuplet.completed.id}`);
+    assert.equal(await web.page.locator('#rerun, #cancel').count(), 0, 'no actions on the admin’s series');
+    const status = await web.page.evaluate(async (id) => {
       const csrf = document.querySelector('meta[name="csrf-token"]')?.getAttribute('content') ?? '';
       const res = await fetch(`/api/v1/series/${id}/rerun`, {
         method: 'POST',
@@ -207,23 +211,23 @@ void describe('web UI over a seeded database', () => {
         body: '{}',
       });
       return res.status;
-    }, server.completed.id);
+    }, web.tuplet.completed.id);
     assert.equal(status, 403);
-    const noCsrf = await page.evaluate(
+    const noCsrf = await web.page.evaluate(
       async (id) => (await fetch(`/api/v1/series/${id}/cancel`, { method: 'POST' })).status,
-      server.running.id,
+      web.tuplet.running.id,
     );
     assert.equal(noCsrf, 403, 'a cookie request without the CSRF token is refused');
-    await page.goto(`${server.url}/series/${server.running.id}`);
-    assert.equal(await page.locator('#cancel').count(), 1, 'the member may cancel their own series');
-    assert.equal(await page.locator('applications form, #new-app-name').count(), 0);
-    await signOut(page);
-    const back = await page.goto(`${server.url}/`);
+    await web.page.goto(`${web.tuplet.url}/series/${web.tuplet.running.id}`);
+    assert.equal(await web.page.locator('#cancel').count(), 1, 'the member may cancel their own series');
+    assert.equal(await web.page.locator('applications form, #new-app-name').count(), 0);
+    await signOut(web.page);
+    const back = await web.page.goto(`${web.tuplet.url}/`);
     assert.match(back?.url() ?? '', /\/login/);
   });
 
   void test('no script errors on any page', () => {
-    assert.deepEqual(session.errors, []);
-    assert.deepEqual(session.cspViolations, []);
+    assert.deepEqual(web.session.errors, []);
+    assert.deepEqual(web.session.cspViolations, []);
   });
 });

@@ -3,17 +3,15 @@
 // a value the schema refuses is flagged on its line before launch (and the launch is refused),
 // a package with a bad entry is refused by name, and a good package is uploaded with its
 // checked file list and unpacked for the runs of the series launched with it.
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { Page } from 'playwright-core';
-import { waitForSeriesEnd, type InProcessStack } from '../support/stack.ts';
+import { waitForSeriesEnd } from '../support/stack.ts';
 import { screenshot } from './support/browser.ts';
-import { openBrowserSession, STACK_ADMIN, type BrowserSession } from './support/session.ts';
-import { addApplication, startBrowserTestStack, type BrowserTestStack } from './support/stack-seed.ts';
+import { useBrowserOnStack, addApplication } from './support/stack-seed.ts';
 
 const run = promisify(execFile);
 const APP = 'decay';
@@ -37,32 +35,21 @@ async function makeZip(file: string, entries: Record<string, string>): Promise<s
   return file;
 }
 
-let running: BrowserTestStack;
-let stack: InProcessStack;
-let session: BrowserSession;
-let page: Page;
+const web = useBrowserOnStack();
 
 void describe('the new-series form with a parameter schema and a package', { timeout: 300_000 }, () => {
   before(async () => {
-    running = await startBrowserTestStack();
-    stack = running.stack;
-    await addApplication(stack, {
+    await addApplication(web.tuplet.stack, {
       name: APP,
       command: 'cat ../../inputs/greeting.txt > seen.txt',
       parameters: SCHEMA,
     });
-    session = await openBrowserSession(stack.url, STACK_ADMIN);
-    page = session.page;
-  });
-  after(async () => {
-    await session?.close();
-    await running?.stop();
   });
 
   void test("the chosen application's parameters are described, with units, beside the editor", async () => {
-    await page.goto(`${stack.url}/series/new`);
-    await page.selectOption('#application', APP);
-    const guide = page.locator(`[data-schema-for="${APP}"]`);
+    await web.page.goto(`${web.tuplet.stack.url}/series/new`);
+    await web.page.selectOption('#application', APP);
+    const guide = web.page.locator(`[data-schema-for="${APP}"]`);
     await guide.waitFor({ state: 'visible' });
     const rate = guide.locator('[data-parameter="model.rate"]');
     assert.equal(await rate.locator('[data-unit]').innerText(), '1/s');
@@ -72,63 +59,71 @@ void describe('the new-series form with a parameter schema and a package', { tim
   });
 
   void test('a value out of range is flagged on its line before launch, and the launch is refused', async () => {
-    await page.fill('#ini', '[model]\nrate = 0.5\nsize = 8 128\ncolour = red\n');
-    const flagged = page.locator('#preview-schema-list li.error');
+    await web.page.fill('#ini', '[model]\nrate = 0.5\nsize = 8 128\ncolour = red\n');
+    const flagged = web.page.locator('#preview-schema-list li.error');
     await flagged.waitFor();
     assert.match(
       await flagged.innerText(),
       /^line 3: model\.size has 1 of 2 values .*"128" is above the maximum 64/,
     );
-    assert.equal(await page.locator('#gutter .bad').innerText(), '3');
-    assert.equal(await page.locator('#gutter .warn').innerText(), '4');
+    assert.equal(await web.page.locator('#gutter .bad').innerText(), '3');
+    assert.equal(await web.page.locator('#gutter .warn').innerText(), '4');
     assert.match(
-      await page.locator('[data-review="count"]').innerText(),
+      await web.page.locator('[data-review="count"]').innerText(),
       /fix the values the parameter schema/,
     );
-    await screenshot(page, 'schema-01-flagged');
-    await page.click('#launch');
-    await page.locator('#launch-error').waitFor();
-    assert.match(await page.locator('#launch-error').innerText(), /line 3: model\.size/);
-    assert.match(page.url(), /\/series\/new$/);
+    await screenshot(web.page, 'schema-01-flagged');
+    await web.page.click('#launch');
+    await web.page.locator('#launch-error').waitFor();
+    assert.match(await web.page.locator('#launch-error').innerText(), /line 3: model\.size/);
+    assert.match(web.page.url(), /\/series\/new$/);
   });
 
   void test('a package with an entry leaving its directory is refused, naming the entry', async () => {
-    const bad = await makeZip(path.join(stack.dataDir, 'bad.zip'), { '../evil.sh': 'echo hi\n' });
-    await page.setInputFiles('#package', bad);
-    await page.waitForFunction(() => document.getElementById('package-status')?.classList.contains('error'));
-    assert.match(await page.locator('#package-status').innerText(), /bad\.zip was refused: .*\.\.\/evil\.sh/);
-    assert.ok(await page.locator('#package-files').isHidden());
+    const bad = await makeZip(path.join(web.tuplet.stack.dataDir, 'bad.zip'), { '../evil.sh': 'echo hi\n' });
+    await web.page.setInputFiles('#package', bad);
+    await web.page.waitForFunction(() =>
+      document.getElementById('package-status')?.classList.contains('error'),
+    );
+    assert.match(
+      await web.page.locator('#package-status').innerText(),
+      /bad\.zip was refused: .*\.\.\/evil\.sh/,
+    );
+    assert.ok(await web.page.locator('#package-files').isHidden());
   });
 
   void test('a good package uploads with its checked file list, and the series runs with it', async () => {
-    const good = await makeZip(path.join(stack.dataDir, 'inputs.zip'), {
+    const good = await makeZip(path.join(web.tuplet.stack.dataDir, 'inputs.zip'), {
       'inputs/greeting.txt': 'hello from the form\n',
       'inputs/notes.md': '# notes\n',
     });
-    await page.setInputFiles('#package', good);
-    await page.locator('#package-files li', { hasText: 'inputs/greeting.txt' }).waitFor();
-    assert.match(await page.locator('#package-status').innerText(), /inputs\.zip: checked, 2 entries/);
-    assert.ok(await page.locator('#package-progress').isHidden());
-    await page.fill('#ini', GOOD);
-    await page.waitForFunction(() => document.getElementById('preview-count')?.textContent === '2');
-    await page.locator('#preview-schema-list li', { hasText: 'every value fits the schema' }).waitFor();
-    assert.equal(await page.locator('#gutter .bad').count(), 0);
-    await screenshot(page, 'schema-02-package');
-    await Promise.all([page.waitForURL(/\/series\/(?!new)[^/?]+$/), page.click('#launch')]);
-    const id = page.url().split('/').at(-1)!;
+    await web.page.setInputFiles('#package', good);
+    await web.page.locator('#package-files li', { hasText: 'inputs/greeting.txt' }).waitFor();
+    assert.match(await web.page.locator('#package-status').innerText(), /inputs\.zip: checked, 2 entries/);
+    assert.ok(await web.page.locator('#package-progress').isHidden());
+    await web.page.fill('#ini', GOOD);
+    await web.page.waitForFunction(() => document.getElementById('preview-count')?.textContent === '2');
+    await web.page.locator('#preview-schema-list li', { hasText: 'every value fits the schema' }).waitFor();
+    assert.equal(await web.page.locator('#gutter .bad').count(), 0);
+    await screenshot(web.page, 'schema-02-package');
+    await Promise.all([web.page.waitForURL(/\/series\/(?!new)[^/?]+$/), web.page.click('#launch')]);
+    const id = web.page.url().split('/').at(-1)!;
 
-    const series = await waitForSeriesEnd(stack, id);
+    const series = await waitForSeriesEnd(web.tuplet.stack, id);
     assert.equal(series.state, 'completed', JSON.stringify(series));
-    const { body } = await stack.request<{ runs: Array<{ dir: string }> }>(
+    const { body } = await web.tuplet.stack.request<{ runs: Array<{ dir: string }> }>(
       'GET',
       `/api/v1/series/${id}/runs`,
     );
     assert.equal(body.runs.length, 2);
     for (const r of body.runs) {
-      const seen = await readFile(path.join(stack.dataDir, 'work', id, 'runs', r.dir, 'seen.txt'), 'utf8');
+      const seen = await readFile(
+        path.join(web.tuplet.stack.dataDir, 'work', id, 'runs', r.dir, 'seen.txt'),
+        'utf8',
+      );
       assert.equal(seen, 'hello from the form\n');
     }
-    assert.deepEqual(session.errors, []);
-    assert.deepEqual(session.cspViolations, []);
+    assert.deepEqual(web.session.errors, []);
+    assert.deepEqual(web.session.cspViolations, []);
   });
 });

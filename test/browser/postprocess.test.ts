@@ -5,18 +5,10 @@
 // post-processing again" runs it again. A failing command is shown — state, exit code, its
 // stderr — while the series completes.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Page } from 'playwright-core';
-import type { InProcessStack } from '../support/stack.ts';
+import { before, describe, test } from 'node:test';
 import { waitFor } from '../support/wait.ts';
 import { screenshot } from './support/browser.ts';
-import { openBrowserSession, STACK_ADMIN, type BrowserSession } from './support/session.ts';
-import {
-  addApplication,
-  runSeries,
-  startBrowserTestStack,
-  type BrowserTestStack,
-} from './support/stack-seed.ts';
+import { useBrowserOnStack, addApplication, runSeries } from './support/stack-seed.ts';
 
 /** Each run squares its x into metrics.json. */
 const SQUARE = `awk -F' = ' '$1=="x"{printf "{\\"y\\": %d}", $2*$2}' config.ini > metrics.json`;
@@ -45,16 +37,13 @@ PY`;
 
 const INI = '[p]\nx = 1 2 3\n';
 
-let running: BrowserTestStack;
-let stack: InProcessStack;
-let session: BrowserSession;
-let page: Page;
+const web = useBrowserOnStack();
 let plotted = '';
 let broken = '';
 
 /** The natural size of the first image of the post-processing card, once the browser decoded it. */
 async function shownPlotSize(): Promise<number[]> {
-  const plot = page.locator('#postprocess-files img').first();
+  const plot = web.page.locator('#postprocess-files img').first();
   assert.equal(await plot.getAttribute('alt'), 'y.png', 'images lead the files');
   await plot.scrollIntoViewIfNeeded(); // it loads lazily
   return plot.evaluate((img: HTMLImageElement) =>
@@ -73,53 +62,51 @@ interface Postprocess {
 
 void describe('post-processing on the series page', { timeout: 600_000 }, () => {
   before(async () => {
-    running = await startBrowserTestStack();
-    stack = running.stack;
-    await addApplication(stack, { name: 'squares', command: SQUARE, postprocess: PLOT });
-    await addApplication(stack, {
+    await addApplication(web.tuplet.stack, { name: 'squares', command: SQUARE, postprocess: PLOT });
+    await addApplication(web.tuplet.stack, {
       name: 'squares-unplotted',
       command: SQUARE,
       postprocess: 'echo "no plot today" >&2; exit 3',
     });
     const [good, bad] = await Promise.all([
-      runSeries(stack, { application: 'squares', host: 'local', ini: INI }),
-      runSeries(stack, { application: 'squares-unplotted', host: 'local', ini: INI }),
+      runSeries(web.tuplet.stack, { application: 'squares', host: 'local', ini: INI }),
+      runSeries(web.tuplet.stack, { application: 'squares-unplotted', host: 'local', ini: INI }),
     ]);
     assert.equal(good.state, 'completed', JSON.stringify(good));
     plotted = good.id;
     broken = bad.id;
-    session = await openBrowserSession(stack.url, STACK_ADMIN);
-    page = session.page;
-  });
-  after(async () => {
-    await session?.close();
-    await running?.stop();
   });
 
   void test("the command's plot and CSV show on the series page", async () => {
-    await page.goto(`${stack.url}/series/${plotted}`);
-    const card = page.locator('#postprocess');
+    await web.page.goto(`${web.tuplet.stack.url}/series/${plotted}`);
+    const card = web.page.locator('#postprocess');
     assert.equal(await card.locator('h2 [data-state]').getAttribute('data-state'), 'succeeded');
     assert.match(await card.locator('p.small').first().innerText(), /exit code 0$/);
     // In a <details> left closed when the step succeeded.
-    assert.match((await page.locator('#postprocess-log').textContent()) ?? '', /plotted 3 runs/);
+    assert.match((await web.page.locator('#postprocess-log').textContent()) ?? '', /plotted 3 runs/);
 
     // The browser decoded the plot, at the size the command drew it.
     assert.deepEqual(await shownPlotSize(), [24 * 3 + 8, 108]);
 
-    const csv = page.locator('#postprocess-files details', { hasText: 'y.csv' });
+    const csv = web.page.locator('#postprocess-files details', { hasText: 'y.csv' });
     assert.deepEqual(await csv.locator('table tr').allInnerTexts(), ['index\ty', '0\t1', '1\t4', '2\t9']);
-    await screenshot(page, 'postprocess-01-plot');
+    await screenshot(web.page, 'postprocess-01-plot');
   });
 
   void test('"Run post-processing again" runs the command again', async () => {
-    const before = await stack.request<Postprocess>('GET', `/api/v1/series/${plotted}/postprocess`);
-    await page.goto(`${stack.url}/series/${plotted}`);
+    const before = await web.tuplet.stack.request<Postprocess>(
+      'GET',
+      `/api/v1/series/${plotted}/postprocess`,
+    );
+    await web.page.goto(`${web.tuplet.stack.url}/series/${plotted}`);
     // Once the request is taken, the page reloads.
-    await Promise.all([page.waitForEvent('load'), page.click('#postprocess-again')]);
+    await Promise.all([web.page.waitForEvent('load'), web.page.click('#postprocess-again')]);
     await waitFor(
       async () => {
-        const now = await stack.request<Postprocess>('GET', `/api/v1/series/${plotted}/postprocess`);
+        const now = await web.tuplet.stack.request<Postprocess>(
+          'GET',
+          `/api/v1/series/${plotted}/postprocess`,
+        );
         const outcome = now.body.outcome;
         return outcome?.state === 'succeeded' && outcome.startedAt !== before.body.outcome?.startedAt
           ? outcome
@@ -127,22 +114,25 @@ void describe('post-processing on the series page', { timeout: 600_000 }, () => 
       },
       { what: 'post-processing to run again', timeoutMs: 120_000 },
     );
-    await page.reload();
-    assert.equal(await page.locator('#postprocess h2 [data-state]').getAttribute('data-state'), 'succeeded');
+    await web.page.reload();
+    assert.equal(
+      await web.page.locator('#postprocess h2 [data-state]').getAttribute('data-state'),
+      'succeeded',
+    );
     assert.deepEqual(await shownPlotSize(), [24 * 3 + 8, 108]);
   });
 
   void test('a failing command is shown with its exit code and output; the series completes', async () => {
-    await page.goto(`${stack.url}/series/${broken}`);
-    assert.equal(await page.locator('h1 [data-state]').getAttribute('data-state'), 'completed');
-    const card = page.locator('#postprocess');
+    await web.page.goto(`${web.tuplet.stack.url}/series/${broken}`);
+    assert.equal(await web.page.locator('h1 [data-state]').getAttribute('data-state'), 'completed');
+    const card = web.page.locator('#postprocess');
     assert.equal(await card.locator('h2 [data-state]').getAttribute('data-state'), 'failed');
     assert.match(await card.locator('p.small').first().innerText(), /exit code 3$/);
-    assert.ok(await page.locator('#postprocess-log').isVisible(), 'the output is open when it failed');
-    assert.match(await page.locator('#postprocess-log').innerText(), /no plot today/);
-    assert.equal(await page.locator('#postprocess-files').count(), 0);
-    await screenshot(page, 'postprocess-02-failed');
-    assert.deepEqual(session.errors, []);
-    assert.deepEqual(session.cspViolations, []);
+    assert.ok(await web.page.locator('#postprocess-log').isVisible(), 'the output is open when it failed');
+    assert.match(await web.page.locator('#postprocess-log').innerText(), /no plot today/);
+    assert.equal(await web.page.locator('#postprocess-files').count(), 0);
+    await screenshot(web.page, 'postprocess-02-failed');
+    assert.deepEqual(web.session.errors, []);
+    assert.deepEqual(web.session.cspViolations, []);
   });
 });

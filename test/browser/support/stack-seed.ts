@@ -2,37 +2,16 @@
 // the local host; test/support/stack.ts), one per test file, and series seeded through its API
 // as a script would — an application registered, a series created and waited for to end.
 import assert from 'node:assert/strict';
-import {
-  startTestStack,
-  waitForSeriesEnd,
-  type Api,
-  type InProcessStack,
-  type SeriesBody,
-} from '../../support/stack.ts';
-import { startTemporal, type TestTemporal } from '../../support/temporal.ts';
+import { waitForSeriesEnd, type Api, type SeriesBody } from '../../support/stack.ts';
+import { startTemporalAndStack, type TemporalAndStack } from '../../support/stack-per-file.ts';
+import { STACK_ADMIN } from './session.ts';
+import { useBrowserOn, type BrowserOn } from './use-session.ts';
 
-export interface BrowserTestStack {
-  temporal: TestTemporal;
-  stack: InProcessStack;
-  stop(): Promise<void>;
-}
+export type BrowserTestStack = TemporalAndStack;
 
-export async function startBrowserTestStack(): Promise<BrowserTestStack> {
-  const temporal = await startTemporal();
-  try {
-    const stack = await startTestStack({ temporalAddress: temporal.address });
-    return {
-      temporal,
-      stack,
-      async stop() {
-        await stack.stop();
-        await temporal.stop();
-      },
-    };
-  } catch (error) {
-    await temporal.stop();
-    throw error;
-  }
+/** Temporal and the stack for a browser test file (test/support/stack-per-file.ts). */
+export function startBrowserTestStack(): Promise<BrowserTestStack> {
+  return startTemporalAndStack();
 }
 
 /** POST /api/v1/applications as the admin; fails the test unless it is created. */
@@ -46,4 +25,13 @@ export async function runSeries(api: Api, body: Record<string, unknown>): Promis
   const created = await api.request<{ id: string }>('POST', '/api/v1/series', body);
   assert.equal(created.status, 201, JSON.stringify(created.body));
   return waitForSeriesEnd(api, created.body.id);
+}
+
+/** A browser test file over the whole stack, signed in as the stack's admin (support/use-session.ts). */
+export function useBrowserOnStack(): BrowserOn<BrowserTestStack> {
+  return useBrowserOn(
+    startBrowserTestStack,
+    { urlOf: (running) => running.stack.url, close: (running) => running.stop() },
+    STACK_ADMIN,
+  );
 }
