@@ -2,31 +2,18 @@
 // raw error where the database lives (host, port, user) — the old answer carried it. Now
 // anonymous callers and members get {ok} only; a signed-in admin gets each check's answer.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import type { Database } from '../../db/client.ts';
 import * as schema from '../../db/schema.ts';
 import { freePort } from '../../workers/dev-server.ts';
-import { createHarness, type ApiHarness } from '../api/harness.ts';
-import { openTestDatabase, type TestDatabase } from '../support/database.ts';
-import { startTemporal, type TestTemporal } from '../support/temporal.ts';
+import { type ApiHarness } from '../api/harness.ts';
+import { useApiHarness } from '../support/api-harness-per-file.ts';
 
 describe('/healthz tells anonymous callers ok or not, and no more', () => {
-  let temporal: TestTemporal;
-  let database: TestDatabase;
-  let h: ApiHarness;
-
-  before(async () => {
-    [temporal, database] = await Promise.all([startTemporal(), openTestDatabase('pglite')]);
-    h = await createHarness(database.db, temporal);
-  });
-  after(async () => {
-    await h?.close();
-    await database?.close();
-    await temporal?.stop();
-  });
+  const testApi = useApiHarness();
 
   const health = async (app: ApiHarness['app'], token?: string) => {
     const response = await app.request(
@@ -38,8 +25,12 @@ describe('/healthz tells anonymous callers ok or not, and no more', () => {
   };
 
   test('everything up: 200 {ok:true}', async () => {
-    assert.deepEqual(await health(h.app), { status: 200, text: '{"ok":true}', body: { ok: true } });
-    const admin = await health(h.app, h.admin.token);
+    assert.deepEqual(await health(testApi.harness.app), {
+      status: 200,
+      text: '{"ok":true}',
+      body: { ok: true },
+    });
+    const admin = await health(testApi.harness.app, testApi.harness.admin.token);
     assert.deepEqual(admin.body, { ok: true, checks: { database: 'ok', temporal: 'ok' } });
   });
 
@@ -52,8 +43,8 @@ describe('/healthz tells anonymous callers ok or not, and no more', () => {
       onnotice: () => {},
     });
     try {
-      const down = h.appWith({ db: drizzle(client, { schema }) as unknown as Database });
-      for (const token of [undefined, h.alice.token, h.admin.token]) {
+      const down = testApi.harness.appWith({ db: drizzle(client, { schema }) as unknown as Database });
+      for (const token of [undefined, testApi.harness.alice.token, testApi.harness.admin.token]) {
         // Nobody can be recognised without the database: everyone gets the short answer.
         const answer = await health(down, token);
         assert.equal(answer.status, 503);
@@ -66,15 +57,17 @@ describe('/healthz tells anonymous callers ok or not, and no more', () => {
   });
 
   test('Temporal without our namespace: only an admin learns which check failed and why', async () => {
-    const connection = await Connection.connect({ address: temporal.address });
+    const connection = await Connection.connect({ address: testApi.temporal.address });
     try {
-      const wrong = h.appWith({ temporal: new Client({ connection, namespace: 'no-such-namespace' }) });
-      for (const token of [undefined, h.alice.token]) {
+      const wrong = testApi.harness.appWith({
+        temporal: new Client({ connection, namespace: 'no-such-namespace' }),
+      });
+      for (const token of [undefined, testApi.harness.alice.token]) {
         const answer = await health(wrong, token);
         assert.equal(answer.status, 503);
         assert.deepEqual(answer.body, { ok: false });
       }
-      const admin = await health(wrong, h.admin.token);
+      const admin = await health(wrong, testApi.harness.admin.token);
       assert.equal(admin.status, 503);
       const { checks } = admin.body as { ok: boolean; checks: { database: string; temporal: string } };
       assert.equal(checks.database, 'ok');
