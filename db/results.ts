@@ -252,6 +252,11 @@ interface PageScan {
   from: ResultsPosition['key'] | undefined;
   limit: number;
   withRun: boolean | undefined;
+  /**
+   * No text clause: every clause is a probe by the run's series and index, checked before the
+   * run's row is read (then only the page's rows are).
+   */
+  keysOnly: boolean;
 }
 
 /** Runs of the series in index order: the primary key. */
@@ -321,12 +326,19 @@ function equalDriver(scan: PageScan, name: string, value: string): Driver {
  * merged the whole series' runs into a walk from a deep cursor, 4.7 s at 1,000,000 runs).
  */
 function walkStatement(scan: PageScan, driver: Driver, budget: number | undefined): SQL {
-  return sql`select r.index, r.state, r.params, r.metrics, d.rank, d.num::text as num, d.txt${runColumns(scan.withRun)}
-    from (${driver.rows} limit ${budget ?? null}) d
-    cross join lateral (select * from runs r
-      where r.series_id = ${scan.seriesId} and r.index = d.index offset 0) r
-    where (${scan.where})
-    order by ${driver.order} limit ${scan.limit}`;
+  const columns = sql`r.index, r.state, r.params, r.metrics, d.rank, d.num::text as num, d.txt${runColumns(scan.withRun)}`;
+  const walked = sql`(${driver.rows} limit ${budget ?? null}) d`;
+  const run = sql`cross join lateral (select * from runs r
+      where r.series_id = ${scan.seriesId} and r.index = d.index offset 0) r`;
+  if (!scan.keysOnly)
+    return sql`select ${columns} from ${walked} ${run}
+      where (${scan.where}) order by ${driver.order} limit ${scan.limit}`;
+  return sql`select ${columns} from (
+      select d.* from ${walked}
+      cross join lateral (select ${scan.seriesId}::text as series_id, d.index) r
+      where (${scan.where}) order by ${driver.order} limit ${scan.limit}
+    ) d ${run}
+    order by ${driver.order}`;
 }
 
 /** The key of the driver's `budget`-th run (where a walk stopped short), or undefined before. */
@@ -382,7 +394,6 @@ function fewStatement(
   clause: CountedClause,
   sortName: string | undefined,
   backward: boolean,
-  textClauses: boolean,
 ): SQL {
   const dir = sql.raw(scan.dir);
   const cmp = sql.raw(scan.dir === 'asc' ? '>' : '<');
@@ -393,9 +404,9 @@ function fewStatement(
   const join = sortName
     ? sql`left join run_values s on s.series_id = m.series_id and s.index = m.index and s.name = ${sortName}`
     : sql``;
-  const source = textClauses
-    ? sql`run_values m join runs r on r.series_id = m.series_id and r.index = m.index`
-    : sql`run_values m cross join lateral (select m.series_id, m.index) r`;
+  const source = scan.keysOnly
+    ? sql`run_values m cross join lateral (select m.series_id, m.index) r`
+    : sql`run_values m join runs r on r.series_id = m.series_id and r.index = m.index`;
   const edge = scan.from
     ? sql`(k.rank ${sql.raw(backward ? '<' : '>')} ${scan.from[0]} or (k.rank = ${scan.from[0]}
         and (k.num, k.txt, k.index) ${cmp} (${scan.from[1]}::numeric, ${scan.from[2]}, ${scan.from[3]})))`
@@ -511,7 +522,16 @@ export async function resultsPage(
     .filter((c) => c.number !== undefined);
   const own = field ? numeric.filter((c) => c.field === field.name) : [];
   const equality = field ? undefined : numeric.find((c) => c.op === '=');
-  const walk: PageWalk = { seriesId, where, dir, position, limit: query.limit + 1, withRun: query.withRun };
+  const keysOnly = clauses.every((c) => c.number !== undefined);
+  const walk: PageWalk = {
+    seriesId,
+    where,
+    dir,
+    position,
+    limit: query.limit + 1,
+    withRun: query.withRun,
+    keysOnly,
+  };
   const countable = own.length || equality ? [] : numeric.filter((c) => c.op !== '!=');
   const rows: KeyedRow[] = [];
   /** The walk's statements from `from` (a position inside the page's order), for what is left. */
@@ -521,7 +541,6 @@ export async function resultsPage(
     limit: walk.limit - rows.length,
   });
   if (!countable.length) rows.push(...(await walkPage(db, walk, field?.name, own, equality, undefined)).rows);
-  const textClauses = clauses.some((c) => c.number === undefined);
   let from = position;
   for (let budget = query.firstWalk ?? FIRST_WALK; countable.length; budget *= 4) {
     const walked = await walkPage(db, rest(from), field?.name, own, undefined, budget);
@@ -537,9 +556,7 @@ export async function resultsPage(
         clauses.filter((_, at) => at !== few.at),
       );
       const scan: PageScan = { ...rest(from), where: others, from: from.key };
-      rows.push(
-        ...(await queryRows<KeyedRow>(db, fewStatement(scan, few, field?.name, backward, textClauses))),
-      );
+      rows.push(...(await queryRows<KeyedRow>(db, fewStatement(scan, few, field?.name, backward))));
       break;
     }
   }
