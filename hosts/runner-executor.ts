@@ -43,15 +43,12 @@ import {
   chunkRanges,
   execChecked,
   formatRanges,
-  runSetupOnce,
   seriesDirOf,
-  stageChunk,
-  stageSeries,
   sweepOf,
 } from './staging.ts';
 import { postprocessSeries } from './postprocess.ts';
 import type { Transport } from './transport.ts';
-import { runInputOf } from './run-input.ts';
+import { SeriesDirSteps } from './executor-steps.ts';
 
 export interface RunnerExecutorOptions {
   /** Slots when the host sets none and has no GPUs (default: the host's cores, asked once). */
@@ -97,7 +94,7 @@ export function runnerShareArguments(series: Pick<SeriesSpec, 'fairShare' | 'run
   return [shareArg, `${quota.key} ${Math.max(0, Math.min(quota.limit, 999_999))}`, quota.reason];
 }
 
-export class RunnerExecutor implements Executor {
+export class RunnerExecutor extends SeriesDirSteps implements Executor {
   private readonly sweeps = new Map<string, Sweep>();
   private slotsProbe: Promise<number> | undefined;
   /** The host's transport; on a local host with a runUser, every command runs as that account. */
@@ -106,8 +103,9 @@ export class RunnerExecutor implements Executor {
   constructor(
     readonly host: HostSpec,
     transport: Transport,
-    private readonly options: RunnerExecutorOptions = {},
+    protected readonly options: RunnerExecutorOptions = {},
   ) {
+    super();
     if (host.kind !== 'local' && host.kind !== 'ssh') {
       throw new HostInputError(`the runner executor serves local and ssh hosts, not ${host.kind}`);
     }
@@ -123,37 +121,8 @@ export class RunnerExecutor implements Executor {
     return seriesDirOf(this.host, seriesId);
   }
 
-  async stageSeries(series: SeriesSpec, { signal }: StepOptions = {}): Promise<{ seriesDir: string }> {
-    const seriesDir = this.seriesDir(series.seriesId);
-    checkedConfigFile(series.configFile);
-    await stageSeries(this.transport, seriesDir, series, this.sweep(series), {
-      ...(this.options.packageLimits ? { packageLimits: this.options.packageLimits } : {}),
-      signal,
-    });
-    return { seriesDir };
-  }
-
-  async stageChunk(series: SeriesSpec, chunk: ChunkSpec, { signal }: StepOptions = {}): Promise<void> {
-    const sweep = this.sweep(series);
-    await stageChunk(this.transport, this.seriesDir(series.seriesId), sweep, series.configFile, chunk, {
-      input: await runInputOf(series, sweep, this.options.packageLimits),
-      signal,
-      datasets: series.datasets,
-    });
-  }
-
-  /** Runs `.tuplet/setup.sh` once: a setup that already succeeded is not run again. */
-  async setup(
-    series: SeriesSpec,
-    { signal }: StepOptions = {},
-  ): Promise<{ exitCode: number; outputTail: string }> {
-    if (!series.setup) return { exitCode: 0, outputTail: '' };
-    return runSetupOnce(
-      this.transport,
-      this.seriesDir(series.seriesId),
-      adminEnvironment(series, this.host),
-      signal,
-    );
+  protected seriesDirFor(series: Pick<SeriesSpec, 'seriesId'>): string {
+    return this.seriesDir(series.seriesId);
   }
 
   async postprocess(
@@ -304,7 +273,7 @@ exec bash "$1/${RUNNER_PATH}" cancel "$1" "$2"`;
     return this.options.commandTimeoutMs ?? 60_000;
   }
 
-  private sweep(series: SeriesSpec): Sweep {
+  protected sweepFor(series: SeriesSpec): Sweep {
     const key = `${series.seriesId}\0${series.maxTuples}\0${series.ini}`;
     let sweep = this.sweeps.get(key);
     if (!sweep) {

@@ -31,19 +31,11 @@ import type { PackageLimits } from '../package.ts';
 import { ChunkCancelledError, SeriesDirMissingError } from '../runner-executor.ts';
 import { DEFAULT_SCAN_LIMIT, nextCursor } from '../scan.ts';
 import { isExitCode } from '../run-fields.ts';
-import {
-  checkedConfigFile,
-  chunkRanges,
-  execChecked,
-  seriesDirOf,
-  stageChunk,
-  stageSeries,
-  sweepOf,
-  runSetupOnce,
-} from '../staging.ts';
+import { chunkRanges, execChecked, seriesDirOf, sweepOf } from '../staging.ts';
 import { postprocessSeries } from '../postprocess.ts';
 import type { Transport } from '../transport.ts';
-import { adminEnvironment } from '../runner/environment.ts';
+import { SeriesDirSteps } from '../executor-steps.ts';
+import type { Sweep } from '../../sweep/index.ts';
 import {
   SUBMIT_REFUSED,
   SUBMIT_UNAVAILABLE,
@@ -64,7 +56,6 @@ import { chunkComment, chunkKey, jobName, renderSbatchScript } from './sbatch-sc
 import { maxChunkSize, parseSlurmConfig, type SlurmLimits } from './scontrol.ts';
 import { SINFO_SCRIPT, parseSinfo, type SlurmClusterInfo } from './sinfo.ts';
 import { heldReason, meaningOfState, slurmTime } from './squeue.ts';
-import { runInputOf } from '../run-input.ts';
 
 export interface SlurmExecutorOptions {
   /** Variables for every command on the host, e.g. `{ SLURM_CONF }` of a test cluster. */
@@ -83,14 +74,15 @@ export interface SlurmExecutorOptions {
 /** A constant script: one line per pending array task (`-r`) of the login user, counted. */
 const PENDING_TASKS_SCRIPT = 'squeue -h -r -t PENDING -u "$(id -un)" -o %i | wc -l';
 
-export class SlurmExecutor implements Executor {
+export class SlurmExecutor extends SeriesDirSteps implements Executor {
   private limitsPromise: Promise<SlurmLimits> | undefined;
 
   constructor(
     readonly host: HostSpec,
-    private readonly transport: Transport,
-    private readonly options: SlurmExecutorOptions = {},
+    protected readonly transport: Transport,
+    protected readonly options: SlurmExecutorOptions = {},
   ) {
+    super();
     if (host.kind !== 'slurm') throw new HostInputError(`host ${host.name} is not a slurm host`);
   }
 
@@ -122,35 +114,8 @@ export class SlurmExecutor implements Executor {
     return Number(result.stdout.trim()) || 0;
   }
 
-  async stageSeries(series: SeriesSpec, { signal }: StepOptions = {}): Promise<{ seriesDir: string }> {
-    const seriesDir = this.seriesDir(series);
-    checkedConfigFile(series.configFile);
-    await stageSeries(this.transport, seriesDir, series, sweepOf(series), {
-      ...(this.options.packageLimits ? { packageLimits: this.options.packageLimits } : {}),
-      signal,
-    });
-    return { seriesDir };
-  }
-
-  async stageChunk(series: SeriesSpec, chunk: ChunkSpec, { signal }: StepOptions = {}): Promise<void> {
-    const sweep = sweepOf(series);
-    await stageChunk(this.transport, this.seriesDir(series), sweep, series.configFile, chunk, {
-      input: await runInputOf(series, sweep, this.options.packageLimits),
-      signal,
-      datasets: series.datasets,
-    });
-  }
-
-  /**
-   * Runs the setup script staged with the series once, where submission happens (the login
-   * node), not as a job; as on runner hosts, a setup that succeeded is not run again.
-   */
-  async setup(
-    series: SeriesSpec,
-    { signal }: StepOptions = {},
-  ): Promise<{ exitCode: number; outputTail: string }> {
-    if (!series.setup) return { exitCode: 0, outputTail: '' };
-    return runSetupOnce(this.transport, this.seriesDir(series), adminEnvironment(series, this.host), signal);
+  protected sweepFor(series: SeriesSpec): Sweep {
+    return sweepOf(series);
   }
 
   /** Post-processing runs where setup does (the login node), not as a job: see docs/postprocess.md. */
@@ -159,7 +124,14 @@ export class SlurmExecutor implements Executor {
     storageRoot: string | Storage,
     { signal }: StepOptions = {},
   ): Promise<PostprocessResult> {
-    return postprocessSeries(this.transport, this.seriesDir(series), series, this.host, storageRoot, signal);
+    return postprocessSeries(
+      this.transport,
+      this.seriesDirFor(series),
+      series,
+      this.host,
+      storageRoot,
+      signal,
+    );
   }
 
   async submit(series: SeriesSpec, chunk: ChunkSpec, { signal }: StepOptions = {}): Promise<SubmitResult> {
@@ -181,7 +153,7 @@ export class SlurmExecutor implements Executor {
       host: { ...this.host, ...(throttle !== undefined ? { arrayThrottle: throttle } : {}) },
     });
     const argv = submitCommand({
-      seriesDir: this.seriesDir(series),
+      seriesDir: this.seriesDirFor(series),
       key: chunkKey(chunk),
       jobName: jobName(series.seriesId),
       comment: chunkComment(series.seriesId, chunk),
@@ -220,7 +192,7 @@ export class SlurmExecutor implements Executor {
       limit: this.options.scanLimit ?? DEFAULT_SCAN_LIMIT,
       jobcompFile: limits.jobCompType === 'jobcomp/filetxt' ? limits.jobCompLoc : undefined,
       series: groups.map((group) => ({
-        seriesDir: this.seriesDir(group.series),
+        seriesDir: this.seriesDirFor(group.series),
         jobName: jobName(group.series.seriesId),
         since: group.since,
         keys: [...new Set(group.chunks.map(chunkKey))],
@@ -233,7 +205,9 @@ export class SlurmExecutor implements Executor {
     return items.map(({ series, request }, i): PollResult | Error => {
       const answer = output.series[groupOf[i]!]!;
       if (answer.scan.missing) {
-        return new SeriesDirMissingError(`${this.transport.label}: ${this.seriesDir(series)} does not exist`);
+        return new SeriesDirMissingError(
+          `${this.transport.label}: ${this.seriesDirFor(series)} does not exist`,
+        );
       }
       const name = jobName(series.seriesId);
       const view: SeriesPollView = {
@@ -260,7 +234,7 @@ export class SlurmExecutor implements Executor {
   ): Promise<CollectResult> {
     const { storageDir, runs, bytes } = await collectChunk(
       this.transport,
-      this.seriesDir(series),
+      this.seriesDirFor(series),
       chunk,
       storageRoot,
       {
@@ -275,7 +249,7 @@ export class SlurmExecutor implements Executor {
   async cancel(series: SeriesSpec, jobIds: string[], { signal }: StepOptions = {}): Promise<void> {
     const wait = this.options.cancelWaitSeconds ?? 15;
     const argv = cancelCommand(
-      this.seriesDir(series),
+      this.seriesDirFor(series),
       jobName(series.seriesId),
       wait,
       jobIds.filter((id) => id !== ''),
@@ -299,7 +273,7 @@ export class SlurmExecutor implements Executor {
     await this.transport.close();
   }
 
-  private seriesDir(series: Pick<SeriesSpec, 'seriesId'>): string {
+  protected seriesDirFor(series: Pick<SeriesSpec, 'seriesId'>): string {
     return seriesDirOf(this.host, series.seriesId);
   }
 
