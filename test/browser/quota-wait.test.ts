@@ -3,31 +3,24 @@
 // the home page's state filter finds it; once the admin removes the quota, the open page follows
 // the series live to its end and the reason goes.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { waitForSeries, type SeriesBody } from '../support/stack.ts';
 import { screenshot } from './support/browser.ts';
-import { openBrowserSession, STACK_ADMIN, type BrowserSession } from './support/session.ts';
-import { addApplication, startBrowserTestStack, type BrowserTestStack } from './support/stack-seed.ts';
+import { waitForShownSeriesState } from './support/series-page.ts';
+import { addApplication, useBrowserOnStack } from './support/stack-seed.ts';
 
 const HELD_BY_STORAGE = 'user quota: 0 bytes stored, at maxStorageBytes 0 of user admin on host local';
 
 void describe('the waiting reason on the series page', () => {
-  let testbed: BrowserTestStack;
-  let session: BrowserSession;
+  const web = useBrowserOnStack();
 
   before(async () => {
-    testbed = await startBrowserTestStack();
-    session = await openBrowserSession(testbed.stack.url, STACK_ADMIN);
-    await addApplication(testbed.stack, { name: 'quick', command: 'true' });
-  });
-  after(async () => {
-    await session?.close();
-    await testbed?.stop();
+    await addApplication(web.tuplet.stack, { name: 'quick', command: 'true' });
   });
 
   void test('a series held by a quota shows queued and why, until the quota goes', async () => {
-    const { stack } = testbed;
-    const { page } = session;
+    const { stack } = web.tuplet;
+    const { page } = web;
     // No storage at all: the series waits until the quota is removed.
     const quota = await stack.request<{ id: string }>('POST', '/api/v1/quotas', {
       scope: 'user',
@@ -59,17 +52,11 @@ void describe('the waiting reason on the series page', () => {
     const removed = await stack.request('DELETE', `/api/v1/quotas/${quota.body.id}`);
     assert.equal(removed.status, 204);
     // The open page follows the series (server-sent events): it runs, and the reason goes.
-    await page.waitForFunction(
-      () =>
-        document.querySelector('[data-series-state] [data-state]')?.getAttribute('data-state') ===
-        'completed',
-      undefined,
-      { timeout: 120_000 },
-    );
+    await waitForShownSeriesState(page, 'completed');
     assert.equal(await reason.isVisible(), false);
     assert.equal(await reason.innerText(), '');
     await screenshot(page, 'quota-wait-02-completed');
-    assert.deepEqual(session.errors, []);
-    assert.deepEqual(session.cspViolations, []);
+    assert.deepEqual(web.session.errors, []);
+    assert.deepEqual(web.session.cspViolations, []);
   });
 });
