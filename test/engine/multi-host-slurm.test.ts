@@ -217,12 +217,17 @@ describe('a series over a local, an ssh and a slurm host', { timeout: 600_000 },
     const { id, log } = await submitWhere('lost', n, '30');
     const onCluster = (runs: Run[], state: string) =>
       runs.some((r) => r.host === 'cluster' && r.state === state);
+    let seen: Run[] = [];
     await waitFor(
       async () => {
-        const runs = await runsOf(id);
-        return onCluster(runs, 'succeeded') && onCluster(runs, 'running');
+        seen = await runsOf(id);
+        return onCluster(seen, 'succeeded') && onCluster(seen, 'running');
       },
-      { what: 'a run ended and one running on the cluster', timeoutMs: 120_000 },
+      {
+        what: 'a run ended and one running on the cluster',
+        timeoutMs: 120_000,
+        lastSeen: () => seen.map((r) => `${r.index}:${r.host}:${r.state}`),
+      },
     );
     const before = new Map((await runsOf(id)).map((r) => [r.index, r]));
     await workers.get('cluster')!.shutdown();
