@@ -4,9 +4,8 @@
 // the same place, so they share a batcher, whose exec goes through the newest version's
 // executor (its scan writes the newest thresholds to the pool). A version that moved the host
 // (another address, user or workdir) reads elsewhere and gets a batcher of its own.
-import type { HostSpec, PollRequest, PollResult, SeriesSpec } from '../../hosts/executor.ts';
+import type { Executor, HostSpec, PollRequest, PollResult, SeriesSpec } from '../../hosts/executor.ts';
 import { PollBatcher } from '../../hosts/poll-batcher.ts';
-import type { Executor } from '../../hosts/executor.ts';
 import type { HostCapabilities } from './types.ts';
 import type { HostExecutors } from './executors.ts';
 
