@@ -23,10 +23,9 @@ import { jobName, renderSbatchScript } from '../../hosts/slurm/sbatch-script.ts'
 import { TtlCache } from '../../web/data/cache.ts';
 import type { WebContext, WebEnv } from '../../web/context.ts';
 import { newSeriesPage } from '../../web/routes/new-series.tsx';
-import { createHarness, ECHO_APP, INI, type ApiHarness, type TestUser } from '../api/harness.ts';
-import { openTestDatabase, type TestDatabase } from '../support/database.ts';
+import { ECHO_APP, INI, type TestUser } from '../api/harness.ts';
 import { startSlurm, type TestSlurm } from '../support/slurm.ts';
-import { startTemporal, type TestTemporal } from '../support/temporal.ts';
+import { useApiHarness } from '../support/api-harness-per-file.ts';
 import { seriesSpec, tempDir, wholeChunk } from '../hosts/helpers.ts';
 
 /** What the attack's command would create (one per test process: an old run's cannot mislead). */
@@ -149,52 +148,43 @@ describe('on the real cluster: a series stored with the BASH_ENV directive', () 
 });
 
 describe('through the API', () => {
-  let temporal: TestTemporal;
-  let database: TestDatabase;
-  let h: ApiHarness;
+  const testApi = useApiHarness();
   const CLUSTER = 'sbatch-cluster';
 
   before(async () => {
-    [temporal, database] = await Promise.all([startTemporal(), openTestDatabase('pglite')]);
-    h = await createHarness(database.db, temporal);
-    const created = await h.request('POST', '/api/v1/hosts', {
-      token: h.admin.token,
+    const created = await testApi.harness.request('POST', '/api/v1/hosts', {
+      token: testApi.harness.admin.token,
       body: {
         name: CLUSTER,
         kind: 'slurm',
         workdir: '/scratch/tuplet',
-        accounts: [{ name: 'lab' }, { name: 'grant-x', users: [h.alice.name] }],
+        accounts: [{ name: 'lab' }, { name: 'grant-x', users: [testApi.harness.alice.name] }],
         qos: [{ name: 'normal' }],
       },
     });
     assert.equal(created.status, 201, created.text);
   });
-  after(async () => {
-    await h?.close();
-    await database?.close();
-    await temporal?.stop();
-  });
 
   const submit = (user: TestUser, resources: Record<string, unknown>, host = CLUSTER) =>
-    h.request('POST', '/api/v1/series', {
+    testApi.harness.request('POST', '/api/v1/series', {
       token: user.token,
       body: { application: ECHO_APP, host, ini: INI, resources },
     });
 
   test('every refused directive is a 400 naming the entry and the option; nothing is stored', async () => {
-    const before = await h.rowCounts();
+    const before = await testApi.harness.rowCounts();
     for (const [directive, named] of ATTACKS) {
-      const answer = await submit(h.alice, { extra: ['--exclusive', directive] });
+      const answer = await submit(testApi.harness.alice, { extra: ['--exclusive', directive] });
       assert.equal(answer.status, 400, `${directive}: ${answer.text}`);
       assert.equal(answer.body.error.code, 'invalid_request');
       assert.match(answer.body.error.message, /^resources\.extra\.1: /, directive);
       assert.match(answer.body.error.message, named, directive);
     }
-    assert.deepEqual(await h.rowCounts(), before);
+    assert.deepEqual(await testApi.harness.rowCounts(), before);
   });
 
   test('account and qos: only what the host allows this user, else a 422 listing what is allowed', async () => {
-    const refused = await submit(h.bob, { account: 'grant-x' });
+    const refused = await submit(testApi.harness.bob, { account: 'grant-x' });
     assert.equal(refused.status, 422, refused.text);
     assert.equal(refused.body.error.code, 'not_allowed');
     assert.equal(refused.body.error.field, 'resources.account');
@@ -204,39 +194,39 @@ describe('through the API', () => {
       /'grant-x' is not allowed on host 'sbatch-cluster'.*choose one of lab/,
     );
 
-    const unknown = await submit(h.alice, { account: 'other' });
+    const unknown = await submit(testApi.harness.alice, { account: 'other' });
     assert.equal(unknown.status, 422);
     assert.deepEqual(unknown.body.error.allowed, ['lab', 'grant-x']);
 
-    const qos = await submit(h.alice, { qos: 'high' });
+    const qos = await submit(testApi.harness.alice, { qos: 'high' });
     assert.equal(qos.status, 422);
     assert.equal(qos.body.error.field, 'resources.qos');
     assert.deepEqual(qos.body.error.allowed, ['normal']);
 
-    const local = await submit(h.alice, { account: 'lab' }, 'local');
+    const local = await submit(testApi.harness.alice, { account: 'lab' }, 'local');
     assert.equal(local.status, 422, 'a host that lists no account allows none');
     assert.match(local.body.error.message, /allows none/);
 
     // Admins may use any account the host lists, and still nothing else.
-    assert.equal((await submit(h.admin, { account: 'grant-x' })).status, 201);
-    assert.equal((await submit(h.admin, { account: 'other' })).status, 422);
+    assert.equal((await submit(testApi.harness.admin, { account: 'grant-x' })).status, 201);
+    assert.equal((await submit(testApi.harness.admin, { account: 'other' })).status, 422);
 
-    const allowed = await submit(h.alice, {
+    const allowed = await submit(testApi.harness.alice, {
       account: 'grant-x',
       qos: 'normal',
       extra: ['-C a100', '--exclusive'],
     });
     assert.equal(allowed.status, 201, allowed.text);
-    const stored = await h.request('GET', `/api/v1/series/${allowed.body.id}`);
+    const stored = await testApi.harness.request('GET', `/api/v1/series/${allowed.body.id}`);
     assert.equal(stored.body.resources.account, 'grant-x');
-    assert.equal((await submit(h.bob, { account: 'lab', qos: 'normal' })).status, 201);
+    assert.equal((await submit(testApi.harness.bob, { account: 'lab', qos: 'normal' })).status, 201);
   });
 
   test('a clone is checked as its new owner, with its resources as stored', async () => {
-    const alices = await submit(h.alice, { account: 'grant-x' });
+    const alices = await submit(testApi.harness.alice, { account: 'grant-x' });
     assert.equal(alices.status, 201, alices.text);
-    const borrowed = await h.request('POST', `/api/v1/series/${alices.body.id}/clone`, {
-      token: h.bob.token,
+    const borrowed = await testApi.harness.request('POST', `/api/v1/series/${alices.body.id}/clone`, {
+      token: testApi.harness.bob.token,
       body: {},
     });
     assert.equal(borrowed.status, 422, 'bob cannot borrow alice’s account by cloning');
@@ -244,9 +234,9 @@ describe('through the API', () => {
 
     // A series stored before the allowlist: its clone does not carry the directive on.
     const id = newId();
-    await h.db.insert(series).values({
+    await testApi.harness.db.insert(series).values({
       id,
-      ownerId: h.alice.id,
+      ownerId: testApi.harness.alice.id,
       application: ECHO_APP,
       applicationSnapshot: { name: ECHO_APP, command: 'cat config.ini', configFile: 'config.ini' },
       host: CLUSTER,
@@ -256,7 +246,7 @@ describe('through the API', () => {
       state: 'completed',
       workflowId: `series-${id}`,
     });
-    const clone = await h.request('POST', `/api/v1/series/${id}/clone`, { body: {} });
+    const clone = await testApi.harness.request('POST', `/api/v1/series/${id}/clone`, { body: {} });
     assert.equal(clone.status, 400, clone.text);
     assert.equal(clone.body.error.field, 'resources.extra.0');
     assert.match(clone.body.error.message, /--export/);
@@ -270,28 +260,30 @@ describe('through the API', () => {
       { qos: [{ name: 'x', users: ['../y'] }] },
       { accounts: [{ name: 'x', extra: 1 }] },
     ]) {
-      const answer = await h.request('PATCH', `/api/v1/hosts/${CLUSTER}`, {
-        token: h.admin.token,
+      const answer = await testApi.harness.request('PATCH', `/api/v1/hosts/${CLUSTER}`, {
+        token: testApi.harness.admin.token,
         body: bad,
       });
       assert.equal(answer.status, 400, JSON.stringify(bad));
     }
-    const member = await h.request('PATCH', `/api/v1/hosts/${CLUSTER}`, {
-      token: h.alice.token,
+    const member = await testApi.harness.request('PATCH', `/api/v1/hosts/${CLUSTER}`, {
+      token: testApi.harness.alice.token,
       body: { accounts: [{ name: 'mine' }] },
     });
     assert.equal(member.status, 403);
-    const read = await h.request('GET', `/api/v1/hosts/${CLUSTER}`, { token: h.bob.token });
+    const read = await testApi.harness.request('GET', `/api/v1/hosts/${CLUSTER}`, {
+      token: testApi.harness.bob.token,
+    });
     assert.deepEqual(read.body.qos, [{ name: 'normal' }]);
     assert.deepEqual(read.body.accounts, [{ name: 'lab' }], 'bob sees neither grant-x nor who may use it');
   });
 
   test('the new-series form offers each user only the accounts the host allows them', async () => {
     const web = new Hono<WebEnv>();
-    const ctx = { db: h.db, cache: new TtlCache() } as unknown as WebContext;
+    const ctx = { db: testApi.harness.db, cache: new TtlCache() } as unknown as WebContext;
     const page = newSeriesPage(ctx);
     web.get('/new/:user', (c) => {
-      const user = [h.alice, h.bob].find((u) => u.name === c.req.param('user'))!;
+      const user = [testApi.harness.alice, testApi.harness.bob].find((u) => u.name === c.req.param('user'))!;
       return page(c, { id: user.id, name: user.name, role: user.role }, 'csrf');
     });
     const offered = async (user: TestUser) => {
@@ -300,7 +292,7 @@ describe('through the API', () => {
       assert.ok(option, `the form lists ${CLUSTER}`);
       return JSON.parse(option[1]!.replaceAll('&quot;', '"')) as string[];
     };
-    assert.deepEqual(await offered(h.alice), ['lab', 'grant-x']);
-    assert.deepEqual(await offered(h.bob), ['lab']);
+    assert.deepEqual(await offered(testApi.harness.alice), ['lab', 'grant-x']);
+    assert.deepEqual(await offered(testApi.harness.bob), ['lab']);
   });
 });
