@@ -173,4 +173,17 @@ void describe('results plots, thinned', () => {
       { name: 'model.b', op: '=', value: 'x' },
     ]);
   });
+
+  void test('values in marks are escaped: a parameter value cannot open a tag or leave an attribute', async () => {
+    // Marks are built as strings (markSvg), not by JSX, so escaping is ours to get right.
+    const evil = '"><script>alert(1)</script><a href="x';
+    const groups = [group({ a: evil, b: '1' }, [1, 2]), group({ a: 'ok', b: '1' }, [3])];
+    const svg = await render(LinePlot({ groups, x: 'a', line: 'b', metric: 'm', links }));
+    assert.doesNotMatch(svg, /<script/);
+    assert.match(svg, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
+    // Every href attribute is one quoted value without a raw quote inside.
+    for (const [, href] of svg.matchAll(/href="([^"]*)"/g)) assert.doesNotMatch(href!, /[<>]/);
+    const heat = await render(Heatmap({ groups, x: 'a', y: 'b', metric: 'm', links }));
+    assert.doesNotMatch(heat, /<script/);
+  });
 });
