@@ -27,7 +27,8 @@ export async function seriesHosts(
   app: { name: string; hosts: string[] | null },
   input: HostChoice,
 ): Promise<HostRow[]> {
-  const names = input.pool === undefined ? hostNamesOf(input) : await poolHostNames(db, catalogue, input);
+  const names =
+    input.pool === undefined ? hostNamesOf(input) : await poolHostNames(db, catalogue, app, input);
   const rows = await checkedHosts(db, catalogue, app, names);
   if (rows.every((row) => row.drained)) {
     const [field, which] =
@@ -39,22 +40,31 @@ export async function seriesHosts(
   return rows;
 }
 
-/** A pool's hosts the series may use, not drained, by name; the pool alone names the hosts. */
-async function poolHostNames(db: Database, catalogue: Catalogue, input: HostChoice): Promise<string[]> {
+/**
+ * A pool's hosts the series may use, not drained, on which the application runs, by name; the
+ * pool alone names the hosts.
+ */
+async function poolHostNames(
+  db: Database,
+  catalogue: Catalogue,
+  app: { hosts: string[] | null },
+  input: HostChoice,
+): Promise<string[]> {
   const pool = input.pool!;
   if (input.host !== undefined || input.hosts !== undefined) {
     throw new ApiError(400, 'invalid_request', 'pool: name a pool or hosts, not both', { field: 'pool' });
   }
-  // Hosts not granted to the series' group are left out as if they were not in the pool.
+  // Hosts not granted to the series' group, or not the application's, are left out as if they
+  // were not in the pool: a pool is "wherever this can run", not a list to satisfy whole.
   const names = (await listPoolHosts(db, pool))
-    .filter((row) => !row.drained && mayUseHost(catalogue, row.name))
+    .filter((row) => !row.drained && mayUseHost(catalogue, row.name) && applicationRunsOn(app, row.name))
     .map((row) => row.name)
     .slice(0, MAX_SERIES_HOSTS);
   if (names.length === 0) {
     throw new ApiError(
       422,
       'empty_pool',
-      `pool: pool '${pool}' has no host the series' group may use that is not drained`,
+      `pool: pool '${pool}' has no host the series' group may use, that runs the application and is not drained`,
       { field: 'pool' },
     );
   }

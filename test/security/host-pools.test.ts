@@ -1,7 +1,8 @@
 // Drained hosts and host pools (docs/multi-host.md): only admins drain a host or put it in a
-// pool; a member naming a pool gets only the pool's hosts their group is granted (the others
-// are as if not in it) and not drained; a series whose every host is drained is refused; a pool
-// name that is no name is a 400 naming the field. Its own database: groups change what members see.
+// pool; a member naming a pool gets only the pool's hosts their group is granted and the
+// application runs on (the others are as if not in it) and not drained; a series whose every
+// host is drained is refused; a pool name that is no name is a 400 naming the field. Its own
+// database: groups change what members see.
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { useApiHarness } from '../support/api-harness-per-file.ts';
@@ -87,6 +88,20 @@ describe('drained hosts and host pools', () => {
     });
     assert.equal(both.status, 400, both.text);
     assert.equal(both.body.error.field, 'pool');
+  });
+
+  test('a pool gives only the hosts the application runs on, not a refusal for the others', async () => {
+    await asAdmin('POST', '/api/v1/applications', {
+      name: 'local-only',
+      command: 'cat config.ini',
+      hosts: ['local'],
+    });
+    await asAdmin('PUT', '/api/v1/groups/optics/applications/local-only');
+    const series = await testApi.harness.request('POST', '/api/v1/series', {
+      body: { application: 'local-only', pool: 'p', ini: INI },
+    });
+    assert.equal(series.status, 201, series.text);
+    assert.deepEqual(await hostsOf(series.body.id), ['local']);
   });
 
   test('drained hosts leave the pool; a series whose every host is drained is refused, naming it', async () => {
