@@ -1,4 +1,5 @@
-// `tuplet submit FILE --app A --host H [--host H2 …] [--wait]`: launch a series through the HTTP API.
+// `tuplet submit FILE --app A (--host H [--host H2 …] | --pool P) [--wait]`: launch a series through
+// the HTTP API.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
@@ -12,6 +13,8 @@ interface SubmitOptions extends Omit<Resources, 'extra'> {
   app: string;
   /** One host, or several: the series is placed over them (docs/multi-host.md). */
   host: string[];
+  /** Or a pool of hosts, expanded by the server (docs/multi-host.md). */
+  pool?: string;
   description?: string;
   tag: string[];
   sbatch: string[];
@@ -38,11 +41,15 @@ export function registerSubmit(program: Command): void {
     .description('launch a series: every combination of the INI sweep runs as its own job')
     .argument('<file>', 'the INI template with parameter series (see `tuplet expand`)')
     .requiredOption('--app <name>', 'application to run (see GET /api/v1/applications)')
-    .requiredOption(
+    .option(
       '--host <name>',
       'host to run on: local, an ssh workstation or a slurm cluster; repeat it to spread the series over several (docs/multi-host.md)',
       collect,
       [],
+    )
+    .option(
+      '--pool <name>',
+      'instead of --host: a pool of hosts an admin named; the series goes over those of its hosts you may use that run the application and are not drained (docs/multi-host.md)',
     )
     .option('-d, --description <text>', 'what this series is for (searchable)')
     .option('-t, --tag <tag>', 'a tag (repeatable)', collect, [])
@@ -88,11 +95,11 @@ Examples:
   tuplet submit examples/spiral/sweep.ini --app spiral --host local --preview   # what could be reused
   tuplet submit examples/spiral/sweep.ini --app spiral --host local --reuse
   tuplet submit examples/spiral/sweep.ini --app spiral --host local --host cluster   # over two hosts
+  tuplet submit examples/spiral/sweep.ini --app spiral --pool workstations          # over a pool
 Exit code: 0 when submitted (with --wait: when every run succeeded), 1 when runs failed, 2 for bad input.`,
     )
     .action(async (file: string, options: SubmitOptions) => {
-      // The repeatable option's default ([]) satisfies commander's requiredOption: check here.
-      if (options.host.length === 0) throw new CliInputError("required option '--host <name>' not specified");
+      checkWhere(options);
       const ini = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
         throw new CliInputError(`cannot read ${file}: ${error.code ?? error.message}`);
       });
@@ -112,7 +119,7 @@ Exit code: 0 when submitted (with --wait: when every run succeeded), 1 when runs
       const packageId = options.package ? await uploadPackage(client, options.package) : undefined;
       const where = {
         application: options.app,
-        host: options.host[0],
+        ...(options.pool !== undefined ? { pool: options.pool } : { host: options.host[0] }),
         ini,
         ...(Object.keys(resources).length ? { resources } : {}),
         ...(packageId ? { package: packageId } : {}),
@@ -154,6 +161,19 @@ Exit code: 0 when submitted (with --wait: when every run succeeded), 1 when runs
       process.stdout.write(options.json ? `${JSON.stringify(final)}\n` : `${summarize(final)}\n`);
       if (final.state !== 'completed') process.exitCode = 1;
     });
+}
+
+/** Where the series runs: hosts named, or a pool; the reuse offer is per hosts named. */
+function checkWhere(options: SubmitOptions): void {
+  if (options.pool !== undefined) {
+    if (options.host.length > 0) throw new CliInputError('name hosts (--host) or a pool (--pool), not both');
+    if (options.preview || options.reuse) {
+      throw new CliInputError('--preview and --reuse compare with the hosts named: use --host, not --pool');
+    }
+    return;
+  }
+  if (options.host.length === 0)
+    throw new CliInputError("required option '--host <name>' (or --pool) not specified");
 }
 
 interface ReuseOffer {

@@ -1,6 +1,7 @@
-// `tuplet submit --priority` against a running server with a real Temporal (docs/fair-share.md):
-// low is recorded on the series; a plain member asking for high exits with the API's refusal,
-// naming priority, and nothing is stored.
+// `tuplet submit` options against a running server with a real Temporal. --priority
+// (docs/fair-share.md): low is recorded on the series; a plain member asking for high exits with
+// the API's refusal, naming priority, and nothing is stored. --pool (docs/multi-host.md): the
+// series goes over the pool's hosts; a pool with hosts, or an unknown pool, is refused.
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import type { Server as HttpServer } from 'node:http';
@@ -12,7 +13,7 @@ import { openTestDatabase, type TestDatabase } from '../support/database.ts';
 import { startTemporal, type TestTemporal } from '../support/temporal.ts';
 import { runTuplet } from '../support/tuplet-cli.ts';
 
-describe('tuplet submit --priority', { timeout: 120_000 }, () => {
+describe('tuplet submit --priority and --pool', { timeout: 120_000 }, () => {
   let temporal: TestTemporal | undefined;
   let database: TestDatabase | undefined;
   let h: ApiHarness;
@@ -82,5 +83,31 @@ describe('tuplet submit --priority', { timeout: 120_000 }, () => {
     ]);
     assert.notEqual(unknown.code, 0);
     assert.match(unknown.stderr, /--priority.*urgent|urgent.*priority/);
+  });
+
+  test('--pool runs the series over the pool; with --host, --preview or an unknown pool it is refused', async () => {
+    const admin = { token: h.admin.token };
+    await h.request('POST', '/api/v1/hosts', {
+      ...admin,
+      body: { name: 'second', kind: 'local', workdir: path.join(h.storageDir, 'second'), pool: 'desks' },
+    });
+    await h.request('PATCH', '/api/v1/hosts/local', { ...admin, body: { pool: 'desks' } });
+    const submitted = await cli(['submit', sweep, '--app', ECHO_APP, '--pool', 'desks', '--json']);
+    assert.equal(submitted.code, 0, submitted.stderr);
+    const { id } = JSON.parse(submitted.stdout) as { id: string };
+    assert.deepEqual((await h.request('GET', `/api/v1/series/${id}`)).body.hosts, ['local', 'second']);
+
+    const before = await h.rowCounts();
+    for (const [args, message] of [
+      [['--pool', 'desks', '--host', 'local'], /name hosts \(--host\) or a pool \(--pool\), not both/],
+      [['--pool', 'desks', '--preview'], /use --host, not --pool/],
+      [['--pool', 'nowhere'], /empty_pool|pool 'nowhere' has no host/],
+      [[], /--host <name>' \(or --pool\) not specified/],
+    ] as const) {
+      const refused = await cli(['submit', sweep, '--app', ECHO_APP, ...args]);
+      assert.notEqual(refused.code, 0, args.join(' '));
+      assert.match(refused.stderr, message);
+    }
+    assert.deepEqual(await h.rowCounts(), before);
   });
 });
