@@ -11,8 +11,22 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { FINAL_SERIES_STATES } from '../core/states.ts';
 import type { Database } from './client.ts';
-import type { AggregateGroup } from './results.ts';
 import { resultAggregates, series } from './schema.ts';
+
+/** One group of an aggregate: the runs sharing the `by` parameters' values. */
+export interface AggregateGroup {
+  /** The group's value of each `by` parameter. */
+  values: Record<string, string | null>;
+  /** Runs of the group with a numeric value of the metric. */
+  count: number;
+  mean: number | null;
+  min: number | null;
+  max: number | null;
+  /** Sample standard deviation; null for fewer than two values. */
+  std: number | null;
+  /** The run, when exactly one gives the group its value (a plot point then opens it). */
+  run: number | null;
+}
 
 /** The groups of an aggregate, a column per field (`values` a column per grouping parameter). */
 interface KeptGroups {

@@ -14,7 +14,12 @@ import type { RunState } from '../core/states.ts';
 import type { Database } from './client.ts';
 import { cursorValues, encodeCursor } from './cursor.ts';
 import { queryRows } from './raw.ts';
-import { aggregateVersion, cachedAggregate, storeAggregate } from './result-aggregates.ts';
+import {
+  aggregateVersion,
+  cachedAggregate,
+  storeAggregate,
+  type AggregateGroup,
+} from './result-aggregates.ts';
 import { NUMBER_TEXT, parseFilter, type FilterClause, type FilterOp } from './results-filter.ts';
 import { MAX_RUN_INDEX, metricNames } from './runs.ts';
 
@@ -611,19 +616,7 @@ export async function resultNames(
   return { parameters, metrics: await metricNames(db, seriesId) };
 }
 
-export interface AggregateGroup {
-  /** The group's value of each `by` parameter. */
-  values: Record<string, string | null>;
-  /** Runs of the group with a numeric value of the metric. */
-  count: number;
-  mean: number | null;
-  min: number | null;
-  max: number | null;
-  /** Sample standard deviation; null for fewer than two values. */
-  std: number | null;
-  /** The run, when exactly one gives the group its value (a plot point then opens it). */
-  run: number | null;
-}
+export type { AggregateGroup };
 
 export interface AggregateQuery {
   /** One or two varied parameters. */
