@@ -55,7 +55,7 @@ void describe('a series over several hosts from the new-series form', { timeout:
     await page.fill('#ini', `i = ${Array.from({ length: RUNS }, (_, i) => i).join(' ')}\n`);
     await page.locator(`#preview-count[data-count="${RUNS}"]`).waitFor();
     assert.equal(await page.locator('[data-review="host"]').innerText(), 'near, far');
-    await Promise.all([page.waitForURL(/\/series\/[^/]+$/), page.click('#launch')]);
+    await Promise.all([page.waitForURL(/\/series\/(?!new)[^/?]+$/), page.click('#launch')]);
     const id = decodeURIComponent(new URL(page.url()).pathname.split('/').at(-1)!);
 
     const ended = await waitForSeriesEnd(stack, id);
