@@ -5,8 +5,8 @@
 // insert let all four start (none saw another's runs yet).
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { addGatedHost, GATED_HOST } from '../support/gated-host.ts';
 import { startPostgres, type PostgresServer } from '../support/postgres.ts';
 import { startTestStack, waitForSeries, type InProcessStack, type SeriesBody } from '../support/stack.ts';
 import { startTemporal, type TestTemporal } from '../support/temporal.ts';
@@ -23,25 +23,9 @@ describe('series submitted at once under a queue quota', { timeout: 300_000 }, (
   before(async () => {
     [temporal, postgres] = await Promise.all([startTemporal(), startPostgres()]);
     stack = await startTestStack({ temporalAddress: temporal.address, databaseUrl: postgres.url });
-    gate = path.join(stack.dataDir, 'gate');
-    const calls: Array<[string, string, unknown]> = [
-      [
-        'POST',
-        '/api/v1/hosts',
-        { name: 'one', kind: 'local', workdir: path.join(stack.dataDir, 'one'), slots: 1 },
-      ],
-      // Runs until the test opens the gate: the admitted series keeps its runs in the queue.
-      [
-        'POST',
-        '/api/v1/applications',
-        { name: 'gated', command: `until [ -e '${gate}' ]; do sleep 0.1; done` },
-      ],
-      ['POST', '/api/v1/quotas', { scope: 'user', subject: 'admin', host: 'one', maxQueued: 4 }],
-    ];
-    for (const [method, route, body] of calls) {
-      const answer = await stack.request(method, route, body);
-      assert.ok(answer.status < 300, `${method} ${route}: ${JSON.stringify(answer.body)}`);
-    }
+    gate = await addGatedHost(stack, [
+      ['POST', '/api/v1/quotas', { scope: 'user', subject: 'admin', host: GATED_HOST, maxQueued: 4 }],
+    ]);
   });
   after(async () => {
     if (gate) await writeFile(gate, '');

@@ -7,9 +7,9 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
+import { addGatedHost } from '../support/gated-host.ts';
 import { createLogger } from '../../log.ts';
 import { reconcileSeries } from '../../workers/reconcile.ts';
 import { startTestStack, waitForSeries, type InProcessStack, type SeriesBody } from '../support/stack.ts';
@@ -42,30 +42,14 @@ describe('series waiting for a quota', { timeout: 600_000 }, () => {
       temporalAddress: temporal.address,
       env: { TUPLET_WEBHOOK_ALLOW: '127.0.0.1' },
     });
-    gate = path.join(stack.dataDir, 'gate');
-    const calls: Array<[string, string, unknown]> = [
-      // One slot: a three-run series keeps two runs queued while its first one runs.
-      [
-        'POST',
-        '/api/v1/hosts',
-        { name: 'one', kind: 'local', workdir: path.join(stack.dataDir, 'one'), slots: 1 },
-      ],
-      // Runs until the test opens the gate: the first series holds the queue as long as needed.
-      [
-        'POST',
-        '/api/v1/applications',
-        { name: 'gated', command: `until [ -e '${gate}' ]; do sleep 0.1; done` },
-      ],
+    // One slot: a three-run series keeps two runs queued while its first one runs, until the gate.
+    gate = await addGatedHost(stack, [
       [
         'PUT',
         '/api/v1/me/notifications/settings',
         { email: null, sendEmail: false, events: ['held', 'succeeded', 'failed', 'cancelled'] },
       ],
-    ];
-    for (const [method, route, body] of calls) {
-      const answer = await stack.request(method, route, body);
-      assert.ok(answer.status < 300, `${method} ${route}: ${JSON.stringify(answer.body)}`);
-    }
+    ]);
     const hook = await stack.request<{ secret: string }>('POST', '/api/v1/me/webhooks', {
       url: receiver.url,
     });
