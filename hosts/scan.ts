@@ -11,6 +11,13 @@ import { LOWEST_EXIT_CODE, epochSecondsToIso, parseExitCode, printable, shown } 
 export const SCAN_OVERLAP_SECONDS = 2;
 /** Default bound on the runs reported by one scan. */
 export const DEFAULT_SCAN_LIMIT = 20_000;
+/**
+ * Bound on one page of changes, in bytes of their JSON: a poll's changes travel through the
+ * workflow's history twice (the poll's result, the record's input), and a chunk of 10,000 runs
+ * rescanned whole came to 865 KB, where Temporal warns at 512 KB and fails at 2 MB. The rest
+ * of a cut page comes with the next poll, at once.
+ */
+export const SCAN_PAGE_BYTES = 128 * 1024;
 
 /** The scan script (its output format is described in its header). */
 export const SCAN_SCRIPT = loadScript(new URL('./runner/tuplet-scan.sh', import.meta.url));
@@ -52,7 +59,7 @@ export function scanManyCommand(
 /** The scans of `scanManyCommand`, in the order asked. */
 export function parseScanManyOutput(text: string): ScanResult[] {
   const parts = text.split(/^@@series .*\n/m).slice(1);
-  return parts.map(parseScanOutput);
+  return parts.map((part) => parseScanOutput(part));
 }
 
 /** A run's state as read from its files, with what the executor needs to filter it. */
@@ -76,7 +83,7 @@ export interface ScanResult {
   /** Host clock (epoch seconds) when the scan began. */
   hostNow: number;
   runs: ScannedRun[];
-  /** Set when the scan stopped at its limit: the mtime of the last run reported. */
+  /** Set when the scan stopped at its limit or the page's bytes: the mtime of the last run reported. */
   truncatedAt?: string;
   runners: ScannedRunner[];
   /** The series directory does not exist (yet, or any more). */
@@ -94,14 +101,21 @@ export class ScanParseError extends Error {
  * checked run by run (hosts/run-fields.ts): an ended run with a value that cannot be true is
  * `failed` with a reason naming the file and the value, and the rest of the scan stands.
  * Only output without the host time, which the script prints before it reads any file,
- * throws.
+ * throws. The runs kept stop once their changes reach `pageBytes` (then `truncatedAt` is set
+ * as by the script's own limit).
  */
-export function parseScanOutput(text: string): ScanResult {
+export function parseScanOutput(text: string, pageBytes = SCAN_PAGE_BYTES): ScanResult {
   const lines = text.split('\n').map((line) => line.split('\t'));
   const hostNow = Number(lines.find((fields) => fields[0] === 'N')?.[1] ?? NaN);
   if (!Number.isFinite(hostNow)) throw new ScanParseError('scan output lacks the host time (N line)');
   const result: ScanResult = { hostNow, runs: [], runners: [], missing: false };
+  // The page ends, like the script's own cut, only between two file times: the next scan
+  // asks for runs strictly newer than the last time reported, so runs sharing it stay here.
+  let bytes = 0;
+  let lastTime: string | undefined;
+  let cut = false;
   for (const fields of lines) {
+    if (cut && (fields[0] === 'R' || fields[0] === 'T')) continue;
     switch (fields[0]) {
       case 'E':
         result.missing = true;
@@ -113,8 +127,18 @@ export function parseScanOutput(text: string): ScanResult {
         if (isFileTime(fields[1])) result.truncatedAt = fields[1];
         break;
       case 'R': {
+        const time = fields[7];
+        if (bytes >= pageBytes && lastTime !== undefined && time !== lastTime) {
+          cut = true;
+          result.truncatedAt = lastTime;
+          break;
+        }
         const run = parseRunLine(fields, hostNow * 1000);
-        if (run) result.runs.push(run);
+        if (run) {
+          result.runs.push(run);
+          bytes += JSON.stringify(run).length;
+        }
+        if (isFileTime(time)) lastTime = time;
         break;
       }
       case 'J': {

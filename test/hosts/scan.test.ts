@@ -11,6 +11,7 @@ import {
   nextCursor,
   parseScanManyOutput,
   parseScanOutput,
+  SCAN_PAGE_BYTES,
   scanManyCommand,
 } from '../../hosts/scan.ts';
 import { tempDir } from './helpers.ts';
@@ -173,6 +174,49 @@ void describe('scan output parser', () => {
     assert.deepEqual(scan.runs, []);
     assert.equal(scan.truncatedAt, undefined);
     assert.equal(nextCursor(scan), '1795313498');
+  });
+
+  void test('a page of changes stays within its bytes; the pages that follow bring every run once', () => {
+    // 10,000 ended runs, one file time each, every one with a long reason a program wrote:
+    // what a dead poll's full rescan of a large chunk returns at once.
+    const reason = 'x'.repeat(200);
+    const lines = Array.from(
+      { length: 10_000 },
+      (_, i) => `R\t${i}_a=${i}\t1\t1795313473\t1795313474\t1\t${reason}\t${1795313474 + i / 1000}`,
+    );
+    // What the script answers for a cursor: the runs strictly newer than it.
+    const scanAfter = (cursor: number) =>
+      ['N\t1795313500', ...lines.filter((line) => Number(line.split('\t')[7]) > cursor)].join('\n');
+    const seen: number[] = [];
+    let cursor = 0;
+    for (let page = 0; ; page++) {
+      const scan = parseScanOutput(scanAfter(cursor));
+      assert.ok(
+        JSON.stringify(scan.runs).length <= SCAN_PAGE_BYTES + 1024,
+        `page ${page}: ${JSON.stringify(scan.runs).length} bytes`,
+      );
+      seen.push(...scan.runs.map((run) => run.index));
+      if (scan.truncatedAt === undefined) break;
+      assert.ok(page < 100, 'the pages end');
+      cursor = Number(nextCursor(scan));
+    }
+    assert.deepEqual(
+      seen,
+      Array.from({ length: 10_000 }, (_, i) => i),
+    );
+  });
+
+  void test('a page is never cut between runs of the same file time (the cursor could not split them)', () => {
+    const line = (i: number, time: string) => `R\t${i}_a\t1\t1795313473\t1795313474\t0\t\t${time}`;
+    const scan = parseScanOutput(
+      ['N\t1795313500', line(0, '10.5'), line(1, '10.5'), line(2, '10.5'), line(3, '11.0')].join('\n'),
+      1,
+    );
+    assert.deepEqual(
+      scan.runs.map((run) => run.index),
+      [0, 1, 2],
+    );
+    assert.equal(scan.truncatedAt, '10.5');
   });
 
   void test('reads the index from the directory name', () => {
