@@ -13,6 +13,7 @@ import { sshHostFields, startSshd } from '../test/support/sshd.ts';
 import { startTestStack, tempDataDir, waitForSeries, type SeriesBody } from '../test/support/stack.ts';
 import { startTemporal } from '../test/support/temporal.ts';
 import { timeSeries } from './_series.ts';
+import { formatStartPath, startPath } from './_start-path.ts';
 import { timeline } from './_timeline.ts';
 
 const n = Number(process.argv[2] ?? 1000);
@@ -106,6 +107,7 @@ try {
     recordedAt,
   });
   const gaps = pollOffsets.slice(1).map((t, i) => t - pollOffsets[i]!);
+  const steps = await startPath(temporal, timed.id, postedAt);
 
   process.stdout.write(
     `slurm: ${n} runs of "${program}": ours ${oursS.toFixed(2)} s (POST → last run recorded), ` +
@@ -113,7 +115,9 @@ try {
       `sbatch calls ${counted.sbatch}, status calls ${counted.polls} (${(counted.polls / oursS).toFixed(2)}/s), ` +
       `SSH connections opened ${connections}\npolls at (s after POST): ${pollOffsets.join(' ')}\n` +
       `shortest gap between two status calls: ${Math.min(...gaps).toFixed(1)} s\n` +
-      `timeline: ${JSON.stringify(phases)}\n`,
+      `timeline: ${JSON.stringify(phases)}\n` +
+      `start path (ms after the POST; the host saw sbatch at ${Math.round(firstSbatch * 1000 - postedAt)}):\n` +
+      `${formatStartPath(steps)}\n`,
   );
   process.stdout.write(
     `${JSON.stringify({
