@@ -1,7 +1,9 @@
 // Several polls of one host answered by one status round trip: the chunks asked about are
 // grouped by series (one scan per series, from the earliest cursor asked), and each asker
 // gets back what concerns its own chunks (the executors filter by chunk).
+import { inRanges } from '../core/ranges.ts';
 import type { PollItem, PollRequest, PollResult, SeriesSpec } from './executor.ts';
+import { chunkRanges } from './staging.ts';
 
 export interface PollGroup {
   series: SeriesSpec;
@@ -26,6 +28,12 @@ export function groupPollItems(items: readonly PollItem[]): { groups: PollGroup[
     return groups.indexOf(group);
   });
   return { groups, groupOf };
+}
+
+/** Whether a run is one of the group's chunks' (what its scan is read for). */
+export function askedBy(group: PollGroup): (index: number) => boolean {
+  const ranges = group.chunks.flatMap((chunk) => chunkRanges(chunk));
+  return (index) => inRanges(index, ranges);
 }
 
 /** Cursors are host epoch seconds as text; an absent one means "from the beginning". */

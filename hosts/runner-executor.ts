@@ -27,7 +27,7 @@ import type {
 } from './executor.ts';
 import type { PackageLimits } from './package.ts';
 import { admissionLine, poolDirOf } from './admission.ts';
-import { groupPollItems, pollOne } from './poll-groups.ts';
+import { askedBy, groupPollItems, pollOne } from './poll-groups.ts';
 import { RunAsUserTransport } from './run-as-user.ts';
 import { adminEnvironment, cleanEnvCommand } from './runner/environment.ts';
 import {
@@ -206,7 +206,7 @@ export class RunnerExecutor extends SeriesDirSteps implements Executor {
       timeoutMs: this.commandTimeout,
       shared: 'read-only',
     });
-    const scans = parseScanManyOutput(stdout);
+    const scans = parseScanManyOutput(stdout, groups.map(askedBy));
     if (scans.length !== groups.length) {
       throw new ScanParseError(`a poll of ${groups.length} series answered for ${scans.length}`);
     }

@@ -56,11 +56,14 @@ export function scanManyCommand(
   ];
 }
 
-/** The scans of `scanManyCommand`, in the order asked. */
-export function parseScanManyOutput(text: string): ScanResult[] {
+/** The scans of `scanManyCommand`, in the order asked; `asked[i]` says which runs scan i is for. */
+export function parseScanManyOutput(text: string, asked: readonly RunsAsked[] = []): ScanResult[] {
   const parts = text.split(/^@@series .*\n/m).slice(1);
-  return parts.map((part) => parseScanOutput(part));
+  return parts.map((part, i) => parseScanOutput(part, asked[i]));
 }
+
+/** The runs a poll asks about: only their changes count toward the page's bytes (default: all). */
+export type RunsAsked = (index: number) => boolean;
 
 /** A run's state as read from its files, with what the executor needs to filter it. */
 export interface ScannedRun extends RunChange {
@@ -101,10 +104,14 @@ export class ScanParseError extends Error {
  * checked run by run (hosts/run-fields.ts): an ended run with a value that cannot be true is
  * `failed` with a reason naming the file and the value, and the rest of the scan stands.
  * Only output without the host time, which the script prints before it reads any file,
- * throws. The runs kept stop once their changes reach `pageBytes` (then `truncatedAt` is set
- * as by the script's own limit).
+ * throws. The runs kept stop once the changes of the runs `asked` about reach `pageBytes`
+ * (then `truncatedAt` is set as by the script's own limit).
  */
-export function parseScanOutput(text: string, pageBytes = SCAN_PAGE_BYTES): ScanResult {
+export function parseScanOutput(
+  text: string,
+  asked: RunsAsked = () => true,
+  pageBytes = SCAN_PAGE_BYTES,
+): ScanResult {
   const lines = text.split('\n').map((line) => line.split('\t'));
   const hostNow = Number(lines.find((fields) => fields[0] === 'N')?.[1] ?? NaN);
   if (!Number.isFinite(hostNow)) throw new ScanParseError('scan output lacks the host time (N line)');
@@ -136,7 +143,8 @@ export function parseScanOutput(text: string, pageBytes = SCAN_PAGE_BYTES): Scan
         const run = parseRunLine(fields, hostNow * 1000);
         if (run) {
           result.runs.push(run);
-          bytes += JSON.stringify(run).length;
+          // Runs of other chunks are dropped by the executor: they cost the page nothing.
+          if (asked(run.index)) bytes += JSON.stringify(run).length;
         }
         if (isFileTime(time)) lastTime = time;
         break;

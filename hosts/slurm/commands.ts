@@ -7,7 +7,7 @@
 // them on every state and compares).
 import { HostInputError } from '../errors.ts';
 import { loadScript } from '../runner/load-script.ts';
-import { SCAN_SCRIPT, parseScanOutput, type ScanResult } from '../scan.ts';
+import { SCAN_SCRIPT, parseScanOutput, type RunsAsked, type ScanResult } from '../scan.ts';
 import { formatRanges, type IndexRange } from '../staging.ts';
 import { FAILED_STATES, OVER_STATES, parseSqueue, type SqueueRecord } from './squeue.ts';
 
@@ -152,7 +152,7 @@ export interface PollOutput {
   series: SeriesPollOutput[];
 }
 
-export function parsePollOutput(text: string): PollOutput {
+export function parsePollOutput(text: string, asked: readonly RunsAsked[] = []): PollOutput {
   const lines = text.split('\n');
   const squeueHeader = /^@@squeue (\d+)$/.exec(lines[0] ?? '');
   if (!squeueHeader) {
@@ -183,7 +183,9 @@ export function parsePollOutput(text: string): PollOutput {
   const output: PollOutput = {
     squeueCode,
     squeue: squeueCode === 0 ? parseSqueue(squeueText) : [],
-    series: series.map(({ seriesDir, sections }) => parseSeriesSections(seriesDir, sections, text)),
+    series: series.map(({ seriesDir, sections }, i) =>
+      parseSeriesSections(seriesDir, sections, text, asked[i]),
+    ),
   };
   if (squeueCode !== 0) output.squeueError = squeueText.trim();
   return output;
@@ -193,6 +195,7 @@ function parseSeriesSections(
   seriesDir: string,
   sections: Map<string, string[]>,
   text: string,
+  asked: RunsAsked | undefined,
 ): SeriesPollOutput {
   const scanLines = sections.get('scan');
   if (scanLines === undefined) {
@@ -204,7 +207,7 @@ function parseSeriesSections(
     seriesDir,
     jobs: [],
     ended: [],
-    scan: parseScanOutput(scanLines.join('\n')),
+    scan: parseScanOutput(scanLines.join('\n'), asked),
   };
   for (const line of sections.get('jobs') ?? []) {
     const [key, jobId] = line.split('\t');

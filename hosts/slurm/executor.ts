@@ -24,7 +24,7 @@ import type {
 } from '../executor.ts';
 import { inRanges, rangesSize } from '../../core/ranges.ts';
 import { collectChunk } from '../collect.ts';
-import { groupPollItems, pollOne } from '../poll-groups.ts';
+import { askedBy, groupPollItems, pollOne } from '../poll-groups.ts';
 import { arrayThrottleOf } from './share.ts';
 import { CommandFailedError, HostInputError, describeCommand } from '../errors.ts';
 import type { PackageLimits } from '../package.ts';
@@ -198,7 +198,7 @@ export class SlurmExecutor extends SeriesDirSteps implements Executor {
         keys: [...new Set(group.chunks.map(chunkKey))],
       })),
     });
-    const output = parsePollOutput((await this.exec(argv)).stdout);
+    const output = parsePollOutput((await this.exec(argv)).stdout, groups.map(askedBy));
     if (output.series.length !== groups.length) {
       throw new SlurmOutputError(`a poll of ${groups.length} series answered for ${output.series.length}`);
     }

@@ -206,10 +206,25 @@ void describe('scan output parser', () => {
     );
   });
 
+  void test("runs of other chunks (dropped by the executor) do not count toward the page's bytes", () => {
+    // A new chunk's first poll scans the whole series: 30,000 runs of earlier chunks, then its own.
+    const lines = Array.from(
+      { length: 30_000 },
+      (_, i) => `R\t${i}_a=${i}\t1\t1795313473\t1795313474\t0\t\t${1795313474 + i / 1000}`,
+    );
+    const text = ['N\t1795313500', ...lines].join('\n');
+    const asked = (index: number) => index >= 29_500;
+    const scan = parseScanOutput(text, asked);
+    assert.equal(scan.truncatedAt, undefined, 'one page: only the 500 runs asked about count');
+    assert.equal(scan.runs.filter((run) => asked(run.index)).length, 500);
+    assert.notEqual(parseScanOutput(text).truncatedAt, undefined, 'counting every run cuts it');
+  });
+
   void test('a page is never cut between runs of the same file time (the cursor could not split them)', () => {
     const line = (i: number, time: string) => `R\t${i}_a\t1\t1795313473\t1795313474\t0\t\t${time}`;
     const scan = parseScanOutput(
       ['N\t1795313500', line(0, '10.5'), line(1, '10.5'), line(2, '10.5'), line(3, '11.0')].join('\n'),
+      () => true,
       1,
     );
     assert.deepEqual(
