@@ -7,7 +7,9 @@ import { execFile } from 'node:child_process';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { parseJobcompLine } from '../../../hosts/slurm/jobcomp.ts';
 import { waitForSeries, type InProcessStack, type SeriesBody } from '../../support/stack.ts';
+import { waitFor } from '../../support/wait.ts';
 import { startSlurmStack, type SlurmStack } from '../../support/slurm-stack.ts';
 import type { TestSlurm } from '../../support/slurm.ts';
 
@@ -76,10 +78,21 @@ describe('a series on a slurm host over SSH', { timeout: 300_000 }, () => {
       .split('\n')
       .filter(Boolean);
     assert.ok(jobIds.length >= 1 && jobIds.length <= 2, jobIds.join(','));
-    const seenBySlurm = new Set(
-      (await squeue(cluster.slurm, ['-t', 'all', '--name', `tuplet-${id}`, '-o', '%F'])).map(String),
+    // What SLURM ran for the series, from its durable record of finished jobs: squeue forgets a
+    // job MinJobAge (60 s) after it ends, which a loaded machine's collect and archive outlast.
+    // A task's record is written as its step ends, just after its exit file: wait for all 375.
+    const ranBySlurm = await waitFor(
+      async () => {
+        const text = await readFile(cluster.slurm.jobcompFile, 'utf8');
+        const records = text
+          .split('\n')
+          .map(parseJobcompLine)
+          .filter((record) => record?.name === `tuplet-${id}`);
+        return records.length >= 375 && new Set(records.map((r) => r!.arrayJobId ?? r!.jobId));
+      },
+      { what: `the jobcomp records of the series' 375 tasks` },
     );
-    assert.deepEqual([...seenBySlurm].sort(), [...new Set(jobIds)].sort());
+    assert.deepEqual([...ranBySlurm].sort(), [...new Set(jobIds)].sort());
   });
 
   test('a series whose jobs the scheduler holds shows why, until it is cancelled', async () => {
