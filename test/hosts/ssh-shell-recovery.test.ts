@@ -14,7 +14,7 @@ import { CommandAbortedError, type ExecOptions } from '../../hosts/transport.ts'
 import { startSshd, sshHostFields, type TestSshd } from '../support/sshd.ts';
 import { waitFor } from '../support/wait.ts';
 import { tempDir } from './helpers.ts';
-import { running } from './process-running.ts';
+import { running, stopped } from './process-running.ts';
 
 /** Short, so a command that ignores TERM is KILLed soon; the test waits for conditions, not for it. */
 const SHORT_GRACE_MS = 200;
@@ -113,7 +113,7 @@ void describe('the shell channel recovers', () => {
         const error = await rejection(aborted);
         assert.ok(error instanceof AbortError, `an AbortError, not ${String(error)}`);
         assert.match(error.message, /sh aborted \(the activity was cancelled\)/);
-        assert.ok(!running(pid), `the aborted command (${pid}) is gone once the abort is reported`);
+        assert.ok(stopped(pid), `the aborted command (${pid}) is KILLed or gone once the abort is reported`);
         assert.deepEqual(await queued, { code: 0, stdout: 'behind\n', stderr: '' });
         assert.equal(transport.shell.shellsOpened, 1, 'the same shell');
         assert.equal(transport.shell.pid, shellPid);
@@ -134,7 +134,7 @@ void describe('the shell channel recovers', () => {
       // The command may have been stopped before it wrote its PID (the reply waits for it to end either way).
       const pidFile = path.join(dir, 'pid');
       const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : undefined;
-      assert.ok(pid === undefined || !running(pid), `the timed-out command (${pid}) is gone`);
+      assert.ok(pid === undefined || stopped(pid), `the timed-out command (${pid}) is KILLed or gone`);
       assert.equal((await transport.exec(['echo', 'next'], { shared: 'read-only' })).stdout, 'next\n');
       assert.equal(transport.shell.shellsOpened, 1);
     } finally {
