@@ -144,7 +144,7 @@ export function parseScanOutput(
         if (run) {
           result.runs.push(run);
           // Runs of other chunks are dropped by the executor: they cost the page nothing.
-          if (asked(run.index)) bytes += JSON.stringify(run).length;
+          if (asked(run.index)) bytes += Buffer.byteLength(JSON.stringify(run));
         }
         if (isFileTime(time)) lastTime = time;
         break;

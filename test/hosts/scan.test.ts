@@ -179,7 +179,7 @@ void describe('scan output parser', () => {
   void test('a page of changes stays within its bytes; the pages that follow bring every run once', () => {
     // 10,000 ended runs, one file time each, every one with a long reason a program wrote:
     // what a dead poll's full rescan of a large chunk returns at once.
-    const reason = 'x'.repeat(200);
+    const reason = 'é'.repeat(100); // two bytes a character: the bound is in bytes
     const lines = Array.from(
       { length: 10_000 },
       (_, i) => `R\t${i}_a=${i}\t1\t1795313473\t1795313474\t1\t${reason}\t${1795313474 + i / 1000}`,
@@ -191,10 +191,8 @@ void describe('scan output parser', () => {
     let cursor = 0;
     for (let page = 0; ; page++) {
       const scan = parseScanOutput(scanAfter(cursor));
-      assert.ok(
-        JSON.stringify(scan.runs).length <= SCAN_PAGE_BYTES + 1024,
-        `page ${page}: ${JSON.stringify(scan.runs).length} bytes`,
-      );
+      const bytes = Buffer.byteLength(JSON.stringify(scan.runs));
+      assert.ok(bytes <= SCAN_PAGE_BYTES + 1024, `page ${page}: ${bytes} bytes`);
       seen.push(...scan.runs.map((run) => run.index));
       if (scan.truncatedAt === undefined) break;
       assert.ok(page < 100, 'the pages end');
