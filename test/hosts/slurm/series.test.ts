@@ -88,7 +88,7 @@ describe('a series on a slurm host over SSH', { timeout: 300_000 }, () => {
           .split('\n')
           .map(parseJobcompLine)
           .filter((record) => record?.name === `tuplet-${id}`);
-        return records.length >= 375 && new Set(records.map((r) => r!.arrayJobId ?? r!.jobId));
+        return records.length >= 375 ? new Set(records.map((r) => r!.arrayJobId ?? r!.jobId)) : undefined;
       },
       { what: `the jobcomp records of the series' 375 tasks` },
     );
