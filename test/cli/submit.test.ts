@@ -45,18 +45,19 @@ describe('tuplet submit --priority and --pool', { timeout: 120_000 }, () => {
     await temporal?.stop();
   });
 
+  /** `tuplet submit` of the test sweep on the local host, then `extra`. */
+  const submitOnLocal = (...extra: string[]) => [
+    'submit',
+    sweep,
+    '--app',
+    ECHO_APP,
+    '--host',
+    'local',
+    ...extra,
+  ];
+
   test('low priority is recorded on the series', async () => {
-    const submitted = await cli([
-      'submit',
-      sweep,
-      '--app',
-      ECHO_APP,
-      '--host',
-      'local',
-      '--priority',
-      'low',
-      '--json',
-    ]);
+    const submitted = await cli(submitOnLocal('--priority', 'low', '--json'));
     assert.equal(submitted.code, 0, submitted.stderr);
     const { id } = JSON.parse(submitted.stdout) as { id: string };
     const shown = await h.request('GET', `/api/v1/series/${id}`);
@@ -66,21 +67,12 @@ describe('tuplet submit --priority and --pool', { timeout: 120_000 }, () => {
 
   test('high as a plain member exits with the API refusal, nothing stored', async () => {
     const before = await h.rowCounts();
-    const refused = await cli(['submit', sweep, '--app', ECHO_APP, '--host', 'local', '--priority', 'high']);
+    const refused = await cli(submitOnLocal('--priority', 'high'));
     assert.notEqual(refused.code, 0);
     assert.match(refused.stderr, /priority: high is for admins and members of a group with highPriority/);
     assert.deepEqual(await h.rowCounts(), before);
 
-    const unknown = await cli([
-      'submit',
-      sweep,
-      '--app',
-      ECHO_APP,
-      '--host',
-      'local',
-      '--priority',
-      'urgent',
-    ]);
+    const unknown = await cli(submitOnLocal('--priority', 'urgent'));
     assert.notEqual(unknown.code, 0);
     assert.match(unknown.stderr, /--priority.*urgent|urgent.*priority/);
   });
