@@ -34,6 +34,7 @@ import {
   ScanParseError,
   nextCursor,
   parseScanManyOutput,
+  runnerChunkLists,
   scanManyCommand,
   type ScannedRunner,
 } from './scan.ts';
@@ -197,6 +198,7 @@ export class RunnerExecutor extends SeriesDirSteps implements Executor {
       groups.map((group) => ({
         seriesDir: this.seriesDir(group.series.seriesId),
         ...(group.since !== undefined ? { since: group.since } : {}),
+        lists: runnerChunkLists(group.chunks.map((chunk) => chunk.chunkIndex)),
       })),
       this.options.scanLimit,
       { poolDir: poolDirOf(this.host.workdir), line: admissionLine(this.host.admission) },

@@ -32,14 +32,22 @@ const SCAN_MANY_SCRIPT = `${ADMISSION_SH}
 scan=$1 limit=$2 pool=$3 admission=$4
 shift 4
 [[ -n $pool && -n $admission ]] && admission_store "$pool" "$admission"
-while (($# >= 2)); do
+while (($# >= 3)); do
   printf '@@series %s\\n' "$1"
-  bash -c "$scan" tuplet-scan "$1" "$2" "$limit"
-  shift 2
+  bash -c "$scan" tuplet-scan "$1" "$2" "$limit" "$3"
+  shift 3
 done`;
 
+/**
+ * The run lists of a runner's chunks (written by hosts/runner/tuplet-runner.sh), relative to
+ * the series directory: what a scan limited to those chunks reads.
+ */
+export function runnerChunkLists(chunkIndexes: readonly number[]): string[] {
+  return [...new Set(chunkIndexes)].map((index) => `.tuplet/chunk-${index}.list`);
+}
+
 export function scanManyCommand(
-  series: ReadonlyArray<{ seriesDir: string; since?: string }>,
+  series: ReadonlyArray<{ seriesDir: string; since?: string; lists?: readonly string[] }>,
   limit?: number,
   admission?: { poolDir: string; line: string },
 ): string[] {
@@ -52,7 +60,7 @@ export function scanManyCommand(
     String(limit ?? DEFAULT_SCAN_LIMIT),
     admission?.poolDir ?? '',
     admission?.line ?? '',
-    ...series.flatMap((one) => [one.seriesDir, one.since ?? '']),
+    ...series.flatMap((one) => [one.seriesDir, one.since ?? '', (one.lists ?? []).join(',')]),
   ];
 }
 

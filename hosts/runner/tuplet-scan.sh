@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Tuplet's poll scan of one series directory (see hosts/scan.ts, which runs it as
-# `bash -c "$(cat this)" tuplet-scan SERIES_DIR SINCE LIMIT`). Read-only.
+# `bash -c "$(cat this)" tuplet-scan SERIES_DIR SINCE LIMIT [LISTS]`). Read-only.
+# LISTS, when given, is a comma-separated list of the polled chunks' run lists, relative to
+# SERIES_DIR (.tuplet/chunk-K.list of a runner, .tuplet/slurm/chunk-K.aA.tsv of a SLURM
+# chunk; lines INDEX<TAB>NAME): only those runs are looked at, so a poll costs what the
+# chunks in flight hold, not every run the series made so far. Without it, every run is.
 # Output, one record per line, tab-separated:
 #   N <host epoch seconds at start>
 #   J <chunk> <pid> <starttime> <attempt> <alive 0|1> <done attempt>   per chunk runner
@@ -9,7 +13,7 @@
 #   W <reason>                        a runner waits for the host's load (lib/admission.sh)
 #   E                                                             no such series directory
 # Needs GNU find (-newermt, -printf); a run's files are named as in tuplet-runner.sh.
-dir=$1 since=$2 limit=$3
+dir=$1 since=$2 limit=$3 lists=${4-}
 # shellcheck source=hosts/runner/lib/proc-start.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/proc-start.sh"
 printf 'N\t%(%s)T\n' -1
@@ -40,6 +44,18 @@ if [ -f .tuplet/waiting ] && [ ! -L .tuplet/waiting ]; then
   read -r -n 300 w <.tuplet/waiting
   printf 'W\t%s\n' "${w//[[:cntrl:]]/?}"
 fi
+# The run directories to look at: runs/NAME/.tuplet for each NAME of the lists asked about
+# (each a regular file of a name Tuplet gives, its names of the characters of sweep/naming.ts,
+# so no start point reaches outside runs/ or reads as an option), one per line.
+listed_runs() {
+  local f
+  local -a files=()
+  IFS=, read -r -a files <<<"$lists"
+  for f in "${files[@]}"; do
+    [[ $f =~ ^\.tuplet/(chunk-[0-9]+\.list|slurm/chunk-[0-9]+\.a[0-9]+\.tsv)$ && -f $f && ! -L $f ]] || continue
+    LC_ALL=C awk -F '\t' '$2 ~ /^[0-9][A-Za-z0-9._=+,@-]*$/ { print "runs/" $2 "/.tuplet" }' "$f"
+  done
+}
 if [ -d runs ]; then
   if [ -n "$since" ]; then newer=(-newermt "@$since"); else newer=(); fi
   # A run's .tuplet/ directory changes time whenever a file appears in it (started, the
@@ -51,10 +67,21 @@ if [ -d runs ]; then
   # opened; sort puts their lines (key X = 0) first. What find sees costs no open per file:
   # the type comes with the directory listing. (A run that swaps a file for a FIFO between
   # find's listing and awk's read still blocks this scan: that window is one scan long.)
-  find runs -mindepth 2 -maxdepth 3 \
-    \( -path 'runs/*/*/*' \( -name started -o -name exit -o -name attempt -o -name ended -o -name reason \) \
-    ! -type f -printf 'X %p\n' \) -o -path 'runs/*/*/*' -o \
-    \( -name .tuplet -type d ${newer[@]+"${newer[@]}"} -printf '%T@ %p\n' \) -o -prune 2>/dev/null |
+  # With lists, find starts at each listed run's .tuplet (a stat each; a missing one is
+  # skipped); without, it walks runs/ and opens every run's directory to find its .tuplet.
+  records=('(' -name started -o -name exit -o -name attempt -o -name ended -o -name reason ')')
+  if [ -n "$lists" ]; then
+    expr=(-maxdepth 1 '(' -path '*/.tuplet/*' "${records[@]}" ! -type f -printf 'X %p\n' ')' -o -path '*/.tuplet/*'
+      -o '(' -type d ${newer[@]+"${newer[@]}"} -printf '%T@ %p\n' ')' -o -prune)
+    # xargs puts the start points last; find wants them first: N, the expression, then them.
+    # shellcheck disable=SC2016 # expanded by the inner bash, on purpose
+    listed_runs | xargs -r -d '\n' bash -c 'n=$1; shift; find "${@:n+1}" "${@:1:n}"' tuplet-scan-find \
+      "${#expr[@]}" "${expr[@]}" 2>/dev/null
+  else
+    find runs -mindepth 2 -maxdepth 3 \
+      \( -path 'runs/*/*/*' "${records[@]}" ! -type f -printf 'X %p\n' \) -o -path 'runs/*/*/*' -o \
+      \( -name .tuplet -type d ${newer[@]+"${newer[@]}"} -printf '%T@ %p\n' \) -o -prune 2>/dev/null
+  fi |
     sort -n -k1,1 |
     LC_ALL=C awk -v limit="$limit" '
       # What a run wrote, fit for one field: the first line, at most 200 bytes, its tabs and

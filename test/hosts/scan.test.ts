@@ -263,9 +263,10 @@ void describe('scan script', () => {
     await utimes(t, mtime, mtime);
   }
 
-  async function scan(seriesDir: string, since?: string, limit?: number) {
+  async function scan(seriesDir: string, since?: string, limit?: number, lists?: string[]) {
     const { stdout, code } = await transport.exec(
-      scanManyCommand([{ seriesDir, ...(since ? { since } : {}) }], limit),
+      scanManyCommand([{ seriesDir, ...(since ? { since } : {}), ...(lists ? { lists } : {}) }], limit),
+      { timeoutMs: 30_000 },
     );
     assert.equal(code, 0);
     const [result, ...more] = parseScanManyOutput(stdout);
@@ -326,6 +327,60 @@ void describe('scan script', () => {
       [4],
     );
     assert.equal(rest.truncatedAt, undefined);
+  });
+
+  void test("given the polled chunks' run lists, reads those runs only, and no list leads it astray", async () => {
+    const seriesDir = path.join(root.dir, 'lists');
+    const now = Math.floor(Date.now() / 1000);
+    const done = { attempt: '1\n', started: `${now}\n`, ended: `${now}\n`, exit: '0\n' };
+    for (const dir of ['0_a=1', '1_a=2', '2_a=3', '3_a=4']) await run(seriesDir, dir, done, now);
+    // A run listed whose exit file is a FIFO: still never opened on this path.
+    const { exit: _exit, ...withoutExit } = done;
+    await run(seriesDir, '4_a=5', withoutExit, now);
+    execFileSync('mkfifo', [path.join(seriesDir, 'runs/4_a=5/.tuplet/exit')]);
+    await utimes(path.join(seriesDir, 'runs/4_a=5/.tuplet'), now, now);
+    // Outside the series: a "run" a list could point at by a path.
+    await run(root.dir, '9_outside', done, now);
+    await mkdir(path.join(seriesDir, '.tuplet/slurm'), { recursive: true });
+    const write = (name: string, text: string) => writeFile(path.join(seriesDir, '.tuplet', name), text);
+    await write('chunk-0.list', '0\t0_a=1\n1\t1_a=2\n7\t7_a=8\n');
+    await write(
+      'slurm/chunk-1.a1.tsv',
+      ['2\t2_a=3', '4\t4_a=5', '9\t../../9_outside', '9\t-delete', '9\t9 -newer x', ''].join('\n'),
+    );
+    await writeFile(path.join(root.dir, 'elsewhere.list'), '3\t3_a=4\n');
+    await symlink(path.join(root.dir, 'elsewhere.list'), path.join(seriesDir, '.tuplet/chunk-2.list'));
+    execFileSync('mkfifo', [path.join(seriesDir, '.tuplet/chunk-3.list')]);
+    await writeFile(path.join(seriesDir, 'other.list'), '3\t3_a=4\n');
+
+    const asked = [
+      '.tuplet/chunk-0.list',
+      '.tuplet/slurm/chunk-1.a1.tsv',
+      '.tuplet/chunk-2.list', // a link: not read
+      '.tuplet/chunk-3.list', // a FIFO: not opened, so the scan does not wait for a writer
+      'other.list', // not a list Tuplet writes
+      '.tuplet/chunk-6.list', // not written yet: no runs
+    ];
+    const listed = await scan(seriesDir, undefined, undefined, asked);
+    assert.deepEqual(
+      listed.runs.map((r) => [r.index, r.state]).sort(),
+      [
+        [0, 'succeeded'],
+        [1, 'succeeded'],
+        [2, 'succeeded'],
+        [4, 'failed'],
+      ],
+      'run 3 is in no list read, 7 was never made, and no name leaves runs/',
+    );
+    assert.match(listed.runs.find((r) => r.index === 4)?.reason ?? '', /not a regular file/);
+    const since = await scan(seriesDir, String(now + 5), undefined, asked);
+    assert.deepEqual(since.runs, [], 'the cursor applies as without lists');
+    const whole = await scan(seriesDir);
+    assert.deepEqual(
+      whole.runs.map((r) => r.index).sort(),
+      [0, 1, 2, 3, 4],
+      'without lists, every run of the series',
+    );
   });
 
   void test('files a run garbled stay within its own record: no tab, no line break, no 10 MB line', async () => {

@@ -41,16 +41,18 @@ printf '@@squeue %s\n' "$rc"
 
 # The sections of one series, in a subshell of its own directory.
 poll_series() {
-  local dir=$1 since=$2 keys=$3 key job jobs="" records="" patterns=()
+  local dir=$1 since=$2 keys=$3 key job jobs="" records="" patterns=() lists=""
+  local -a list=()
+  IFS=, read -r -a list <<<"$keys"
+  # The scan reads only the polled chunks' runs: their task lists (written by submit.sh).
+  for key in "${list[@]}"; do lists+="${lists:+,}$s/$key.tsv"; done
   printf '@@series %s\n' "$dir"
   if ! cd "$dir" 2>/dev/null; then
     printf '@@jobs\n@@ended\n@@scan\n'
-    bash -c "$scan" tuplet-scan "$dir" "$since" "$limit"
+    bash -c "$scan" tuplet-scan "$dir" "$since" "$limit" "$lists"
     return
   fi
   printf '@@jobs\n'
-  local -a list=()
-  IFS=, read -r -a list <<<"$keys"
   for key in "${list[@]}"; do
     [[ -f $s/$key.jobs ]] || continue
     while read -r job; do
@@ -133,7 +135,7 @@ poll_series() {
     }'
 
   printf '@@scan\n'
-  bash -c "$scan" tuplet-scan "$dir" "$since" "$limit"
+  bash -c "$scan" tuplet-scan "$dir" "$since" "$limit" "$lists"
 }
 
 while (($# >= 4)); do
