@@ -11,7 +11,10 @@ export type NewHost = typeof hosts.$inferInsert;
 export type HostPatch = Partial<Omit<NewHost, 'name' | 'createdAt' | 'updatedAt'>>;
 
 /** What the new-series form needs of a host to offer it and its choices. */
-export type HostOption = Pick<HostRow, 'name' | 'kind' | 'partition' | 'gpus' | 'slots' | 'accounts' | 'qos'>;
+export type HostOption = Pick<
+  HostRow,
+  'name' | 'kind' | 'partition' | 'gpus' | 'slots' | 'accounts' | 'qos' | 'pool' | 'drained'
+>;
 
 export async function findHost(db: Database, name: string): Promise<HostRow | undefined> {
   const [row] = await db.select().from(hosts).where(eq(hosts.name, name)).limit(1);
@@ -58,6 +61,8 @@ export function listHostOptions(db: Database): Promise<HostOption[]> {
       slots: hosts.slots,
       accounts: hosts.accounts,
       qos: hosts.qos,
+      pool: hosts.pool,
+      drained: hosts.drained,
     })
     .from(hosts)
     .orderBy(hosts.name);

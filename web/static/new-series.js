@@ -3,7 +3,7 @@
 // POST /api/v1/sweeps/preview as you type (errors pinned to their line, and the values the
 // chosen application's parameter schema refuses flagged on theirs), the schema's guide for the
 // chosen application, resources shown for what the chosen host supports, the other hosts a
-// series may spread over (`hosts`, docs/multi-host.md), and the launch (POST /api/v1/series, with
+// series may spread over (`hosts`) or a host pool instead (`pool`, docs/multi-host.md), and the launch (POST /api/v1/series, with
 // the package package-upload.js uploaded) → the series page.
 'use strict';
 
@@ -23,6 +23,8 @@
   const schemaList = document.getElementById('preview-schema-list');
   /** The boxes of the other hosts (more-hosts.tsx); none when only one host is granted. */
   const moreHostBoxes = [...document.querySelectorAll('#more-hosts input[type=checkbox]')];
+  /** The pool select (pool-select.tsx); absent when no host offered is in a pool. */
+  const poolSelect = document.getElementById('pool');
   let badLine = null;
   let lastCount = null;
   /** Lines the parameter schema flags: line → 'bad' (a refused value) or 'warn' (an unknown key). */
@@ -102,7 +104,7 @@
     const fields = body();
     const out = {};
     // The preview offers reuse for one host: a multi-host series' key is over its host list.
-    for (const key of [fields.hosts ? null : 'host', 'resources', 'group', 'visibility'])
+    for (const key of [fields.hosts || fields.pool ? null : 'host', 'resources', 'group', 'visibility'])
       if (key && fields[key] !== undefined) out[key] = fields[key];
     const packageId = await window.tuplet.packageForLaunch().catch(() => undefined);
     if (packageId) out.package = packageId;
@@ -159,8 +161,14 @@
     timer = setTimeout(preview, 250);
   }
 
+  /** The chosen pool's option, when a pool replaces the hosts. */
+  function chosenPool() {
+    return poolSelect?.value ? poolSelect.selectedOptions[0] : undefined;
+  }
+
   function adaptToHost() {
-    const option = hostSelect.selectedOptions[0];
+    // A pool's option carries what a host's does, for the kinds of its hosts (pool-select.tsx).
+    const option = chosenPool() ?? hostSelect.selectedOptions[0];
     const kind = option?.dataset.kind ?? 'local';
     const gpus = Number(option?.dataset.gpus || 0);
     for (const el of document.querySelectorAll('#new-series [data-for]')) {
@@ -186,19 +194,35 @@
     const listed = appSelect.selectedOptions[0]?.dataset.hosts;
     const only = listed ? JSON.parse(listed) : null;
     let offered = 0;
+    const pool = chosenPool();
     for (const option of hostSelect.options) {
       const allowed = !option.value || !only || only.includes(option.value);
       option.hidden = !allowed;
-      option.disabled = !allowed;
+      // A drained host stays in the list, greyed: it takes no new series (docs/multi-host.md).
+      option.disabled = !allowed || 'drained' in option.dataset;
       if (allowed && option.value) offered++;
     }
     if (!hostSelect.selectedOptions[0] || hostSelect.selectedOptions[0].disabled) {
       hostSelect.value = [...hostSelect.options].find((o) => !o.disabled)?.value ?? '';
     }
+    // A pool names the hosts itself: the Host and the boxes are not sent while one is chosen.
+    hostSelect.disabled = Boolean(pool);
     for (const box of moreHostBoxes) {
       const offer = (!only || only.includes(box.value)) && box.value !== hostSelect.value;
       box.closest('label').hidden = !offer;
-      box.disabled = !offer;
+      box.disabled = !offer || Boolean(pool) || 'drained' in box.dataset;
+    }
+    // A pool none of whose hosts runs the application would be refused (empty_pool): not offered.
+    for (const option of poolSelect?.options ?? []) {
+      if (!option.value) continue;
+      const usable = !only || JSON.parse(option.dataset.hosts).some((name) => only.includes(name));
+      option.hidden = !usable;
+      option.disabled = !usable;
+    }
+    if (poolSelect?.selectedOptions[0]?.disabled) {
+      poolSelect.value = '';
+      narrowHosts();
+      return;
     }
     const limit = document.getElementById('host-limit');
     limit.hidden = !only;
@@ -249,7 +273,8 @@
           : Number(lastCount).toLocaleString('en'),
     );
     set('application', document.getElementById('application').value);
-    set('host', chosenHosts().join(', '));
+    const pool = chosenPool();
+    set('host', pool ? `pool ${pool.value}: ${chosenHosts().join(', ')}` : chosenHosts().join(', '));
     set('description', document.getElementById('description').value);
   }
 
@@ -278,12 +303,14 @@
     }
     out.ini = ini.value;
     const hosts = chosenHosts();
-    if (hosts.length > 1) out.hosts = hosts;
+    if (hosts.length > 1 && !out.pool) out.hosts = hosts;
     return out;
   }
 
   /** The Host, then the other hosts ticked (and offered): the order of `hosts`, `hosts[i]` in refusals. */
   function chosenHosts() {
+    const pool = chosenPool();
+    if (pool) return JSON.parse(pool.dataset.hosts);
     const more = moreHostBoxes.filter((box) => box.checked && !box.disabled).map((box) => box.value);
     return hostSelect.value ? [hostSelect.value, ...more] : more;
   }
@@ -321,8 +348,9 @@
       const from = document.getElementById('from').value;
       const fields = body();
       sentHosts = fields.hosts;
-      // A clone takes one host of its own (POST …/clone has no `hosts`): several make a new series.
-      if (from && !packageId && !fields.hosts) {
+      // A clone takes one host of its own (POST …/clone has no `hosts` nor `pool`): several or a
+      // pool make a new series.
+      if (from && !packageId && !fields.hosts && !fields.pool) {
         // A clone records its parent (and keeps its package); fields left empty here are cleared.
         const overrides = {
           description: '',
@@ -368,11 +396,12 @@
       ini.dispatchEvent(new window.Event('input'));
     } else escaped = false;
   });
-  hostSelect.addEventListener('change', () => {
-    narrowHosts();
-    adaptToHost();
-    schedulePreview();
-  });
+  for (const select of [hostSelect, poolSelect])
+    select?.addEventListener('change', () => {
+      narrowHosts();
+      adaptToHost();
+      schedulePreview();
+    });
   // Another application: its schema's guide beside the editor, and the preview checked anew.
   appSelect.addEventListener('change', () => {
     for (const el of document.querySelectorAll('[data-schema-for]'))

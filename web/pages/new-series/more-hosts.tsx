@@ -1,7 +1,7 @@
 // The other hosts a series may spread its chunks over (docs/multi-host.md): one box per
 // granted host; new-series.js sends `hosts` = [the Host above, the ticked ones] when any is
-// ticked, hides the chosen Host's own box and those the application does not run on, and marks
-// the box of a host the API refuses (`hosts[i]`).
+// ticked, hides the chosen Host's own box and those the application does not run on, greys a
+// drained host's, and marks the box of a host the API refuses (`hosts[i]`).
 import type { HostChoice } from './types.ts';
 
 export function MoreHosts(props: {
@@ -17,7 +17,13 @@ export function MoreHosts(props: {
       </legend>
       {props.hosts.map((h) => (
         <label data-more-host={h.name}>
-          <input type="checkbox" value={h.name} checked={props.chosen.includes(h.name)} data-nosubmit="" />{' '}
+          <input
+            type="checkbox"
+            value={h.name}
+            checked={props.chosen.includes(h.name)}
+            data-nosubmit=""
+            {...(h.drained ? { 'data-drained': '' } : {})}
+          />{' '}
           {props.label(h)}
         </label>
       ))}

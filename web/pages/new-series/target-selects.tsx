@@ -1,7 +1,8 @@
-// The application and the host a series runs, and the other hosts it may spread over
-// (docs/multi-host.md); each host option carries what new-series.js needs.
+// The application and the host a series runs, and the other hosts it may spread over or a
+// pool instead (docs/multi-host.md); each host option carries what new-series.js needs.
 import type { Child } from 'hono/jsx';
 import { MoreHosts } from './more-hosts.tsx';
+import { PoolSelect } from './pool-select.tsx';
 import type { ApplicationChoice, HostChoice, Prefill } from './types.ts';
 
 /** A labelled, required select; `none` is what it says when there is nothing to choose. */
@@ -64,15 +65,18 @@ export function TargetSelects(props: {
                 gpus: String(h.gpus ?? ''),
                 accounts: JSON.stringify(h.accounts),
                 qos: JSON.stringify(h.qos),
+                ...(h.drained ? { drained: '' } : {}),
               }}
             />
           ))}
         </RequiredSelect>
         <p class="hint" id="host-limit" hidden></p>
         <MoreHosts hosts={props.hosts} chosen={prefill.hosts ?? []} label={hostLabel} />
+        <PoolSelect hosts={props.hosts} />
       </div>
     </div>
   );
 }
 
-const hostLabel = (h: HostChoice) => `${h.name} (${h.kind}${h.gpus ? `, ${h.gpus} GPUs` : ''})`;
+const hostLabel = (h: HostChoice) =>
+  `${h.name} (${h.kind}${h.gpus ? `, ${h.gpus} GPUs` : ''}${h.drained ? ', drained' : ''})`;

@@ -11,6 +11,10 @@ export interface HostChoice {
   /** SLURM accounts and QOS the signed-in user may choose on this host. */
   accounts: string[];
   qos: string[];
+  /** The pool it belongs to (docs/multi-host.md), if any. */
+  pool: string | null;
+  /** A drained host takes no new series: offered, but not to choose. */
+  drained: boolean;
 }
 
 export interface ApplicationChoice {
