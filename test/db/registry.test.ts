@@ -64,6 +64,8 @@ for (const kind of backends) {
           slots: null,
           accounts: [{ name: 'proj' }],
           qos: [],
+          pool: null,
+          drained: false,
         });
         const changed = await updateHost(db, 'b', { slots: 2, description: 'two slots' });
         assert.equal(changed?.slots, 2);
