@@ -5,6 +5,7 @@ import {
   CancellationScope,
   isCancellation,
   log,
+  TimeoutFailure,
   workflowInfo,
 } from '@temporalio/workflow';
 import { control } from './activities.ts';
@@ -56,4 +57,12 @@ export function describeFailure(error: Error): string {
   let current: Error = error;
   while (current.cause instanceof Error) current = current.cause;
   return current.message || workflowInfo().workflowType;
+}
+
+/** A host step no worker started in time: the host's worker is gone (stopped, crashed, cut off). */
+export function isHostLost(error: unknown): boolean {
+  for (let current = error; current instanceof Error; current = current.cause) {
+    if (current instanceof TimeoutFailure && current.timeoutType === 'SCHEDULE_TO_START') return true;
+  }
+  return false;
 }

@@ -12,7 +12,6 @@ import {
   log,
   patched,
   sleep,
-  TimeoutFailure,
 } from '@temporalio/workflow';
 import type { HostCapabilities } from '../activities/host/types.ts';
 import type { SeriesPlan } from '../activities/control/types.ts';
@@ -21,7 +20,7 @@ import { rangesSize, type IndexRange } from '../core/ranges.ts';
 import type { SeriesState } from '../core/states.ts';
 import { control, controlLong, hostActivities } from './activities.ts';
 import { chunkWorkflow, withoutTemplate } from './chunk.ts';
-import { bestEffort, endAfterError } from './failure.ts';
+import { bestEffort, endAfterError, isHostLost } from './failure.ts';
 import { COLLECT_OUTPUTS_LEFT_ON_A_LOST_HOST, LeftOutputs } from './left-outputs.ts';
 import { capacityOf, multiHostChunkSize, Placement, placedOn } from './placement.ts';
 import {
@@ -252,14 +251,6 @@ function pickFor(placement: Placement, next: QueuedChunk | undefined): string | 
 
 function rangesOf(chunk: PlannedChunk): IndexRange[] {
   return chunk.ranges ?? [[chunk.offset, chunk.offset + chunk.length]];
-}
-
-/** A host step no worker started in time: the host's worker is gone (stopped, crashed, cut off). */
-export function isHostLost(error: unknown): boolean {
-  for (let current = error; current instanceof Error; current = current.cause) {
-    if (current instanceof TimeoutFailure && current.timeoutType === 'SCHEDULE_TO_START') return true;
-  }
-  return false;
 }
 
 function everyHostLost(names: string[]): ApplicationFailure {

@@ -3,7 +3,8 @@
 // SLURM behind the same sshd), each served by a host worker started here so that one can be
 // stopped. The series completes with runs on all three, each run recorded once with its host
 // and its outputs collected; a cancel leaves nothing running on any of them; with the SLURM
-// host's worker stopped mid-series, its unfinished runs run elsewhere and the series completes.
+// host's worker stopped mid-series, its unfinished runs run elsewhere, what it still ran of them
+// is stopped when it is back, and the series completes.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
@@ -209,12 +210,12 @@ describe('a series over a local, an ssh and a slurm host', { timeout: 600_000 },
     }
   });
 
-  test("survives the slurm host's worker stopped mid-series: its unfinished runs run elsewhere, what it ran is collected when it is back", async () => {
-    // 25 runs: chunks of 2 (about 4 per lane of the 6). Odd runs on the cluster sleep 30 s, so
+  test("survives the slurm host's worker stopped mid-series: its unfinished runs run elsewhere; when it is back what it still ran stops and what it ran is collected", async () => {
+    // 25 runs: chunks of 2 (about 4 per lane of the 6). Odd runs on the cluster sleep 300 s, so
     // each of its chunks has a run ended (recorded, not yet collected) and one running when its
-    // worker stops.
+    // worker stops, still running there when the series has run it elsewhere.
     const n = 25;
-    const { id, log } = await submitWhere('lost', n, '30');
+    const { id, log } = await submitWhere('lost', n, '300');
     const onCluster = (runs: Run[], state: string) =>
       runs.some((r) => r.host === 'cluster' && r.state === state);
     let seen: Run[] = [];
@@ -249,6 +250,8 @@ describe('a series over a local, an ssh and a slurm host', { timeout: 600_000 },
     const series = await waitForSeriesEnd(stack, id);
     assert.equal(series.state, 'completed', JSON.stringify(series));
     assert.equal(series.counts.succeeded, n);
+    // The array tasks the lost chunks left running were stopped once the worker was back.
+    assert.deepEqual(await squeue(id), [], 'no job of the series left in the cluster');
     const runs = await runsOf(id);
     // Also the runs that ended on the cluster before it was lost: collected once it was back.
     await assertCollected(id, runs);
