@@ -157,7 +157,8 @@ export async function resetRunsForRerun(
     db,
     sql`with reset as (
           update runs set state = 'pending', attempt = ${attempt}, exit_code = null, reason = null,
-                          job_id = null, started_at = null, ended_at = null, metrics = null
+                          job_id = null, started_at = null, ended_at = null, metrics = null,
+                          outputs_left_on = null
           where series_id = ${seriesId} and attempt < ${attempt} and state in (${stateList})
           returning index
         ), selected as (
@@ -249,6 +250,24 @@ export async function releaseUnfinishedRuns(
   return rangesOfIndices(released.map((r) => r.index));
 }
 
+/**
+ * Marks the runs of `ranges` that ended on `host` as having their outputs there still: the host
+ * was lost and did not come back by the series' end (docs/multi-host.md). Answers how many.
+ */
+export async function markOutputsLeftOn(
+  db: Database,
+  seriesId: string,
+  host: string,
+  ranges: readonly IndexRange[],
+): Promise<number> {
+  const marked = await db
+    .update(runs)
+    .set({ outputsLeftOn: host })
+    .where(and(eq(runs.seriesId, seriesId), indexInRanges(ranges), eq(runs.host, host)))
+    .returning({ index: runs.index });
+  return marked.length;
+}
+
 /** Runs of a series per host they were last submitted to (null: not submitted yet). */
 export async function countRunsByHost(db: Database, seriesId: string): Promise<Map<string | null, number>> {
   const rows = await db
@@ -306,6 +325,7 @@ export type RunRow = Pick<
   | 'reusedFromSeries'
   | 'reusedFromIndex'
   | 'host'
+  | 'outputsLeftOn'
 >;
 
 const runColumns = {
@@ -322,6 +342,7 @@ const runColumns = {
   reusedFromIndex: runs.reusedFromIndex,
   attempt: runs.attempt,
   host: runs.host,
+  outputsLeftOn: runs.outputsLeftOn,
 };
 
 /** The largest run index: runs.index is a PostgreSQL integer. */

@@ -288,6 +288,11 @@ export const runs = pgTable(
     /** A run not run again but taken, with its outputs, from this series' run of the same tuple. */
     reusedFromSeries: text('reused_from_series'),
     reusedFromIndex: integer('reused_from_index'),
+    /**
+     * The lost host that kept this run's outputs: the run ended there, was recorded, and the
+     * host never came back by the series' end to have them collected (docs/multi-host.md).
+     */
+    outputsLeftOn: text('outputs_left_on'),
   },
   (t) => [
     primaryKey({ columns: [t.seriesId, t.index] }),

@@ -5,11 +5,12 @@
 // there. Before the series ends (or continues as new) it asks each such host once more, with
 // the same schedule-to-start limit: a worker that came back (restarted, reconnected) first stops
 // what the series still runs there, then collects the outputs and they are indexed; a host
-// still gone keeps both, and the series says so in its log.
+// still gone keeps both, the series says so in its log, and those runs name the host
+// (`outputs_left_on`) so their pages can say where their files are.
 import { log, patched } from '@temporalio/workflow';
 import type { SeriesPlan } from '../activities/control/types.ts';
 import { inRanges, rangesOfIndices, rangesSize, type IndexRange } from '../core/ranges.ts';
-import { controlLong, hostActivities } from './activities.ts';
+import { control, controlLong, hostActivities } from './activities.ts';
 import { withoutTemplate } from './chunk.ts';
 import { describeFailure, isHostLost } from './failure.ts';
 import { placedOn } from './placement.ts';
@@ -19,6 +20,8 @@ import type { PlannedChunk } from './plan.ts';
 export const COLLECT_OUTPUTS_LEFT_ON_A_LOST_HOST = 'multi-host-collect-outputs-left-on-a-lost-host';
 /** Patch: ... and first stops the jobs the series left running there (the runs moved on). */
 export const STOP_JOBS_LEFT_ON_A_LOST_HOST = 'multi-host-stop-jobs-left-on-a-lost-host';
+/** Patch: runs whose outputs stay on a host still lost say so (`runs.outputs_left_on`). */
+export const MARK_OUTPUTS_LEFT_ON_A_LOST_HOST = 'multi-host-mark-outputs-left-on-a-lost-host';
 
 interface LeftChunk {
   chunk: PlannedChunk;
@@ -73,7 +76,7 @@ export class LeftOutputs {
               reason: error instanceof Error ? describeFailure(error) : String(error),
             });
             if (isHostLost(error)) {
-              if (left.length > 0) warnOutputsStay(seriesId, hostName, stays(0), error);
+              if (left.length > 0) await outputsStay(seriesId, hostName, stays(0), error);
               return;
             }
           }
@@ -91,7 +94,7 @@ export class LeftOutputs {
             log.info('outputs left on a lost host were collected', { seriesId, host: hostName, ranges });
           } catch (error) {
             // The host is still gone (or failing): the rest of what it kept stays there too.
-            warnOutputsStay(seriesId, hostName, stays(i), error);
+            await outputsStay(seriesId, hostName, stays(i), error);
             return;
           }
         }
@@ -100,7 +103,13 @@ export class LeftOutputs {
   }
 }
 
-function warnOutputsStay(seriesId: string, host: string, ranges: IndexRange[], error: unknown): void {
+/** Outputs a host still lost keeps: logged, and each run says where its files are. */
+async function outputsStay(
+  seriesId: string,
+  host: string,
+  ranges: IndexRange[],
+  error: unknown,
+): Promise<void> {
   log.warn('outputs of runs that ended on a lost host stay there (not collected)', {
     seriesId,
     host,
@@ -108,4 +117,5 @@ function warnOutputsStay(seriesId: string, host: string, ranges: IndexRange[], e
     ranges,
     reason: error instanceof Error ? describeFailure(error) : String(error),
   });
+  if (patched(MARK_OUTPUTS_LEFT_ON_A_LOST_HOST)) await control.markOutputsLeft(seriesId, host, ranges);
 }

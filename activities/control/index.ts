@@ -5,6 +5,7 @@ import {
   countRunsByState,
   failUnfinishedRuns,
   markRunsQueued,
+  markOutputsLeftOn,
   releaseUnfinishedRuns,
 } from '../../db/runs.ts';
 import { drainedHostNames } from '../../db/hosts.ts';
@@ -63,6 +64,7 @@ export function createControlActivities(deps: ControlDeps): ControlActivities {
     markQueued: (seriesId, ranges, jobId, host) => markRunsQueued(db, seriesId, ranges, jobId, host),
     drainedHosts: (names) => drainedHostNames(db, names),
     releaseRuns: (seriesId, ranges) => releaseUnfinishedRuns(db, seriesId, ranges),
+    markOutputsLeft: (seriesId, host, ranges) => markOutputsLeftOn(db, seriesId, host, ranges),
     recordRunChanges: (seriesId, attempt, changes, ranges) =>
       recordRunChanges(db, logger, seriesId, attempt, changes, ranges),
     async failUnfinishedRuns(seriesId, ranges, reason) {

@@ -39,6 +39,8 @@ export interface ControlActivities {
   drainedHosts(names: string[]): Promise<string[]>;
   /** Puts the unfinished runs of `ranges` back to pending and answers them (a lost host's chunk). */
   releaseRuns(seriesId: string, ranges: IndexRange[]): Promise<IndexRange[]>;
+  /** Marks the runs of `ranges` that ended on `host` as keeping their outputs there (it stayed lost). */
+  markOutputsLeft(seriesId: string, host: string, ranges: IndexRange[]): Promise<number>;
   /**
    * Applies polled changes; answers how many runs of `ranges` are not yet final, and the runs
    * of `ranges` by state (`counts` is absent from results recorded before it existed: a

@@ -41,6 +41,10 @@ const RunSchema = z
       description:
         'The run this one was taken from instead of running (docs/reuse.md); its files are served from there',
     }),
+    outputsLeftOn: z.string().nullable().openapi({
+      description:
+        'The host that keeps this run’s outputs: it ended there, and the host was lost before they were collected (docs/multi-host.md)',
+    }),
   })
   .openapi('Run');
 
@@ -114,6 +118,7 @@ function runJson(r: RunRow) {
       r.reusedFromSeries === null || r.reusedFromIndex === null
         ? null
         : { series: r.reusedFromSeries, index: r.reusedFromIndex },
+    outputsLeftOn: r.outputsLeftOn,
   };
 }
 

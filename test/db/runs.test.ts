@@ -9,6 +9,8 @@ import {
   cancelUnfinishedRuns,
   countRunsByState,
   insertRuns,
+  markOutputsLeftOn,
+  markRunsQueued,
   resetRunsForRerun,
   setRunMetrics,
 } from '../../db/runs.ts';
@@ -202,6 +204,32 @@ for (const kind of backends) {
           [9, 10],
         ]);
         await assert.rejects(resetRunsForRerun(db, seriesId, ['running'], 4), TypeError);
+      }));
+
+    test('outputs left on a lost host: marked on its runs of the ranges only, cleared by a rerun', () =>
+      withDatabase(kind, async ({ db }) => {
+        const seriesId = await insertSeries(db, 6);
+        await insertRuns(db, seriesId, newRuns(6));
+        await markRunsQueued(db, seriesId, [[0, 3]], 'job-a', 'far');
+        await markRunsQueued(db, seriesId, [[3, 6]], 'job-b', 'near');
+        const ended: RunChange[] = newRuns(6).map(({ index }) => ({
+          index,
+          state: 'succeeded',
+          exitCode: 0,
+        }));
+        await applyRunChanges(db, seriesId, ended, 1);
+
+        // Runs 2-3 asked, but run 3 ran on `near`: only what ended on `far` stays there.
+        assert.equal(await markOutputsLeftOn(db, seriesId, 'far', [[1, 4]]), 2);
+        const left = async () =>
+          (await db.select().from(runs).where(eq(runs.seriesId, seriesId)).orderBy(asc(runs.index))).map(
+            (r) => r.outputsLeftOn,
+          );
+        assert.deepEqual(await left(), [null, 'far', 'far', null, null, null]);
+
+        // A rerun of the run makes its outputs again: the mark goes with the attempt's other records.
+        await resetRunsForRerun(db, seriesId, ['succeeded'], 2);
+        assert.deepEqual(await left(), [null, null, null, null, null, null]);
       }));
 
     test('cancels unfinished runs only', () =>

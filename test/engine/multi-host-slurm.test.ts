@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { NativeConnection } from '@temporalio/worker';
 import type { RunningHostWorker } from '../../workers/host.ts';
+import { adminCookie } from '../support/admin-cookie.ts';
 import { startTestHostWorker } from '../support/host-worker.ts';
 import { startSlurm, type TestSlurm } from '../support/slurm.ts';
 import { sshHostFields, startSshd, type TestSshd } from '../support/sshd.ts';
@@ -26,6 +27,7 @@ interface Run {
   state: string;
   host: string | null;
   metrics: { i?: number } | null;
+  outputsLeftOn: string | null;
 }
 
 interface Series {
@@ -269,6 +271,58 @@ describe('a series over a local, an ssh and a slurm host', { timeout: 600_000 },
     }
     const moved = unfinished.filter((r) => after.get(r.index)?.host !== 'cluster');
     assert.ok(moved.length > 0, `the cluster's unfinished runs ran elsewhere: ${JSON.stringify(unfinished)}`);
+  });
+
+  test('a slurm host still lost at the end keeps the outputs of the runs it ended there: those runs name it, on the API and on their page', async () => {
+    const n = 25;
+    const { id } = await submitWhere('gone', n, '300');
+    let seen: Run[] = [];
+    await waitFor(
+      async () => {
+        seen = await runsOf(id);
+        return (
+          seen.some((r) => r.host === 'cluster' && r.state === 'succeeded') &&
+          seen.some((r) => r.host === 'cluster' && r.state === 'running')
+        );
+      },
+      {
+        what: 'a run ended and one running on the cluster',
+        timeoutMs: 120_000,
+        lastSeen: () => seen.map((r) => `${r.index}:${r.host}:${r.state}`),
+      },
+    );
+    // Stopped for good: the series ends without it.
+    await workers.get('cluster')!.shutdown();
+    workers.delete('cluster');
+    try {
+      const series = await waitForSeriesEnd(stack, id);
+      assert.equal(series.state, 'completed', JSON.stringify(series));
+      assert.equal(series.counts.succeeded, n);
+      const runs = await runsOf(id);
+      // The runs of the lost chunks that ended on the cluster before it was lost: recorded, never
+      // collected, each naming the host. The cluster's chunks that ended before were collected.
+      const kept = runs.filter((r) => r.outputsLeftOn !== null);
+      assert.ok(kept.length > 0, `runs whose outputs stayed: ${JSON.stringify(runs)}`);
+      for (const run of kept) {
+        assert.equal(run.outputsLeftOn, 'cluster', JSON.stringify(run));
+        assert.equal(run.host, 'cluster', JSON.stringify(run));
+        assert.equal(run.metrics, null, `run ${run.index}: no metrics read`);
+        const out = await stack.fetch(`/api/v1/series/${id}/runs/${run.index}/files/out.txt`);
+        assert.equal(out.status, 404, `run ${run.index}: out.txt stayed on the cluster`);
+      }
+      await assertCollected(
+        id,
+        runs.filter((r) => r.outputsLeftOn === null),
+      );
+      const cookie = await adminCookie(stack.url);
+      const page = await (
+        await fetch(`${stack.url}/series/${id}/runs/${kept[0]!.index}`, { headers: { cookie } })
+      ).text();
+      assert.match(page, /data-outputs-left-on="cluster"/);
+      assert.match(page, /outputs stay on host <strong>cluster<\/strong>/);
+    } finally {
+      await startWorker('cluster');
+    }
   });
 });
 

@@ -231,6 +231,10 @@ export class FakeWorld {
         mark(fake, released, 'pending');
         return rangesOfIndices(released);
       },
+      async markOutputsLeft(seriesId, host, ranges) {
+        of(seriesId, 'markOutputsLeft', [host, ranges]);
+        return 0; // the fake's series run on one host: never lost
+      },
       async recordRunChanges(seriesId, attempt, changes, ranges) {
         const fake = of(seriesId, 'recordRunChanges', [changes, ranges]);
         for (const change of changes) fake.runs[change.index] = change.state;

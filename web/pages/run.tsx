@@ -54,7 +54,7 @@ export function RunPage(props: RunPageProps) {
         <RunMetrics metrics={r.metrics} />
       </div>
 
-      <RunFiles files={props.files} />
+      <RunFiles files={props.files} leftOn={r.outputsLeftOn} />
 
       <div class="grid2">
         <Output title="stdout" out={props.stdout} />

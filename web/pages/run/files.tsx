@@ -10,10 +10,18 @@ export interface RunFileView extends FileRow {
   preview?: Preview;
 }
 
-export function RunFiles(props: { files: RunFileView[] }) {
+export function RunFiles(props: { files: RunFileView[]; leftOn?: string | null }) {
   return (
     <>
       <h2>Files</h2>
+      {props.leftOn ? (
+        // The run ended there and was recorded; its host was lost before collecting (docs/multi-host.md).
+        <p class="notice" data-outputs-left-on={props.leftOn}>
+          This run's outputs stay on host <strong>{props.leftOn}</strong>: the run ended there (its state is
+          as recorded), and the host was lost before they were collected, so no file or metric of it was read.
+          Rerunning the run makes them again.
+        </p>
+      ) : null}
       {props.files.length === 0 ? (
         <p class="muted">No files collected for this run yet.</p>
       ) : (
