@@ -40,9 +40,19 @@ export interface SubmitArgs {
   size: number;
   throttle?: number;
   attempt: number;
+  /** The job script (hosts/slurm/sbatch-script.ts), when it goes as an argument. */
+  script?: string;
 }
 
-/** The job script goes on stdin. */
+/**
+ * Below this, the job script is an argument rather than stdin: a command without stdin may run
+ * on the host's one long-lived shell (an SSH exec's start saved on the way to the first sbatch).
+ * Linux takes at most 128 KiB in one argument; a larger script (a long admin environment) goes
+ * on stdin, through an exec of its own.
+ */
+export const SCRIPT_ARGUMENT_BYTES = 64 * 1024;
+
+/** `script`, when given, must be at most SCRIPT_ARGUMENT_BYTES; otherwise it goes on stdin. */
 export function submitCommand(a: SubmitArgs): string[] {
   const throttle = a.throttle !== undefined && a.throttle > 0 ? String(a.throttle) : '';
   return [
@@ -59,6 +69,7 @@ export function submitCommand(a: SubmitArgs): string[] {
     String(a.size),
     throttle,
     String(a.attempt),
+    ...(a.script !== undefined ? [a.script] : []),
   ];
 }
 

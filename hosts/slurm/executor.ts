@@ -45,6 +45,7 @@ import {
   parseSubmitOutput,
   pollCommand,
   showConfigCommand,
+  SCRIPT_ARGUMENT_BYTES,
   submitCommand,
   withEnv,
   SlurmOutputError,
@@ -152,6 +153,7 @@ export class SlurmExecutor extends SeriesDirSteps implements Executor {
       size,
       host: { ...this.host, ...(throttle !== undefined ? { arrayThrottle: throttle } : {}) },
     });
+    const asArgument = Buffer.byteLength(script) <= SCRIPT_ARGUMENT_BYTES;
     const argv = submitCommand({
       seriesDir: this.seriesDirFor(series),
       key: chunkKey(chunk),
@@ -161,11 +163,14 @@ export class SlurmExecutor extends SeriesDirSteps implements Executor {
       size,
       throttle,
       attempt: chunk.attempt,
+      ...(asArgument ? { script } : {}),
     });
+    // On SSH it runs on the host's one shell, never twice there: a shell lost under it fails the
+    // step as a lost connection, and the retry finds the job (submit.sh is idempotent).
     const result = await this.transport.exec(withEnv(this.options.env, argv), {
-      stdin: script,
       timeoutMs: this.commandTimeout,
       signal,
+      ...(asArgument ? { shared: 'once' as const } : { stdin: script }),
     });
     if (result.code === SUBMIT_REFUSED) throw sbatchError(result.code, result.stderr);
     if (result.code === SUBMIT_UNAVAILABLE)

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Submits one chunk attempt of a series as a SLURM job array — at most once.
 # Run by hosts/slurm/commands.ts as
-#   bash -c "$(cat submit.sh)" tuplet-submit OVER_STATES SERIES_DIR KEY NAME COMMENT RANGES SIZE THROTTLE ATTEMPT
-# with the job script on stdin. Every argument is data, never code. OVER_STATES: the SLURM
+#   bash -c "$(cat submit.sh)" tuplet-submit OVER_STATES SERIES_DIR KEY NAME COMMENT RANGES SIZE THROTTLE ATTEMPT [SCRIPT]
+# (SCRIPT: the job script's text; without it, the script comes on stdin). Every argument is
+# data, never code. OVER_STATES: the SLURM
 # states of jobs that are over, from the state map in hosts/slurm/squeue.ts (any other state,
 # an unknown one too, is alive: the job is reused, never submitted twice).
 #
@@ -19,7 +20,7 @@
 set -u
 # A dropped SSH connection must not stop us between sbatch and the record of its answer.
 trap '' HUP PIPE
-over_states=$1 dir=$2 key=$3 name=$4 comment=$5 ranges=$6 size=$7 throttle=$8 attempt=$9
+over_states=$1 dir=$2 key=$3 name=$4 comment=$5 ranges=$6 size=$7 throttle=$8 attempt=$9 script=${10-}
 s=.tuplet/slurm
 # shellcheck source=hosts/slurm/scripts/lib/alive-records.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/alive-records.sh"
@@ -36,11 +37,13 @@ cd "$dir" 2>/dev/null || {
   exit 3
 }
 mkdir -p "$s" || exit 3
-script=$(
-  cat
-  echo x
-)
-script=${script%x}
+if [[ -z $script ]]; then
+  script=$(
+    cat
+    echo x
+  )
+  script=${script%x}
+fi
 
 exec 9>"$s/$key.lock"
 if command -v flock >/dev/null; then flock 9; fi

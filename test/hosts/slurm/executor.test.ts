@@ -14,7 +14,9 @@ import type { Transport } from '../../../hosts/transport.ts';
 import { createExecutor } from '../../../hosts/index.ts';
 import { LocalTransport } from '../../../hosts/local-transport.ts';
 import { SlurmExecutor, type SlurmExecutorOptions } from '../../../hosts/slurm/index.ts';
+import { SCRIPT_ARGUMENT_BYTES } from '../../../hosts/slurm/commands.ts';
 import { parseJobcompLine } from '../../../hosts/slurm/jobcomp.ts';
+import { renderSbatchScript } from '../../../hosts/slurm/sbatch-script.ts';
 import { planChunks } from '../../../workflows/plan.ts';
 import { startSlurm, type TestSlurm } from '../../support/slurm.ts';
 import { startSshd, type TestSshd, sshHostFields } from '../../support/sshd.ts';
@@ -401,6 +403,39 @@ describe('slurm executor', { concurrency: true }, () => {
     assert.equal([...states.values()].filter((c) => c.state === 'succeeded').length, 6);
     // Finished: submitting again still finds the job and submits nothing.
     assert.deepEqual(await executor.submit(series, chunk), { jobId: a.jobId, reused: true });
+  });
+
+  test('a job script too long for one argument (a long admin environment) goes on stdin and runs', async () => {
+    // 20 variables of 4,000 characters: within the host's limits, beyond one argument's share.
+    const env = Object.fromEntries(range(20).map((i) => [`LONG_${i}`, String(i % 10).repeat(4000)]));
+    const executor = new SlurmExecutor(host('longenv', { env }), new LocalTransport(), { env: slurm.env });
+    closers.push(() => executor.close());
+    const series = seriesSpec(id('longenv'), '[run]\nx = 1 2\n', 'printf %s "$LONG_19" | wc -c > seen.txt', {
+      count: 2,
+      collect: ['seen.txt'],
+    });
+    const script = renderSbatchScript({
+      series,
+      chunk: wholeChunk(2),
+      size: 2,
+      host: host('longenv', { env }),
+    });
+    assert.ok(Buffer.byteLength(script) > SCRIPT_ARGUMENT_BYTES, `a script of ${script.length} bytes`);
+    const storage = path.join(root.dir, 'storage-longenv');
+    const states = await runSeries(executor, series, [wholeChunk(2)], storage);
+    assert.deepEqual(
+      [...states.values()].map((c) => c.state),
+      ['succeeded', 'succeeded'],
+    );
+    const written = await readFile(
+      path.join(root.dir, 'longenv', id('longenv'), '.tuplet/slurm/chunk-0.a1.sbatch'),
+      'utf8',
+    );
+    assert.equal(written, script, 'the job script as rendered');
+    for (const dir of await readdir(path.join(storage, id('longenv'), 'runs'))) {
+      const seen = await readFile(path.join(storage, id('longenv'), 'runs', dir, 'seen.txt'), 'utf8');
+      assert.equal(seen.trim(), '4000');
+    }
   });
 
   test('an SSH connection cut during submit: the retry finds the job, nothing is submitted twice', async () => {

@@ -62,7 +62,7 @@ function run(
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end('#!/bin/bash\ntrue\n');
+    child.stdin.end();
   });
 }
 
@@ -91,6 +91,7 @@ void describe('the SLURM scripts classify states as the state map does', () => {
         ranges: [[0, 1]],
         size: 1,
         attempt: 1,
+        script: '#!/bin/bash\ntrue\n',
       });
       const result = await run(argv, `${JOB}|${state}|${COMMENT}`);
       assert.equal(result.code, 0, `${state}: ${result.stderr}`);
