@@ -22,8 +22,15 @@ import type { ChunkWorkflowInput, ChunkWorkflowResult, RunStateCounts } from './
  */
 const STAGE_RANGES_OF_A_REUSING_SERIES = 'chunk-stage-ranges-of-a-reusing-series';
 
-/** Polls per workflow run before continuing as new, to keep the history well under 4,096 events. */
-const POLLS_PER_HISTORY = 250;
+/**
+ * Polls per workflow run before continuing as new, to keep the history well under 4,096 events:
+ * a poll costs about 16 (the poll, the record, a timer and their workflow tasks), so 250 came to
+ * 3,922 events in the 100,000-run SLURM series (docs/scale.md), 4 % under the bound. Runs that
+ * started before patch `chunk-200-polls-per-history` keep 250.
+ */
+const POLLS_PER_HISTORY = 200;
+const POLLS_PER_HISTORY_BEFORE = 250;
+const FEWER_POLLS_PER_HISTORY = 'chunk-200-polls-per-history';
 /** A job the host no longer knows, with runs still unfinished, is submitted again at most this often. */
 const MAX_RESUBMITS = 2;
 
@@ -64,7 +71,7 @@ export async function chunkWorkflow(input: ChunkWorkflowInput): Promise<ChunkWor
     pollMinMs: caps.pollMinMs,
     pollMaxMs: caps.pollMaxMs,
     maxResubmits: MAX_RESUBMITS,
-    pollsPerHistory: POLLS_PER_HISTORY,
+    pollsPerHistory: patched(FEWER_POLLS_PER_HISTORY) ? POLLS_PER_HISTORY : POLLS_PER_HISTORY_BEFORE,
   };
   let state = initialPollState(jobId, input.resume, limits);
   let held: string | null = null;
