@@ -52,6 +52,9 @@ void describe('one poll exec over two series, one of which a run garbled', () =>
     const done = (exit: string) => ({ attempt: '1\n', started: `${now - 5}\n`, ended: `${now}\n`, exit });
     for (const id of ['healthy', 'poisoned']) {
       for (const i of [0, 1, 2]) await runFiles(path.join(workdir, id), `${i}_n=${i}`, done('0\n'));
+      // The chunk's run list, as the runner writes it when it starts: what the poll's scan reads.
+      await mkdir(path.join(workdir, id, '.tuplet'), { recursive: true });
+      await writeFile(path.join(workdir, id, '.tuplet/chunk-0.list'), '0\t0_n=0\n1\t1_n=1\n2\t2_n=2\n');
     }
     // What the program of run 1 did: overwrite its start time, and garble its exit file.
     await runFiles(path.join(workdir, 'poisoned'), '1_n=1', { started: '1e20\n' });
