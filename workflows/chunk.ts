@@ -59,7 +59,9 @@ export async function chunkWorkflow(input: ChunkWorkflowInput): Promise<ChunkWor
   if (input.resume) {
     jobId = input.resume.jobId;
   } else {
-    const stage = !input.ranges || (input.stageRanges === true && patched(STAGE_RANGES_OF_A_REUSING_SERIES));
+    const stage =
+      input.staged !== true &&
+      (!input.ranges || (input.stageRanges === true && patched(STAGE_RANGES_OF_A_REUSING_SERIES)));
     if (stage) await host.long.stageChunk(plan.host, plan.spec, chunk);
     jobId = (await host.quick.submitChunk(plan.host, spec, chunk)).jobId;
   }

@@ -63,6 +63,8 @@ export interface ChunkWorkflowInput {
    * staged, so their configs are written first (a rerun's already are).
    */
   stageRanges?: boolean;
+  /** Its configs were staged by the series beside its directory (patch `series-stage-first-chunk-early`). */
+  staged?: boolean;
   /** Set by continue-as-new: the chunk is submitted and polling goes on from here. */
   resume?: { jobId: string; cursor?: string; resubmits: number };
   /** A chunk of a multi-host series: its host steps time out when no worker starts them (docs/multi-host.md). */

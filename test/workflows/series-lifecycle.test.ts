@@ -170,16 +170,25 @@ describe('the series workflow on the time-skipping server', () => {
       fake.calls
         .filter((c) => c.workflowId === seriesWorkflowId(id) && c.runId === runId)
         .map((c) => c.activity);
-    // The first run looks at its quotas, stages the series and creates its runs; the resumed one
-    // goes straight back to running. (Sorted: each run starts with steps in parallel.)
+    // The first run looks at its quotas, stages the series (and its first chunk's configs, once
+    // the limits are known) and creates its runs; the resumed one goes straight back to running.
+    // (Sorted: each run starts with steps in parallel.)
     assert.deepEqual(activitiesIn(firstRun).sort(), [
       'createRuns',
       'describeHost',
       'loadSeries',
       'quotaHold',
       'setSeriesState',
+      'stageChunk',
       'stageSeries',
     ]);
+    const stagedBy = (chunkIndex: number) =>
+      fake
+        .callsOf('stageChunk')
+        .filter((c) => (c.args[0] as ChunkSpec).chunkIndex === chunkIndex)
+        .map((c) => c.workflowId);
+    assert.deepEqual(stagedBy(0), [seriesWorkflowId(id)], 'chunk 0 staged once, by the series');
+    assert.deepEqual(stagedBy(1), [chunkWorkflowId(id, 1)], 'the others by their chunk');
     assert.deepEqual(activitiesIn(secondRun).sort(), [
       'archiveSeries',
       'describeHost',
