@@ -3,8 +3,8 @@
 // POST /api/v1/sweeps/preview as you type (errors pinned to their line, and the values the
 // chosen application's parameter schema refuses flagged on theirs), the schema's guide for the
 // chosen application, resources shown for what the chosen host supports, the other hosts a
-// series may spread over (`hosts`) or a host pool instead (`pool`, docs/multi-host.md), and the launch (POST /api/v1/series, with
-// the package package-upload.js uploaded) → the series page.
+// series may spread over (`hosts`) or a host pool instead (`pool`, docs/multi-host.md), and the
+// launch (POST /api/v1/series, with the package package-upload.js uploaded) → the series page.
 'use strict';
 
 (function () {
