@@ -14,6 +14,8 @@
 #   E                                                             no such series directory
 # Needs GNU find (-newermt, -printf); a run's files are named as in tuplet-runner.sh.
 dir=$1 since=$2 limit=$3 lists=${4-}
+# A run directory's name as Tuplet gives it: its index, then the characters of sweep/naming.ts.
+run_name='[0-9][A-Za-z0-9._=+,@-]*'
 # shellcheck source=hosts/runner/lib/proc-start.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/proc-start.sh"
 printf 'N\t%(%s)T\n' -1
@@ -53,7 +55,7 @@ listed_runs() {
   IFS=, read -r -a files <<<"$lists"
   for f in "${files[@]}"; do
     [[ $f =~ ^\.tuplet/(chunk-[0-9]+\.list|slurm/chunk-[0-9]+\.a[0-9]+\.tsv)$ && -f $f && ! -L $f ]] || continue
-    LC_ALL=C awk -F '\t' '$2 ~ /^[0-9][A-Za-z0-9._=+,@-]*$/ { print "runs/" $2 "/.tuplet" }' "$f"
+    LC_ALL=C awk -F '\t' -v name="^$run_name\$" '$2 ~ name { print "runs/" $2 "/.tuplet" }' "$f"
   done
 }
 if [ -d runs ]; then
@@ -83,7 +85,7 @@ if [ -d runs ]; then
       \( -name .tuplet -type d ${newer[@]+"${newer[@]}"} -printf '%T@ %p\n' \) -o -prune 2>/dev/null
   fi |
     sort -n -k1,1 |
-    LC_ALL=C awk -v limit="$limit" '
+    LC_ALL=C awk -v limit="$limit" -v tuplet_dir="^runs/$run_name/[.]tuplet\$" '
       # What a run wrote, fit for one field: the first line, at most 200 bytes, its tabs and
       # other control characters as "?" (hosts/scan.ts checks the values).
       function clean(s) { if (length(s) > 200) s = substr(s, 1, 200); gsub(/[[:cntrl:]]/, "?", s); return s }
@@ -99,7 +101,7 @@ if [ -d runs ]; then
         # Only a file time and runs/NAME/.tuplet with a name Tuplet gives (index first, then the
         # characters of sweep/naming.ts) make a record: a run may create directories of any
         # name, and a line break in one cuts it into lines of their own.
-        if (t !~ /^[0-9]+(\.[0-9]+)?$/ || d !~ /^runs\/[0-9][A-Za-z0-9._=+,@-]*\/\.tuplet$/) next
+        if (t !~ /^[0-9]+(\.[0-9]+)?$/ || d !~ tuplet_dir) next
         if (d in seen) next
         if (n >= limit && t != last) { cut = 1; exit }
         s = rd(d "/started"); x = rd(d "/exit")

@@ -154,6 +154,23 @@ describe('a series over a local, an ssh and a slurm host', { timeout: 600_000 },
     const { body } = await stack.request<{ runs: Run[] }>('GET', `/api/v1/series/${id}/runs?limit=1000`);
     return body.runs;
   };
+  /** Until a run of the series ended on the cluster and another runs there (its worker may stop then). */
+  const untilClusterEndedOneAndRunsOne = async (id: string) => {
+    const onCluster = (runs: Run[], state: string) =>
+      runs.some((r) => r.host === 'cluster' && r.state === state);
+    let seen: Run[] = [];
+    await waitFor(
+      async () => {
+        seen = await runsOf(id);
+        return onCluster(seen, 'succeeded') && onCluster(seen, 'running');
+      },
+      {
+        what: 'a run ended and one running on the cluster',
+        timeoutMs: 120_000,
+        lastSeen: () => seen.map((r) => `${r.index}:${r.host}:${r.state}`),
+      },
+    );
+  };
   const startsIn = async (log: string) =>
     (await readFile(log, 'utf8')).split('\n').filter(Boolean).map(Number);
   const hostsOf = (runs: Run[]) => new Set(runs.map((r) => r.host));
@@ -218,20 +235,7 @@ describe('a series over a local, an ssh and a slurm host', { timeout: 600_000 },
     // worker stops, still running there when the series has run it elsewhere.
     const n = 25;
     const { id, log } = await submitWhere('lost', n, '300');
-    const onCluster = (runs: Run[], state: string) =>
-      runs.some((r) => r.host === 'cluster' && r.state === state);
-    let seen: Run[] = [];
-    await waitFor(
-      async () => {
-        seen = await runsOf(id);
-        return onCluster(seen, 'succeeded') && onCluster(seen, 'running');
-      },
-      {
-        what: 'a run ended and one running on the cluster',
-        timeoutMs: 120_000,
-        lastSeen: () => seen.map((r) => `${r.index}:${r.host}:${r.state}`),
-      },
-    );
+    await untilClusterEndedOneAndRunsOne(id);
     const before = new Map((await runsOf(id)).map((r) => [r.index, r]));
     await workers.get('cluster')!.shutdown();
     workers.delete('cluster');
@@ -276,21 +280,7 @@ describe('a series over a local, an ssh and a slurm host', { timeout: 600_000 },
   test('a slurm host still lost at the end keeps the outputs of the runs it ended there: those runs name it, on the API and on their page', async () => {
     const n = 25;
     const { id } = await submitWhere('gone', n, '300');
-    let seen: Run[] = [];
-    await waitFor(
-      async () => {
-        seen = await runsOf(id);
-        return (
-          seen.some((r) => r.host === 'cluster' && r.state === 'succeeded') &&
-          seen.some((r) => r.host === 'cluster' && r.state === 'running')
-        );
-      },
-      {
-        what: 'a run ended and one running on the cluster',
-        timeoutMs: 120_000,
-        lastSeen: () => seen.map((r) => `${r.index}:${r.host}:${r.state}`),
-      },
-    );
+    await untilClusterEndedOneAndRunsOne(id);
     // Stopped for good: the series ends without it.
     await workers.get('cluster')!.shutdown();
     workers.delete('cluster');

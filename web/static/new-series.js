@@ -194,13 +194,21 @@
     const listed = appSelect.selectedOptions[0]?.dataset.hosts;
     const only = listed ? JSON.parse(listed) : null;
     let offered = 0;
+    // A pool none of whose hosts runs the application would be refused (empty_pool): not offered.
+    for (const option of poolSelect?.options ?? []) {
+      if (!option.value) continue;
+      const usable = !only || JSON.parse(option.dataset.hosts).some((name) => only.includes(name));
+      option.hidden = !usable;
+      option.disabled = !usable;
+    }
+    if (poolSelect?.selectedOptions[0]?.disabled) poolSelect.value = '';
     const pool = chosenPool();
     for (const option of hostSelect.options) {
       const allowed = !option.value || !only || only.includes(option.value);
       option.hidden = !allowed;
       // A drained host stays in the list, greyed: it takes no new series (docs/multi-host.md).
       option.disabled = !allowed || 'drained' in option.dataset;
-      if (allowed && option.value) offered++;
+      if (!option.disabled && option.value) offered++;
     }
     if (!hostSelect.selectedOptions[0] || hostSelect.selectedOptions[0].disabled) {
       hostSelect.value = [...hostSelect.options].find((o) => !o.disabled)?.value ?? '';
@@ -211,18 +219,6 @@
       const offer = (!only || only.includes(box.value)) && box.value !== hostSelect.value;
       box.closest('label').hidden = !offer;
       box.disabled = !offer || Boolean(pool) || 'drained' in box.dataset;
-    }
-    // A pool none of whose hosts runs the application would be refused (empty_pool): not offered.
-    for (const option of poolSelect?.options ?? []) {
-      if (!option.value) continue;
-      const usable = !only || JSON.parse(option.dataset.hosts).some((name) => only.includes(name));
-      option.hidden = !usable;
-      option.disabled = !usable;
-    }
-    if (poolSelect?.selectedOptions[0]?.disabled) {
-      poolSelect.value = '';
-      narrowHosts();
-      return;
     }
     const limit = document.getElementById('host-limit');
     limit.hidden = !only;
