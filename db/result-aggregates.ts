@@ -5,9 +5,10 @@
 // change constantly, the second are unbounded in number (caching them would let anyone fill
 // the table).
 //
-// Kept by column (one array per field), not as one object per group: an aggregate over two
-// parameters of 100 values has 10,000 groups, and turning that jsonb into text took PGlite about
-// 200 ms as 1.4 MB of objects (a kept aggregate answered in 10-30x /healthz at 1,000,000 runs).
+// Kept as the JSON text of the answer's `groups`, not as jsonb: an aggregate over two parameters
+// of 100 values has 10,000 groups (1.3 MB), and what its request cost was turning them from jsonb
+// into text in the database, parsing that in Node and serialising it again (100-250 ms at
+// 1,000,000 runs; jsonb by column did not help). The API sends the kept text as it is.
 import { and, eq, sql } from 'drizzle-orm';
 import { FINAL_SERIES_STATES } from '../core/states.ts';
 import type { Database } from './client.ts';
@@ -28,63 +29,23 @@ export interface AggregateGroup {
   run: number | null;
 }
 
-/** The groups of an aggregate, a column per field (`values` a column per grouping parameter). */
-interface KeptGroups {
-  by: string[];
-  values: Array<Array<string | null>>;
-  count: number[];
-  mean: Array<number | null>;
-  min: Array<number | null>;
-  max: Array<number | null>;
-  std: Array<number | null>;
-  run: Array<number | null>;
-}
-
-function keep(by: readonly string[], groups: readonly AggregateGroup[]): KeptGroups {
-  const column = <K extends keyof AggregateGroup>(k: K) => groups.map((g) => g[k]);
-  return {
-    by: [...by],
-    values: by.map((name) => groups.map((g) => g.values[name] ?? null)),
-    count: column('count'),
-    mean: column('mean'),
-    min: column('min'),
-    max: column('max'),
-    std: column('std'),
-    run: column('run'),
-  };
-}
-
-function groupsOf(kept: KeptGroups): AggregateGroup[] {
-  return kept.count.map((count, i) => ({
-    values: Object.fromEntries(kept.by.map((name, j) => [name, kept.values[j]![i] ?? null])),
-    count,
-    mean: kept.mean[i] ?? null,
-    min: kept.min[i] ?? null,
-    max: kept.max[i] ?? null,
-    std: kept.std[i] ?? null,
-    run: kept.run[i] ?? null,
-  }));
-}
-
-/**
- * The version a cached aggregate of the series must carry, or null when it is not cached.
- * `:columns` tells the kept shape apart from aggregates kept before as an array of groups.
- */
+/** The version a cached aggregate of the series must carry, or null when it is not cached. */
 export async function aggregateVersion(db: Database, seriesId: string): Promise<string | null> {
   const [row] = await db
     .select({ state: series.state, attempt: series.attempt })
     .from(series)
     .where(eq(series.id, seriesId));
   if (!row || !FINAL_SERIES_STATES.includes(row.state)) return null;
-  return `${row.state}:${row.attempt}:columns`;
+  return `${row.state}:${row.attempt}`;
 }
 
+/** The kept groups of `query` at `version`, as the JSON text of an AggregateGroup array. */
 export async function cachedAggregate(
   db: Database,
   seriesId: string,
   query: string,
   version: string,
-): Promise<AggregateGroup[] | undefined> {
+): Promise<string | undefined> {
   const [row] = await db
     .select({ groups: resultAggregates.groups })
     .from(resultAggregates)
@@ -95,7 +56,7 @@ export async function cachedAggregate(
         eq(resultAggregates.version, version),
       ),
     );
-  return row && groupsOf(row.groups as KeptGroups);
+  return row?.groups;
 }
 
 export async function storeAggregate(
@@ -103,12 +64,11 @@ export async function storeAggregate(
   seriesId: string,
   query: string,
   version: string,
-  by: readonly string[],
-  groups: readonly AggregateGroup[],
+  groupsJson: string,
 ): Promise<void> {
   await db
     .insert(resultAggregates)
-    .values({ seriesId, query, version, groups: keep(by, groups) })
+    .values({ seriesId, query, version, groups: groupsJson })
     .onConflictDoUpdate({
       target: [resultAggregates.seriesId, resultAggregates.query],
       set: { version: sql`excluded.version`, groups: sql`excluded.groups` },

@@ -635,15 +635,37 @@ export async function aggregateResults(
   names: ResultNames,
   query: AggregateQuery,
 ): Promise<AggregateGroup[]> {
+  const answer = await keptOrComputed(db, seriesId, names, query);
+  return typeof answer === 'string' ? (JSON.parse(answer) as AggregateGroup[]) : answer;
+}
+
+/** The same groups as JSON text: a kept aggregate as stored, never parsed and written again. */
+export async function aggregateResultsJson(
+  db: Database,
+  seriesId: string,
+  names: ResultNames,
+  query: AggregateQuery,
+): Promise<string> {
+  const answer = await keptOrComputed(db, seriesId, names, query);
+  return typeof answer === 'string' ? answer : JSON.stringify(answer);
+}
+
+/** The kept groups' JSON text, or the groups computed now (and kept when they may be). */
+async function keptOrComputed(
+  db: Database,
+  seriesId: string,
+  names: ResultNames,
+  query: AggregateQuery,
+): Promise<AggregateGroup[] | string> {
   aggregateFields(names, query);
   const cacheable = filterClauses(names, query.filter).length === 0;
   const version = cacheable ? await aggregateVersion(db, seriesId) : null;
   if (version === null) return computeAggregate(db, seriesId, names, query);
   const key = JSON.stringify([query.by, query.metric]);
   const cached = await cachedAggregate(db, seriesId, key, version);
-  if (cached) return cached;
+  if (cached !== undefined) return cached;
   const groups = await computeAggregate(db, seriesId, names, query);
-  await storeAggregate(db, seriesId, key, version, query.by, groups);
+  await storeAggregate(db, seriesId, key, version, JSON.stringify(groups));
   return groups;
 }
 

@@ -346,7 +346,8 @@ export const resultAggregates = pgTable(
     /** The query: grouping parameters and metric. */
     query: text('query').notNull(),
     version: text('version').notNull(),
-    groups: jsonb('groups').notNull(),
+    /** The answer's groups as JSON text, sent as kept (db/result-aggregates.ts says why not jsonb). */
+    groups: text('groups').notNull(),
   },
   (t) => [primaryKey({ columns: [t.seriesId, t.query] })],
 );

@@ -3,10 +3,10 @@
 // of one or two parameters (what the series page plots). The queries are db/results.ts; a bad
 // sort, filter, cursor, `by` or `metric` is a 400 whose message starts with its name.
 import { createRoute, z } from '@hono/zod-openapi';
-import { aggregateResults, resultNames, resultsPage } from '../../db/results.ts';
+import { aggregateResultsJson, resultNames, resultsPage } from '../../db/results.ts';
 import { currentUser, requireUser } from '../auth.ts';
 import type { ApiDeps, AuthUser } from '../context.ts';
-import { createRouter, jsonResponse, pick, signedIn } from '../openapi.ts';
+import { createRouter, jsonResponse, jsonText, pick, signedIn } from '../openapi.ts';
 import { IdParam, limitParam, RunStateSchema } from '../schemas.ts';
 import { getSeries } from '../series/query.ts';
 import { parseSweep } from '../../sweep/index.ts';
@@ -146,8 +146,10 @@ export function seriesResultRoutes(deps: ApiDeps) {
       const { by, metric, filter } = c.req.valid('query');
       const names = await namesOf(id, currentUser(c));
       const list = by.split(',').map((s) => s.trim());
-      const groups = await aggregateResults(db, id, names, { by: list, metric, filter });
-      return c.json({ by: list, metric, groups }, 200);
+      const groups = await aggregateResultsJson(db, id, names, { by: list, metric, filter });
+      // The groups' JSON goes out as kept (10,000 groups are 1.3 MB): spliced, not parsed again.
+      const head = JSON.stringify({ by: list, metric }).slice(0, -1);
+      return jsonText<z.infer<typeof AggregateSchema>>(c, `${head},"groups":${groups}}`);
     },
   );
 

@@ -3,7 +3,9 @@
 // refused with a 400 that names the parameter.
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
+import { eq } from 'drizzle-orm';
 import { insertRuns, setRunMetrics } from '../../db/runs.ts';
+import { resultAggregates, series } from '../../db/schema.ts';
 import type { SuiteContext } from './harness.ts';
 
 // size × rate, and period = size + 10 × rate (runs 7 and 8 have no metrics yet):
@@ -113,6 +115,22 @@ export function resultsTests(ctx: SuiteContext): void {
           ['0.3', '16', 19],
         ],
       );
+    });
+
+    test('a finished series sends its kept aggregate: the same answer as computed', async () => {
+      const route = `/api/v1/series/${id}/results/aggregate?by=model.rate,model.size&metric=period`;
+      const running = await ctx.h.request('GET', route); // computed, nothing kept
+      assert.equal(running.status, 200, running.text);
+      await ctx.h.db.update(series).set({ state: 'completed' }).where(eq(series.id, id));
+      const first = await ctx.h.request('GET', route); // computes and keeps
+      const kept = await ctx.h.request('GET', route); // the kept text, spliced into the answer
+      for (const answer of [first, kept]) {
+        assert.equal(answer.status, 200, answer.text);
+        assert.match(answer.headers.get('content-type') ?? '', /^application\/json/);
+        assert.deepEqual(answer.body, running.body);
+      }
+      const rows = await ctx.h.db.select().from(resultAggregates).where(eq(resultAggregates.seriesId, id));
+      assert.equal(rows.length, 1, 'one aggregate kept');
     });
 
     test('attacks on the filter, the sort and the cursor are 400s naming the parameter', async () => {

@@ -1,10 +1,10 @@
-// A finished series' unfiltered aggregates are kept (db/result-aggregates.ts, by column): the kept
-// answer read back must be the computed one, group for group — values of one and of two
+// A finished series' unfiltered aggregates are kept (db/result-aggregates.ts, as JSON text): the
+// kept answer read back must be the computed one, group for group — values of one and of two
 // parameters (text and missing among them), counts, the statistics with their nulls, the run.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
-import { aggregateResults, type ResultNames } from '../../db/results.ts';
+import { aggregateResults, aggregateResultsJson, type ResultNames } from '../../db/results.ts';
 import { insertRuns, setRunMetrics } from '../../db/runs.ts';
 import { resultAggregates, series } from '../../db/schema.ts';
 import { backends, withDatabase } from '../support/database.ts';
@@ -46,6 +46,8 @@ for (const kind of backends) {
           const kept = await aggregateResults(db, id, NAMES, q); // reads it back
           assert.deepEqual(first, computed[i], `computed by ${q.by.join(',')}`);
           assert.deepEqual(kept, computed[i], `kept by ${q.by.join(',')}`);
+          const text = await aggregateResultsJson(db, id, NAMES, q); // the text the API sends
+          assert.deepEqual(JSON.parse(text), computed[i], `kept text by ${q.by.join(',')}`);
         }
         assert.equal((await db.select().from(resultAggregates)).length, queries.length);
         const single = computed[1]!.filter((g) => g.count === 1);
