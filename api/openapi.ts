@@ -68,7 +68,7 @@ export const jsonResponse = <T extends z.ZodType>(schema: T, description: string
  * serialising again would cost more than reading), typed as the route's schema says. The caller
  * vouches that `text` is that schema's JSON; the route's tests check it.
  */
-export function jsonText<T>(c: Context, text: string): TypedResponse<T, 200, 'json'> {
+export function jsonTextResponse<T>(c: Context, text: string): TypedResponse<T, 200, 'json'> {
   return c.body(text, 200, { 'content-type': 'application/json' }) as unknown as TypedResponse<
     T,
     200,

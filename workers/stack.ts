@@ -7,6 +7,7 @@ import { createApp } from '../api/app.ts';
 import { startPackagePurge } from '../api/series/package-purge.ts';
 import type { Config } from '../config.ts';
 import { openDatabase, type DatabaseHandle } from '../db/client.ts';
+import { startPgliteUpkeep } from '../db/pglite-upkeep.ts';
 import { openStorage } from '../files/storage/index.ts';
 import type { Logger } from '../log.ts';
 import { connectClient, connectWorkers, warnIfTemporalUnprotected } from '../temporal/connection.ts';
@@ -123,6 +124,11 @@ export async function startStack(
     });
     const purge = startPackagePurge({ db: database.db, storageDir, storage, config, logger });
     stops.push(() => purge.stop());
+    if (database.kind === 'pglite') {
+      // PostgreSQL vacuums and analyzes on its own; PGlite, with no background workers, never does.
+      const upkeep = startPgliteUpkeep({ db: database.db, logger });
+      stops.push(() => upkeep.stop());
+    }
     // Series whose workflow closed without recording their end are repaired, now and every few minutes.
     const reconciler = startReconciler({ db: database.db, temporal, logger });
     stops.push(() => reconciler.stop());

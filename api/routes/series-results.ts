@@ -6,7 +6,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { aggregateResultsJson, resultNames, resultsPage } from '../../db/results.ts';
 import { currentUser, requireUser } from '../auth.ts';
 import type { ApiDeps, AuthUser } from '../context.ts';
-import { createRouter, jsonResponse, jsonText, pick, signedIn } from '../openapi.ts';
+import { createRouter, jsonResponse, jsonTextResponse, pick, signedIn } from '../openapi.ts';
 import { IdParam, limitParam, RunStateSchema } from '../schemas.ts';
 import { getSeries } from '../series/query.ts';
 import { parseSweep } from '../../sweep/index.ts';
@@ -149,7 +149,7 @@ export function seriesResultRoutes(deps: ApiDeps) {
       const groups = await aggregateResultsJson(db, id, names, { by: list, metric, filter });
       // The groups' JSON goes out as kept (10,000 groups are 1.3 MB): spliced, not parsed again.
       const head = JSON.stringify({ by: list, metric }).slice(0, -1);
-      return jsonText<z.infer<typeof AggregateSchema>>(c, `${head},"groups":${groups}}`);
+      return jsonTextResponse<z.infer<typeof AggregateSchema>>(c, `${head},"groups":${groups}}`);
     },
   );
 
