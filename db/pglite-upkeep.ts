@@ -13,6 +13,7 @@
 // while it runs: measured on a 1,000,000-run database, ~2 s the first time, then tens of
 // milliseconds after a 10,000-run series (VACUUM skips the pages it found all-visible before).
 import { sql } from 'drizzle-orm';
+import { startPeriodic, type Periodic } from '../core/periodic.ts';
 import type { Logger } from '../log.ts';
 import type { Database } from './client.ts';
 import { queryRows } from './raw.ts';
@@ -97,29 +98,11 @@ export async function runUpkeep(db: Database): Promise<UpkeepDone[]> {
   return done;
 }
 
-export interface PgliteUpkeep {
-  /** No more passes; resolves when the one under way (if any) has ended. */
-  stop(): Promise<void>;
-}
-
-/** Runs a pass now and every `intervalMs` (default: a minute) until stopped; never keeps the process up. */
-export function startPgliteUpkeep(deps: { db: Database; logger: Logger }, intervalMs = 60_000): PgliteUpkeep {
-  let running: Promise<unknown> | undefined;
-  const runOnce = () => {
-    running ??= runUpkeep(deps.db)
-      .then((done) => {
-        if (done.length > 0) deps.logger.info({ upkeep: done }, 'PGlite tables vacuumed or analyzed');
-      })
-      .catch((error: unknown) => deps.logger.warn({ err: error }, 'PGlite upkeep failed'))
-      .finally(() => (running = undefined));
+/** Runs a pass now and every `intervalMs` (default: a minute) until stopped; logs what it did. */
+export function startPgliteUpkeep(deps: { db: Database; logger: Logger }, intervalMs = 60_000): Periodic {
+  const pass = async () => {
+    const done = await runUpkeep(deps.db);
+    if (done.length > 0) deps.logger.info({ upkeep: done }, 'PGlite tables vacuumed or analyzed');
   };
-  runOnce();
-  const timer = setInterval(runOnce, intervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return startPeriodic(pass, intervalMs, (error) => deps.logger.warn({ err: error }, 'PGlite upkeep failed'));
 }

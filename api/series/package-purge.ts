@@ -4,6 +4,7 @@
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { deleteUnusedPackages, existingPackageIds, insertPackage } from '../../db/packages.ts';
+import { startPeriodic, type Periodic } from '../../core/periodic.ts';
 import { storageOf } from '../../files/storage/index.ts';
 import type { PackageDeps } from './packages.ts';
 import { packagesDir, removePackageObjects } from './packages.ts';
@@ -21,28 +22,13 @@ export async function purgeUnusedPackages(deps: PurgeDeps, now = new Date()): Pr
   return ids;
 }
 
-export interface PackagePurge {
-  /** No more runs; resolves when the one under way (if any) has ended. */
-  stop(): Promise<void>;
-}
-
-/** Runs the purge now and every `intervalMs` (default: an hour) until stopped; never keeps the process up. */
-export function startPackagePurge(deps: PurgeDeps, intervalMs = 3_600_000): PackagePurge {
-  let running: Promise<unknown> | undefined;
-  const runOnce = () => {
-    running ??= purgeUnusedPackages(deps)
-      .catch((error: unknown) => deps.logger.warn({ err: error }, 'purging unused packages failed'))
-      .finally(() => (running = undefined));
-  };
-  runOnce();
-  const timer = setInterval(runOnce, intervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+/** Runs the purge now and every `intervalMs` (default: an hour) until stopped. */
+export function startPackagePurge(deps: PurgeDeps, intervalMs = 3_600_000): Periodic {
+  return startPeriodic(
+    () => purgeUnusedPackages(deps),
+    intervalMs,
+    (error) => deps.logger.warn({ err: error }, 'purging unused packages failed'),
+  );
 }
 
 /**
