@@ -13,6 +13,7 @@ import { checkExecutor } from './check.ts';
 import { loadOf } from './load.ts';
 import { HostExecutors } from './executors.ts';
 import { HostPolls } from './polls.ts';
+import { RepeatFilter } from './poll-repeats.ts';
 import type { HostActivities, HostCapabilities } from './types.ts';
 
 /** Well under the 15 s heartbeat timeout of the long host steps (workflows/activities.ts). */
@@ -42,6 +43,8 @@ export function createHostActivities(deps: HostDeps): HostActivitiesHandle {
     deps.createExecutor(host, deps.logger.child({ host: host.name })),
   );
   const polls = new HostPolls(executors, deps.capabilities);
+  // What this worker answered each chunk last, so a poll leaves out what the workflow has.
+  const repeats = new RepeatFilter();
   /** Every step holds its version's executor until it ends (activities/host/executors.ts). */
   const on = <T>(host: HostSpec, work: (executor: Executor) => Promise<T>): Promise<T> =>
     executors.use(host, work);
@@ -92,7 +95,8 @@ export function createHostActivities(deps: HostDeps): HostActivitiesHandle {
       return result;
     },
     async pollChunks(host, series, request) {
-      const result = await polls.poll(host, series, request);
+      const answer = await polls.poll(host, series, repeats.hostRequest(request));
+      const result = repeats.answer(series.seriesId, request, answer);
       deps.logger.debug(
         {
           ...where(host, series),
