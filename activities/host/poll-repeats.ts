@@ -1,11 +1,12 @@
 // A poll's scan reports every run whose files changed since its cursor less an overlap
 // (hosts/scan.ts SCAN_OVERLAP_SECONDS: file times written around a scan, other nodes' clocks),
-// so each run is reported again by every poll within that window — about ten times at the local
-// host's 250 ms interval, each a row to record and bytes in the workflow's history. The host
-// worker remembers what it answered per chunk and leaves out a change it already reported in
-// exactly that form, but only when the poll carries the cursor of that very answer: that proves
-// the workflow has it (and, by the same proof one poll earlier, the answers before). A retried
-// poll, a poll another worker answered, a worker restarted: no proof, every change goes out.
+// so each run is reported again by every poll within that window — two or three times at the
+// ~1 s the chunks poll at, about ten at 250 ms — each a row to record again and bytes in the
+// workflow's history. The host worker remembers what it answered per chunk and leaves out a
+// change it already reported in exactly that form, but only when the poll carries the cursor of
+// that very answer: that proves the workflow has it (and, by the same proof one poll earlier, the
+// answers before). A retried poll, a poll another worker answered, a worker restarted: no proof,
+// every change goes out.
 //
 // Each answer's cursor gets a token of its own (`<host cursor>#<token>`): the host's cursor is a
 // time in whole seconds, the same for polls within one second, and could not tell them apart.
