@@ -9,6 +9,8 @@ import {
   afterPoll,
   continuesAsNew,
   initialPollState,
+  isFinishing,
+  POLL_WAIT_IN_WORKER_MAX_MS,
   resumeFrom,
   type PollLimits,
 } from './poll-decisions.ts';
@@ -33,6 +35,15 @@ const POLLS_PER_HISTORY_BEFORE = 250;
 const FEWER_POLLS_PER_HISTORY = 'chunk-200-polls-per-history';
 /** A job the host no longer knows, with runs still unfinished, is submitted again at most this often. */
 const MAX_RESUBMITS = 2;
+/**
+ * Patch: once a chunk is finishing (isFinishing), the wait before its next poll happens in the
+ * host worker (pollChunks' `after`) instead of as a workflow timer. Temporal fires a timer when
+ * its timer queue gets to it: on the dev server a 55 ms timer fired 0.98 s late, so the local
+ * host polled every ~1.1 s instead of 250 ms and a series' last run was recorded up to 1.4 s after
+ * it ended (docs/hosts.md). Only at the end: polling that often throughout cost the runs more CPU
+ * on two cores than the earlier end saved. Waits longer than POLL_WAIT_IN_WORKER_MAX_MS stay timers.
+ */
+const END_POLLED_FROM_THE_WORKER = 'chunk-end-polled-from-the-worker';
 
 /** The series spec without its template: what every host step after staging needs. */
 export function withoutTemplate(spec: SeriesSpec): SeriesSpec {
@@ -80,15 +91,23 @@ export async function chunkWorkflow(input: ChunkWorkflowInput): Promise<ChunkWor
   // The runs by state after the last poll: what the chunk reports to its series at its end.
   let counted: RunStateCounts | undefined;
   let gaveUp = false;
+  /** Unfinished runs after the previous poll; whether the chunk's end is near (it stays so). */
+  let remainingBefore: number | undefined;
+  let finishing = false;
+  /** How long the next poll waits in the worker before it reads the host. */
+  let waitFirstMs = 0;
   for (;;) {
     if (continuesAsNew(state, limits)) {
       await continueAsNew<typeof chunkWorkflow>({ ...input, resume: resumeFrom(state) });
     }
-    const polledAt = Date.now();
-    const result = await host.quick.pollChunks(plan.host, spec, {
-      chunks: [{ ...chunk, jobId: state.jobId }],
-      cursor: state.cursor,
-    });
+    const polledAt = Date.now() + waitFirstMs;
+    const result = await host.quick.pollChunks(
+      plan.host,
+      spec,
+      { chunks: [{ ...chunk, jobId: state.jobId }], cursor: state.cursor },
+      ...(waitFirstMs > 0 ? [{ ms: waitFirstMs }] : []),
+    );
+    waitFirstMs = 0;
     // A job held for a reason that needs a person (a time limit above the partition's, a
     // drained node…) would wait unseen: the series shows why until the hold clears.
     if ((result.held ?? null) !== held) {
@@ -97,6 +116,8 @@ export async function chunkWorkflow(input: ChunkWorkflowInput): Promise<ChunkWor
     }
     const recorded = await control.recordRunChanges(seriesId, attempt, result.changes, ranges);
     const { remaining } = recorded;
+    finishing ||= isFinishing(remainingBefore, remaining);
+    remainingBefore = remaining;
     counted = recorded.counts;
     const step = afterPoll(
       state,
@@ -121,7 +142,10 @@ export async function chunkWorkflow(input: ChunkWorkflowInput): Promise<ChunkWor
     }
     // The interval runs from the start of the poll: a slow status exec does not stretch it.
     const wait = step.decision.intervalMs - (Date.now() - polledAt);
-    if (wait > 0) await sleep(wait);
+    if (wait <= 0) continue;
+    const inWorker = finishing && wait <= POLL_WAIT_IN_WORKER_MAX_MS && patched(END_POLLED_FROM_THE_WORKER);
+    if (inWorker) waitFirstMs = wait;
+    else await sleep(wait);
   }
 
   await host.long.collectChunk(plan.host, spec, chunk);

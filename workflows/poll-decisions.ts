@@ -4,6 +4,23 @@
 // tested without Temporal (test/workflows/poll-decisions.test.ts) and replays identically.
 import type { ChunkWorkflowInput } from './shared.ts';
 
+/**
+ * A wait before a poll up to this long may happen in the host worker (pollChunks' `after`)
+ * rather than as a workflow timer (workflows/chunk.ts, patch `chunk-end-polled-from-the-worker`).
+ * Well under the poll activity's 30 s start-to-close.
+ */
+export const POLL_WAIT_IN_WORKER_MAX_MS = 5_000;
+
+/**
+ * A chunk is finishing when the runs it has left are no more than the last interval ended: at
+ * that pace they end within the next one, and its end is worth seeing as soon as it comes.
+ * `before` is the remaining count after the previous poll (undefined at the first). The chunk
+ * workflow keeps it so once it was (the pace of the last few runs says little).
+ */
+export function isFinishing(before: number | undefined, remaining: number): boolean {
+  return before !== undefined && remaining > 0 && remaining <= before - remaining;
+}
+
 export interface PollLimits {
   /** Interval after a poll that saw changes, and the first one. */
   pollMinMs: number;

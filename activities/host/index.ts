@@ -3,6 +3,7 @@
 // host (and so its pooled SSH connection) is created once and reused, one per version of the
 // host while steps use it (executors.ts), and the polls of all its chunks go through one
 // PollBatcher (one status exec per host per interval, whatever versions ask: polls.ts).
+import { setTimeout as delay } from 'node:timers/promises';
 import { Context } from '@temporalio/activity';
 import type { Executor, HostSpec, SeriesSpec, StepOptions } from '../../hosts/executor.ts';
 import { withLocalInputs, withLocalPackage } from '../../hosts/local-inputs.ts';
@@ -14,6 +15,7 @@ import { loadOf } from './load.ts';
 import { HostExecutors } from './executors.ts';
 import { HostPolls } from './polls.ts';
 import { RepeatFilter } from './poll-repeats.ts';
+import { POLL_WAIT_IN_WORKER_MAX_MS } from '../../workflows/poll-decisions.ts';
 import type { HostActivities, HostCapabilities } from './types.ts';
 
 /** Well under the 15 s heartbeat timeout of the long host steps (workflows/activities.ts). */
@@ -94,7 +96,10 @@ export function createHostActivities(deps: HostDeps): HostActivitiesHandle {
       );
       return result;
     },
-    async pollChunks(host, series, request) {
+    async pollChunks(host, series, request, after) {
+      // Bounded whatever the caller asks: the activity's start-to-close is 30 s.
+      const waitMs = Math.min(Math.max(0, after?.ms ?? 0), POLL_WAIT_IN_WORKER_MAX_MS);
+      if (waitMs > 0) await delay(waitMs);
       const answer = await polls.poll(host, series, repeats.hostRequest(request));
       const result = repeats.answer(series.seriesId, request, answer);
       deps.logger.debug(

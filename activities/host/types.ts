@@ -56,7 +56,13 @@ export interface HostActivities {
   /** The application's post-processing step, its `postprocess/` folder collected into storage. */
   postprocessSeries(host: HostSpec, series: SeriesSpec): Promise<PostprocessResult>;
   submitChunk(host: HostSpec, series: SeriesSpec, chunk: ChunkSpec): Promise<SubmitResult>;
-  pollChunks(host: HostSpec, series: SeriesSpec, request: PollRequest): Promise<PollResult>;
+  /** `after.ms`: wait that long first, here in the worker (workflows/chunk.ts says why). */
+  pollChunks(
+    host: HostSpec,
+    series: SeriesSpec,
+    request: PollRequest,
+    after?: { ms: number },
+  ): Promise<PollResult>;
   collectChunk(host: HostSpec, series: SeriesSpec, chunk: ChunkSpec): Promise<CollectResult>;
   cancelSeries(host: HostSpec, series: SeriesSpec, jobIds: string[]): Promise<void>;
 }

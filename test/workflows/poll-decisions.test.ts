@@ -1,11 +1,12 @@
 // The chunk workflow's poll decisions, without Temporal: back-off, dead polls, resubmits, LOST
-// runs, truncated pages and continue-as-new.
+// runs, truncated pages, continue-as-new, and when a chunk's end is near.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   afterPoll,
   continuesAsNew,
   initialPollState,
+  isFinishing,
   resumeFrom,
   type PollLimits,
   type PollObservation,
@@ -106,4 +107,13 @@ test('continues as new after pollsPerHistory polls, carrying job, cursor and res
   assert.deepEqual(resumeFrom(state), { jobId: 'job-1', cursor: `c${polls - 1}`, resubmits: 0 });
   const next = initialPollState(resumeFrom(state).jobId, resumeFrom(state), limits);
   assert.equal(continuesAsNew(next, limits), false);
+});
+
+test('a chunk is finishing once what it has left would end within one more interval at the last pace', () => {
+  assert.equal(isFinishing(undefined, 10), false, 'the first poll has no pace');
+  assert.equal(isFinishing(100, 60), false, '40 ended, 60 left');
+  assert.equal(isFinishing(100, 50), true, '50 ended, 50 left');
+  assert.equal(isFinishing(40, 3), true);
+  assert.equal(isFinishing(5, 5), false, 'nothing ended');
+  assert.equal(isFinishing(5, 0), false, 'nothing left: the chunk is collected, not polled');
 });
