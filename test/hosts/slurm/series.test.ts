@@ -81,6 +81,7 @@ describe('a series on a slurm host over SSH', { timeout: 300_000 }, () => {
     // What SLURM ran for the series, from its durable record of finished jobs: squeue forgets a
     // job MinJobAge (60 s) after it ends, which a loaded machine's collect and archive outlast.
     // A task's record is written as its step ends, just after its exit file: wait for all 375.
+    let recorded = 0;
     const ranBySlurm = await waitFor(
       async () => {
         const text = await readFile(cluster.slurm.jobcompFile, 'utf8');
@@ -88,9 +89,10 @@ describe('a series on a slurm host over SSH', { timeout: 300_000 }, () => {
           .split('\n')
           .map(parseJobcompLine)
           .filter((record) => record?.name === `tuplet-${id}`);
+        recorded = records.length;
         return records.length >= 375 ? new Set(records.map((r) => r!.arrayJobId ?? r!.jobId)) : undefined;
       },
-      { what: `the jobcomp records of the series' 375 tasks` },
+      { what: `the jobcomp records of the series' 375 tasks`, lastSeen: () => ({ recorded }) },
     );
     assert.deepEqual([...ranBySlurm].sort(), [...new Set(jobIds)].sort());
   });
