@@ -48,16 +48,33 @@ export function startSlurm(options: StartSlurmOptions = {}): Promise<TestSlurm> 
   return started;
 }
 
+/**
+ * `slurm.sh start` with ports that were free a moment ago: on a busy machine another process (an
+ * outgoing connection's ephemeral port) may take one before the daemon binds it, and a CI run
+ * failed so. The script leaves such a half-started cluster to be cleared by the next start:
+ * tried again with new ports.
+ */
+async function startOrJoin(stateDir: string, lease: string, options: StartSlurmOptions): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    // Used only when the cluster starts fresh; a running cluster keeps its ports.
+    const env: Record<string, string> = {
+      TUPLET_SLURMCTLD_PORT: String(await freePort()),
+      TUPLET_SLURMD_PORT: String(await freePort()),
+    };
+    if (options.maxArraySize !== undefined) env.TUPLET_SLURM_MAX_ARRAY_SIZE = String(options.maxArraySize);
+    try {
+      return await runServiceScript('slurm.sh', ['start', stateDir, '--lease', lease], env);
+    } catch (error) {
+      const portTaken = error instanceof Error && error.message.includes('Address already in use');
+      if (!portTaken || attempt >= 3) throw error;
+    }
+  }
+}
+
 async function launch(name: string, options: StartSlurmOptions): Promise<TestSlurm> {
   const stateDir = path.join(SLURM_TEST_ROOT, name);
   const lease = String(process.pid);
-  // Used only when the cluster starts fresh; a running cluster keeps its ports.
-  const env: Record<string, string> = {
-    TUPLET_SLURMCTLD_PORT: String(await freePort()),
-    TUPLET_SLURMD_PORT: String(await freePort()),
-  };
-  if (options.maxArraySize !== undefined) env.TUPLET_SLURM_MAX_ARRAY_SIZE = String(options.maxArraySize);
-  const out = await runServiceScript('slurm.sh', ['start', stateDir, '--lease', lease], env);
+  const out = await startOrJoin(stateDir, lease, options);
   const slurmConf = /^SLURM_CONF=(.*)$/m.exec(out)?.[1];
   if (!slurmConf) throw new Error(`slurm.sh start printed no SLURM_CONF: ${out}`);
 
