@@ -60,6 +60,12 @@ const SEARCH_ATTRIBUTE_TYPES: Record<keyof typeof SEARCH_ATTRIBUTES, 'Keyword' |
   tuples: 'Int',
 };
 
+// The timer queue fires no timer earlier than now + this shift (default 1 s): every workflow
+// timer under a second then lasts about a second — a 250 ms wait between polls took 1.0-1.1 s,
+// and a 50 ms one 1.0 s, measured on this dev server. 50 ms keeps short waits what they say
+// at no idle cost (5 CPU ticks in 30 s either way).
+const TIMER_MAX_TIME_SHIFT = '50ms';
+
 const STOP_GRACE_MS = 10_000;
 const OUTPUT_TAIL_LINES = 30;
 
@@ -100,6 +106,10 @@ async function startOnce(binary: string, options: DevServerOptions): Promise<Dev
   for (const [key, type] of Object.entries(SEARCH_ATTRIBUTE_TYPES)) {
     args.push('--search-attribute', `${SEARCH_ATTRIBUTES[key as keyof typeof SEARCH_ATTRIBUTES]}=${type}`);
   }
+  args.push(
+    '--dynamic-config-value',
+    `history.timerProcessorMaxTimeShift=${JSON.stringify(TIMER_MAX_TIME_SHIFT)}`,
+  );
   if (uiPort === false) args.push('--headless');
   else args.push('--ui-port', String(uiPort));
   if (uiPort !== false && options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
