@@ -358,11 +358,18 @@ describe('slurm executor', { concurrency: true }, () => {
     await executor.stageSeries(series);
     await executor.stageChunk(series, chunk);
     const { jobId } = await executor.submit(series, chunk);
-    await pollUntilDone(executor, series, { ...chunk, jobId }, 20, {
-      onPoll: (states) => [...states.values()].some((c) => c.state === 'running'),
-    });
-    assert.ok((await squeueOf(slurm, `tuplet-${id('cancel')}`)).length > 0);
-    await executor.cancel(series, [jobId]);
+    try {
+      // The shared cluster's two CPUs may be busy with the other tests' jobs for a while.
+      await pollUntilDone(executor, series, { ...chunk, jobId }, 20, {
+        onPoll: (states) => [...states.values()].some((c) => c.state === 'running'),
+        timeoutMs: 60_000,
+      });
+      assert.ok((await squeueOf(slurm, `tuplet-${id('cancel')}`)).length > 0);
+    } finally {
+      // Also when the wait fails: 20 tasks of `sleep 60` left behind would hold both CPUs for
+      // ten minutes and time out every other test of this file (a CI run failed so).
+      await executor.cancel(series, [jobId]);
+    }
     assert.deepEqual(await squeueOf(slurm, `tuplet-${id('cancel')}`), []);
 
     const states = await pollUntilDone(executor, series, { ...chunk, jobId }, 20);
@@ -495,9 +502,12 @@ describe('slurm executor', { concurrency: true }, () => {
     const { jobId } = await executor.submit(series, chunk);
     // squeue by name stops seeing the job, as after MinJobAge; then the job is cancelled.
     const env = { ...process.env, ...slurm.env };
-    execFileSync('scontrol', ['update', `JobId=${jobId}`, 'JobName=renamed-by-test'], { env });
-    assert.deepEqual(await squeueOf(slurm, `tuplet-${id('aged')}`, 'all'), []);
-    execFileSync('scancel', [jobId], { env });
+    try {
+      execFileSync('scontrol', ['update', `JobId=${jobId}`, 'JobName=renamed-by-test'], { env });
+      assert.deepEqual(await squeueOf(slurm, `tuplet-${id('aged')}`, 'all'), []);
+    } finally {
+      execFileSync('scancel', [jobId], { env });
+    }
     const jobcomp = slurm.jobcompFile;
     // A pending array cancelled before any task started is one record without ArrayJobId.
     const recordOfJob = async () =>
