@@ -53,5 +53,37 @@ for (const kind of backends) {
         const single = computed[1]!.filter((g) => g.count === 1);
         assert.ok(single.length > 0 && single.every((g) => g.run !== null && g.std === null));
       }));
+
+    test('a kept text once read is answered from memory at its version; a rerun reads the table again', () =>
+      withDatabase(kind, async ({ db }) => {
+        const id = await insertSeries(db, N);
+        const runs = Array.from({ length: N }, (_, i) => ({
+          index: i,
+          dir: `run-${i}`,
+          params: { a: String(i % 4) },
+        }));
+        await insertRuns(db, id, runs);
+        await setRunMetrics(
+          db,
+          id,
+          runs.map((r) => ({ index: r.index, metrics: { period: r.index } })),
+        );
+        await db.update(series).set({ state: 'completed' }).where(eq(series.id, id));
+        const q = { by: ['a'], metric: 'period' };
+        await aggregateResultsJson(db, id, NAMES, q); // computes and keeps
+        const read = await aggregateResultsJson(db, id, NAMES, q); // reads the table, remembers
+        // The table's text changed behind the memory at the same version: memory answers.
+        const marker =
+          '[{"values":{"a":"marker"},"count":0,"mean":null,"min":null,"max":null,"std":null,"run":null}]';
+        await db.update(resultAggregates).set({ groups: marker }).where(eq(resultAggregates.seriesId, id));
+        assert.equal(await aggregateResultsJson(db, id, NAMES, q), read);
+        // A rerun changes the version: the memory of the old one does not answer.
+        await db.update(series).set({ attempt: 2 }).where(eq(series.id, id));
+        await db
+          .update(resultAggregates)
+          .set({ version: 'completed:2' })
+          .where(eq(resultAggregates.seriesId, id));
+        assert.equal(await aggregateResultsJson(db, id, NAMES, q), marker);
+      }));
   });
 }
